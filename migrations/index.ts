@@ -1,0 +1,7 @@
+import type { Migration } from "kysely";
+import * as initialSchema from "./202611262200_initial_schema.js";
+
+/** Every migration, by name in the order they apply. Static, so bundles and vitest see them all. */
+export const migrations: Record<string, Migration> = {
+  "202611262200_initial_schema": initialSchema,
+};

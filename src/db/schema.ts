@@ -1,0 +1,62 @@
+import type { Generated, Insertable, Selectable } from "kysely";
+
+/** Table types as SQLite stores them: snake_case, JSON as text, booleans as 0/1. */
+export interface PromptsTable {
+  id: Generated<number>;
+  name: string;
+  description: Generated<string>;
+  max_major: Generated<number>;
+  max_minor: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface VersionsTable {
+  id: Generated<number>;
+  prompt_id: number;
+  major: number;
+  minor: number;
+  stage: "DEV" | "TST" | "PROD";
+  is_current: Generated<number>;
+  body: string;
+  config: Generated<string>;
+  revision: Generated<number>;
+  content_hash: string;
+  created_from: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RevisionsTable {
+  id: Generated<number>;
+  version_id: number;
+  revision: number;
+  body: string;
+  config: string;
+  content_hash: string;
+  saved_at: string;
+  actor: string;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  prompt_id: number;
+  at: string;
+  actor: string;
+  type: string;
+  version: string | null;
+  detail: Generated<string>;
+}
+
+export interface Database {
+  prompts: PromptsTable;
+  versions: VersionsTable;
+  revisions: RevisionsTable;
+  events: EventsTable;
+}
+
+export type PromptRow = Selectable<PromptsTable>;
+export type VersionRow = Selectable<VersionsTable>;
+export type NewVersionRow = Insertable<VersionsTable>;
+export type RevisionRow = Selectable<RevisionsTable>;
+export type EventRow = Selectable<EventsTable>;

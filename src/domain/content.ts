@@ -1,0 +1,24 @@
+import { createHash } from "node:crypto";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Config = { [key: string]: Json };
+
+/** JSON with object keys sorted and no whitespace, so equal content always has equal text. */
+export function canonicalJson(value: Json): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k] as Json)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** R3: sha256 hex of the canonical JSON `{"body":…,"config":…}`. */
+export function contentHash(body: string, config: Config): string {
+  return createHash("sha256").update(canonicalJson({ body, config }), "utf8").digest("hex");
+}
+
+/** R5: forms send CRLF; every saved body is stored with LF line endings. */
+export function normalizeBody(body: string): string {
+  return body.replace(/\r\n?/g, "\n");
+}

@@ -1,0 +1,47 @@
+/** The closed set of error codes of SPEC §3, each with its HTTP status. */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  forbidden: 403,
+  not_found: 404,
+  name_taken: 409,
+  version_immutable: 409,
+  invalid_transition: 409,
+  delete_forbidden: 409,
+  stale_revision: 409,
+  tests_required: 409,
+  payload_too_large: 413,
+  validation_failed: 422,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorIssue {
+  path: string;
+  message: string;
+}
+
+/** A refused request: a code from SPEC §3, a message a person can read, optional field issues. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: ErrorIssue[],
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  toJSON() {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.issues ? { issues: this.issues } : {}),
+      },
+    };
+  }
+}

@@ -1,0 +1,28 @@
+/** `{{name}}` placeholders, spaces inside the braces allowed. */
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
+
+/** The distinct variable names of a template, in order of first use. */
+export function templateVariables(body: string): string[] {
+  const names = new Set<string>();
+  for (const match of body.matchAll(PLACEHOLDER)) names.add(match[1] as string);
+  return [...names];
+}
+
+export type RenderResult = { ok: true; text: string } | { ok: false; missing: string[] };
+
+/** Fills every placeholder; a placeholder without a value makes the result an error, not a crash. */
+export function renderTemplate(body: string, variables: Record<string, string>): RenderResult {
+  const missing = templateVariables(body).filter((name) => !Object.hasOwn(variables, name));
+  if (missing.length > 0) return { ok: false, missing };
+  return { ok: true, text: body.replace(PLACEHOLDER, (_, name: string) => variables[name] ?? "") };
+}
+
+/** Variables present in `after` but not `before`, and the reverse: what a caller must change. */
+export function variableChanges(before: string, after: string) {
+  const was = new Set(templateVariables(before));
+  const now = new Set(templateVariables(after));
+  return {
+    added: [...now].filter((name) => !was.has(name)),
+    removed: [...was].filter((name) => !now.has(name)),
+  };
+}

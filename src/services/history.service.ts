@@ -1,0 +1,39 @@
+import { DomainError } from "../domain/errors.js";
+import { listEvents } from "../store/events.store.js";
+import { requirePrompt, type ServiceDeps } from "./context.js";
+import { pageInput } from "./inputs.js";
+import { parseInput } from "./parse.js";
+
+export interface HistoryEvent {
+  at: string;
+  actor: string;
+  type: string;
+  version: string | null;
+  detail: Record<string, unknown>;
+}
+
+export function createHistoryService({ db }: ServiceDeps) {
+  return {
+    /** R11: a prompt's event log, newest first; `cursor` is the id to continue below. */
+    async list(name: string, input: { limit?: number; cursor?: string } = {}) {
+      const { limit, cursor } = parseInput(pageInput, input);
+      const before = cursor === undefined ? undefined : Number(cursor);
+      if (before !== undefined && !Number.isSafeInteger(before))
+        throw new DomainError("validation_failed", "cursor: not a cursor of this list", [
+          { path: "cursor", message: "Not a cursor of this list" },
+        ]);
+      const prompt = await requirePrompt(db, name);
+      const rows = await listEvents(db, prompt.id, { before, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      const events: HistoryEvent[] = page.map((e) => ({
+        at: e.at,
+        actor: e.actor,
+        type: e.type,
+        version: e.version,
+        detail: JSON.parse(e.detail) as Record<string, unknown>,
+      }));
+      const last = page.at(-1);
+      return { events, nextCursor: rows.length > limit && last ? String(last.id) : null };
+    },
+  };
+}

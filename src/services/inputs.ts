@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { type Config, canonicalJson, type Json } from "../domain/content.js";
+import { MAX_BODY_BYTES, MAX_CONFIG_BYTES, MAX_DESCRIPTION_CHARS, PROMPT_NAME } from "../domain/limits.js";
+
+/**
+ * One zod schema per input. Services parse with them, and the HTTP layer feeds them the same
+ * object whether it came from a form or a JSON body.
+ */
+export const promptName = z
+  .string()
+  .regex(PROMPT_NAME, "Use 1–100 characters of a-z 0-9 . _ -, starting with a letter or digit");
+
+export const body = z
+  .string()
+  .refine((text) => Buffer.byteLength(text, "utf8") <= MAX_BODY_BYTES, "The prompt is over 1,000,000 bytes");
+
+export const config = z
+  .record(z.string(), z.json())
+  .refine(
+    (value) => Buffer.byteLength(canonicalJson(value as Json), "utf8") <= MAX_CONFIG_BYTES,
+    "The config is over 64 KiB",
+  )
+  .transform((value) => value as Config);
+
+export const revision = z.int("The revision is a whole number").min(1).max(Number.MAX_SAFE_INTEGER);
+
+export const createPromptInput = z.strictObject({
+  name: promptName,
+  description: z.string().max(MAX_DESCRIPTION_CHARS, "Keep the description under 2,000 characters").default(""),
+  body,
+  config: config.default({}),
+});
+export type CreatePromptInput = z.input<typeof createPromptInput>;
+
+export const saveInput = z.strictObject({
+  body,
+  config: config.optional(),
+  revision: revision.optional(),
+});
+export type SaveInput = z.input<typeof saveInput>;
+
+export const newVersionInput = z.strictObject({ major: z.boolean().default(false) });
+export type NewVersionInput = z.input<typeof newVersionInput>;
+
+export const pageInput = z.strictObject({
+  limit: z.int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const listPromptsInput = pageInput.extend({ q: z.string().max(200).optional() });
+export type ListPromptsInput = z.input<typeof listPromptsInput>;

@@ -1,0 +1,53 @@
+import type { Kysely } from "kysely";
+import type { Database, EventRow } from "../db/schema.js";
+
+type Db = Kysely<Database>;
+
+export type EventType =
+  | "prompt.created"
+  | "version.created"
+  | "version.edited"
+  | "version.promoted"
+  | "version.deleted"
+  | "version.made_current"
+  | "version.tested";
+
+export interface NewEvent {
+  promptId: number;
+  at: string;
+  actor: string;
+  type: EventType;
+  version: string | null;
+  detail: Record<string, unknown>;
+}
+
+/** R11: the log only grows (triggers refuse UPDATE and DELETE). */
+export async function appendEvent(db: Db, event: NewEvent): Promise<void> {
+  await db
+    .insertInto("events")
+    .values({
+      prompt_id: event.promptId,
+      at: event.at,
+      actor: event.actor,
+      type: event.type,
+      version: event.version,
+      detail: JSON.stringify(event.detail),
+    })
+    .execute();
+}
+
+/** A prompt's events, newest first, keyset-paginated by id. */
+export function listEvents(
+  db: Db,
+  promptId: number,
+  opts: { before?: number | undefined; limit: number },
+): Promise<EventRow[]> {
+  let query = db
+    .selectFrom("events")
+    .selectAll()
+    .where("prompt_id", "=", promptId)
+    .orderBy("id", "desc")
+    .limit(opts.limit);
+  if (opts.before !== undefined) query = query.where("id", "<", opts.before);
+  return query.execute();
+}

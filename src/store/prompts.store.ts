@@ -1,0 +1,32 @@
+import { type Kysely, sql } from "kysely";
+import type { Database, PromptRow } from "../db/schema.js";
+
+type Db = Kysely<Database>;
+
+export async function insertPrompt(db: Db, name: string, description: string, now: string): Promise<number> {
+  const row = await db
+    .insertInto("prompts")
+    .values({ name, description, created_at: now, updated_at: now })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export function findPromptByName(db: Db, name: string): Promise<PromptRow | undefined> {
+  return db.selectFrom("prompts").selectAll().where("name", "=", name).executeTakeFirst();
+}
+
+export async function touchPrompt(db: Db, id: number, now: string): Promise<void> {
+  await db.updateTable("prompts").set({ updated_at: now }).where("id", "=", id).execute();
+}
+
+/** Prompts by name, `q` matching name or description, keyset-paginated after `after`. */
+export function listPrompts(db: Db, opts: { q?: string | undefined; after?: string | undefined; limit: number }) {
+  let query = db.selectFrom("prompts").selectAll().orderBy("name").limit(opts.limit);
+  if (opts.q) {
+    const pattern = `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where(sql<boolean>`(name LIKE ${pattern} ESCAPE '\\' OR description LIKE ${pattern} ESCAPE '\\')`);
+  }
+  if (opts.after !== undefined) query = query.where("name", ">", opts.after);
+  return query.execute();
+}
