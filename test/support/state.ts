@@ -1,0 +1,85 @@
+import type Database from "better-sqlite3";
+import { expect } from "vitest";
+import { DomainError, type ErrorCode } from "../../src/domain/errors.js";
+import type { Services } from "../../src/services/index.js";
+
+/**
+ * Every version of a prompt as "number STAGE" plus " current" when it holds its stage's flag,
+ * newest number first: one string shows stage, flag and number of ALL versions at once.
+ */
+export async function versionsOf(services: Pick<Services, "prompts">, name: string): Promise<string[]> {
+  const prompt = await services.prompts.get(name);
+  return prompt.versions.map((v) => `${v.version} ${v.stage}${v.current ? " current" : ""}`);
+}
+
+/** The same picture read straight from the table, so a service bug cannot hide a storage one. */
+export function rawVersionsOf(sqlite: Database.Database, name: string): string[] {
+  const rows = sqlite
+    .prepare(
+      `SELECT v.major, v.minor, v.stage, v.is_current FROM versions v JOIN prompts p ON p.id = v.prompt_id
+       WHERE p.name = ? ORDER BY v.major DESC, v.minor DESC`,
+    )
+    .all(name) as Array<{ major: number; minor: number; stage: string; is_current: number }>;
+  return rows.map((r) => `${r.major}.${r.minor} ${r.stage}${r.is_current ? " current" : ""}`);
+}
+
+/** Asserts the prompt's versions through the services and in the table itself. */
+export async function expectVersions(
+  services: Pick<Services, "prompts">,
+  sqlite: Database.Database,
+  name: string,
+  expected: string[],
+): Promise<void> {
+  expect(await versionsOf(services, name)).toEqual(expected);
+  expect(rawVersionsOf(sqlite, name)).toEqual(expected);
+}
+
+/** Every row of every table (migration bookkeeping included): equal dumps mean nothing was written. */
+export function dumpAll(sqlite: Database.Database): Record<string, unknown[]> {
+  const tables = sqlite
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  return Object.fromEntries(tables.map((t) => [t, sqlite.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all()]));
+}
+
+export interface LoggedEvent {
+  type: string;
+  actor: string;
+  version: string | null;
+  detail: Record<string, unknown>;
+}
+
+/** The raw event log of a prompt, oldest first. */
+export function eventsOf(sqlite: Database.Database, name: string): LoggedEvent[] {
+  const rows = sqlite
+    .prepare(
+      `SELECT e.type, e.actor, e.version, e.detail FROM events e JOIN prompts p ON p.id = e.prompt_id
+       WHERE p.name = ? ORDER BY e.id`,
+    )
+    .all(name) as Array<Omit<LoggedEvent, "detail"> & { detail: string }>;
+  return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+}
+
+/** Awaits a refusal and answers it, failing the test unless it is a DomainError with `code`. */
+export async function refusal(work: Promise<unknown>, code: ErrorCode): Promise<DomainError> {
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `expected a ${code} refusal`).toBeInstanceOf(DomainError);
+  expect((error as DomainError).code).toBe(code);
+  return error as DomainError;
+}
+
+/** Runs raw SQL that the database must refuse, answering the SQLite error for closer checks. */
+export function refusedSql(sqlite: Database.Database, sql: string, ...params: unknown[]) {
+  let error: unknown;
+  try {
+    sqlite.prepare(sql).run(...params);
+  } catch (e) {
+    error = e;
+  }
+  expect(error, `the database accepted: ${sql}`).toBeInstanceOf(Error);
+  return error as Error & { code: string };
+}
