@@ -1,7 +1,9 @@
 import type { Migration } from "kysely";
 import * as initialSchema from "./202611262200_initial_schema.js";
+import * as testing from "./202611262300_testing.js";
 
 /** Every migration, by name in the order they apply. Static, so bundles and vitest see them all. */
 export const migrations: Record<string, Migration> = {
   "202611262200_initial_schema": initialSchema,
+  "202611262300_testing": testing,
 };

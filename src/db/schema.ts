@@ -48,11 +48,56 @@ export interface EventsTable {
   detail: Generated<string>;
 }
 
+export interface EnvironmentsTable {
+  stage: "DEV" | "TST" | "PROD";
+  provider: "echo" | "openai";
+  base_url: string;
+  model: string;
+  api_key_env: string | null;
+  timeout_ms: number;
+  gate: number;
+  updated_at: string;
+}
+
+export interface TestCasesTable {
+  id: Generated<number>;
+  prompt_id: number;
+  name: string;
+  variables: string;
+  assertions: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AdhocVariablesTable {
+  prompt_id: number;
+  variables: string;
+  updated_at: string;
+}
+
+export interface TestRunsTable {
+  id: Generated<number>;
+  version_id: number;
+  revision: number;
+  content_hash: string;
+  stage: "DEV" | "TST" | "PROD";
+  provider: "echo" | "openai";
+  model: string;
+  status: "passed" | "failed" | "error";
+  started_at: string;
+  duration_ms: number;
+  results: string;
+}
+
 export interface Database {
   prompts: PromptsTable;
   versions: VersionsTable;
   revisions: RevisionsTable;
   events: EventsTable;
+  environments: EnvironmentsTable;
+  test_cases: TestCasesTable;
+  adhoc_variables: AdhocVariablesTable;
+  test_runs: TestRunsTable;
 }
 
 export type PromptRow = Selectable<PromptsTable>;
@@ -60,3 +105,6 @@ export type VersionRow = Selectable<VersionsTable>;
 export type NewVersionRow = Insertable<VersionsTable>;
 export type RevisionRow = Selectable<RevisionsTable>;
 export type EventRow = Selectable<EventsTable>;
+export type EnvironmentRow = Selectable<EnvironmentsTable>;
+export type TestCaseRow = Selectable<TestCasesTable>;
+export type TestRunRow = Selectable<TestRunsTable>;
