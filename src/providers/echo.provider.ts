@@ -1,0 +1,9 @@
+import type { Completion, CompletionRequest, Provider } from "./provider.js";
+
+/** Offline and deterministic: the output is the rendered prompt itself; no tokens are counted. */
+export const echoProvider: Provider = {
+  name: "echo",
+  async complete(request: CompletionRequest): Promise<Completion> {
+    return { output: request.prompt, tokens: null };
+  },
+};

@@ -1,0 +1,168 @@
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import {
+  type Completion,
+  type CompletionRequest,
+  type EnvLookup,
+  type Provider,
+  ProviderError,
+  type Tokens,
+} from "./provider.js";
+
+export interface OpenAiSettings {
+  /** `{baseUrl}/chat/completions` is called: OpenAI, Ollama, vLLM, llama.cpp server, LM Studio. */
+  baseUrl: string;
+  /** The NAME of the variable holding the key (PROMPTRAIL_*), or null for servers without keys. */
+  apiKeyEnv: string | null;
+}
+
+export interface OpenAiDeps {
+  env: EnvLookup;
+  fetch?: typeof fetch;
+}
+
+/** Keys shorter than this are not masked in outputs: masking them would garble ordinary text. */
+const MIN_MASKED_KEY = 8;
+const MAX_MESSAGE = 300;
+/**
+ * The only request headers that leave the server. The client adds platform headers and reads
+ * OPENAI_CUSTOM_HEADERS from the environment; none of that may reach a configured endpoint.
+ */
+const SENT_HEADERS = ["accept", "content-type", "authorization"];
+
+/**
+ * Chat Completions over the official client: the rendered prompt as one `user` message, no
+ * retries, the environment's timeout over the whole call. The key is read at call time from the
+ * named variable; it is never stored, logged, or put into an output or message.
+ */
+export function createOpenAiProvider(settings: OpenAiSettings, deps: OpenAiDeps): Provider {
+  return {
+    name: "openai",
+    async complete(request: CompletionRequest): Promise<Completion> {
+      const key = readKey(settings.apiKeyEnv, deps.env);
+      const mask = masker(key);
+      const deadline = AbortSignal.timeout(request.timeoutMs);
+      const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
+      const url = `${settings.baseUrl.replace(/\/+$/, "")}/chat/completions`;
+      try {
+        const client = new OpenAI({
+          apiKey: key ?? "unused",
+          // Explicit nulls: left undefined, the client would read OPENAI_* variables of this server.
+          adminAPIKey: null,
+          organization: null,
+          project: null,
+          webhookSecret: null,
+          baseURL: settings.baseUrl,
+          maxRetries: 0,
+          timeout: request.timeoutMs,
+          logLevel: "off",
+          fetch: allowlistedFetch(deps.fetch ?? fetch),
+          ...(key ? {} : { defaultHeaders: { Authorization: null } }),
+        });
+        const answer: unknown = await client.chat.completions.create(
+          {
+            model: request.model,
+            messages: [{ role: "user", content: request.prompt }],
+            ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+            ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
+          },
+          { signal },
+        );
+        const completion = readCompletion(answer, url);
+        return { output: mask(completion.output), tokens: completion.tokens };
+      } catch (error) {
+        const timedOut = deadline.aborted || error instanceof APIConnectionTimeoutError;
+        throw new ProviderError(mask(explain(error, { url, timedOut, timeoutMs: request.timeoutMs })));
+      }
+    },
+  };
+}
+
+function readKey(name: string | null, env: EnvLookup): string | null {
+  if (name === null) return null;
+  if (!/^PROMPTRAIL_[A-Z0-9_]+$/.test(name))
+    throw new ProviderError(`The key variable must be named PROMPTRAIL_…, not ${JSON.stringify(name)}`);
+  const value = env(name);
+  if (!value) throw new ProviderError(`The environment variable ${name} (the API key) is not set on the server`);
+  return value;
+}
+
+function masker(key: string | null): (text: string) => string {
+  if (!key || key.length < MIN_MASKED_KEY) return (text) => text;
+  return (text) => text.split(key).join("[redacted]");
+}
+
+function allowlistedFetch(base: typeof fetch): typeof fetch {
+  return (input, init) => {
+    const given = new Headers(init?.headers);
+    const headers = new Headers({ "user-agent": "Promptrail" });
+    for (const name of SENT_HEADERS) {
+      const value = given.get(name);
+      if (value !== null) headers.set(name, value);
+    }
+    // A redirect would carry the key to wherever it points; report it instead of following it.
+    return base(input, { ...init, headers, redirect: "manual" });
+  };
+}
+
+function short(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE)}…` : flat;
+}
+
+function explain(error: unknown, context: { url: string; timedOut: boolean; timeoutMs: number }): string {
+  const { url } = context;
+  if (context.timedOut) return `No answer from ${url} within ${context.timeoutMs} ms (timed out)`;
+  if (error instanceof ProviderError) return error.message;
+  if (error instanceof APIUserAbortError) return "The test was cancelled before the provider answered";
+  if (error instanceof APIConnectionError) return `Could not connect to ${url}: ${connectionReason(error)}`;
+  if (error instanceof APIError && error.status !== undefined) {
+    return `${url} answered HTTP ${error.status}: ${short(statusDetail(error))}`;
+  }
+  if (error instanceof SyntaxError) return `The answer from ${url} is not valid JSON`;
+  return `The call to ${url} failed: ${short(error instanceof Error ? error.message : String(error))}`;
+}
+
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "host name lookup failed",
+  EHOSTUNREACH: "host unreachable",
+  UND_ERR_SOCKET: "the connection closed unexpectedly",
+};
+
+function connectionReason(error: Error): string {
+  for (let cause: unknown = error.cause, depth = 0; cause instanceof Error && depth < 5; depth++) {
+    const code = (cause as Error & { code?: unknown }).code;
+    if (typeof code === "string") return `${NETWORK_CODES[code] ?? short(cause.message)} (${code})`;
+    cause = cause.cause;
+  }
+  return short(error.message);
+}
+
+function statusDetail(error: APIError): string {
+  const body = error.error as { message?: unknown } | string | undefined;
+  if (typeof body === "string" && body.trim()) return body;
+  if (body && typeof body === "object" && typeof body.message === "string") return body.message;
+  return error.message.replace(/^\d+\s*/, "") || "no details";
+}
+
+/** The answer must be a chat completion with text in choices[0].message.content. */
+function readCompletion(answer: unknown, url: string): Completion {
+  const malformed = (what: string) => new ProviderError(`The answer from ${url} is not a chat completion: ${what}`);
+  if (typeof answer !== "object" || answer === null) throw malformed("expected a JSON object");
+  const { choices, usage } = answer as { choices?: unknown; usage?: unknown };
+  if (!Array.isArray(choices) || choices.length === 0) throw malformed("it has no choices");
+  const content = (choices[0] as { message?: { content?: unknown } } | null)?.message?.content;
+  if (typeof content !== "string") throw malformed("choices[0].message.content is not text");
+  return { output: content, tokens: readTokens(usage) };
+}
+
+function readTokens(usage: unknown): Tokens | null {
+  if (typeof usage !== "object" || usage === null) return null;
+  const u = usage as Record<string, unknown>;
+  const [prompt, completion] = [u.prompt_tokens, u.completion_tokens];
+  if (typeof prompt !== "number" || typeof completion !== "number") return null;
+  const total = typeof u.total_tokens === "number" ? u.total_tokens : prompt + completion;
+  return { prompt, completion, total };
+}

@@ -1,0 +1,45 @@
+/** Token counts as providers report them; null when the provider reports none (echo). */
+export interface Tokens {
+  prompt: number;
+  completion: number;
+  total: number;
+}
+
+export interface CompletionRequest {
+  /** The rendered prompt, sent as one `user` message. */
+  prompt: string;
+  model: string;
+  temperature?: number | undefined;
+  maxTokens?: number | undefined;
+  /** Bounds the whole call, connection and answer body included. */
+  timeoutMs: number;
+  /** Lets a caller give up early (e.g. the client went away). */
+  signal?: AbortSignal | undefined;
+}
+
+export interface Completion {
+  output: string;
+  tokens: Tokens | null;
+}
+
+/**
+ * One way to turn a rendered prompt into an output. `complete` rejects only with a
+ * ProviderError whose message is safe to store and show: it never contains a key.
+ */
+export interface Provider {
+  readonly name: "echo" | "openai";
+  complete(request: CompletionRequest): Promise<Completion>;
+}
+
+/** A provider call that did not produce an output, with a message a person can act on. */
+export class ProviderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProviderError";
+  }
+}
+
+/** Reads a server environment variable by name; injectable so tests never touch process.env. */
+export type EnvLookup = (name: string) => string | undefined;
+
+export const processEnv: EnvLookup = (name) => process.env[name];

@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createOpenAiProvider } from "../../../src/providers/openai.provider.js";
+import { ProviderError } from "../../../src/providers/provider.js";
+import { closedPortUrl, completion, fakeOpenAi, sendJson } from "../../support/fake-openai.js";
+
+const KEY = "sk-test-0123456789abcdef-secret";
+const env = (name: string) => ({ PROMPTRAIL_TEST_KEY: KEY })[name];
+
+function provider(baseUrl: string, apiKeyEnv: string | null = "PROMPTRAIL_TEST_KEY") {
+  return createOpenAiProvider({ baseUrl, apiKeyEnv }, { env });
+}
+
+const request = { prompt: "Say hi to Ada", model: "m-1", timeoutMs: 5000 };
+
+async function failure(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProviderError);
+  expect((error as Error).message).not.toContain(KEY);
+  return error as ProviderError;
+}
+
+const saved = { ...process.env };
+afterEach(() => {
+  for (const name of ["OPENAI_API_KEY", "OPENAI_CUSTOM_HEADERS", "OPENAI_ORG_ID", "OPENAI_BASE_URL"]) {
+    if (saved[name] === undefined) delete process.env[name];
+    else process.env[name] = saved[name];
+  }
+});
+
+describe("openai provider against a local OpenAI-compatible server", () => {
+  it("posts one user message to {baseUrl}/chat/completions with the key as a Bearer token", async () => {
+    const server = await fakeOpenAi((_, res) => sendJson(res, 200, completion("Hi Ada!")));
+    const answer = await provider(server.baseUrl).complete({ ...request, temperature: 0.2, maxTokens: 64 });
+
+    expect(answer).toEqual({ output: "Hi Ada!", tokens: { prompt: 7, completion: 3, total: 10 } });
+    const [received] = server.requests;
+    expect(received?.method).toBe("POST");
+    expect(received?.path).toBe("/chat/completions");
+    expect(received?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(received?.body).toEqual({
+      model: "m-1",
+      messages: [{ role: "user", content: "Say hi to Ada" }],
+      temperature: 0.2,
+      max_tokens: 64,
+    });
+  });
+
+  it("leaves temperature and max_tokens out when not set, and reports missing usage as null tokens", async () => {
+    const server = await fakeOpenAi((_, res) => sendJson(res, 200, completion("ok", null)));
+    const answer = await provider(`${server.baseUrl}/`).complete(request);
+    expect(answer.tokens).toBeNull();
+    expect(server.requests[0]?.path).toBe("/chat/completions");
+    expect(server.requests[0]?.body).toEqual({ model: "m-1", messages: [{ role: "user", content: request.prompt }] });
+  });
+
+  it("sends no other server secret: no OPENAI_* key, custom headers or organization", async () => {
+    process.env.OPENAI_API_KEY = "sk-server-own-secret-key";
+    process.env.OPENAI_CUSTOM_HEADERS = "X-Leak: server-secret-header";
+    process.env.OPENAI_ORG_ID = "org-server-secret";
+    const server = await fakeOpenAi((_, res) => sendJson(res, 200, completion("ok")));
+    await provider(server.baseUrl, null).complete(request);
+    const received = server.requests[0];
+    expect(received?.headers.authorization).toBeUndefined();
+    expect(JSON.stringify(received?.headers)).not.toMatch(/secret/);
+    const names = Object.keys(received?.headers ?? {});
+    expect(names.filter((h) => /^(x-|openai-)/.test(h))).toEqual([]);
+  });
+
+  it("a missing key variable is a readable error naming the variable, with no call made", async () => {
+    const server = await fakeOpenAi();
+    const error = await failure(provider(server.baseUrl, "PROMPTRAIL_MISSING").complete(request));
+    expect(error.message).toBe("The environment variable PROMPTRAIL_MISSING (the API key) is not set on the server");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("a server that never answers hits the timeout", async () => {
+    const server = await fakeOpenAi(() => {});
+    const started = performance.now();
+    const error = await failure(provider(server.baseUrl).complete({ ...request, timeoutMs: 300 }));
+    const elapsed = performance.now() - started;
+    expect(error.message).toBe(`No answer from ${server.baseUrl}/chat/completions within 300 ms (timed out)`);
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(2000);
+  });
+
+  it("a server that sends headers and then stalls the body also hits the timeout", async () => {
+    const server = await fakeOpenAi((_, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"choices": [');
+    });
+    const error = await failure(provider(server.baseUrl).complete({ ...request, timeoutMs: 300 }));
+    expect(error.message).toContain("within 300 ms (timed out)");
+  });
+
+  it("a 500 is an error with the status and the server's message", async () => {
+    const server = await fakeOpenAi((_, res) => sendJson(res, 500, { error: { message: "model overloaded" } }));
+    const error = await failure(provider(server.baseUrl).complete(request));
+    expect(error.message).toBe(`${server.baseUrl}/chat/completions answered HTTP 500: model overloaded`);
+    expect(server.requests).toHaveLength(1); // no retries
+  });
+
+  it("a 401 that echoes the key back never shows the key", async () => {
+    const server = await fakeOpenAi((req, res) =>
+      sendJson(res, 401, { error: { message: `Incorrect API key provided: ${req.headers.authorization}` } }),
+    );
+    const error = await failure(provider(server.baseUrl).complete(request));
+    expect(error.message).toContain("answered HTTP 401: Incorrect API key provided: Bearer [redacted]");
+  });
+
+  it("a garbage body labelled JSON is an error, not a crash", async () => {
+    const server = await fakeOpenAi((_, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("<html>definitely not json");
+    });
+    const error = await failure(provider(server.baseUrl).complete(request));
+    expect(error.message).toBe(`The answer from ${server.baseUrl}/chat/completions is not valid JSON`);
+  });
+
+  it("a plain-text body or JSON without choices is reported as not a chat completion", async () => {
+    const text = await fakeOpenAi((_, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end("hello");
+    });
+    expect((await failure(provider(text.baseUrl).complete(request))).message).toMatch(
+      /is not a chat completion: expected a JSON object$/,
+    );
+    const empty = await fakeOpenAi((_, res) => sendJson(res, 200, { choices: [] }));
+    expect((await failure(provider(empty.baseUrl).complete(request))).message).toMatch(/it has no choices$/);
+    const noText = await fakeOpenAi((_, res) => sendJson(res, 200, completion(null)));
+    expect((await failure(provider(noText.baseUrl).complete(request))).message).toMatch(
+      /choices\[0\]\.message\.content is not text$/,
+    );
+  });
+
+  it("a refused connection is an error naming the URL and the reason", async () => {
+    const url = await closedPortUrl();
+    const error = await failure(provider(url).complete(request));
+    expect(error.message).toBe(`Could not connect to ${url}/chat/completions: connection refused (ECONNREFUSED)`);
+  });
+
+  it("a redirect is reported, not followed with the key", async () => {
+    const target = await fakeOpenAi();
+    const server = await fakeOpenAi((_, res) => {
+      res.writeHead(307, { location: `${target.baseUrl}/chat/completions` });
+      res.end();
+    });
+    const error = await failure(provider(server.baseUrl).complete(request));
+    expect(error.message).toContain("answered HTTP 307");
+    expect(target.requests).toHaveLength(0);
+  });
+
+  it("an output that contains the key is stored with the key masked", async () => {
+    const server = await fakeOpenAi((_, res) => sendJson(res, 200, completion(`your key is ${KEY}`)));
+    const answer = await provider(server.baseUrl).complete(request);
+    expect(answer.output).toBe("your key is [redacted]");
+  });
+});
