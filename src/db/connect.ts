@@ -7,14 +7,21 @@ import type { Database } from "./schema.js";
 export interface Db {
   /** The query builder every store function takes. */
   kysely: Kysely<Database>;
-  /** The raw connection, for prepared statements on hot paths. */
+  /** The raw connection, for raw SQL in tests and tools. */
   sqlite: SQLite.Database;
+  /**
+   * A second, read-only connection for prepared statements on hot read paths: it sees only
+   * committed data, never the middle of a transaction open on the main connection.
+   */
+  reader(): SQLite.Database;
   close(): Promise<void>;
 }
 
-export interface ConnectOptions {
-  /** Path to the native addon, for the single executable (see scripts/build-sea.mjs). */
-  nativeBinding?: string;
+let nativeBinding: string | undefined;
+
+/** The single executable unpacks better-sqlite3's addon and points every connection at it. */
+export function useNativeBinding(path: string): void {
+  nativeBinding = path;
 }
 
 /**
@@ -23,13 +30,25 @@ export interface ConnectOptions {
  * writers queue instead of failing, and synchronous=FULL so that a committed change survives a
  * power cut.
  */
-export function connect(file: string, options: ConnectOptions = {}): Db {
+export function connect(file: string): Db {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SQLite(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const sqlite = new SQLite(file, nativeBinding ? { nativeBinding } : {});
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = FULL");
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { kysely, sqlite, close: () => kysely.destroy() };
+  let reader: SQLite.Database | undefined;
+  return {
+    kysely,
+    sqlite,
+    reader() {
+      reader ??= new SQLite(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+      return reader;
+    },
+    async close() {
+      reader?.close();
+      await kysely.destroy();
+    },
+  };
 }

@@ -10,6 +10,19 @@ export function templateVariables(body: string): string[] {
 
 export type RenderResult = { ok: true; text: string } | { ok: false; missing: string[] };
 
+/** The template cut into literal text and placeholders, in order (for highlighting). */
+export function templateParts(body: string): Array<{ text: string; variable: string | null }> {
+  const parts: Array<{ text: string; variable: string | null }> = [];
+  let last = 0;
+  for (const match of body.matchAll(PLACEHOLDER)) {
+    if (match.index > last) parts.push({ text: body.slice(last, match.index), variable: null });
+    parts.push({ text: match[0], variable: match[1] as string });
+    last = match.index + match[0].length;
+  }
+  if (last < body.length) parts.push({ text: body.slice(last), variable: null });
+  return parts;
+}
+
 /** Fills every placeholder; a placeholder without a value makes the result an error, not a crash. */
 export function renderTemplate(body: string, variables: Record<string, string>): RenderResult {
   const missing = templateVariables(body).filter((name) => !Object.hasOwn(variables, name));

@@ -1,0 +1,20 @@
+import { z } from "zod";
+
+const settings = z.object({
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PROMPTRAIL_DB: z.string().min(1).default("./data/promptrail.db"),
+});
+
+export type Config = { host: string; port: number; dbFile: string };
+
+/** Settings from the environment, validated once at start-up; a bad value stops the start with its name. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = settings.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid settings: ${problems}`);
+  }
+  const { HOST, PORT, PROMPTRAIL_DB } = parsed.data;
+  return { host: HOST, port: PORT, dbFile: PROMPTRAIL_DB };
+}

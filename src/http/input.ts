@@ -1,0 +1,63 @@
+import type { Context } from "hono";
+import { DomainError } from "../domain/errors.js";
+
+/** How form fields become the values a JSON body would carry (SPEC §3). */
+export interface FormFields {
+  /** Sent as JSON text (`config`, `variables`, `assertions`); blank means absent. */
+  json?: string[];
+  /** Sent as digits (`revision`); blank means absent. */
+  int?: string[];
+  /** Checkboxes (`major`): present and not "false" means true. */
+  bool?: string[];
+}
+
+function isForm(contentType: string): boolean {
+  return /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(contentType);
+}
+
+/**
+ * Reads a request body, form or JSON, into one plain object for a zod schema. An unparseable
+ * body is `bad_request`; a form field holding bad JSON is a `validation_failed` issue on that field.
+ */
+export async function readInput(c: Context, fields: FormFields = {}): Promise<Record<string, unknown>> {
+  const contentType = c.req.header("content-type") ?? "";
+  if (isForm(contentType)) return formToInput(await c.req.parseBody(), fields);
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new DomainError("bad_request", "The request body is not valid JSON");
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new DomainError("bad_request", "The request body must be a JSON object");
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function formToInput(form: Record<string, unknown>, fields: FormFields): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(form)) {
+    if (typeof raw !== "string") continue;
+    if (fields.json?.includes(key)) {
+      if (raw.trim() !== "") input[key] = parseJsonField(key, raw);
+    } else if (fields.int?.includes(key)) {
+      if (raw.trim() !== "") input[key] = /^\d{1,15}$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+    } else if (fields.bool?.includes(key)) {
+      input[key] = raw !== "false";
+    } else {
+      input[key] = raw;
+    }
+  }
+  return input;
+}
+
+function parseJsonField(key: string, raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    const message = "Not valid JSON";
+    throw new DomainError("validation_failed", `${key}: ${message}`, [{ path: key, message }]);
+  }
+}

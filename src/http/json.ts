@@ -1,0 +1,107 @@
+import { z } from "zod";
+import type { HistoryEvent } from "../services/history.service.js";
+import type { Version } from "../services/model.js";
+import type { PromptDetail, PromptSummary } from "../services/prompts.service.js";
+import type { Revision } from "../services/versions.service.js";
+
+/**
+ * The JSON shapes of SPEC §3, explicit so that they stay stable while the HTML follows the UI.
+ * Every JSON answer goes through one of these (unknown keys are stripped, missing ones throw).
+ */
+const stage = z.enum(["DEV", "TST", "PROD"]);
+const versionNumber = z.string().regex(/^\d+\.\d+$/);
+const currentByStage = z.strictObject({
+  DEV: versionNumber.nullable(),
+  TST: versionNumber.nullable(),
+  PROD: versionNumber.nullable(),
+});
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const versionSchema = z.object({
+  prompt: z.string(),
+  version: versionNumber,
+  stage,
+  current: z.boolean(),
+  body: z.string(),
+  config: jsonObject,
+  revision: z.int().min(1),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  createdFrom: versionNumber.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  actions: z.strictObject({
+    edit: z.boolean(),
+    test: z.boolean(),
+    promote: z.enum(["TST", "PROD"]).nullable(),
+    createNew: z.boolean(),
+    delete: z.boolean(),
+    makeCurrent: z.boolean(),
+  }),
+});
+
+export const promptListSchema = z.object({
+  prompts: z.array(
+    z.object({ name: z.string(), description: z.string(), current: currentByStage, updatedAt: z.string() }),
+  ),
+  next: z.string().nullable(),
+});
+
+export const promptSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  current: currentByStage,
+  versions: z.array(
+    z.object({ version: versionNumber, stage, current: z.boolean(), revision: z.int(), updatedAt: z.string() }),
+  ),
+});
+
+export const revisionsSchema = z.object({
+  revisions: z.array(
+    z.object({ revision: z.int(), body: z.string(), config: jsonObject, savedAt: z.string(), actor: z.string() }),
+  ),
+});
+
+export const historySchema = z.object({
+  events: z.array(
+    z.object({
+      at: z.string(),
+      actor: z.string(),
+      type: z.string(),
+      version: versionNumber.nullable(),
+      detail: jsonObject,
+    }),
+  ),
+  next: z.string().nullable(),
+});
+
+export const compareSchema = z.object({ from: versionNumber, to: versionNumber, diff: z.string() });
+export const deletedSchema = z.object({ deleted: z.union([versionNumber, z.int()]) });
+export const healthSchema = z.object({ ok: z.literal(true) });
+export const errorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+export function versionJson(v: Version) {
+  const { actions } = v;
+  return versionSchema.parse({
+    ...v,
+    actions: {
+      edit: actions.edit.allowed,
+      test: actions.test.allowed,
+      promote: actions.promote,
+      createNew: actions.createNew.allowed,
+      delete: actions.delete.allowed,
+      makeCurrent: actions.makeCurrent.allowed,
+    },
+  });
+}
+
+export const promptListJson = (prompts: PromptSummary[], next: string | null) =>
+  promptListSchema.parse({ prompts, next });
+export const promptJson = (p: PromptDetail) => promptSchema.parse(p);
+export const revisionsJson = (revisions: Revision[]) => revisionsSchema.parse({ revisions });
+export const historyJson = (events: HistoryEvent[], next: string | null) => historySchema.parse({ events, next });

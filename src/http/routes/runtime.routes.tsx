@@ -1,0 +1,68 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { Db } from "../../db/connect.js";
+import type { VersionRow } from "../../db/schema.js";
+import { DomainError } from "../../domain/errors.js";
+import { parseStage } from "../../domain/stage.js";
+import type { Services } from "../../services/index.js";
+import { rowToVersion } from "../../services/model.js";
+import { createCurrentReader } from "../../store/runtime.store.js";
+import { healthSchema, versionJson } from "../json.js";
+import { negotiateRead } from "../negotiate.js";
+import { renderVersionPage } from "./version-page.js";
+
+/** Serialized JSON per version state, so repeated reads of an unchanged version skip the work. */
+const MAX_CACHED = 512;
+
+/** True when If-None-Match names `etag` (or is `*`). */
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((tag) => tag.trim() === etag);
+}
+
+export function createRuntimeRoutes(services: Services, db: Db) {
+  const reader = createCurrentReader(db.reader());
+  const cache = new Map<string, string>();
+
+  function jsonOf(name: string, row: VersionRow): string {
+    const key = `${row.id}:${row.revision}:${row.updated_at}`;
+    let text = cache.get(key);
+    if (text === undefined) {
+      text = JSON.stringify(versionJson(rowToVersion(name, row)));
+      if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+      cache.set(key, text);
+    }
+    return text;
+  }
+
+  function currentRow(name: string, stageParam: string): VersionRow {
+    const stage = parseStage(stageParam);
+    if (!stage) throw new DomainError("not_found", `"${stageParam}" is not a stage: use DEV, TST or PROD`);
+    const row = reader.current(name, stage);
+    if (row) return row;
+    if (!reader.promptExists(name)) throw new DomainError("not_found", `No prompt named "${name}"`);
+    throw new DomainError("not_found", `${name} has no current ${stage} version`);
+  }
+
+  return new Hono()
+    .get("/healthz", (c) => {
+      db.reader().prepare("SELECT 1").get();
+      const mode = negotiateRead(c);
+      if (mode === "text") return c.text("ok");
+      if (mode === "html") return c.html("<!doctype html><title>Promptrail</title><p>ok</p>");
+      return c.json(healthSchema.parse({ ok: true }));
+    })
+    .get("/prompts/:name/stages/:stage", async (c: Context) => {
+      const name = c.req.param("name") as string;
+      const row = currentRow(name, c.req.param("stage") as string);
+      const mode = negotiateRead(c);
+      const etag = `"${row.content_hash.slice(0, 24)}.${row.revision}.${Date.parse(row.updated_at).toString(36)}.${mode}"`;
+      c.header("ETag", etag);
+      c.header("Cache-Control", "no-cache");
+      if (matches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
+      if (mode === "text") return c.text(row.body);
+      if (mode === "html") return renderVersionPage(c, services, name, `${row.major}.${row.minor}`);
+      c.header("Content-Type", "application/json");
+      return c.body(jsonOf(name, row));
+    });
+}

@@ -1,0 +1,161 @@
+import { type Context, Hono } from "hono";
+import { promptUrl, versionUrl } from "../../../views/components.js";
+import { ConfirmPage } from "../../../views/pages/confirm.page.js";
+import { RevisionsPage } from "../../../views/pages/revisions.page.js";
+import { DomainError } from "../../domain/errors.js";
+import type { Services } from "../../services/index.js";
+import type { SaveInput } from "../../services/inputs.js";
+import type { Version } from "../../services/model.js";
+import { redirectAfterPost, setFlash } from "../flash.js";
+import { readInput } from "../input.js";
+import { deletedSchema, revisionsJson, versionJson } from "../json.js";
+import { negotiate } from "../negotiate.js";
+import { page } from "../render.js";
+import { editorStateOf, renderVersionPage } from "./version-page.js";
+
+const BASE = "/prompts/:name/versions/:v";
+const params = (c: Context) => ({ name: c.req.param("name") as string, v: c.req.param("v") as string });
+
+export function createVersionRoutes(services: Services) {
+  const { versions } = services;
+
+  /** After a change that stays on the version: JSON, a 303 for forms, the panel for htmx. */
+  async function landOnVersion(c: Context, v: Version, text: string, status: 200 | 201 = 200) {
+    const mode = negotiate(c);
+    if (mode === "json") return c.json(versionJson(v), status);
+    if (mode === "page") return redirectAfterPost(c, versionUrl(v.prompt, v.version), text);
+    return renderVersionPage(c, services, v.prompt, v.version, { flash: { kind: "ok", text } });
+  }
+
+  /** After a change that leaves the page: htmx navigates, forms follow a 303. */
+  function navigate(c: Context, location: string, text: string) {
+    if (negotiate(c) === "fragment") {
+      setFlash(c, { kind: "ok", text });
+      c.header("HX-Redirect", location);
+      return c.body(null, 200);
+    }
+    return redirectAfterPost(c, location, text);
+  }
+
+  return new Hono()
+    .get(BASE, async (c) => {
+      const { name, v } = params(c);
+      if (negotiate(c) === "json") return c.json(versionJson(await versions.get(name, v)));
+      return renderVersionPage(c, services, name, v, { edit: c.req.query("edit") === "1" });
+    })
+    .post(`${BASE}/save`, async (c) => {
+      const { name, v } = params(c);
+      const mode = negotiate(c);
+      try {
+        const input = (await readInput(c, { json: ["config"], int: ["revision"] })) as SaveInput;
+        const saved = await versions.save(name, v, input);
+        return landOnVersion(c, saved, `Saved v${saved.version}, revision ${saved.revision}`);
+      } catch (error) {
+        if (mode === "json" || !(error instanceof DomainError)) throw error;
+        if (error.code !== "validation_failed" && error.code !== "stale_revision") throw error;
+        return keepEditor(c, services, name, v, error);
+      }
+    })
+    .get(`${BASE}/promote`, async (c) => {
+      const { name, v } = params(c);
+      const version = await versions.get(name, v);
+      const target = version.actions.promote;
+      if (!target)
+        throw new DomainError(
+          "invalid_transition",
+          `v${version.version} is in PROD: production versions cannot be promoted`,
+        );
+      const url = versionUrl(name, version.version);
+      return page(
+        c,
+        <ConfirmPage
+          title={`Promote v${version.version} to ${target}?`}
+          message={
+            target === "PROD"
+              ? "Applications reading PROD get this version at once. The current PROD version stays in history."
+              : `v${version.version} becomes the current TST version.`
+          }
+          action={`${url}/promote`}
+          button={`Promote to ${target}`}
+          cancelUrl={url}
+        />,
+      );
+    })
+    .post(`${BASE}/promote`, async (c) => {
+      const { name, v } = params(c);
+      const promoted = await versions.promote(name, v);
+      return landOnVersion(c, promoted, `v${promoted.version} promoted to ${promoted.stage}`);
+    })
+    .post(`${BASE}/new`, async (c) => {
+      const { name, v } = params(c);
+      const input = await readInput(c, { bool: ["major"] });
+      const created = await versions.createNew(name, v, input);
+      const url = versionUrl(name, created.version);
+      const text = `Created v${created.version} from v${created.createdFrom} — a DEV draft, not current`;
+      if (negotiate(c) === "json") {
+        c.header("Location", url);
+        return c.json(versionJson(created), 201);
+      }
+      return navigate(c, `${url}?edit=1`, text);
+    })
+    .get(`${BASE}/delete`, async (c) => {
+      const { name, v } = params(c);
+      const version = await versions.get(name, v);
+      if (!version.actions.delete.allowed)
+        throw new DomainError("delete_forbidden", version.actions.delete.reason ?? "Cannot delete");
+      const url = versionUrl(name, version.version);
+      return page(
+        c,
+        <ConfirmPage
+          title={`Delete v${version.version}?`}
+          message="The draft, its saved revisions and its test runs are removed for good. Its number is never reused."
+          action={`${url}/delete`}
+          button="Delete"
+          cancelUrl={url}
+          danger
+        />,
+      );
+    })
+    .post(`${BASE}/delete`, async (c) => {
+      const { name, v } = params(c);
+      const result = await versions.delete(name, v);
+      if (negotiate(c) === "json") return c.json(deletedSchema.parse(result));
+      return navigate(c, promptUrl(name), `Deleted v${result.deleted}`);
+    })
+    .post(`${BASE}/make-current`, async (c) => {
+      const { name, v } = params(c);
+      const made = await versions.makeCurrent(name, v);
+      return landOnVersion(c, made, `v${made.version} is now the current ${made.stage} version`);
+    })
+    .get(`${BASE}/revisions`, async (c) => {
+      const { name, v } = params(c);
+      const [version, revisions] = await Promise.all([versions.get(name, v), versions.revisions(name, v)]);
+      if (negotiate(c) === "json") return c.json(revisionsJson(revisions));
+      return page(c, <RevisionsPage version={version} revisions={revisions} now={new Date()} />);
+    });
+}
+
+/** A refused save from a form or htmx: the editor stays open with the user's text and the reason. */
+async function keepEditor(c: Context, services: Services, name: string, v: string, error: DomainError) {
+  const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  const text = (key: string) => (typeof form[key] === "string" ? (form[key] as string) : "");
+  const conflict = error.code === "stale_revision" ? await services.versions.get(name, v) : undefined;
+  const saved = conflict ?? (await services.versions.get(name, v));
+  const editor = {
+    ...editorStateOf(saved),
+    body: text("body"),
+    config: text("config"),
+    revision: conflict ? conflict.revision : Number(text("revision")) || saved.revision,
+    ...(error.issues ? { issues: error.issues } : {}),
+    ...(conflict ? { conflict } : {}),
+  };
+  if (negotiate(c) === "fragment") {
+    c.header("HX-Retarget", "#version-panel");
+    c.header("HX-Reswap", "outerHTML");
+  }
+  return renderVersionPage(c, services, name, v, {
+    editor,
+    status: error.status as 409,
+    flash: { kind: "error", text: error.message },
+  });
+}

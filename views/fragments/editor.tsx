@@ -1,0 +1,113 @@
+import type { ErrorIssue } from "../../src/domain/errors.js";
+import type { Version } from "../../src/services/model.js";
+import { PromptText, versionUrl } from "../components.js";
+
+/** What the editor holds: the user's text (never lost), and why a save was refused, if it was. */
+export interface EditorState {
+  body: string;
+  config: string;
+  revision: number;
+  issues?: ErrorIssue[];
+  /** A stale-revision conflict: the version as someone else saved it meanwhile. */
+  conflict?: Version;
+}
+
+function issueFor(issues: ErrorIssue[] | undefined, field: string): string | undefined {
+  return issues?.find((i) => i.path === field || i.path.startsWith(`${field}.`))?.message;
+}
+
+/** Textareas drop one leading newline; this keeps a body that starts with one intact. */
+const keepLeadingNewline = (text: string) => (text.startsWith("\n") ? `\n${text}` : text);
+
+export function Editor({ version, state }: { version: Version; state: EditorState }) {
+  const url = versionUrl(version.prompt, version.version);
+  const bodyError = issueFor(state.issues, "body");
+  const configError = issueFor(state.issues, "config");
+  return (
+    <form
+      id="body-panel"
+      class="editor"
+      method="post"
+      action={`${url}/save`}
+      hx-post={`${url}/save`}
+      hx-target="#version-panel"
+      hx-swap="outerHTML"
+      data-editor
+    >
+      {state.conflict ? <Conflict theirs={state.conflict} /> : null}
+      <input type="hidden" name="revision" value={String(state.revision)} />
+      <label for="body" class="field-label">
+        Prompt
+      </label>
+      <textarea
+        id="body"
+        name="body"
+        rows={18}
+        spellcheck={false}
+        autofocus
+        aria-invalid={bodyError ? "true" : undefined}
+        aria-describedby={bodyError ? "body-error" : undefined}
+      >
+        {keepLeadingNewline(state.body)}
+      </textarea>
+      {bodyError ? (
+        <p id="body-error" class="field-error">
+          {bodyError}
+        </p>
+      ) : null}
+      <label for="config" class="field-label">
+        Config <span class="muted">(JSON object: model, temperature, maxTokens…)</span>
+      </label>
+      <textarea
+        id="config"
+        name="config"
+        rows={4}
+        spellcheck={false}
+        aria-invalid={configError ? "true" : undefined}
+        aria-describedby={configError ? "config-error" : undefined}
+      >
+        {state.config}
+      </textarea>
+      {configError ? (
+        <p id="config-error" class="field-error">
+          {configError}
+        </p>
+      ) : null}
+      <div class="editor-actions">
+        <button type="submit" class="primary">
+          Save
+        </button>
+        {/* biome-ignore lint/a11y/useSemanticElements: a link is Cancel's natural no-JS form; role=button names it as the spec asks */}
+        <a
+          role="button"
+          class="button"
+          href={url}
+          hx-get={url}
+          hx-target="#version-panel"
+          hx-swap="outerHTML"
+          data-cancel
+        >
+          Cancel
+        </a>
+        <span class="muted">
+          Saves to v{version.version} — no new version. <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>S</kbd> saves, <kbd>Esc</kbd>{" "}
+          cancels.
+        </span>
+      </div>
+    </form>
+  );
+}
+
+function Conflict({ theirs }: { theirs: Version }) {
+  return (
+    <div class="conflict" role="alert">
+      <p>
+        <strong>
+          v{theirs.version} was saved as revision {theirs.revision} while you were editing.
+        </strong>{" "}
+        Your text is still in the editor below; the saved text is shown here. Saving now replaces it with yours.
+      </p>
+      <PromptText body={theirs.body} label="Saved text" />
+    </div>
+  );
+}

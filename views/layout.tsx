@@ -1,0 +1,76 @@
+import type { Child } from "hono/jsx";
+
+/** htmx settings: no eval (CSP), our own indicator styles, and 4xx answers swapped so errors show. */
+const HTMX_CONFIG = JSON.stringify({
+  allowEval: false,
+  allowScriptTags: false,
+  includeIndicatorStyles: false,
+  historyCacheSize: 0,
+  responseHandling: [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "[4]..", swap: true, error: true },
+    { code: "...", swap: false, error: true },
+  ],
+});
+
+export interface FlashMessage {
+  kind: "ok" | "error";
+  text: string;
+}
+
+export function Flash({ flash, oob }: { flash?: FlashMessage | null | undefined; oob?: boolean }) {
+  return (
+    <div id="flash" class="flash-area" role="status" aria-live="polite" hx-swap-oob={oob ? "true" : undefined}>
+      {flash ? <p class={`flash flash-${flash.kind}`}>{flash.text}</p> : null}
+    </div>
+  );
+}
+
+export interface LayoutProps {
+  title: string;
+  flash?: FlashMessage | null | undefined;
+  crumbs?: Child;
+  children?: Child;
+}
+
+export function Layout({ title, flash, crumbs, children }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <meta name="htmx-config" content={HTMX_CONFIG} />
+        <title>{`${title} · Promptrail`}</title>
+        <link rel="icon" href="data:," />
+        <link rel="stylesheet" href="/static/app.css" />
+        <script src="/static/htmx.min.js" defer></script>
+        <script src="/static/app.js" defer></script>
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="topbar">
+          <a class="brand" href="/">
+            Promptrail
+          </a>
+          <nav aria-label="Main">
+            <a href="/prompts">Prompts</a>
+            <a href="/settings/environments">Settings</a>
+          </nav>
+        </header>
+        <main id="main">
+          {crumbs ? (
+            <nav class="crumbs" aria-label="Breadcrumb">
+              {crumbs}
+            </nav>
+          ) : null}
+          <Flash flash={flash} />
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

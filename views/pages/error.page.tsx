@@ -1,0 +1,30 @@
+import { Layout } from "../layout.js";
+
+const TITLES: Record<number, string> = {
+  400: "Bad request",
+  403: "Forbidden",
+  404: "Not found",
+  409: "Not allowed right now",
+  413: "Too large",
+  422: "Check your input",
+  500: "Server error",
+};
+
+export function ErrorPage({ status, code, message }: { status: number; code: string; message: string }) {
+  return (
+    <Layout title={TITLES[status] ?? "Error"}>
+      <section class="error-page" aria-labelledby="error-title">
+        <h1 id="error-title">{TITLES[status] ?? "Error"}</h1>
+        <p class="flash flash-error" role="alert">
+          {message}
+        </p>
+        <p class="muted">
+          {status} · <code>{code}</code>
+        </p>
+        <p>
+          <a href="/">Back to all prompts</a>
+        </p>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,118 @@
+import type { ErrorIssue } from "../../src/domain/errors.js";
+import type { Version } from "../../src/services/model.js";
+import type { PromptDetail } from "../../src/services/prompts.service.js";
+import { PromptText, promptUrl, StageBadge, StageRail, TimeAgo, VariableList, versionUrl } from "../components.js";
+import { ButtonRow } from "../fragments/button-row.js";
+import { Editor, type EditorState } from "../fragments/editor.js";
+import { Flash, type FlashMessage, Layout } from "../layout.js";
+
+export interface VersionViewProps {
+  prompt: PromptDetail;
+  version: Version;
+  editor?: EditorState | null;
+  now: Date;
+}
+
+function VersionHeader({ version, now }: { version: Version; now: Date }) {
+  return (
+    <header class="version-head">
+      <h1>
+        <a href={promptUrl(version.prompt)}>{version.prompt}</a> <span aria-hidden="true">›</span> v{version.version}
+      </h1>
+      <StageBadge stage={version.stage} />
+      <span class={version.current ? "current-mark" : "muted"}>
+        {version.current ? `current in ${version.stage}` : "not current"}
+      </span>
+      <span class="muted">
+        revision {version.revision} · edited <TimeAgo at={version.updatedAt} now={now} />
+      </span>
+    </header>
+  );
+}
+
+function BodyView({ version }: { version: Version }) {
+  const hasConfig = Object.keys(version.config).length > 0;
+  return (
+    <section id="body-panel" class="body-panel" aria-label="Prompt">
+      <PromptText body={version.body} />
+      <h2 class="sub">Config</h2>
+      {hasConfig ? (
+        <pre class="config-text">{JSON.stringify(version.config, null, 2)}</pre>
+      ) : (
+        <p class="muted">No config: the stage environment's defaults apply.</p>
+      )}
+    </section>
+  );
+}
+
+function SideFacts({ version }: { version: Version }) {
+  const base = versionUrl(version.prompt, version.version);
+  const p = promptUrl(version.prompt);
+  return (
+    <aside class="facts" aria-label="Details">
+      <dl>
+        <dt>Created from</dt>
+        <dd>
+          {version.createdFrom ? (
+            <a href={versionUrl(version.prompt, version.createdFrom)}>v{version.createdFrom}</a>
+          ) : (
+            "—"
+          )}
+        </dd>
+        <dt>Variables</dt>
+        <dd>
+          <VariableList body={version.body} />
+        </dd>
+        <dt>Content hash</dt>
+        <dd>
+          <code title={version.contentHash}>{version.contentHash.slice(0, 12)}</code>
+        </dd>
+      </dl>
+      <ul class="links">
+        <li>
+          <a href={`${base}/revisions`}>Revisions</a>
+        </li>
+        <li>
+          <a href={`${p}/compare?to=${version.version}`}>Compare</a>
+        </li>
+        <li>
+          <a href={`${p}/history`}>History</a>
+        </li>
+      </ul>
+    </aside>
+  );
+}
+
+/** The part of the version page that htmx swaps after an action (and the page's main content). */
+export function VersionPanel({
+  prompt,
+  version,
+  editor,
+  now,
+  flash,
+}: VersionViewProps & { flash?: FlashMessage | null }) {
+  const stops = (["DEV", "TST", "PROD"] as const).map((stage) => ({ stage, version: prompt.current[stage] }));
+  return (
+    <div id="version-panel" class="version-panel">
+      {flash !== undefined ? <Flash flash={flash} oob /> : null}
+      <VersionHeader version={version} now={now} />
+      <StageRail prompt={version.prompt} stops={stops} highlight={version.stage} />
+      <ButtonRow version={version} />
+      <div class="version-grid">
+        {editor ? <Editor version={version} state={editor} /> : <BodyView version={version} />}
+        <SideFacts version={version} />
+      </div>
+    </div>
+  );
+}
+
+export function VersionPage(props: VersionViewProps & { flash?: FlashMessage | null }) {
+  const { version } = props;
+  return (
+    <Layout title={`${version.prompt} v${version.version}`} flash={props.flash}>
+      <VersionPanel {...props} flash={undefined} />
+    </Layout>
+  );
+}
+
+export type { EditorState, ErrorIssue };
