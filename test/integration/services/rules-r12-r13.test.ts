@@ -1,0 +1,154 @@
+import { sql } from "kysely";
+import { describe, expect, test } from "vitest";
+import { DomainError } from "../../../src/domain/errors.js";
+import { appendEvent } from "../../../src/store/events.store.js";
+import { freshServices } from "../../support/db.js";
+import { dumpAll, expectVersions, refusal, refusedSql } from "../../support/state.js";
+
+/** 1.0 PROD (history), 1.1 PROD current, 1.2 TST current, 1.3 TST, 1.4 DEV current, 1.5 DEV. */
+async function lifecycle() {
+  const s = await freshServices();
+  await s.prompts.create({ name: "p", body: "x" });
+  for (let i = 1; i <= 5; i++) await s.versions.createNew("p", "1.0");
+  for (const v of ["1.0", "1.0", "1.1", "1.1", "1.3", "1.2"]) await s.versions.promote("p", v);
+  await s.versions.makeCurrent("p", "1.4");
+  const expected = ["1.5 DEV", "1.4 DEV current", "1.3 TST", "1.2 TST current", "1.1 PROD current", "1.0 PROD"];
+  await expectVersions(s, s.db.sqlite, "p", expected);
+  const id = (v: string) =>
+    s.db.sqlite.prepare("SELECT id FROM versions WHERE major || '.' || minor = ?").pluck().get(v);
+  return { s, expected, id };
+}
+
+const versionInsert = `INSERT INTO versions (prompt_id, major, minor, stage, is_current, body, content_hash, created_at, updated_at)
+  VALUES (1, ?, ?, ?, ?, 'raw', 'h', 'now', 'now')`;
+
+describe("R12", () => {
+  test("the database refuses every forbidden change, even as raw SQL", async () => {
+    const { s, expected, id } = await lifecycle();
+    const before = dumpAll(s.db.sqlite);
+    const refusals: Array<[string, unknown[], string, RegExp]> = [
+      ["UPDATE versions SET body = 'changed' WHERE id = ?", [id("1.1")], "TRIGGER", /Cannot edit production/],
+      ["UPDATE versions SET body = 'changed' WHERE id = ?", [id("1.0")], "TRIGGER", /Cannot edit production/],
+      ["UPDATE versions SET config = '{\"t\":1}' WHERE id = ?", [id("1.1")], "TRIGGER", /Cannot edit production/],
+      ["UPDATE versions SET revision = 9, content_hash = 'x' WHERE id = ?", [id("1.0")], "TRIGGER", /production/],
+      ["UPDATE versions SET stage = 'TST', is_current = 0 WHERE id = ?", [id("1.0")], "TRIGGER", /forward only/],
+      ["UPDATE versions SET stage = 'DEV', is_current = 0 WHERE id = ?", [id("1.1")], "TRIGGER", /forward only/],
+      ["UPDATE versions SET stage = 'DEV' WHERE id = ?", [id("1.3")], "TRIGGER", /forward only/],
+      ["UPDATE versions SET stage = 'PROD' WHERE id = ?", [id("1.5")], "TRIGGER", /forward only/],
+      ["UPDATE versions SET stage = 'QA' WHERE id = ?", [id("1.5")], "TRIGGER", /forward only/],
+      ["DELETE FROM versions WHERE id = ?", [id("1.3")], "TRIGGER", /only DEV drafts/],
+      ["DELETE FROM versions WHERE id = ?", [id("1.2")], "TRIGGER", /only DEV drafts/],
+      ["DELETE FROM versions WHERE id = ?", [id("1.0")], "TRIGGER", /only DEV drafts/],
+      ["DELETE FROM versions WHERE id = ?", [id("1.4")], "TRIGGER", /only DEV drafts/],
+      ["DELETE FROM versions WHERE prompt_id = 1", [], "TRIGGER", /only DEV drafts/],
+      ["UPDATE versions SET is_current = 1 WHERE id = ?", [id("1.5")], "UNIQUE", /UNIQUE/],
+      ["UPDATE versions SET is_current = 1 WHERE id = ?", [id("1.3")], "UNIQUE", /UNIQUE/],
+      ["UPDATE versions SET is_current = 1 WHERE id = ?", [id("1.0")], "UNIQUE", /UNIQUE/],
+      [versionInsert, [1, 6, "DEV", 1], "UNIQUE", /UNIQUE/],
+      [versionInsert, [1, 5, "DEV", 0], "TRIGGER", /never reused/],
+      [versionInsert, [1, 2, "DEV", 0], "TRIGGER", /never reused/],
+      [versionInsert, [1, 6, "TST", 0], "TRIGGER", /start in DEV/],
+      ["UPDATE versions SET minor = 3 WHERE id = ?", [id("1.5")], "TRIGGER", /keeps its number/],
+      ["UPDATE versions SET major = 9 WHERE id = ?", [id("1.5")], "TRIGGER", /keeps its number/],
+      ["UPDATE revisions SET body = 'rewritten'", [], "TRIGGER", /never changed/],
+      ["DELETE FROM prompts", [], "FOREIGNKEY", /FOREIGN KEY/],
+    ];
+    for (const [statement, params, kind, message] of refusals) {
+      const error = refusedSql(s.db.sqlite, statement, ...params);
+      expect({ statement, params, code: error.code }).toEqual({ statement, params, code: `SQLITE_CONSTRAINT_${kind}` });
+      expect(error.message).toMatch(message);
+    }
+    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    await expectVersions(s, s.db.sqlite, "p", expected);
+  });
+
+  test("a duplicate or a reused version number is refused, even after a delete", async () => {
+    const s = await freshServices();
+    await s.prompts.create({ name: "p", body: "x" });
+    await s.versions.createNew("p", "1.0");
+    await s.versions.createNew("p", "1.0", { major: true });
+    await s.versions.delete("p", "1.1");
+    await s.versions.delete("p", "2.0");
+    await expectVersions(s, s.db.sqlite, "p", ["1.0 DEV current"]);
+    for (const [major, minor] of [
+      [1, 0],
+      [1, 1],
+      [2, 0],
+      [1, 9],
+    ]) {
+      expect(refusedSql(s.db.sqlite, versionInsert, major, minor, "DEV", 0).code).toMatch(/^SQLITE_CONSTRAINT_/);
+    }
+    s.db.sqlite.prepare(versionInsert).run(2, 1, "DEV", 0);
+    await expectVersions(s, s.db.sqlite, "p", ["2.1 DEV", "1.0 DEV current"]);
+    expect((await s.versions.createNew("p", "1.0")).version).toBe("2.2");
+  });
+
+  test("what the rules allow, raw SQL may still do", async () => {
+    const { s, id } = await lifecycle();
+    const run = (statement: string, ...params: unknown[]) => s.db.sqlite.prepare(statement).run(...params).changes;
+    expect(run("UPDATE versions SET body = 'dev edit', revision = revision + 1 WHERE id = ?", id("1.5"))).toBe(1);
+    expect(run("UPDATE versions SET body = 'tst edit', revision = revision + 1 WHERE id = ?", id("1.3"))).toBe(1);
+    expect(run("UPDATE versions SET is_current = 0 WHERE id = ?", id("1.1"))).toBe(1);
+    expect(run("UPDATE versions SET is_current = 1 WHERE id = ?", id("1.0"))).toBe(1);
+    expect(run("UPDATE versions SET stage = 'PROD' WHERE id = ?", id("1.3"))).toBe(1);
+    expect(run("UPDATE versions SET stage = 'TST' WHERE id = ?", id("1.5"))).toBe(1);
+    expect(run("UPDATE versions SET is_current = 0 WHERE id = ?", id("1.4"))).toBe(1);
+    expect(run("DELETE FROM versions WHERE id = ?", id("1.4"))).toBe(1);
+    await expectVersions(s, s.db.sqlite, "p", [
+      "1.5 TST",
+      "1.3 PROD",
+      "1.2 TST current",
+      "1.1 PROD",
+      "1.0 PROD current",
+    ]);
+  });
+});
+
+describe("R13", () => {
+  test("a refused request writes nothing", async () => {
+    const { s } = await lifecycle();
+    const before = dumpAll(s.db.sqlite);
+    const refused: Array<[Promise<unknown>, ConstructorParameters<typeof DomainError>[0]]> = [
+      [s.prompts.create({ name: "p", body: "again" }), "name_taken"],
+      [s.prompts.create({ name: "Bad", body: "x" }), "validation_failed"],
+      [s.versions.save("p", "1.1", { body: "no" }), "version_immutable"],
+      [s.versions.save("p", "1.2", { body: "no", revision: 99 }), "stale_revision"],
+      [s.versions.save("p", "9.9", { body: "no" }), "not_found"],
+      [s.versions.promote("p", "1.1"), "invalid_transition"],
+      [s.versions.makeCurrent("p", "1.2"), "invalid_transition"],
+      [s.versions.delete("p", "1.4"), "delete_forbidden"],
+      [s.versions.delete("p", "1.2"), "delete_forbidden"],
+      [s.versions.createNew("nope", "1.0"), "not_found"],
+      [s.versions.createNew("p", "1.0", { major: "yes" as never }), "validation_failed"],
+    ];
+    for (const [work, code] of refused) await refusal(work, code);
+    expect(dumpAll(s.db.sqlite)).toEqual(before);
+  });
+
+  test("a change that fails halfway is rolled back whole, and the next one still works", async () => {
+    let failWith: Error | null = null;
+    const s = await freshServices({
+      promotionChecks: [
+        async (tx, version) => {
+          await sql`UPDATE prompts SET description = 'half-done'`.execute(tx);
+          await sql`UPDATE versions SET body = 'half-done' WHERE id = ${version.id}`.execute(tx);
+          const event = { promptId: 1, at: "now", actor: "check", version: version.version, detail: {} };
+          await appendEvent(tx, { ...event, type: "version.tested" });
+          if (failWith) throw failWith;
+        },
+      ],
+    });
+    await s.prompts.create({ name: "p", body: "x" });
+    const before = dumpAll(s.db.sqlite);
+    failWith = new DomainError("tests_required", "no passing run");
+    await refusal(s.versions.promote("p", "1.0"), "tests_required");
+    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    failWith = new Error("the disk caught fire");
+    await expect(s.versions.promote("p", "1.0")).rejects.toThrow("the disk caught fire");
+    expect(dumpAll(s.db.sqlite)).toEqual(before);
+
+    failWith = null;
+    expect(await s.versions.promote("p", "1.0")).toMatchObject({ stage: "TST", current: true, body: "half-done" });
+    await expectVersions(s, s.db.sqlite, "p", ["1.0 TST current"]);
+  });
+});

@@ -1,0 +1,182 @@
+import { describe, expect, test } from "vitest";
+import { freshServices } from "../../support/db.js";
+import { dumpAll, eventsOf, expectVersions, refusal, refusedSql } from "../../support/state.js";
+
+/** A prompt with 1.0 current in PROD, 1.1 current in TST, 1.2 current in DEV and 1.3 a spare draft. */
+async function everyStage() {
+  const s = await freshServices();
+  await s.prompts.create({ name: "p", body: "x" });
+  await s.versions.promote("p", "1.0");
+  await s.versions.promote("p", "1.0");
+  for (let i = 1; i <= 3; i++) await s.versions.createNew("p", "1.0");
+  await s.versions.promote("p", "1.1");
+  await s.versions.makeCurrent("p", "1.2");
+  await expectVersions(s, s.db.sqlite, "p", ["1.3 DEV", "1.2 DEV current", "1.1 TST current", "1.0 PROD current"]);
+  return s;
+}
+
+describe("R7", () => {
+  test("PROMOTE moves one stage forward; the replaced version keeps its stage and loses only the flag", async () => {
+    const s = await everyStage();
+    const replaced = await s.versions.get("p", "1.1");
+    await s.versions.promote("p", "1.2");
+    await expectVersions(s, s.db.sqlite, "p", ["1.3 DEV", "1.2 TST current", "1.1 TST", "1.0 PROD current"]);
+    const after = await s.versions.get("p", "1.1");
+    expect(after).toMatchObject({ stage: "TST", current: false, body: replaced.body, revision: replaced.revision });
+
+    await s.versions.promote("p", "1.1");
+    await expectVersions(s, s.db.sqlite, "p", ["1.3 DEV", "1.2 TST current", "1.1 PROD current", "1.0 PROD"]);
+    // A version that was not current leaves its old stage's current version alone.
+    await s.versions.promote("p", "1.3");
+    await expectVersions(s, s.db.sqlite, "p", ["1.3 TST current", "1.2 TST", "1.1 PROD current", "1.0 PROD"]);
+  });
+
+  test("PROD cannot be promoted: invalid_transition, nothing written", async () => {
+    const s = await everyStage();
+    const before = dumpAll(s.db.sqlite);
+    const error = await refusal(s.versions.promote("p", "1.0"), "invalid_transition");
+    expect(error.message).toMatch(/PROD/);
+    expect(dumpAll(s.db.sqlite)).toEqual(before);
+  });
+});
+
+describe("R8", () => {
+  test("CREATE NEW VERSION copies any version into a DEV draft M.(n+1) or (M+1).0, never current", async () => {
+    const s = await everyStage();
+    await s.versions.save("p", "1.1", { body: "tst body", config: { t: 0.5 } });
+    const fromTst = await s.versions.createNew("p", "1.1");
+    expect(fromTst).toMatchObject({ version: "1.4", stage: "DEV", current: false, revision: 1, createdFrom: "1.1" });
+    expect(fromTst).toMatchObject({ body: "tst body", config: { t: 0.5 } });
+    const fromProd = await s.versions.createNew("p", "v1.0", { major: true });
+    expect(fromProd).toMatchObject({ version: "2.0", stage: "DEV", current: false, createdFrom: "1.0", body: "x" });
+    expect((await s.versions.createNew("p", "1.3")).version).toBe("2.1");
+    await expectVersions(s, s.db.sqlite, "p", [
+      "2.1 DEV",
+      "2.0 DEV",
+      "1.4 DEV",
+      "1.3 DEV",
+      "1.2 DEV current",
+      "1.1 TST current",
+      "1.0 PROD current",
+    ]);
+    const revisions = await s.versions.revisions("p", "1.4");
+    expect(revisions.map((r) => [r.revision, r.body])).toEqual([[1, "tst body"]]);
+  });
+});
+
+describe("R9", () => {
+  test("DELETE removes a DEV draft that is not current, with its revisions; nothing else", async () => {
+    const s = await everyStage();
+    await s.versions.save("p", "1.3", { body: "edited" });
+    const id = (await s.versions.get("p", "1.3")).id;
+    const revisionsOf = s.db.sqlite.prepare("SELECT count(*) FROM revisions WHERE version_id = ?").pluck();
+    expect(revisionsOf.get(id)).toBe(2);
+
+    expect(await s.versions.delete("p", "1.3")).toEqual({ deleted: "1.3" });
+    expect(revisionsOf.get(id)).toBe(0);
+    await expectVersions(s, s.db.sqlite, "p", ["1.2 DEV current", "1.1 TST current", "1.0 PROD current"]);
+
+    await s.versions.promote("p", "1.2");
+    await s.versions.promote("p", "1.2");
+    await expectVersions(s, s.db.sqlite, "p", ["1.2 PROD current", "1.1 TST", "1.0 PROD"]);
+    await s.versions.createNew("p", "1.0");
+    await s.versions.makeCurrent("p", "1.4");
+    const before = dumpAll(s.db.sqlite);
+    for (const v of ["1.4", "1.2", "1.1", "1.0"]) {
+      const error = await refusal(s.versions.delete("p", v), "delete_forbidden");
+      expect(error.message).toMatch(/Only DEV drafts that are not current can be deleted/);
+    }
+    expect(dumpAll(s.db.sqlite)).toEqual(before);
+  });
+});
+
+describe("R10", () => {
+  test("MAKE CURRENT points a stage at another version of that stage, content and stage unchanged", async () => {
+    const s = await everyStage();
+    const draft = await s.versions.get("p", "1.3");
+    const made = await s.versions.makeCurrent("p", "1.3");
+    expect(made).toMatchObject({ stage: "DEV", current: true, revision: draft.revision, body: draft.body });
+    expect(made.contentHash).toBe(draft.contentHash);
+    await expectVersions(s, s.db.sqlite, "p", ["1.3 DEV current", "1.2 DEV", "1.1 TST current", "1.0 PROD current"]);
+
+    await s.versions.promote("p", "1.2");
+    await s.versions.makeCurrent("p", "1.1");
+    await expectVersions(s, s.db.sqlite, "p", ["1.3 DEV current", "1.2 TST", "1.1 TST current", "1.0 PROD current"]);
+
+    const before = dumpAll(s.db.sqlite);
+    for (const v of ["1.3", "1.1", "1.0"]) {
+      const error = await refusal(s.versions.makeCurrent("p", v), "invalid_transition");
+      expect(error.message).toMatch(/already the current/);
+    }
+    expect(dumpAll(s.db.sqlite)).toEqual(before);
+  });
+});
+
+describe("R11", () => {
+  test("every change appends exactly its event, with actor local", async () => {
+    const s = await freshServices();
+    const log = () => eventsOf(s.db.sqlite, "p");
+    const appended = async (work: () => Promise<unknown>) => {
+      const before = log().length;
+      await work();
+      return log().slice(before);
+    };
+    const event = (type: string, version: string, detail: object = {}) => ({
+      type,
+      version,
+      actor: "local",
+      detail: expect.objectContaining(detail),
+    });
+
+    expect(await appended(() => s.prompts.create({ name: "p", body: "x" }))).toEqual([
+      event("prompt.created", "1.0"),
+      event("version.created", "1.0", { stage: "DEV" }),
+    ]);
+    expect(await appended(() => s.versions.save("p", "1.0", { body: "y" }))).toEqual([
+      event("version.edited", "1.0", { revision: 2 }),
+    ]);
+    expect(await appended(() => s.versions.createNew("p", "1.0"))).toEqual([
+      event("version.created", "1.1", { from: "1.0" }),
+    ]);
+    expect(await appended(() => s.versions.createNew("p", "1.0"))).toHaveLength(1);
+    expect(await appended(() => s.versions.promote("p", "1.0"))).toEqual([
+      event("version.promoted", "1.0", { from: "DEV", to: "TST", replaced: null }),
+    ]);
+    expect(await appended(() => s.versions.makeCurrent("p", "1.1"))).toEqual([
+      event("version.made_current", "1.1", { stage: "DEV", replaced: null }),
+    ]);
+    expect(await appended(() => s.versions.delete("p", "1.2"))).toEqual([event("version.deleted", "1.2")]);
+    // Reads and refusals leave the log alone.
+    expect(await appended(() => s.versions.get("p", "1.0"))).toEqual([]);
+    expect(await appended(() => s.versions.delete("p", "1.1").catch(() => null))).toEqual([]);
+    expect((await s.history.list("p")).events.map((e) => e.type)).toEqual([
+      "version.deleted",
+      "version.made_current",
+      "version.promoted",
+      "version.created",
+      "version.created",
+      "version.edited",
+      "version.created",
+      "prompt.created",
+    ]);
+  });
+
+  test("the log is never edited: the database refuses UPDATE and DELETE of events", async () => {
+    const s = await freshServices();
+    await s.prompts.create({ name: "p", body: "x" });
+    const before = dumpAll(s.db.sqlite);
+    for (const sql of [
+      "UPDATE events SET actor = 'mallory'",
+      "UPDATE events SET type = 'version.edited' WHERE type = 'prompt.created'",
+      "DELETE FROM events",
+      "DELETE FROM events WHERE type = 'version.created'",
+    ]) {
+      const error = refusedSql(s.db.sqlite, sql);
+      expect(error.code).toBe("SQLITE_CONSTRAINT_TRIGGER");
+      expect(error.message).toBe("the event log is append-only");
+    }
+    const badType = "INSERT INTO events (prompt_id, at, actor, type) VALUES (1, 'now', 'local', 'version.hacked')";
+    expect(refusedSql(s.db.sqlite, badType).code).toBe("SQLITE_CONSTRAINT_CHECK");
+    expect(dumpAll(s.db.sqlite)).toEqual(before);
+  });
+});
