@@ -1,0 +1,116 @@
+import { describe, expect, test } from "vitest";
+import { DomainError } from "../../../src/domain/errors.js";
+import { freshServices } from "../../support/db.js";
+import { raceProcesses } from "../../support/processes.js";
+import { eventsOf, expectVersions } from "../../support/state.js";
+
+/** Three OS processes' worth of startup; generous, but bounded. */
+const SLOW = 30_000;
+
+describe("concurrency", () => {
+  test(
+    "two processes promote different TST versions to PROD at once: one current PROD, both recorded",
+    async () => {
+      const s = await freshServices();
+      await s.prompts.create({ name: "p", body: "one" });
+      await s.versions.createNew("p", "1.0");
+      await s.versions.promote("p", "1.0");
+      await s.versions.promote("p", "1.1");
+      await expectVersions(s, s.db.sqlite, "p", ["1.1 TST current", "1.0 TST"]);
+
+      const outcomes = await raceProcesses(s.db.file, s.db.dir, [
+        ["promote", "p", "1.0"],
+        ["promote", "p", "1.1"],
+      ]);
+      expect(outcomes).toEqual([
+        { ok: true, stage: "PROD", revision: 1 },
+        { ok: true, stage: "PROD", revision: 1 },
+      ]);
+
+      const promoted = eventsOf(s.db.sqlite, "p").filter((e) => e.detail.to === "PROD");
+      expect(promoted.map((e) => e.version).sort()).toEqual(["1.0", "1.1"]);
+      const [first, second] = promoted;
+      // The second promotion saw the first one's result: it replaced it.
+      expect(first?.detail.replaced).toBeNull();
+      expect(second?.detail.replaced).toBe(first?.version);
+      const winner = second?.version;
+      await expectVersions(s, s.db.sqlite, "p", [
+        `1.1 PROD${winner === "1.1" ? " current" : ""}`,
+        `1.0 PROD${winner === "1.0" ? " current" : ""}`,
+      ]);
+      const currentProd = s.db.sqlite.prepare("SELECT count(*) FROM versions WHERE stage = 'PROD' AND is_current = 1");
+      expect(currentProd.pluck().get()).toBe(1);
+    },
+    SLOW,
+  );
+
+  test(
+    "two processes save on the same revision: one wins, the other is stale_revision, nothing is lost",
+    async () => {
+      const s = await freshServices();
+      await s.prompts.create({ name: "p", body: "base" });
+      const outcomes = await raceProcesses(s.db.file, s.db.dir, [
+        ["save", "p", "1.0", "from process 0", "1"],
+        ["save", "p", "1.0", "from process 1", "1"],
+      ]);
+      expect([...outcomes].sort((a, b) => Number(b.ok) - Number(a.ok))).toEqual([
+        { ok: true, stage: "DEV", revision: 2 },
+        { ok: false, code: "stale_revision" },
+      ]);
+      const winner = outcomes.findIndex((o) => o.ok);
+      const version = await s.versions.get("p", "1.0");
+      expect(version).toMatchObject({ revision: 2, body: `from process ${winner}` });
+      const revisions = await s.versions.revisions("p", "1.0");
+      expect(revisions.map((r) => [r.revision, r.body])).toEqual([
+        [2, `from process ${winner}`],
+        [1, "base"],
+      ]);
+      expect(eventsOf(s.db.sqlite, "p").filter((e) => e.type === "version.edited")).toHaveLength(1);
+    },
+    SLOW,
+  );
+
+  test("two saves on the same revision in one process: one wins, the other is stale_revision", async () => {
+    const s = await freshServices();
+    await s.prompts.create({ name: "p", body: "base" });
+    const results = await Promise.allSettled([
+      s.versions.save("p", "1.0", { body: "A", revision: 1 }),
+      s.versions.save("p", "1.0", { body: "B", revision: 1 }),
+    ]);
+    const won = results.flatMap((r) => (r.status === "fulfilled" ? [r.value.body] : []));
+    const lost = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toBeInstanceOf(DomainError);
+    expect(lost[0]).toMatchObject({ code: "stale_revision" });
+
+    expect(await s.versions.get("p", "1.0")).toMatchObject({ revision: 2, body: won[0] });
+    const revisions = await s.versions.revisions("p", "1.0");
+    expect(revisions.map((r) => [r.revision, r.body])).toEqual([
+      [2, won[0]],
+      [1, "base"],
+    ]);
+  });
+
+  test("saves that carry no revision queue up, and every one is kept as a revision", async () => {
+    const s = await freshServices();
+    await s.prompts.create({ name: "p", body: "base" });
+    const bodies = ["A", "B", "C", "D"];
+    await Promise.all(bodies.map((body) => s.versions.save("p", "1.0", { body })));
+    const revisions = await s.versions.revisions("p", "1.0");
+    expect(revisions.map((r) => r.revision)).toEqual([5, 4, 3, 2, 1]);
+    expect(revisions.map((r) => r.body).sort()).toEqual(["A", "B", "C", "D", "base"]);
+    expect((await s.versions.get("p", "1.0")).body).toBe(revisions[0]?.body);
+  });
+
+  test("two promotions of different TST versions in one process leave one current PROD", async () => {
+    const s = await freshServices();
+    await s.prompts.create({ name: "p", body: "one" });
+    await s.versions.createNew("p", "1.0");
+    await s.versions.promote("p", "1.0");
+    await s.versions.promote("p", "1.1");
+    await Promise.all([s.versions.promote("p", "1.0"), s.versions.promote("p", "1.1")]);
+    // One connection serves requests in arrival order: the later promotion is the current one.
+    await expectVersions(s, s.db.sqlite, "p", ["1.1 PROD current", "1.0 PROD"]);
+  });
+});

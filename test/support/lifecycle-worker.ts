@@ -1,0 +1,40 @@
+/**
+ * A second OS process for concurrency tests: opens the database file on its own connection,
+ * says it is ready, waits for the shared barrier file, then runs one service call and prints
+ * the outcome as one line of JSON. Run with `node --import tsx`.
+ *
+ * argv: dbFile barrierDir workerId action prompt version [body revision]
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { connect } from "../../src/db/connect.js";
+import { DomainError } from "../../src/domain/errors.js";
+import { createServices } from "../../src/services/index.js";
+
+const [file, barrier, worker, action, prompt, version, body, revision] = process.argv.slice(2);
+if (!file || !barrier || !worker || !prompt || !version) throw new Error("usage: see the header of this file");
+
+const db = connect(file);
+const services = createServices({ db: db.kysely });
+await db.kysely.selectFrom("prompts").select("id").execute(); // connection warm before the start line
+
+writeFileSync(join(barrier, `ready-${worker}`), "");
+const deadline = Date.now() + 15_000;
+while (!existsSync(join(barrier, "go"))) {
+  if (Date.now() > deadline) throw new Error("the barrier never opened");
+  await sleep(1);
+}
+
+try {
+  const result =
+    action === "promote"
+      ? await services.versions.promote(prompt, version)
+      : await services.versions.save(prompt, version, { body: body ?? "", revision: Number(revision) });
+  process.stdout.write(`${JSON.stringify({ ok: true, stage: result.stage, revision: result.revision })}\n`);
+} catch (error) {
+  if (!(error instanceof DomainError)) throw error;
+  process.stdout.write(`${JSON.stringify({ ok: false, code: error.code })}\n`);
+} finally {
+  await db.close();
+}

@@ -1,0 +1,53 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+
+const worker = fileURLToPath(new URL("./lifecycle-worker.ts", import.meta.url));
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+export type WorkerOutcome = { ok: true; stage: string; revision: number } | { ok: false; code: string };
+
+/**
+ * Starts one OS process per argument list (see lifecycle-worker.ts), waits until each has opened
+ * its own connection and reached the barrier, then releases them all at once.
+ */
+export async function raceProcesses(file: string, dir: string, jobs: string[][]): Promise<WorkerOutcome[]> {
+  const barrier = mkdtempSync(join(dir, "barrier-"));
+  let failure: unknown = null;
+  const runs = jobs.map((args, i) => {
+    const child = spawn(process.execPath, ["--import", "tsx", worker, file, barrier, String(i), ...args], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      err += chunk;
+    });
+    return new Promise<WorkerOutcome>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (code) => {
+        if (code === 0) resolve(JSON.parse(out) as WorkerOutcome);
+        else reject(new Error(`worker ${i} exited with ${code}: ${err}`));
+      });
+    });
+  });
+  const all = Promise.all(runs);
+  all.catch((error: unknown) => {
+    failure = error;
+  });
+  const ready = () => jobs.every((_, i) => existsSync(join(barrier, `ready-${i}`)));
+  const deadline = Date.now() + 15_000;
+  while (!ready()) {
+    if (failure) throw failure;
+    if (Date.now() > deadline) throw new Error("the workers never reached the barrier");
+    await sleep(5);
+  }
+  writeFileSync(join(barrier, "go"), "");
+  return all;
+}
