@@ -17,8 +17,9 @@ export function createHistoryService({ db }: ServiceDeps) {
     /** R11: a prompt's event log, newest first; `cursor` is the id to continue below. */
     async list(name: string, input: { limit?: number; cursor?: string } = {}) {
       const { limit, cursor } = parseInput(pageInput, input);
+      // A cursor is an event id as this list wrote it: Number() would also take "", "-3" or "1e3".
       const before = cursor === undefined ? undefined : Number(cursor);
-      if (before !== undefined && !Number.isSafeInteger(before))
+      if (before !== undefined && (!/^[1-9]\d*$/.test(cursor ?? "") || !Number.isSafeInteger(before)))
         throw new DomainError("validation_failed", "cursor: not a cursor of this list", [
           { path: "cursor", message: "Not a cursor of this list" },
         ]);
