@@ -1,0 +1,58 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import { DomainError } from "../domain/errors.js";
+import { parseStage, STAGES, type Stage } from "../domain/stage.js";
+import { findEnvironment, listEnvironments, updateEnvironment } from "../store/environments.store.js";
+import { inTransaction } from "../store/transaction.js";
+import { isoNow, type ServiceDeps } from "./context.js";
+import { parseInput } from "./parse.js";
+import { type EnvironmentUpdateInput, environmentUpdateInput } from "./testing.inputs.js";
+import { type Environment, type Environments, rowToEnvironment } from "./testing.model.js";
+
+/** The environment of one stage (the migration seeds all three). */
+export async function environmentOf(db: Kysely<Database>, stage: Stage): Promise<Environment> {
+  const row = await findEnvironment(db, stage);
+  if (!row) throw new Error(`the ${stage} environment is missing: run the migrations`);
+  return rowToEnvironment(row);
+}
+
+async function allEnvironments(db: Kysely<Database>): Promise<Environments> {
+  const rows = await listEnvironments(db);
+  const found = Object.fromEntries(rows.map((row) => [row.stage, rowToEnvironment(row)]));
+  for (const stage of STAGES) if (!found[stage]) throw new Error(`the ${stage} environment is missing`);
+  return found as Environments;
+}
+
+export function createEnvironmentsService(deps: ServiceDeps) {
+  const { db } = deps;
+  return {
+    /** SPEC §2: the environment each stage's TEST runs against, as `{DEV, TST, PROD}`. */
+    get(): Promise<Environments> {
+      return allEnvironments(db);
+    },
+
+    /**
+     * Changes any subset of one stage's settings (stage case-insensitive; not_found otherwise)
+     * and answers the whole set. `apiKeyEnv` names a PROMPTRAIL_* variable so that settings can
+     * never send another server secret anywhere; "" or null clears it.
+     */
+    async update(stage: string, input: EnvironmentUpdateInput): Promise<Environments> {
+      const parsed = parseStage(stage);
+      if (!parsed) throw new DomainError("not_found", `"${stage}" is not a stage: use DEV, TST or PROD`);
+      const changes = parseInput(environmentUpdateInput, input);
+      const now = isoNow(deps);
+      return inTransaction(db, async (tx) => {
+        await updateEnvironment(tx, parsed, {
+          ...(changes.provider !== undefined && { provider: changes.provider }),
+          ...(changes.baseUrl !== undefined && { base_url: changes.baseUrl }),
+          ...(changes.model !== undefined && { model: changes.model }),
+          ...(changes.apiKeyEnv !== undefined && { api_key_env: changes.apiKeyEnv }),
+          ...(changes.timeoutMs !== undefined && { timeout_ms: changes.timeoutMs }),
+          ...(changes.gate !== undefined && { gate: changes.gate ? 1 : 0 }),
+          updated_at: now,
+        });
+        return allEnvironments(tx);
+      });
+    },
+  };
+}

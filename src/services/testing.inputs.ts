@@ -1,0 +1,129 @@
+import { z } from "zod";
+import { type Assertion, compileRegex } from "../domain/assertions.js";
+import { AD_HOC } from "../domain/test-outcome.js";
+
+/**
+ * The zod schemas of TEST (SPEC §2), shared by the services and the HTTP layer. Forms send
+ * `variables` and `assertions` as JSON text: the HTTP layer parses that text, then feeds the
+ * same object as a JSON body would.
+ */
+export const MAX_VARIABLES = 100;
+export const MAX_VARIABLE_VALUE = 100_000;
+export const MAX_ASSERTIONS = 50;
+export const MAX_TEST_CASES = 50;
+export const TIMEOUT_MS = { min: 100, max: 600_000 } as const;
+
+/** A `{{name}}` the template can use: the same names template.ts recognises. */
+const VARIABLE_NAME = /^[A-Za-z_][\w.-]{0,99}$/;
+
+export const variablesInput = z
+  .record(
+    z
+      .string()
+      .regex(VARIABLE_NAME, "Use a template variable name: letters, digits, _ . -, starting with a letter or _"),
+    z.string().max(MAX_VARIABLE_VALUE, `Keep each value under ${MAX_VARIABLE_VALUE.toLocaleString("en")} characters`),
+  )
+  .refine((v) => Object.keys(v).length <= MAX_VARIABLES, `At most ${MAX_VARIABLES} variables`);
+
+const text = (what: string) => z.string().max(10_000, `Keep the ${what} under 10,000 characters`);
+const needed = (what: string) => text(what).min(1, `Give the ${what}`);
+
+const regexValue = needed("pattern").superRefine((value, ctx) => {
+  const compiled = compileRegex(value);
+  if (!compiled.ok) ctx.addIssue({ code: "custom", message: compiled.error });
+});
+
+const maxLengthValue = z.union(
+  [
+    z.int().min(0).max(10_000_000),
+    z
+      .string()
+      .regex(/^\d{1,8}$/)
+      .transform(Number),
+  ],
+  "Give the maximum number of characters as a whole number",
+);
+
+/** One assertion; `json` takes no value (null, "" or absent), the others need one. */
+export const assertionInput = z
+  .discriminatedUnion(
+    "type",
+    [
+      z.strictObject({ type: z.literal("contains"), value: needed("text to find") }),
+      z.strictObject({ type: z.literal("not-contains"), value: needed("text to avoid") }),
+      z.strictObject({ type: z.literal("equals"), value: text("expected output") }),
+      z.strictObject({ type: z.literal("regex"), value: regexValue }),
+      z.strictObject({
+        type: z.literal("json"),
+        value: z.union([z.null(), z.literal("")], "json takes no value").optional(),
+      }),
+      z.strictObject({ type: z.literal("max-length"), value: maxLengthValue }),
+    ],
+    "Use one of contains, not-contains, equals, regex, json, max-length",
+  )
+  .transform((a): Assertion => (a.type === "json" ? { type: "json", value: null } : a));
+
+const testCaseName = z
+  .string()
+  .trim()
+  .min(1, "Give the test case a name")
+  .max(100, "Keep the name under 100 characters")
+  .regex(/^[^\p{Cc}]*$/u, "The name cannot contain control characters")
+  .refine((name) => name.toLowerCase() !== AD_HOC, `"${AD_HOC}" is reserved for the ad-hoc case of a TEST`);
+
+export const testCaseInput = z.strictObject({
+  name: testCaseName,
+  variables: variablesInput.default({}),
+  assertions: z.array(assertionInput).max(MAX_ASSERTIONS, `At most ${MAX_ASSERTIONS} assertions`).default([]),
+});
+export type TestCaseInput = z.input<typeof testCaseInput>;
+
+export const runInput = z.strictObject({ variables: variablesInput.optional() });
+export type RunInput = z.input<typeof runInput>;
+
+const baseUrl = z
+  .string()
+  .trim()
+  .max(2000, "Keep the URL under 2,000 characters")
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, "Give an http:// or https:// URL, e.g. https://api.openai.com/v1")
+  .refine((value) => {
+    const url = new URL(value);
+    return url.username === "" && url.password === "";
+  }, "Put credentials in the key variable, not in the URL")
+  .transform((value) => value.replace(/^[a-z]+:/i, (scheme) => scheme.toLowerCase()).replace(/\/+$/, ""));
+
+const apiKeyEnv = z
+  .union([
+    z
+      .string()
+      .trim()
+      .regex(
+        /^PROMPTRAIL_[A-Z0-9_]{1,89}$/,
+        "Name an environment variable starting with PROMPTRAIL_ (capitals, digits, _), e.g. PROMPTRAIL_OPENAI_API_KEY",
+      ),
+    z.literal("").transform(() => null),
+    z.null(),
+  ])
+  .describe("The NAME of the variable holding the key; empty or null for servers that need none");
+
+/** Any subset of an environment's settings; the rest keep their values. */
+export const environmentUpdateInput = z.strictObject({
+  provider: z.enum(["echo", "openai"], "Use echo or openai").optional(),
+  baseUrl: baseUrl.optional(),
+  model: z.string().trim().min(1, "Give a default model").max(200, "Keep the model under 200 characters").optional(),
+  apiKeyEnv: apiKeyEnv.optional(),
+  timeoutMs: z
+    .int("Give the timeout in whole milliseconds")
+    .min(TIMEOUT_MS.min, `At least ${TIMEOUT_MS.min} ms`)
+    .max(TIMEOUT_MS.max, `At most ${TIMEOUT_MS.max} ms (10 minutes)`)
+    .optional(),
+  gate: z.boolean("gate is true or false").optional(),
+});
+export type EnvironmentUpdateInput = z.input<typeof environmentUpdateInput>;
