@@ -1,13 +1,23 @@
-import type { ServiceDeps } from "./context.js";
+import { createEnvironmentsService } from "./environments.service.js";
 import { createHistoryService } from "./history.service.js";
+import { createPreviewService } from "./preview.service.js";
 import { createPromptsService } from "./prompts.service.js";
+import { createTestCasesService } from "./test-cases.service.js";
+import { testGate } from "./test-gate.js";
+import { createTestRunsService, type TestingDeps } from "./test-runs.service.js";
 import { createVersionsService, type PromotionCheck } from "./versions.service.js";
 
-export function createServices(deps: ServiceDeps & { promotionChecks?: PromotionCheck[] }) {
+/** Every service over one database. The TEST gate always guards promotions (SPEC §2). */
+export function createServices(deps: TestingDeps & { promotionChecks?: PromotionCheck[] }) {
+  const promotionChecks = [...(deps.promotionChecks ?? []), testGate];
   return {
     prompts: createPromptsService(deps),
-    versions: createVersionsService(deps),
+    versions: createVersionsService({ ...deps, promotionChecks }),
     history: createHistoryService(deps),
+    environments: createEnvironmentsService(deps),
+    testCases: createTestCasesService(deps),
+    testRuns: createTestRunsService(deps),
+    preview: createPreviewService(deps),
   };
 }
 
