@@ -6,7 +6,9 @@ import { csrfGuard, sizeGuard } from "./http/guards.js";
 import { onError, renderError } from "./http/on-error.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
 import { createRuntimeRoutes } from "./http/routes/runtime.routes.js";
+import { createSettingsRoutes } from "./http/routes/settings.routes.js";
 import { createStaticRoutes } from "./http/routes/static.routes.js";
+import { createTestingRoutes } from "./http/routes/testing.routes.js";
 import { createVersionRoutes } from "./http/routes/versions.routes.js";
 import { createServices } from "./services/index.js";
 
@@ -45,6 +47,8 @@ export function createApp({ db }: AppDeps): Hono {
   app.route("/", createRuntimeRoutes(services, db));
   app.route("/", createPromptRoutes(services));
   app.route("/", createVersionRoutes(services));
+  app.route("/", createTestingRoutes(services));
+  app.route("/", createSettingsRoutes(services));
   app.notFound((c) => renderError(c, new DomainError("not_found", `Nothing at ${c.req.path}`)));
   app.onError(onError);
   return app;

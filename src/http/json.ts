@@ -105,3 +105,56 @@ export const promptListJson = (prompts: PromptSummary[], next: string | null) =>
 export const promptJson = (p: PromptDetail) => promptSchema.parse(p);
 export const revisionsJson = (revisions: Revision[]) => revisionsSchema.parse({ revisions });
 export const historyJson = (events: HistoryEvent[], next: string | null) => historySchema.parse({ events, next });
+
+const assertionValue = z.union([z.string(), z.number(), z.null()]);
+const tokens = z.object({ prompt: z.int(), completion: z.int(), total: z.int() }).nullable();
+const testStatus = z.enum(["passed", "failed", "error"]);
+
+export const testRunSchema = z.object({
+  id: z.int(),
+  version: versionNumber,
+  revision: z.int().min(1),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  stage,
+  provider: z.enum(["echo", "openai"]),
+  model: z.string(),
+  status: testStatus,
+  startedAt: z.string(),
+  durationMs: z.number().min(0),
+  results: z.array(
+    z.object({
+      case: z.string(),
+      status: testStatus,
+      output: z.string().nullable(),
+      error: z.string().nullable(),
+      latencyMs: z.number().nullable(),
+      tokens,
+      assertions: z.array(
+        z.object({ type: z.string(), value: assertionValue, passed: z.boolean(), message: z.string() }),
+      ),
+    }),
+  ),
+});
+export const testRunsSchema = z.object({ runs: z.array(testRunSchema), next: z.string().nullable() });
+
+export const testCaseSchema = z.object({
+  id: z.int(),
+  name: z.string(),
+  variables: z.record(z.string(), z.string()),
+  assertions: z.array(z.object({ type: z.string(), value: assertionValue })),
+});
+export const testCasesSchema = z.object({ testCases: z.array(testCaseSchema) });
+
+const environmentSchema = z.object({
+  provider: z.enum(["echo", "openai"]),
+  baseUrl: z.string(),
+  model: z.string(),
+  apiKeyEnv: z.string().nullable(),
+  timeoutMs: z.int(),
+  gate: z.boolean(),
+});
+export const environmentsSchema = z.strictObject({
+  DEV: environmentSchema,
+  TST: environmentSchema,
+  PROD: environmentSchema,
+});

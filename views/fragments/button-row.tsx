@@ -46,12 +46,21 @@ function ActionForm(props: {
  * The button row of SPEC §4, from the one button table (`version.actions`): Edit · Test ·
  * Promote to … · Create New Version · Delete · Make Current.
  */
-export function ButtonRow({ version, promoteBlock }: { version: Version; promoteBlock?: string | null }) {
+export function ButtonRow({
+  version,
+  promoteBlock,
+  oob,
+}: {
+  version: Version;
+  /** Why the TEST gate keeps Promote disabled now, or null. */
+  promoteBlock?: string | null | undefined;
+  oob?: boolean;
+}) {
   const { actions } = version;
   const url = versionUrl(version.prompt, version.version);
   const label = `v${version.version}`;
   return (
-    <div id="button-row" class="button-row">
+    <div id="button-row" class="button-row" hx-swap-oob={oob ? "true" : undefined}>
       {actions.edit.allowed ? (
         <form method="get" action={url} class="inline-form">
           <input type="hidden" name="edit" value="1" />

@@ -1,14 +1,27 @@
 import type { ErrorIssue } from "../../src/domain/errors.js";
 import type { Version } from "../../src/services/model.js";
 import type { PromptDetail } from "../../src/services/prompts.service.js";
+import type { GateStatus } from "../../src/services/test-gate.js";
+import type { TestStatusView } from "../../src/services/test-runs.service.js";
 import { PromptText, promptUrl, StageBadge, StageRail, TimeAgo, VariableList, versionUrl } from "../components.js";
 import { ButtonRow } from "../fragments/button-row.js";
 import { Editor, type EditorState } from "../fragments/editor.js";
+import { PromotionPreview, type PromotionPreviewView } from "../fragments/promotion-preview.js";
+import { TestPanel } from "../fragments/test-panel.js";
 import { Flash, type FlashMessage, Layout } from "../layout.js";
+
+/** What TEST adds to the version page: the last run, the ad-hoc inputs and the gate. */
+export interface VersionTesting {
+  status: TestStatusView;
+  variables: Record<string, string>;
+  gate: GateStatus;
+  preview: PromotionPreviewView | null;
+}
 
 export interface VersionViewProps {
   prompt: PromptDetail;
   version: Version;
+  testing: VersionTesting;
   editor?: EditorState | null;
   now: Date;
 }
@@ -87,6 +100,7 @@ function SideFacts({ version }: { version: Version }) {
 export function VersionPanel({
   prompt,
   version,
+  testing,
   editor,
   now,
   flash,
@@ -97,9 +111,16 @@ export function VersionPanel({
       {flash !== undefined ? <Flash flash={flash} oob /> : null}
       <VersionHeader version={version} now={now} />
       <StageRail prompt={version.prompt} stops={stops} highlight={version.stage} />
-      <ButtonRow version={version} />
+      <ButtonRow version={version} promoteBlock={testing.gate.allowed ? null : testing.gate.reason} />
+      {testing.gate.gated && !testing.gate.allowed && testing.gate.detail ? (
+        <p class="gate-note">{testing.gate.detail}</p>
+      ) : null}
+      {testing.preview && !editor ? <PromotionPreview version={version} preview={testing.preview} /> : null}
       <div class="version-grid">
-        {editor ? <Editor version={version} state={editor} /> : <BodyView version={version} />}
+        <div class="version-main">
+          {editor ? <Editor version={version} state={editor} /> : <BodyView version={version} />}
+          <TestPanel version={version} status={testing.status} variables={testing.variables} now={now} />
+        </div>
         <SideFacts version={version} />
       </div>
     </div>

@@ -1,11 +1,14 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ButtonRow } from "../../../views/fragments/button-row.js";
 import { Editor } from "../../../views/fragments/editor.js";
+import { Staleness } from "../../../views/fragments/test-panel.js";
 import type { FlashMessage } from "../../../views/layout.js";
-import { type EditorState, VersionPage, VersionPanel } from "../../../views/pages/version.page.js";
+import { type EditorState, VersionPage, VersionPanel, type VersionTesting } from "../../../views/pages/version.page.js";
 import { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
 import type { Version } from "../../services/model.js";
+import type { PromptDetail } from "../../services/prompts.service.js";
 import { takeFlash } from "../flash.js";
 import { negotiate } from "../negotiate.js";
 import { fragment, page } from "../render.js";
@@ -37,6 +40,7 @@ export async function renderVersionPage(
   options: VersionPageOptions = {},
 ): Promise<Response> {
   const [prompt, version] = await Promise.all([services.prompts.get(name), services.versions.get(name, versionParam)]);
+  const testing = await loadTesting(services, prompt, version);
   let editor = options.editor ?? null;
   if (options.edit && !editor) {
     if (!version.actions.edit.allowed)
@@ -49,10 +53,51 @@ export async function renderVersionPage(
     if (editor && options.edit) return fragment(c, <Editor version={version} state={editor} />, status);
     return fragment(
       c,
-      <VersionPanel prompt={prompt} version={version} editor={editor} now={now} flash={options.flash ?? null} />,
+      <VersionPanel
+        prompt={prompt}
+        version={version}
+        testing={testing}
+        editor={editor}
+        now={now}
+        flash={options.flash ?? null}
+      />,
       status,
     );
   }
   const flash = options.flash ?? takeFlash(c);
-  return page(c, <VersionPage prompt={prompt} version={version} editor={editor} now={now} flash={flash} />, status);
+  return page(
+    c,
+    <VersionPage prompt={prompt} version={version} testing={testing} editor={editor} now={now} flash={flash} />,
+    status,
+  );
+}
+
+/** The TEST side of a version page: latest run, ad-hoc inputs, the gate and the promotion preview. */
+async function loadTesting(services: Services, prompt: PromptDetail, version: Version): Promise<VersionTesting> {
+  const { prompt: name, version: number } = version;
+  const target = version.actions.promote;
+  const replaces = target ? prompt.current[target] : null;
+  const [status, variables, gate, comparison] = await Promise.all([
+    services.testRuns.status(name, number),
+    services.testRuns.adHocVariables(name, number),
+    services.testRuns.gateStatus(name, number),
+    replaces ? services.compare.compare(name, replaces, number) : null,
+  ]);
+  const preview = target ? { target, replaces: comparison?.from ?? null, comparison } : null;
+  return { status, variables, gate, preview };
+}
+
+/** After a TEST, htmx also refreshes the button row (the gate may open) and the staleness line. */
+export async function renderVersionExtras(services: Services, name: string, versionParam: string) {
+  const version = await services.versions.get(name, versionParam);
+  const [status, gate] = await Promise.all([
+    services.testRuns.status(name, version.version),
+    services.testRuns.gateStatus(name, version.version),
+  ]);
+  return (
+    <>
+      <ButtonRow version={version} promoteBlock={gate.allowed ? null : gate.reason} oob />
+      <Staleness status={status} oob />
+    </>
+  );
 }

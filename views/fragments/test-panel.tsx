@@ -1,0 +1,126 @@
+import type { Version } from "../../src/services/model.js";
+import type { TestStatusView } from "../../src/services/test-runs.service.js";
+import type { CaseResult, TestRun } from "../../src/services/testing.model.js";
+import { promptUrl, TimeAgo, versionUrl } from "../components.js";
+
+export interface TestPanelProps {
+  version: Version;
+  status: TestStatusView;
+  /** One input per template variable, prefilled with what was last used for this prompt. */
+  variables: Record<string, string>;
+  now: Date;
+}
+
+const STATUS_TEXT = { passed: "✓ passed", failed: "✗ failed", error: "! error" } as const;
+
+function StatusChip({ status }: { status: keyof typeof STATUS_TEXT }) {
+  return <span class={`status status-${status}`}>{STATUS_TEXT[status]}</span>;
+}
+
+function CaseCard({ result }: { result: CaseResult }) {
+  return (
+    <article class={`case case-${result.status}`} aria-label={`Case ${result.case}: ${result.status}`}>
+      <header class="case-head">
+        <strong>{result.case}</strong>
+        <StatusChip status={result.status} />
+        <span class="muted small">
+          {result.latencyMs !== null ? `${result.latencyMs} ms` : null}
+          {result.tokens
+            ? ` · ${result.tokens.prompt} + ${result.tokens.completion} = ${result.tokens.total} tokens`
+            : null}
+        </span>
+      </header>
+      {result.error ? <p class="case-error">{result.error}</p> : null}
+      {result.output !== null ? <pre class="case-output">{result.output}</pre> : null}
+      {result.assertions.length > 0 ? (
+        <ul class="assertions">
+          {result.assertions.map((a) => (
+            <li class={a.passed ? "pass" : "fail"}>
+              <span aria-hidden="true">{a.passed ? "✓" : "✗"}</span>
+              <span class="visually-hidden">{a.passed ? "passed: " : "failed: "}</span> {a.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </article>
+  );
+}
+
+/** The region named "Test results": the latest run's cases, or what to do first. */
+export function TestResults({ run, now }: { run: TestRun | null; now: Date }) {
+  return (
+    <section id="test-results" class="test-results" aria-labelledby="test-results-title">
+      <h2 id="test-results-title" class="sub">
+        Test results
+      </h2>
+      {run ? (
+        <>
+          <p class="run-summary">
+            <StatusChip status={run.status} /> run {run.id} on revision {run.revision} in {run.stage} · {run.provider}
+            {run.model ? ` (${run.model})` : ""} · {run.durationMs} ms · <TimeAgo at={run.startedAt} now={now} />
+          </p>
+          {run.results.map((r) => (
+            <CaseCard result={r} />
+          ))}
+        </>
+      ) : (
+        <p class="muted">No test run yet. Press Test to run this version in its stage's environment.</p>
+      )}
+    </section>
+  );
+}
+
+/** Whether the latest run still matches the current content ("passed on revision 3 — edited since"). */
+export function Staleness({ status, oob }: { status: TestStatusView; oob?: boolean }) {
+  const kind = status.latest ? (status.fresh ? status.latest.status : "stale") : "none";
+  return (
+    <p id="test-staleness" class={`staleness staleness-${kind}`} hx-swap-oob={oob ? "true" : undefined}>
+      Last test: {status.summary}
+    </p>
+  );
+}
+
+export function TestPanel({ version, status, variables, now }: TestPanelProps) {
+  const url = versionUrl(version.prompt, version.version);
+  const names = Object.keys(variables);
+  return (
+    <section class="test-panel" aria-labelledby="test-title">
+      <h2 id="test-title">Test</h2>
+      <Staleness status={status} />
+      <form
+        id="test-form"
+        method="post"
+        action={`${url}/test`}
+        hx-post={`${url}/test`}
+        hx-target="#test-results"
+        hx-swap="outerHTML"
+        hx-indicator="#test-progress"
+        hx-disabled-elt=".test-button"
+        class="test-form"
+      >
+        {names.length > 0 ? (
+          <fieldset class="vars">
+            <legend>Ad-hoc variables</legend>
+            {names.map((name) => (
+              <label>
+                <code>{name}</code>
+                <input name={`var.${name}`} value={variables[name]} />
+              </label>
+            ))}
+          </fieldset>
+        ) : (
+          <p class="muted small">This prompt has no template variables.</p>
+        )}
+        <p class="muted small">
+          Runs every <a href={`${promptUrl(version.prompt)}/test-cases`}>test case</a>
+          {names.length ? ", plus an ad-hoc case with these values" : ""} in the {version.stage} environment.{" "}
+          <a href={`${url}/tests`}>Past runs</a>
+        </p>
+        <span id="test-progress" class="htmx-indicator progress" role="status">
+          <span class="spinner" aria-hidden="true" /> Running tests…
+        </span>
+      </form>
+      <TestResults run={status.latest} now={now} />
+    </section>
+  );
+}

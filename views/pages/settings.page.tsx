@@ -1,0 +1,94 @@
+import type { ErrorIssue } from "../../src/domain/errors.js";
+import { STAGES, type Stage } from "../../src/domain/stage.js";
+import type { Environment, Environments } from "../../src/services/testing.model.js";
+import { StageBadge } from "../components.js";
+import { type FlashMessage, Layout } from "../layout.js";
+
+/** A refused settings form: which stage, what was typed, and why. */
+export interface SettingsDraft {
+  stage: Stage;
+  values: Record<string, string>;
+  issues: ErrorIssue[];
+}
+
+function StageForm({ stage, env, draft }: { stage: Stage; env: Environment; draft?: SettingsDraft | undefined }) {
+  const id = (field: string) => `${stage.toLowerCase()}-${field}`;
+  const value = (field: string, current: string) => (draft ? (draft.values[field] ?? "") : current);
+  const issue = (field: string) => draft?.issues.find((i) => i.path === field)?.message;
+  const field = (name: string, label: string, current: string, extra: Record<string, unknown> = {}) => (
+    <>
+      <label for={id(name)}>{label}</label>
+      <input
+        id={id(name)}
+        name={name}
+        value={value(name, current)}
+        aria-invalid={issue(name) ? "true" : undefined}
+        {...extra}
+      />
+      {issue(name) ? <p class="field-error">{issue(name)}</p> : null}
+    </>
+  );
+  const provider = draft ? draft.values.provider : env.provider;
+  const gate = draft ? draft.values.gate === "true" : env.gate;
+  return (
+    <form
+      method="post"
+      action={`/settings/environments/${stage}`}
+      class={`env-form env-${stage.toLowerCase()}`}
+      aria-labelledby={id("title")}
+    >
+      <h2 id={id("title")} class="sub">
+        <StageBadge stage={stage} /> environment
+      </h2>
+      <label for={id("provider")}>Provider</label>
+      <select id={id("provider")} name="provider">
+        <option value="echo" selected={provider === "echo"}>
+          echo — offline, output is the rendered prompt
+        </option>
+        <option value="openai" selected={provider === "openai"}>
+          openai — any OpenAI-compatible /chat/completions
+        </option>
+      </select>
+      {field("baseUrl", "Base URL", env.baseUrl, { placeholder: "https://api.openai.com/v1" })}
+      {field("model", "Default model", env.model)}
+      {field("apiKeyEnv", "API key variable", env.apiKeyEnv ?? "", { placeholder: "PROMPTRAIL_OPENAI_API_KEY" })}
+      <p class="muted small">
+        The NAME of a server environment variable starting with PROMPTRAIL_. The key itself is never stored or shown.
+      </p>
+      {field("timeoutMs", "Timeout (ms)", String(env.timeoutMs), { inputmode: "numeric" })}
+      <input type="hidden" name="gate" value="false" />
+      <label class="check">
+        <input type="checkbox" name="gate" value="true" checked={gate} /> Gate: promoting into {stage} needs a passing
+        test
+      </label>
+      <button type="submit" class="primary">
+        Save {stage}
+      </button>
+    </form>
+  );
+}
+
+export function SettingsPage({
+  environments,
+  draft,
+  flash,
+}: {
+  environments: Environments;
+  draft?: SettingsDraft | undefined;
+  flash?: FlashMessage | null;
+}) {
+  return (
+    <Layout title="Settings" flash={flash}>
+      <h1>Stage environments</h1>
+      <p class="muted">
+        TEST runs a version against the environment of the stage it is in. Fresh installs use echo everywhere, with no
+        gates.
+      </p>
+      <div class="env-grid">
+        {STAGES.map((stage) => (
+          <StageForm stage={stage} env={environments[stage]} draft={draft?.stage === stage ? draft : undefined} />
+        ))}
+      </div>
+    </Layout>
+  );
+}
