@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Config, canonicalJson, type Json } from "../domain/content.js";
+import { type Config, canonicalJson, type Json, normalizeBody } from "../domain/content.js";
 import { MAX_BODY_BYTES, MAX_CONFIG_BYTES, MAX_DESCRIPTION_CHARS, PROMPT_NAME } from "../domain/limits.js";
 
 /**
@@ -10,8 +10,10 @@ export const promptName = z
   .string()
   .regex(PROMPT_NAME, "Use 1–100 characters of a-z 0-9 . _ -, starting with a letter or digit");
 
+/** R3/R5: the limit is on the body as stored, after CRLF → LF (forms send CRLF). */
 export const body = z
   .string()
+  .transform(normalizeBody)
   .refine((text) => Buffer.byteLength(text, "utf8") <= MAX_BODY_BYTES, "The prompt is over 1,000,000 bytes");
 
 export const config = z

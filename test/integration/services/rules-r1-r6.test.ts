@@ -80,6 +80,12 @@ describe("R3", () => {
     expect((await s.prompts.create({ name: "big", body })).body).toHaveLength(333_334);
     await refusal(s.versions.save("big", "1.0", { body: `${body}a` }), "validation_failed");
 
+    // The limit is on the stored body: line endings a form adds and the save strips do not count.
+    const crlf = "a\r\n".repeat(333_334); // 1,000,002 bytes as sent, 666,668 as stored
+    expect((await s.versions.save("big", "1.0", { body: crlf })).body).toBe("a\n".repeat(333_334));
+    await s.versions.save("big", "1.0", { body: `${"€".repeat(333_333)}\r\n` }); // 1,000,000 stored
+    await refusal(s.versions.save("big", "1.0", { body: `${"€".repeat(333_333)}a\r\n` }), "validation_failed");
+
     const filler = 65_536 - '{"k":""}'.length;
     await s.versions.save("big", "1.0", { body: "x", config: { k: "c".repeat(filler) } });
     await refusal(
