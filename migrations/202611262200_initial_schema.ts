@@ -94,6 +94,10 @@ const TRIGGERS = [
    BEGIN SELECT RAISE(ABORT, 'version numbers are never reused'); END`,
   `CREATE TRIGGER versions_number_mark AFTER INSERT ON versions
    BEGIN UPDATE prompts SET max_major = NEW.major, max_minor = NEW.minor WHERE id = NEW.prompt_id; END`,
+  // Lowering the mark would let the next new version take a deleted number again.
+  `CREATE TRIGGER prompts_mark_forward BEFORE UPDATE OF max_major, max_minor ON prompts
+   WHEN (NEW.max_major, NEW.max_minor) < (OLD.max_major, OLD.max_minor)
+   BEGIN SELECT RAISE(ABORT, 'version numbers are never reused'); END`,
   `CREATE TRIGGER versions_new_is_dev BEFORE INSERT ON versions WHEN NEW.stage <> 'DEV'
    BEGIN SELECT RAISE(ABORT, 'new versions start in DEV'); END`,
   `CREATE TRIGGER versions_number_fixed BEFORE UPDATE OF prompt_id, major, minor, created_from ON versions
@@ -116,6 +120,10 @@ const TRIGGERS = [
    BEGIN SELECT RAISE(ABORT, 'only DEV drafts that are not current can be deleted'); END`,
   // R5: saved revisions are never rewritten (they go only with their deleted draft).
   `CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
+   BEGIN SELECT RAISE(ABORT, 'saved revisions are never changed'); END`,
+  // Nor deleted while their version exists: the cascade of a deleted draft runs after its row is gone.
+  `CREATE TRIGGER revisions_no_delete BEFORE DELETE ON revisions
+   WHEN EXISTS (SELECT 1 FROM versions WHERE id = OLD.version_id)
    BEGIN SELECT RAISE(ABORT, 'saved revisions are never changed'); END`,
   // R11: the event log is append-only.
   `CREATE TRIGGER events_no_update BEFORE UPDATE ON events

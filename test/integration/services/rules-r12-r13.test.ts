@@ -51,6 +51,10 @@ describe("R12", () => {
       ["UPDATE versions SET minor = 3 WHERE id = ?", [id("1.5")], "TRIGGER", /keeps its number/],
       ["UPDATE versions SET major = 9 WHERE id = ?", [id("1.5")], "TRIGGER", /keeps its number/],
       ["UPDATE revisions SET body = 'rewritten'", [], "TRIGGER", /never changed/],
+      ["DELETE FROM revisions", [], "TRIGGER", /never changed/],
+      ["DELETE FROM revisions WHERE version_id = ?", [id("1.5")], "TRIGGER", /never changed/],
+      ["UPDATE prompts SET max_minor = 4", [], "TRIGGER", /never reused/],
+      ["UPDATE prompts SET max_major = 0, max_minor = 9", [], "TRIGGER", /never reused/],
       ["DELETE FROM prompts", [], "FOREIGNKEY", /FOREIGN KEY/],
     ];
     for (const [statement, params, kind, message] of refusals) {
