@@ -152,8 +152,9 @@ export function createTestRunsService(deps: TestingDeps) {
       input: { limit?: number; cursor?: string } = {},
     ): Promise<{ runs: TestRun[]; nextCursor: string | null }> {
       const { limit, cursor } = parseInput(pageInput, input);
+      // A cursor is a run id as this list wrote it: Number() would also take "", "-3" or "1e3".
       const before = cursor === undefined ? undefined : Number(cursor);
-      if (before !== undefined && !Number.isSafeInteger(before))
+      if (before !== undefined && (!/^[1-9]\d*$/.test(cursor ?? "") || !Number.isSafeInteger(before)))
         throw new DomainError("validation_failed", "cursor: not a cursor of this list", [
           { path: "cursor", message: "Not a cursor of this list" },
         ]);
@@ -171,9 +172,9 @@ export function createTestRunsService(deps: TestingDeps) {
     async status(promptName: string, version: string): Promise<TestStatusView> {
       const { row } = await requireVersion(db, promptName, version);
       const latest = await latestTestRun(db, row.id);
-      const facts = latest ? { ...rowToTestRun(latest, row) } : null;
-      const { fresh, summary } = staleness({ stage: row.stage, contentHash: row.content_hash }, facts);
-      return { latest: facts, fresh, summary };
+      const run = latest ? rowToTestRun(latest, row) : null;
+      const { fresh, summary } = staleness({ stage: row.stage, contentHash: row.content_hash }, run);
+      return { latest: run, fresh, summary };
     },
 
     /** SPEC §2 gate, without throwing: whether Promote is allowed now, and why not. */

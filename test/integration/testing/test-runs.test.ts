@@ -237,6 +237,7 @@ describe("stored runs", () => {
     const s = await greet();
     expect((await rejection(s.testRuns.run("greet", "9.9"))).code).toBe("not_found");
     expect((await rejection(s.testRuns.list("nope", "1.0"))).code).toBe("not_found");
-    expect((await rejection(s.testRuns.list("greet", "1.0", { cursor: "abc" }))).code).toBe("validation_failed");
+    for (const cursor of ["abc", "", "-3", "1e3"])
+      expect((await rejection(s.testRuns.list("greet", "1.0", { cursor }))).code).toBe("validation_failed");
   });
 });
