@@ -1,0 +1,48 @@
+// Bundles the server into dist/promptrail.mjs for `npm start`: one esbuild pass (~100 ms), so
+// starting the app never waits on tsc. better-sqlite3 stays external (it loads a native addon
+// from its own package folder); everything else is bundled. The bundle finds static/ and htmx
+// relative to itself (src/assets.ts), which works because dist/ sits next to static/ and
+// node_modules/.
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+export const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** Options shared by the Node bundle and the single-executable bundle. */
+export const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  jsx: "automatic",
+  jsxImportSource: "hono/jsx",
+  sourcemap: true,
+  legalComments: "none",
+  logLevel: "warning",
+};
+
+export async function buildNodeBundle() {
+  return esbuild.build({
+    ...common,
+    entryPoints: ["src/main.ts"],
+    outfile: "dist/promptrail.mjs",
+    format: "esm",
+    external: ["better-sqlite3"],
+    // CommonJS dependencies inside an ESM bundle may still call require() for Node built-ins.
+    banner: {
+      js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
+    },
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const started = performance.now();
+  try {
+    await buildNodeBundle();
+  } catch {
+    process.exit(1); // esbuild has already printed the errors with their locations
+  }
+  if (!process.argv.includes("--quiet")) {
+    console.error(`built dist/promptrail.mjs in ${Math.round(performance.now() - started)} ms`);
+  }
+}
