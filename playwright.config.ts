@@ -1,0 +1,53 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineConfig } from "@playwright/test";
+
+/**
+ * End-to-end journeys in Debian's Chromium (Playwright's own browser download cannot work here:
+ * the network reaches only package registries). The app is built and started fresh for each
+ * run on its own port and an empty database, deleted before the start by scripts/e2e-server.mjs.
+ */
+const port = Number(process.env.PROMPTRAIL_E2E_PORT ?? 3917);
+const baseURL = `http://127.0.0.1:${port}`;
+const dbFile = process.env.PROMPTRAIL_E2E_DB ?? join(tmpdir(), "promptrail-e2e", "promptrail.db");
+
+export default defineConfig({
+  testDir: "test/e2e",
+  // Two cores: the server and one browser each get one.
+  workers: 2,
+  fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  reporter: "list",
+  use: {
+    baseURL,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.PROMPTRAIL_CHROMIUM ?? "/usr/bin/chromium",
+      // Root on CI needs --no-sandbox; the rest stop Chromium from dialling out on a closed network.
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    command: "node scripts/e2e-server.mjs",
+    url: `${baseURL}/healthz`,
+    env: { HOST: "127.0.0.1", PORT: String(port), PROMPTRAIL_DB: dbFile },
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+  },
+});
