@@ -14,10 +14,10 @@ import { renderVersionPage } from "./version-page.js";
 /** Serialized JSON per version state, so repeated reads of an unchanged version skip the work. */
 const MAX_CACHED = 512;
 
-/** True when If-None-Match names `etag` (or is `*`). */
+/** True when If-None-Match names `etag` (or is `*`), compared weakly as RFC 9110 §13.1.2 requires. */
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
-  return ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((tag) => tag.trim() === etag);
+  return ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
 
 export function createRuntimeRoutes(services: Services, db: Db) {
@@ -49,14 +49,15 @@ export function createRuntimeRoutes(services: Services, db: Db) {
       db.reader().prepare("SELECT 1").get();
       const mode = negotiateRead(c);
       if (mode === "text") return c.text("ok");
-      if (mode === "html") return c.html("<!doctype html><title>Promptrail</title><p>ok</p>");
+      if (mode === "html") return c.html('<!doctype html><html lang="en"><title>Promptrail</title><p>ok</p></html>');
       return c.json(healthSchema.parse({ ok: true }));
     })
     .get("/prompts/:name/stages/:stage", async (c: Context) => {
       const name = c.req.param("name") as string;
       const row = currentRow(name, c.req.param("stage") as string);
       const mode = negotiateRead(c);
-      const etag = `"${row.content_hash.slice(0, 24)}.${row.revision}.${Date.parse(row.updated_at).toString(36)}.${mode}"`;
+      // The version number too: two versions can share content, revision and a millisecond.
+      const etag = `"${row.major}.${row.minor}.${row.content_hash.slice(0, 24)}.${row.revision}.${Date.parse(row.updated_at).toString(36)}.${mode}"`;
       c.header("ETag", etag);
       c.header("Cache-Control", "no-cache");
       if (matches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
