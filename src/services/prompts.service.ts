@@ -1,7 +1,8 @@
 import { contentHash, normalizeBody } from "../domain/content.js";
 import { DomainError } from "../domain/errors.js";
+import type { Stage } from "../domain/stage.js";
 import { formatVersion } from "../domain/version-number.js";
-import { appendEvent } from "../store/events.store.js";
+import { appendEvent, currentSince as currentSinceEvents } from "../store/events.store.js";
 import { findPromptByName, insertPrompt, listPrompts } from "../store/prompts.store.js";
 import { insertRevision } from "../store/revisions.store.js";
 import { inTransaction } from "../store/transaction.js";
@@ -20,6 +21,8 @@ export interface PromptSummary {
 
 export interface PromptDetail extends PromptSummary {
   createdAt: string;
+  /** When each stage's current version became current there; null when the stage has none. */
+  currentSince: Record<Stage, string | null>;
   versions: Version[];
 }
 
@@ -75,10 +78,16 @@ export function createPromptsService(deps: ServiceDeps) {
       const versions = (await listVersions(db, prompt.id)).map((row) => rowToVersion(name, row));
       const current = emptyCurrent();
       for (const v of versions) if (v.current) current[v.stage] = v.version;
+      const currentSince: Record<Stage, string | null> = { DEV: null, TST: null, PROD: null };
+      for (const e of await currentSinceEvents(db, prompt.id)) {
+        const stage = e.stage as Stage;
+        if (currentSince[stage] === null && current[stage] === e.version) currentSince[stage] = e.at;
+      }
       return {
         name,
         description: prompt.description,
         current,
+        currentSince,
         versions,
         createdAt: prompt.created_at,
         updatedAt: prompt.updated_at,

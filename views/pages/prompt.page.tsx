@@ -3,7 +3,11 @@ import { promptUrl, StageBadge, StageRail, TimeAgo, versionUrl } from "../compon
 import { type FlashMessage, Layout } from "../layout.js";
 
 export function PromptPage({ prompt, now, flash }: { prompt: PromptDetail; now: Date; flash?: FlashMessage | null }) {
-  const stops = (["DEV", "TST", "PROD"] as const).map((stage) => ({ stage, version: prompt.current[stage] }));
+  const stops = (["DEV", "TST", "PROD"] as const).map((stage) => ({
+    stage,
+    version: prompt.current[stage],
+    since: prompt.currentSince[stage],
+  }));
   const base = promptUrl(prompt.name);
   const prod = prompt.current.PROD;
   return (
@@ -40,11 +44,11 @@ export function PromptPage({ prompt, now, flash }: { prompt: PromptDetail; now: 
           <tbody>
             {prompt.versions.map((v) => (
               <tr class={v.current ? "is-current" : undefined}>
-                <td>
+                <th scope="row">
                   <a class="version-link" href={versionUrl(prompt.name, v.version)}>
                     v{v.version}
                   </a>
-                </td>
+                </th>
                 <td>
                   <StageBadge stage={v.stage} />
                 </td>

@@ -105,7 +105,11 @@ export function VersionPanel({
   now,
   flash,
 }: VersionViewProps & { flash?: FlashMessage | null }) {
-  const stops = (["DEV", "TST", "PROD"] as const).map((stage) => ({ stage, version: prompt.current[stage] }));
+  const stops = (["DEV", "TST", "PROD"] as const).map((stage) => ({
+    stage,
+    version: prompt.current[stage],
+    since: prompt.currentSince[stage],
+  }));
   return (
     <div id="version-panel" class="version-panel">
       {flash !== undefined ? <Flash flash={flash} oob /> : null}
