@@ -1,3 +1,4 @@
+import { createCompareService } from "./compare.service.js";
 import { createEnvironmentsService } from "./environments.service.js";
 import { createHistoryService } from "./history.service.js";
 import { createPreviewService } from "./preview.service.js";
@@ -14,6 +15,7 @@ export function createServices(deps: TestingDeps & { promotionChecks?: Promotion
     prompts: createPromptsService(deps),
     versions: createVersionsService({ ...deps, promotionChecks }),
     history: createHistoryService(deps),
+    compare: createCompareService(deps),
     environments: createEnvironmentsService(deps),
     testCases: createTestCasesService(deps),
     testRuns: createTestRunsService(deps),

@@ -1,19 +1,10 @@
-import type { Stage } from "../../src/domain/stage.js";
-import type { Comparison } from "../../src/services/compare.service.js";
 import type { Version } from "../../src/services/model.js";
+import type { PromotionPreview } from "../../src/services/preview.service.js";
 import { StageBadge, VariableList, versionUrl } from "../components.js";
 import { DiffView, VariableChanges } from "./diff.js";
 
-export interface PromotionPreviewView {
-  target: Stage;
-  /** The version that is current in the target stage now, which the promotion would replace. */
-  replaces: Version | null;
-  /** The promoted version against `replaces`; null when the target stage has no current version. */
-  comparison: Comparison | null;
-}
-
 /** What Promote would change, seen before pressing it: the diff and the variables callers must send. */
-export function PromotionPreview({ version, preview }: { version: Version; preview: PromotionPreviewView }) {
+export function PromotionPreviewPanel({ version, preview }: { version: Version; preview: PromotionPreview }) {
   const { target, replaces, comparison } = preview;
   const changed = comparison?.patches?.some((p) => p.hunks.length > 0) ?? false;
   const breaking = (comparison?.variables.added.length ?? 0) > 0;

@@ -1,12 +1,13 @@
 import type { ErrorIssue } from "../../src/domain/errors.js";
 import type { Version } from "../../src/services/model.js";
+import type { PromotionPreview } from "../../src/services/preview.service.js";
 import type { PromptDetail } from "../../src/services/prompts.service.js";
 import type { GateStatus } from "../../src/services/test-gate.js";
 import type { TestStatusView } from "../../src/services/test-runs.service.js";
 import { PromptText, promptUrl, StageBadge, StageRail, TimeAgo, VariableList, versionUrl } from "../components.js";
 import { ButtonRow } from "../fragments/button-row.js";
 import { Editor, type EditorState } from "../fragments/editor.js";
-import { PromotionPreview, type PromotionPreviewView } from "../fragments/promotion-preview.js";
+import { PromotionPreviewPanel } from "../fragments/promotion-preview.js";
 import { TestPanel } from "../fragments/test-panel.js";
 import { Flash, type FlashMessage, Layout } from "../layout.js";
 
@@ -15,7 +16,7 @@ export interface VersionTesting {
   status: TestStatusView;
   variables: Record<string, string>;
   gate: GateStatus;
-  preview: PromotionPreviewView | null;
+  preview: PromotionPreview | null;
 }
 
 export interface VersionViewProps {
@@ -46,7 +47,7 @@ function VersionHeader({ version, now }: { version: Version; now: Date }) {
 function BodyView({ version }: { version: Version }) {
   const hasConfig = Object.keys(version.config).length > 0;
   return (
-    <section id="body-panel" class="body-panel" aria-label="Prompt">
+    <section id="body-panel" class="body-panel" aria-label="Prompt text">
       <PromptText body={version.body} />
       <h2 class="sub">Config</h2>
       {hasConfig ? (
@@ -119,7 +120,7 @@ export function VersionPanel({
       {testing.gate.gated && !testing.gate.allowed && testing.gate.detail ? (
         <p class="gate-note">{testing.gate.detail}</p>
       ) : null}
-      {testing.preview && !editor ? <PromotionPreview version={version} preview={testing.preview} /> : null}
+      {testing.preview && !editor ? <PromotionPreviewPanel version={version} preview={testing.preview} /> : null}
       <div class="version-grid">
         <div class="version-main">
           {editor ? <Editor version={version} state={editor} /> : <BodyView version={version} />}

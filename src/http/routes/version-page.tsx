@@ -8,7 +8,6 @@ import { type EditorState, VersionPage, VersionPanel, type VersionTesting } from
 import { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
 import type { Version } from "../../services/model.js";
-import type { PromptDetail } from "../../services/prompts.service.js";
 import { takeFlash } from "../flash.js";
 import { negotiate } from "../negotiate.js";
 import { fragment, page } from "../render.js";
@@ -40,7 +39,7 @@ export async function renderVersionPage(
   options: VersionPageOptions = {},
 ): Promise<Response> {
   const [prompt, version] = await Promise.all([services.prompts.get(name), services.versions.get(name, versionParam)]);
-  const testing = await loadTesting(services, prompt, version);
+  const testing = await loadTesting(services, version);
   let editor = options.editor ?? null;
   if (options.edit && !editor) {
     if (!version.actions.edit.allowed)
@@ -73,17 +72,14 @@ export async function renderVersionPage(
 }
 
 /** The TEST side of a version page: latest run, ad-hoc inputs, the gate and the promotion preview. */
-async function loadTesting(services: Services, prompt: PromptDetail, version: Version): Promise<VersionTesting> {
+async function loadTesting(services: Services, version: Version): Promise<VersionTesting> {
   const { prompt: name, version: number } = version;
-  const target = version.actions.promote;
-  const replaces = target ? prompt.current[target] : null;
-  const [status, variables, gate, comparison] = await Promise.all([
+  const [status, variables, preview] = await Promise.all([
     services.testRuns.status(name, number),
     services.testRuns.adHocVariables(name, number),
-    services.testRuns.gateStatus(name, number),
-    replaces ? services.compare.compare(name, replaces, number) : null,
+    version.actions.promote ? services.preview.preview(name, number) : null,
   ]);
-  const preview = target ? { target, replaces: comparison?.from ?? null, comparison } : null;
+  const gate = preview?.gate ?? (await services.testRuns.gateStatus(name, number));
   return { status, variables, gate, preview };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { rejection, testingServices } from "../../support/testing.js";
 
 describe("promotion preview", () => {
-  it("against an empty stage: everything is added", async () => {
+  it("against an empty stage: there is nothing to diff, and every variable is new to callers", async () => {
     const s = await testingServices();
     await s.prompts.create({ name: "p", body: "Hello {{name}}\n", config: { model: "m" } });
     const preview = await s.preview.preview("p", "v1.0");
@@ -13,10 +13,7 @@ describe("promotion preview", () => {
       variables: { added: ["name"], removed: [] },
       gate: { target: "TST", gated: false, allowed: true },
     });
-    expect(preview.diff).toContain("--- (no current TST)");
-    expect(preview.diff).toContain("+++ p v1.0 (DEV)");
-    expect(preview.diff).toContain("+Hello {{name}}");
-    expect(preview.configDiff).toContain('+  "model": "m"');
+    expect(preview.comparison).toBeNull();
   });
 
   it("against the target's current version: a unified diff of body and config, variables added and removed", async () => {
@@ -31,11 +28,11 @@ describe("promotion preview", () => {
     await s.environments.update("TST", { gate: true });
     const preview = await s.preview.preview("p", draft.version);
     expect(preview.replaces).toMatchObject({ version: "1.0", stage: "TST", current: true });
-    expect(preview.diff).toBe(
+    expect(preview.comparison?.diff).toBe(
       [
         "===================================================================",
-        "--- p v1.0 (current TST)",
-        "+++ p v1.1 (DEV)",
+        "--- v1.0/body",
+        "+++ v1.1/body",
         "@@ -1,2 +1,2 @@",
         "-Hello {{name}}",
         "+Hello {{name}} from {{place}}",
@@ -43,7 +40,8 @@ describe("promotion preview", () => {
         "",
       ].join("\n"),
     );
-    expect(preview.configDiff).toBe("");
+    // The configs differ only in key order: no config patch.
+    expect(preview.comparison?.patches).toHaveLength(1);
     expect(preview.variables).toEqual({ added: ["place"], removed: [] });
     expect(preview.gate).toMatchObject({
       gated: true,
