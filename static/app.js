@@ -16,13 +16,20 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-document.addEventListener("htmx:sendError", () => {
+function showError(text) {
   const flash = document.getElementById("flash");
-  if (flash) {
-    flash.innerHTML = "";
-    const p = document.createElement("p");
-    p.className = "flash flash-error";
-    p.textContent = "Could not reach the Promptrail server. Nothing was changed; try again.";
-    flash.appendChild(p);
-  }
+  if (!flash) return;
+  const p = document.createElement("p");
+  p.className = "flash flash-error";
+  p.textContent = text;
+  flash.replaceChildren(p);
+}
+
+// 4xx answers are swapped in by htmx (they carry their own message); these are the rest.
+document.addEventListener("htmx:sendError", () => {
+  showError("Could not reach the Promptrail server. Nothing was changed; try again.");
+});
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail?.xhr?.status ?? 0;
+  if (status >= 500) showError(`The server failed (${status}). Nothing was changed; try again.`);
 });
