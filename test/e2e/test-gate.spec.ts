@@ -1,0 +1,163 @@
+import type { Page } from "@playwright/test";
+import {
+  button,
+  expect,
+  expectFlash,
+  expectVersion,
+  markWindow,
+  promptPath,
+  readEnvironments,
+  test,
+  versionPath,
+} from "./support/journeys.js";
+
+/**
+ * TEST (SPEC §2, issue 4) in the browser: test cases, the Test button with its inline "Test results"
+ * region, and the TST gate set on the Settings page. The gate is global, so these tests hold the
+ * settings lock alone (see support/journeys.ts); the environments are put back afterwards.
+ */
+test.use({ settingsAccess: "exclusive" });
+test.describe.configure({ mode: "serial" });
+
+const GATE_REASON = "Needs a passing test of this revision";
+
+async function addTestCase(
+  page: Page,
+  prompt: string,
+  testCase: { name: string; variables: string; assertion: { type: string; value: string } },
+) {
+  await page.goto(`${promptPath(prompt)}/test-cases`);
+  const form = page.getByRole("region", { name: "New test case" });
+  await form.getByLabel("Name").fill(testCase.name);
+  await form.getByLabel("Variables").fill(testCase.variables);
+  await form.getByLabel("Assertion 1 type").selectOption(testCase.assertion.type);
+  await form.getByLabel("Assertion 1 value").fill(testCase.assertion.value);
+  await form.getByRole("button", { name: "Add test case" }).click();
+  await expectFlash(page, `Added test case “${testCase.name}”`);
+  await expect(page.getByRole("region", { name: `Test case ${testCase.name}` })).toBeVisible();
+}
+
+async function setGate(page: Page, stage: "TST" | "PROD", on: boolean) {
+  await page.goto("/settings/environments");
+  const form = page.getByRole("form", { name: `${stage} environment` });
+  await form.getByRole("checkbox", { name: /Gate/ }).setChecked(on);
+  await form.getByRole("button", { name: `Save ${stage}` }).click();
+  await expectFlash(page, `Saved the ${stage} environment`);
+  await expect(page.getByRole("form", { name: `${stage} environment` }).getByRole("checkbox")).toBeChecked({
+    checked: on,
+  });
+}
+
+test("test cases, Test with inline results, and the TST gate opening and closing on Promote", async ({
+  page,
+  api,
+  request,
+}) => {
+  const v = await api.createPrompt({ body: "Hello {{who}}!" });
+  await addTestCase(page, v.prompt, {
+    name: "greets-ada",
+    variables: '{"who": "Ada"}',
+    assertion: { type: "contains", value: "Hello Ada" },
+  });
+  await addTestCase(page, v.prompt, {
+    name: "never-hello",
+    variables: '{"who": "Bob"}',
+    assertion: { type: "not-contains", value: "Hello" },
+  });
+
+  await setGate(page, "TST", true);
+  expect((await readEnvironments(request)).TST.gate).toBe(true);
+
+  // Not tested yet: Promote to TST is visible, disabled, and says why.
+  await page.goto(versionPath(v.prompt, "1.0"));
+  const results = page.getByRole("region", { name: "Test results" });
+  await expect(results).toContainText("No test run yet");
+  await expect(button(page, "Promote to TST")).toBeDisabled();
+  await expect(button(page, "Promote to TST")).toHaveAccessibleDescription(GATE_REASON);
+  const sameWindow = await markWindow(page);
+
+  // A run with a failing case: ✓ and ✗ per case, and the gate stays shut. The request is held
+  // back a moment to see the progress indicator.
+  await page.getByLabel("who").fill("Grace");
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route("**/versions/1.0/test", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await button(page, "Test").click();
+  await expect(page.getByRole("status").filter({ hasText: "Running tests…" })).toBeVisible();
+  release();
+  await expect(results.getByRole("article", { name: "Case greets-ada: passed" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Running tests…" })).toBeHidden();
+  await page.unroute("**/versions/1.0/test");
+  const failing = results.getByRole("article", { name: "Case never-hello: failed" });
+  await expect(failing).toContainText("✗");
+  await expect(results.getByRole("article", { name: "Case greets-ada: passed" })).toContainText("✓");
+  await expect(results.getByRole("article", { name: "Case ad-hoc: passed" })).toContainText("Hello Grace!");
+  await expect(results).toContainText("✗ failed");
+  await expect(button(page, "Promote to TST")).toBeDisabled();
+  await sameWindow();
+
+  // The ad-hoc value is remembered for the prompt.
+  await page.reload();
+  await expect(page.getByLabel("who")).toHaveValue("Grace");
+
+  // Drop the failing case; the next run passes and the button row opens without a reload.
+  await page.goto(`${promptPath(v.prompt)}/test-cases`);
+  await button(page, "Delete test case never-hello").click();
+  await expectFlash(page, "Deleted test case “never-hello”");
+  await page.goto(versionPath(v.prompt, "1.0"));
+  await expect(button(page, "Promote to TST")).toBeDisabled();
+  const noReload = await markWindow(page);
+  await button(page, "Test").click();
+  await expect(results.getByRole("article", { name: "Case greets-ada: passed" })).toBeVisible();
+  await expect(results.getByRole("article", { name: /never-hello/ })).toHaveCount(0);
+  await expect(results).toContainText("✓ passed");
+  await expect(button(page, "Promote to TST")).toBeEnabled();
+  await noReload();
+
+  // An edit after the passing run shuts the gate again: the run no longer matches the text.
+  await button(page, "Edit").click();
+  await page.getByLabel("Prompt", { exact: true }).fill("Hello {{who}}, welcome!");
+  await button(page, "Save").click();
+  await expectVersion(page, { version: "1.0", stage: "DEV", current: true, revision: 2 });
+  await expect(button(page, "Promote to TST")).toBeDisabled();
+  await expect(button(page, "Promote to TST")).toHaveAccessibleDescription(GATE_REASON);
+  await expect(page.getByText(/edited since/)).toBeVisible();
+
+  // Test the new text, then promote.
+  await button(page, "Test").click();
+  await expect(results.getByRole("article", { name: "Case ad-hoc: passed" })).toContainText("Hello Grace, welcome!");
+  await expect(button(page, "Promote to TST")).toBeEnabled();
+  await button(page, "Promote to TST").click();
+  await expectFlash(page, "v1.0 promoted to TST");
+  await expectVersion(page, { version: "1.0", stage: "TST", current: true });
+  await noReload();
+
+  // The gate on TST does not guard PROD: Promote to PROD is open on the TST version.
+  await expect(button(page, "Promote to PROD")).toBeEnabled();
+});
+
+test("the gate refuses an untested promotion from the API too, and the Settings page turns it off", async ({
+  page,
+  api,
+  request,
+}) => {
+  const v = await api.createPrompt({ body: "Gated {{thing}}" });
+  await setGate(page, "TST", true);
+  const refused = await request.post(`${versionPath(v.prompt, "1.0")}/promote`, {
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    data: {},
+  });
+  expect(refused.status()).toBe(409);
+  expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("tests_required");
+
+  await setGate(page, "TST", false);
+  await page.goto(versionPath(v.prompt, "1.0"));
+  await expect(button(page, "Promote to TST")).toBeEnabled();
+  await button(page, "Promote to TST").click();
+  await expectVersion(page, { version: "1.0", stage: "TST", current: true });
+});
