@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { connect, type Db } from "../../src/db/connect.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createServices } from "../../src/services/index.js";
@@ -16,14 +16,19 @@ afterEach(async () => {
   }
 });
 
-/** A fresh, migrated SQLite file in its own temp folder, closed and removed after the test. */
-export async function freshDb(): Promise<Db & { file: string; dir: string }> {
+async function openDb(): Promise<Db & { file: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), "promptrail-test-"));
   const file = join(dir, "promptrail.db");
   const db = connect(file);
   await migrateToLatest(db.kysely);
-  opened.push({ db, dir });
   return Object.assign(db, { file, dir });
+}
+
+/** A fresh, migrated SQLite file in its own temp folder, closed and removed after the test. */
+export async function freshDb(): Promise<Db & { file: string; dir: string }> {
+  const db = await openDb();
+  opened.push({ db, dir: db.dir });
+  return db;
 }
 
 export interface ServiceOptions {
@@ -37,4 +42,28 @@ export interface ServiceOptions {
 export async function freshServices(options: ServiceOptions = {}) {
   const db = await freshDb();
   return { db, ...createServices({ db: db.kysely, ...options }) };
+}
+
+export type TestServices = Awaited<ReturnType<typeof freshServices>>;
+
+/**
+ * One database for every test of a file (for tests that must leave it unchanged), set up once by
+ * `setup`, closed after the last test. Answers a getter, valid inside tests.
+ */
+export function sharedServices(setup: (s: TestServices) => Promise<void>): () => TestServices {
+  let shared: TestServices | undefined;
+  beforeAll(async () => {
+    const db = await openDb();
+    shared = { db, ...createServices({ db: db.kysely }) };
+    await setup(shared);
+  });
+  afterAll(async () => {
+    if (!shared) return;
+    await shared.db.close();
+    rmSync(shared.db.dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!shared) throw new Error("sharedServices is only ready inside tests");
+    return shared;
+  };
 }

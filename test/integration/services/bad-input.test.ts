@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
 import type { ErrorCode } from "../../../src/domain/errors.js";
-import { freshServices } from "../../support/db.js";
+import { sharedServices, type TestServices } from "../../support/db.js";
 import { dumpAll, refusal } from "../../support/state.js";
 
-type S = Awaited<ReturnType<typeof freshServices>>;
+type S = TestServices;
 type Case = [string, (s: S) => Promise<unknown>, ErrorCode];
 
 /** Inputs typed as the services accept them at runtime: anything a caller might send. */
@@ -127,10 +127,14 @@ const lists: Case[] = [
 ];
 
 describe("bad input to every service fails with its code and changes nothing", () => {
-  test.each([...names, ...creates, ...versions, ...prompts, ...saves, ...lists])("%s", async (_, call, code) => {
-    const s = await freshServices();
+  // One database for all cases: each compares its own before/after dump, so a case that wrote would still fail.
+  const services = sharedServices(async (s) => {
     await s.prompts.create({ name: "p", body: "x" });
     await s.versions.createNew("p", "1.0");
+  });
+
+  test.each([...names, ...creates, ...versions, ...prompts, ...saves, ...lists])("%s", async (_, call, code) => {
+    const s = services();
     const before = dumpAll(s.db.sqlite);
     const error = await refusal(call(s), code);
     if (code === "validation_failed") expect(error.issues?.length).toBeGreaterThan(0);

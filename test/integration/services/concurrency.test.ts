@@ -1,8 +1,10 @@
 import { describe, expect, test } from "vitest";
+import { connect } from "../../../src/db/connect.js";
 import { DomainError } from "../../../src/domain/errors.js";
+import { createServices } from "../../../src/services/index.js";
 import { freshServices } from "../../support/db.js";
 import { raceProcesses } from "../../support/processes.js";
-import { eventsOf, expectVersions } from "../../support/state.js";
+import { eventsOf, expectVersions, refusal } from "../../support/state.js";
 
 /** Three OS processes' worth of startup; generous, but bounded. */
 const SLOW = 30_000;
@@ -90,6 +92,25 @@ describe("concurrency", () => {
       [2, won[0]],
       [1, "base"],
     ]);
+  });
+
+  test("two connections to one file save on the same revision: the second is stale_revision", async () => {
+    const s = await freshServices();
+    await s.prompts.create({ name: "p", body: "base" });
+    const other = connect(s.db.file);
+    try {
+      const elsewhere = createServices({ db: other.kysely });
+      const seen = await elsewhere.versions.get("p", "1.0");
+      await s.versions.save("p", "1.0", { body: "first", revision: 1 });
+      const error = await refusal(
+        elsewhere.versions.save("p", "1.0", { body: "second", revision: seen.revision }),
+        "stale_revision",
+      );
+      expect(error.message).toMatch(/revision 2/);
+      expect((await elsewhere.versions.revisions("p", "1.0")).map((r) => r.body)).toEqual(["first", "base"]);
+    } finally {
+      await other.close();
+    }
   });
 
   test("saves that carry no revision queue up, and every one is kept as a revision", async () => {
