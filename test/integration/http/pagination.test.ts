@@ -1,0 +1,107 @@
+import { describe, expect, test } from "vitest";
+import { type Client, expectError, expectPage, freshApp } from "./support/http.js";
+
+/** Follows `next` from `first` to the end; answers every page's items and the next URLs seen. */
+async function walk(client: Client, first: string, key: "prompts" | "events") {
+  const pages: unknown[][] = [];
+  const urls: string[] = [];
+  let url: string | null = first;
+  while (url) {
+    const res = await client.api("GET", url);
+    expect(res.status, url).toBe(200);
+    pages.push(res.body[key]);
+    url = res.body.next;
+    if (url) {
+      expect(url).toMatch(/^\/[^?]*\?/);
+      urls.push(url);
+    }
+    expect(pages.length).toBeLessThan(20);
+  }
+  return { pages, urls };
+}
+
+describe("GET /prompts?limit=&cursor=", () => {
+  test("next walks every prompt once, in order, and is null at the end", async () => {
+    const client = await freshApp();
+    for (const name of ["e", "a", "d", "b", "c"]) await client.create(name);
+    const { pages, urls } = await walk(client, "/prompts?limit=2", "prompts");
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+    expect(pages.flat().map((p) => (p as { name: string }).name)).toEqual(["a", "b", "c", "d", "e"]);
+    for (const url of urls) expect(url).toMatch(/[?&]limit=2(&|$)/);
+  });
+
+  test("an exact multiple ends with next null, not an empty page", async () => {
+    const client = await freshApp();
+    for (const name of ["a", "b", "c", "d"]) await client.create(name);
+    const { pages } = await walk(client, "/prompts?limit=2", "prompts");
+    expect(pages.map((p) => p.length)).toEqual([2, 2]);
+  });
+
+  test("next keeps the ?q= filter", async () => {
+    const client = await freshApp();
+    for (const name of ["keep-1", "drop-1", "keep-2", "keep-3", "drop-2"]) await client.create(name);
+    const { pages, urls } = await walk(client, "/prompts?q=keep&limit=2", "prompts");
+    expect(pages.flat().map((p) => (p as { name: string }).name)).toEqual(["keep-1", "keep-2", "keep-3"]);
+    expect(urls[0]).toMatch(/[?&]q=keep(&|$)/);
+  });
+
+  test("the default page is 50, and limit=200 is allowed", async () => {
+    const client = await freshApp();
+    for (let i = 0; i < 51; i++) await client.create(`p${String(i).padStart(3, "0")}`, "x");
+    const first = await client.api("GET", "/prompts");
+    expect(first.body.prompts).toHaveLength(50);
+    expect(first.body.next).not.toBeNull();
+    const all = await client.api("GET", "/prompts?limit=200");
+    expect(all.body.prompts).toHaveLength(51);
+    expect(all.body.next).toBeNull();
+  });
+
+  test("the page and the htmx table link to the next page", async () => {
+    const client = await freshApp();
+    for (const name of ["a", "b", "c"]) await client.create(name);
+    const next = (await client.api("GET", "/prompts?limit=2")).body.next as string;
+    const html = await expectPage(await client.page("/prompts?limit=2"));
+    expect(html).toContain(`href="${next.replace(/&/g, "&amp;")}"`);
+    const last = await expectPage(await client.page(next));
+    expect(last).toContain('href="/prompts/c"');
+    expect(last).not.toContain("Next page");
+  });
+
+  test.each(["0", "201", "abc", "-1", "1.5", "1e2"])("limit=%s is 422 validation_failed", async (limit) => {
+    const client = await freshApp();
+    await client.create("a");
+    const res = await client.api("GET", `/prompts?limit=${limit}`);
+    expectError(res, 422, "validation_failed");
+    expect(res.body.error.issues?.[0]?.path ?? res.body.error.message).toMatch(/limit/);
+  });
+});
+
+describe("GET /prompts/:name/history?limit=&cursor=", () => {
+  test("newest first across pages; next is null at the end", async () => {
+    const client = await freshApp();
+    await client.create("p");
+    for (let i = 1; i <= 4; i++) await client.act("p", "1.0", "save", { body: `edit ${i}` });
+    const all = (await client.api("GET", "/prompts/p/history")).body.events;
+    expect(all).toHaveLength(6);
+    const { pages, urls } = await walk(client, "/prompts/p/history?limit=4", "events");
+    expect(pages.map((p) => p.length)).toEqual([4, 2]);
+    expect(pages.flat()).toEqual(all);
+    expect(urls[0]).toMatch(/^\/prompts\/p\/history\?/);
+    expect(urls[0]).toMatch(/[?&]limit=4(&|$)/);
+  });
+
+  test("the history page links to older events", async () => {
+    const client = await freshApp();
+    await client.create("p");
+    await client.act("p", "1.0", "promote");
+    const next = (await client.api("GET", "/prompts/p/history?limit=1")).body.next as string;
+    const html = await expectPage(await client.page("/prompts/p/history?limit=1"));
+    expect(html).toContain(`href="${next.replace(/&/g, "&amp;")}"`);
+  });
+
+  test.each(["limit=0", "limit=201", "limit=abc", "cursor=abc", "cursor=0"])("%s is 422", async (query) => {
+    const client = await freshApp();
+    await client.create("p");
+    expectError(await client.api("GET", `/prompts/p/history?${query}`), 422, "validation_failed");
+  });
+});
