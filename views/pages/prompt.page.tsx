@@ -27,57 +27,59 @@ export function PromptPage({ prompt, now, flash }: { prompt: PromptDetail; now: 
       <StageRail prompt={prompt.name} stops={stops} />
       <section aria-labelledby="versions-title">
         <h2 id="versions-title">Versions</h2>
-        <table class="list versions">
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">Stage</th>
-              <th scope="col">Current</th>
-              <th scope="col">Revision</th>
-              <th scope="col">Last edit</th>
-              <th scope="col">Created from</th>
-              <th scope="col">
-                <span class="visually-hidden">Links</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {prompt.versions.map((v) => (
-              <tr class={v.current ? "is-current" : undefined}>
-                <th scope="row">
-                  <a class="version-link" href={versionUrl(prompt.name, v.version)}>
-                    v{v.version}
-                  </a>
+        <div class="table-scroll">
+          <table class="list versions">
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">Stage</th>
+                <th scope="col">Current</th>
+                <th scope="col">Revision</th>
+                <th scope="col">Last edit</th>
+                <th scope="col">Created from</th>
+                <th scope="col">
+                  <span class="visually-hidden">Links</span>
                 </th>
-                <td>
-                  <StageBadge stage={v.stage} />
-                </td>
-                <td>{v.current ? <span class="current-mark">current</span> : <span class="muted">—</span>}</td>
-                <td>{v.revision}</td>
-                <td>
-                  <TimeAgo at={v.updatedAt} now={now} />
-                </td>
-                <td>
-                  {v.createdFrom ? (
-                    <a href={versionUrl(prompt.name, v.createdFrom)}>v{v.createdFrom}</a>
-                  ) : (
-                    <span class="muted">—</span>
-                  )}
-                </td>
-                <td class="quick">
-                  {prod && prod !== v.version ? (
-                    <a
-                      href={`${base}/compare?from=${prod}&to=${v.version}`}
-                      aria-label={`Compare v${v.version} with current PROD`}
-                    >
-                      vs PROD
-                    </a>
-                  ) : null}
-                </td>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {prompt.versions.map((v) => (
+                <tr class={v.current ? "is-current" : undefined}>
+                  <th scope="row">
+                    <a class="version-link" href={versionUrl(prompt.name, v.version)}>
+                      v{v.version}
+                    </a>
+                  </th>
+                  <td>
+                    <StageBadge stage={v.stage} />
+                  </td>
+                  <td>{v.current ? <span class="current-mark">current</span> : <span class="muted">—</span>}</td>
+                  <td>{v.revision}</td>
+                  <td>
+                    <TimeAgo at={v.updatedAt} now={now} />
+                  </td>
+                  <td>
+                    {v.createdFrom ? (
+                      <a href={versionUrl(prompt.name, v.createdFrom)}>v{v.createdFrom}</a>
+                    ) : (
+                      <span class="muted">—</span>
+                    )}
+                  </td>
+                  <td class="quick">
+                    {prod && prod !== v.version ? (
+                      <a
+                        href={`${base}/compare?from=${prod}&to=${v.version}`}
+                        aria-label={`Compare v${v.version} with current PROD`}
+                      >
+                        vs PROD
+                      </a>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </Layout>
   );

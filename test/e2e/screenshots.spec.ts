@@ -1,0 +1,96 @@
+import { join } from "node:path";
+import type { Page } from "@playwright/test";
+import { button, expect, promptPath, test, versionPath } from "./support/journeys.js";
+
+/**
+ * Full-page screenshots of every page, in light and dark and on a 390 px phone, for a person to
+ * look at: test-results/screenshots/<variant>-<page>.png (gitignored). The test checks only that
+ * every page renders without script errors and never gets wider than the screen; how it looks is
+ * for human eyes.
+ */
+const DIR = join("test-results", "screenshots");
+
+const VARIANTS = [
+  { name: "light", colorScheme: "light", width: 1280 },
+  { name: "dark", colorScheme: "dark", width: 1280 },
+  { name: "phone", colorScheme: "light", width: 390 },
+] as const;
+
+test("screenshots of every page in light, dark and at 390 px", async ({ page, api }) => {
+  test.setTimeout(120_000);
+  const v1 = await api.createPrompt({
+    description: "Replies to a customer's support ticket in the company's voice",
+    body: "You are a support agent for {{company}}.\nReply to {{customer}} about:\n\n{{ticket}}\n\nBe brief and kind.",
+    config: { model: "gpt-4o-mini", temperature: 0.2 },
+  });
+  await api.promoteTo(v1, "PROD");
+  const v11 = await api.save(await api.createVersion(v1), {
+    body: "You are a support agent for {{company}}.\nReply to {{customer}} by first name about:\n\n{{ticket}}\n\nBe brief, kind and concrete. Sign as {{agent}}.",
+    config: { model: "gpt-4o-mini", temperature: 0.3 },
+  });
+  await api.promote(v11);
+  const v12 = await api.createVersion(v11);
+  const name = v1.prompt;
+  const testCase = await page.request.post(`${promptPath(name)}/test-cases`, {
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    data: {
+      name: "refund-request",
+      variables: { company: "Acme", customer: "Ada", ticket: "I want a refund", agent: "Sam" },
+      assertions: [
+        { type: "contains", value: "Ada" },
+        { type: "max-length", value: 120 },
+      ],
+    },
+  });
+  expect(testCase.ok(), await testCase.text()).toBe(true);
+
+  const shots: Array<{ page: string; open: (p: Page) => Promise<void> }> = [
+    { page: "list", open: (p) => p.goto("/").then(() => undefined) },
+    { page: "prompt", open: (p) => p.goto(promptPath(name)).then(() => undefined) },
+    { page: "version", open: (p) => p.goto(versionPath(name, v11.version)).then(() => undefined) },
+    {
+      page: "version-editor",
+      open: async (p) => {
+        await p.goto(versionPath(name, v12.version));
+        await button(p, "Edit").click();
+        await expect(p.getByLabel("Prompt", { exact: true })).toBeVisible();
+      },
+    },
+    {
+      page: "version-test-results",
+      open: async (p) => {
+        await p.goto(versionPath(name, v12.version));
+        await p.getByLabel("customer").fill("Grace");
+        await button(p, "Test").click();
+        await expect(p.getByRole("region", { name: "Test results" }).getByRole("article").first()).toBeVisible();
+      },
+    },
+    { page: "version-prod", open: (p) => p.goto(versionPath(name, "1.0")).then(() => undefined) },
+    {
+      page: "compare",
+      open: (p) => p.goto(`${promptPath(name)}/compare?from=1.0&to=${v11.version}`).then(() => undefined),
+    },
+    { page: "history", open: (p) => p.goto(`${promptPath(name)}/history`).then(() => undefined) },
+    { page: "test-cases", open: (p) => p.goto(`${promptPath(name)}/test-cases`).then(() => undefined) },
+    { page: "settings", open: (p) => p.goto("/settings/environments").then(() => undefined) },
+  ];
+
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  for (const variant of VARIANTS) {
+    await page.emulateMedia({ colorScheme: variant.colorScheme });
+    await page.setViewportSize({ width: variant.width, height: 900 });
+    for (const shot of shots) {
+      await shot.open(page);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      await page.screenshot({ path: join(DIR, `${variant.name}-${shot.page}.png`), fullPage: true });
+      // Nothing may widen the page past the screen (a phone would scroll sideways).
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect.soft(width, `${variant.name} ${shot.page}: page width`).toBeLessThanOrEqual(variant.width);
+    }
+  }
+  expect(problems).toEqual([]);
+});
