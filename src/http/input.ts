@@ -11,6 +11,30 @@ export interface FormFields {
   bool?: string[];
 }
 
+/**
+ * JSON nested deeper than this is refused before a schema walks it: schemas recurse, and a
+ * few kilobytes of brackets would otherwise overflow the stack (a 500) or SQLite's JSON limit.
+ */
+const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests objects or arrays deeper than the limit; iterative, so it cannot overflow. */
+function tooDeep(value: unknown): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [v, depth] = item;
+    if (v === null || typeof v !== "object") continue;
+    if (depth > MAX_JSON_DEPTH) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function refuseDeep(key: string, value: unknown): void {
+  if (!tooDeep(value)) return;
+  const message = `Nested more than ${MAX_JSON_DEPTH} levels deep`;
+  throw new DomainError("validation_failed", `${key}: ${message}`, [{ path: key, message }]);
+}
+
 function isForm(contentType: string): boolean {
   return /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(contentType);
 }
@@ -33,6 +57,7 @@ export async function readInput(c: Context, fields: FormFields = {}): Promise<Re
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new DomainError("bad_request", "The request body must be a JSON object");
   }
+  for (const [key, value] of Object.entries(parsed)) refuseDeep(key, value);
   return parsed as Record<string, unknown>;
 }
 
@@ -54,10 +79,13 @@ function formToInput(form: Record<string, unknown>, fields: FormFields): Record<
 }
 
 function parseJsonField(key: string, raw: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(raw);
+    value = JSON.parse(raw);
   } catch {
     const message = "Not valid JSON";
     throw new DomainError("validation_failed", `${key}: ${message}`, [{ path: key, message }]);
   }
+  refuseDeep(key, value);
+  return value;
 }

@@ -84,6 +84,33 @@ test("validation_failed lists issues as [{path, message}]", async () => {
   expect(res.body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(["body", "description", "name"]);
 });
 
+describe("deeply nested JSON is a 422 on its field, never a 5xx", () => {
+  const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+
+  test.each([1_000, 100_000])("config %i levels deep, as JSON and as a form field", async (depth) => {
+    const client = await freshApp();
+    await client.create("p");
+    const before = client.dump();
+    const json = raw("/prompts/p/versions/1.0/save", `{"body":"x","config":{"a":${nested(depth)}}}`);
+    const res = await json(client);
+    expectError(res as { status: number; body: never }, 422, "validation_failed");
+    expect((res.body as { error: { issues: unknown } }).error.issues).toEqual([
+      { path: "config", message: expect.any(String) },
+    ]);
+    const form = await client.form("/prompts", { name: "deep", body: "x", config: `{"a":${nested(depth)}}` });
+    expect(form.status).toBe(422);
+    expect(client.dump()).toEqual(before);
+  });
+
+  test("a config nested a sensible depth is kept as sent", async () => {
+    const client = await freshApp();
+    const config = { a: JSON.parse(nested(40)) };
+    const res = await client.api("POST", "/prompts", { name: "ok", body: "x", config });
+    expect(res.status).toBe(201);
+    expect(res.body.config).toEqual(config);
+  });
+});
+
 test("a stale save names both revisions and writes nothing", async () => {
   const { api, create, act, dump } = await freshApp();
   await create("p", "v1");
