@@ -25,6 +25,26 @@ function showError(text) {
   flash.replaceChildren(p);
 }
 
+// Nothing typed is lost by accident: an action whose answer would replace an editor holding
+// unsaved text (Promote, Create New Version, Edit again…) asks first, in the same dialog as its
+// own confirmation. Save, Cancel and Esc inside the editor, and Test, which leaves it, do not.
+function unsaved(editor) {
+  if (editor.hasAttribute("data-unsaved")) return true;
+  return Array.from(editor.querySelectorAll("textarea")).some((t) => t.value !== t.defaultValue);
+}
+
+document.addEventListener("htmx:confirm", (event) => {
+  const editor = document.querySelector("form[data-editor]");
+  const { elt, target, question } = event.detail;
+  if (!editor || !(elt instanceof Element) || editor.contains(elt)) return;
+  if (!(target instanceof Element) || !target.contains(editor) || !unsaved(editor)) return;
+  event.preventDefault();
+  const warning = "Your unsaved text in the editor will be lost.";
+  if (window.confirm(question ? `${question}\n\n${warning}` : `${warning} Continue?`)) {
+    event.detail.issueRequest(true);
+  }
+});
+
 // 4xx answers are swapped in by htmx (they carry their own message); these are the rest.
 document.addEventListener("htmx:sendError", () => {
   showError("Could not reach the Promptrail server. Nothing was changed; try again.");

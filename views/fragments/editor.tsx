@@ -33,6 +33,7 @@ export function Editor({ version, state }: { version: Version; state: EditorStat
       hx-target="#version-panel"
       hx-swap="outerHTML"
       data-editor
+      data-unsaved={state.conflict || state.issues ? "true" : undefined}
     >
       {state.conflict ? <Conflict theirs={state.conflict} /> : null}
       <input type="hidden" name="revision" value={String(state.revision)} />
