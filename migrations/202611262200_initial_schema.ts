@@ -105,8 +105,9 @@ const TRIGGERS = [
      OR NEW.created_from IS NOT OLD.created_from
    BEGIN SELECT RAISE(ABORT, 'a version keeps its number'); END`,
   // R5/R12: production versions are immutable.
-  `CREATE TRIGGER versions_prod_immutable BEFORE UPDATE OF body, config, revision, content_hash ON versions
-   WHEN OLD.stage = 'PROD' AND (NEW.body IS NOT OLD.body OR NEW.config IS NOT OLD.config
+  // Also when the same statement moves the version into PROD: content is frozen as it arrives.
+  `CREATE TRIGGER versions_prod_immutable BEFORE UPDATE OF stage, body, config, revision, content_hash ON versions
+   WHEN (OLD.stage = 'PROD' OR NEW.stage = 'PROD') AND (NEW.body IS NOT OLD.body OR NEW.config IS NOT OLD.config
      OR NEW.revision IS NOT OLD.revision OR NEW.content_hash IS NOT OLD.content_hash)
    BEGIN SELECT RAISE(ABORT, 'Cannot edit production versions'); END`,
   // R7/R12: forward only, one step at a time.

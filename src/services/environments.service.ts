@@ -40,8 +40,8 @@ export function createEnvironmentsService(deps: ServiceDeps) {
       const parsed = parseStage(stage);
       if (!parsed) throw new DomainError("not_found", `"${stage}" is not a stage: use DEV, TST or PROD`);
       const changes = parseInput(environmentUpdateInput, input);
-      const now = isoNow(deps);
       return inTransaction(db, async (tx) => {
+        const now = isoNow(deps);
         await updateEnvironment(tx, parsed, {
           ...(changes.provider !== undefined && { provider: changes.provider }),
           ...(changes.baseUrl !== undefined && { base_url: changes.baseUrl }),

@@ -33,8 +33,8 @@ export function createPromptsService(deps: ServiceDeps) {
     async create(input: CreatePromptInput, by: Actor = LOCAL): Promise<Version> {
       const { name, description, body, config } = parseInput(createPromptInput, input);
       const text = normalizeBody(body);
-      const now = isoNow(deps);
       return inTransaction(db, async (tx) => {
+        const now = isoNow(deps);
         if (await findPromptByName(tx, name))
           throw new DomainError("name_taken", `A prompt named "${name}" already exists`);
         const promptId = await insertPrompt(tx, name, description, now);

@@ -64,8 +64,8 @@ export function createTestCasesService(deps: ServiceDeps) {
      */
     async create(promptName: string, input: TestCaseInput): Promise<TestCase> {
       const content = toContent(input);
-      const now = isoNow(deps);
       return inTransaction(db, async (tx) => {
+        const now = isoNow(deps);
         const prompt = await requirePrompt(tx, promptName);
         await refuseTakenName(tx, prompt, content.name, null);
         if ((await countTestCases(tx, prompt.id)) >= MAX_TEST_CASES)
@@ -80,8 +80,8 @@ export function createTestCasesService(deps: ServiceDeps) {
     /** Replaces a test case's name, variables and assertions, with the rules of `create`. */
     async save(promptName: string, id: number | string, input: TestCaseInput): Promise<TestCase> {
       const content = toContent(input);
-      const now = isoNow(deps);
       return inTransaction(db, async (tx) => {
+        const now = isoNow(deps);
         const prompt = await requirePrompt(tx, promptName);
         const row = await requireTestCase(tx, prompt, id);
         await refuseTakenName(tx, prompt, content.name, row.id);

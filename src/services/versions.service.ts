@@ -50,8 +50,8 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
     /** R8: copies any version into a new DEV draft M.(n+1) — or (M+1).0 — that is not current. */
     async createNew(name: string, version: string, input: NewVersionInput = {}, by: Actor = LOCAL): Promise<Version> {
       const { major } = parseInput(newVersionInput, input);
-      const now = isoNow(deps);
       return inTransaction(db, async (tx) => {
+        const now = isoNow(deps);
         const { prompt, row: source } = await requireVersion(tx, name, version);
         const number = nextVersion({ major: prompt.max_major, minor: prompt.max_minor }, major);
         const from = formatVersion(source);
@@ -92,8 +92,8 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
     async save(name: string, version: string, input: SaveInput, by: Actor = LOCAL): Promise<Version> {
       const parsed = parseInput(saveInput, input);
       const body = normalizeBody(parsed.body);
-      const now = isoNow(deps);
       return inTransaction(db, async (tx) => {
+        const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
         const current = rowToVersion(name, row);
         if (!current.actions.edit.allowed)
@@ -136,8 +136,8 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
 
     /** R7: one stage forward, current there; the version it replaces keeps its stage. */
     async promote(name: string, version: string, by: Actor = LOCAL): Promise<Version> {
-      const now = isoNow(deps);
       return inTransaction(db, async (tx) => {
+        const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
         const current = rowToVersion(name, row);
         const target = current.actions.promote;
@@ -165,8 +165,8 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
 
     /** R9: removes a DEV draft that is not current, with its revisions (and test runs). */
     async delete(name: string, version: string, by: Actor = LOCAL): Promise<{ deleted: string }> {
-      const now = isoNow(deps);
       return inTransaction(db, async (tx) => {
+        const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
         const current = rowToVersion(name, row);
         if (!current.actions.delete.allowed) {
@@ -192,8 +192,8 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
 
     /** R10: points the version's stage at it (PROD: a rollback); content and stage unchanged. */
     async makeCurrent(name: string, version: string, by: Actor = LOCAL): Promise<Version> {
-      const now = isoNow(deps);
       return inTransaction(db, async (tx) => {
+        const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
         const current = rowToVersion(name, row);
         if (current.current)

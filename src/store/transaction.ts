@@ -16,7 +16,8 @@ export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Tx) => P
       await sql`COMMIT`.execute(tx);
       return result;
     } catch (error) {
-      await sql`ROLLBACK`.execute(tx);
+      // SQLite may already have rolled back (e.g. disk full); the first error is the one to tell.
+      await sql`ROLLBACK`.execute(tx).catch(() => undefined);
       throw error;
     }
   });

@@ -31,6 +31,8 @@ describe("R12", () => {
       ["UPDATE versions SET body = 'changed' WHERE id = ?", [id("1.0")], "TRIGGER", /Cannot edit production/],
       ["UPDATE versions SET config = '{\"t\":1}' WHERE id = ?", [id("1.1")], "TRIGGER", /Cannot edit production/],
       ["UPDATE versions SET revision = 9, content_hash = 'x' WHERE id = ?", [id("1.0")], "TRIGGER", /production/],
+      // Promoting and rewriting in one statement would smuggle new text into PROD.
+      ["UPDATE versions SET stage = 'PROD', body = 'smuggled' WHERE id = ?", [id("1.3")], "TRIGGER", /production/],
       ["UPDATE versions SET stage = 'TST', is_current = 0 WHERE id = ?", [id("1.0")], "TRIGGER", /forward only/],
       ["UPDATE versions SET stage = 'DEV', is_current = 0 WHERE id = ?", [id("1.1")], "TRIGGER", /forward only/],
       ["UPDATE versions SET stage = 'DEV' WHERE id = ?", [id("1.3")], "TRIGGER", /forward only/],
