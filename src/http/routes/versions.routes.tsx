@@ -141,6 +141,9 @@ async function keepEditor(c: Context, services: Services, name: string, v: strin
   const text = (key: string) => (typeof form[key] === "string" ? (form[key] as string) : "");
   const conflict = error.code === "stale_revision" ? await services.versions.get(name, v) : undefined;
   const saved = conflict ?? (await services.versions.get(name, v));
+  // Input is checked before the stage: a PROD version never gets an editor, whatever was wrong.
+  if (!saved.actions.edit.allowed)
+    throw new DomainError("version_immutable", saved.actions.edit.reason ?? "Cannot edit this version");
   const editor = {
     ...editorStateOf(saved),
     body: text("body"),

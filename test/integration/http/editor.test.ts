@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { attr, control, labelled } from "./support/html.js";
-import { expectFragment, expectPage, expectSeeOther, freshApp } from "./support/http.js";
+import { expectFragment, expectPage, expectSeeOther, type Fields, freshApp } from "./support/http.js";
 
 describe("line endings (R5: LF on every save)", () => {
   test("a form save with CRLF stores LF, in the version and its revision", async () => {
@@ -102,6 +102,26 @@ describe("stale revision by form (R6)", () => {
     expect(res.status).toBe(422);
     expect(dump()).toEqual(before);
   });
+});
+
+test("a malformed save of a PROD version is refused as immutable: no editor is ever shown for PROD", async () => {
+  const client = await freshApp();
+  await client.ladder("p");
+  const before = client.dump();
+  const attempts: Fields[] = [
+    { body: "b", config: "[" },
+    { body: "b", revision: "x" },
+  ];
+  for (const fields of attempts) {
+    const html = await expectPage(await client.form("/prompts/p/versions/1.0/save", fields), 409);
+    expect(html).toContain("<code>version_immutable</code>");
+    expect(html).not.toMatch(/<textarea/);
+    const res = await client.htmx("/prompts/p/versions/1.0/save", fields);
+    expect(res.status).toBe(409);
+    expect(res.headers.get("hx-retarget")).toBe("#flash");
+    expect(await res.text()).not.toMatch(/<textarea/);
+  }
+  expect(client.dump()).toEqual(before);
 });
 
 describe("htmx editing in place", () => {
