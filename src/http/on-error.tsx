@@ -35,12 +35,15 @@ export function renderError(c: Context, error: DomainError): Response {
   const status = error.status as ContentfulStatusCode;
   const mode = negotiate(c);
   if (mode === "json") return c.json(error.toJSON(), status);
-  if (mode === "fragment") {
-    c.header("HX-Retarget", "#flash");
-    c.header("HX-Reswap", "outerHTML");
-    return fragment(c, <Flash flash={{ kind: "error", text: error.message }} />, status);
-  }
+  if (mode === "fragment") return flashError(c, error.message, status);
   return page(c, <ErrorPage status={error.status} code={error.code} message={error.message} />, status);
+}
+
+/** For htmx: the message swapped into the page's #flash area, whatever the target was. */
+function flashError(c: Context, text: string, status: ContentfulStatusCode): Response {
+  c.header("HX-Retarget", "#flash");
+  c.header("HX-Reswap", "outerHTML");
+  return fragment(c, <Flash flash={{ kind: "error", text }} />, status);
 }
 
 export function onError(error: Error, c: Context): Response {
@@ -48,6 +51,8 @@ export function onError(error: Error, c: Context): Response {
   if (known) return renderError(c, known);
   console.error(`${c.req.method} ${c.req.path} failed:`, error);
   const message = "Something went wrong on the server; nothing was changed.";
-  if (negotiate(c) === "json") return c.json({ error: { code: "internal", message } }, 500);
+  const mode = negotiate(c);
+  if (mode === "json") return c.json({ error: { code: "internal", message } }, 500);
+  if (mode === "fragment") return flashError(c, message, 500);
   return page(c, <ErrorPage status={500} code="internal" message={message} />, 500);
 }
