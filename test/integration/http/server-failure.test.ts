@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { type Client, expectFragment, expectKeys, expectPage, freshApp } from "./support/http.js";
+
+// The app logs what failed; keep the test output clean and check that it did.
+beforeEach(() => {
+  vi.spyOn(console, "error").mockImplementation(() => {});
+});
+afterEach(() => {
+  expect(console.error).toHaveBeenCalled();
+  vi.restoreAllMocks();
+});
+
+/** A prompt whose next promotion fails half-way: its event cannot be written any more. */
+async function broken(): Promise<Client> {
+  const client = await freshApp();
+  await client.create("p");
+  client.db.sqlite.exec("ALTER TABLE events RENAME TO events_gone");
+  return client;
+}
+
+test("a failure half-way through a change writes nothing (R13) and answers 500 internal in JSON", async () => {
+  const client = await broken();
+  const before = client.dump();
+  const res = await client.api("POST", "/prompts/p/versions/1.0/promote");
+  expect(res.status).toBe(500);
+  expectKeys(res.body, ["error"]);
+  expect(res.body.error.code).toBe("internal");
+  expect(res.body.error.message).not.toMatch(/events|sqlite|SQL/i);
+  expect(client.dump()).toEqual(before);
+});
+
+test("htmx: the failure shows in #flash, never silently", async () => {
+  const client = await broken();
+  const res = await client.htmx("/prompts/p/versions/1.0/promote", {});
+  expect(res.headers.get("hx-retarget")).toBe("#flash");
+  const html = await expectFragment(res, "flash", 500);
+  expect(html).toMatch(/class="flash flash-error"/);
+});
+
+test("a form post: an error page with the 500 status", async () => {
+  const client = await broken();
+  const html = await expectPage(await client.form("/prompts/p/versions/1.0/promote"), 500);
+  expect(html).toContain("<code>internal</code>");
+});
