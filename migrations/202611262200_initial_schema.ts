@@ -110,6 +110,16 @@ const TRIGGERS = [
    WHEN (OLD.stage = 'PROD' OR NEW.stage = 'PROD') AND (NEW.body IS NOT OLD.body OR NEW.config IS NOT OLD.config
      OR NEW.revision IS NOT OLD.revision OR NEW.content_hash IS NOT OLD.content_hash)
    BEGIN SELECT RAISE(ABORT, 'Cannot edit production versions'); END`,
+  // R5: no edit loses saved text — an edit of a draft steps the revision by one, and that
+  // revision must already be stored with the new content. AFTER, so the PROD trigger and the
+  // size checks speak first.
+  `CREATE TRIGGER versions_edit_keeps_revision AFTER UPDATE OF body, config, revision, content_hash ON versions
+   WHEN (NEW.body IS NOT OLD.body OR NEW.config IS NOT OLD.config OR NEW.revision IS NOT OLD.revision
+     OR NEW.content_hash IS NOT OLD.content_hash)
+     AND (NEW.revision IS NOT OLD.revision + 1 OR NOT EXISTS (SELECT 1 FROM revisions r
+       WHERE r.version_id = NEW.id AND r.revision = NEW.revision AND r.content_hash = NEW.content_hash
+         AND r.body = NEW.body AND r.config = NEW.config))
+   BEGIN SELECT RAISE(ABORT, 'an edit must store its revision first'); END`,
   // R7/R12: forward only, one step at a time.
   `CREATE TRIGGER versions_stage_forward BEFORE UPDATE OF stage ON versions
    WHEN NEW.stage IS NOT OLD.stage

@@ -109,9 +109,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         const hash = contentHash(body, config);
         if (hash === row.content_hash) return current;
         const json = JSON.stringify(config);
-        if (!(await updateContent(tx, row.id, based, { body, config: json, contentHash: hash }, now))) {
-          throw new DomainError("stale_revision", `v${current.version} changed while saving`);
-        }
+        // The revision is stored first: the database refuses an edit whose text it has not kept.
         await insertRevision(tx, {
           version_id: row.id,
           revision: based + 1,
@@ -121,6 +119,9 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           saved_at: now,
           actor: by.actor,
         });
+        if (!(await updateContent(tx, row.id, based, { body, config: json, contentHash: hash }, now))) {
+          throw new DomainError("stale_revision", `v${current.version} changed while saving`);
+        }
         await touchPrompt(tx, prompt.id, now);
         await appendEvent(tx, {
           promptId: prompt.id,

@@ -31,6 +31,14 @@ describe("R12", () => {
       ["UPDATE versions SET body = 'changed' WHERE id = ?", [id("1.0")], "TRIGGER", /Cannot edit production/],
       ["UPDATE versions SET config = '{\"t\":1}' WHERE id = ?", [id("1.1")], "TRIGGER", /Cannot edit production/],
       ["UPDATE versions SET revision = 9, content_hash = 'x' WHERE id = ?", [id("1.0")], "TRIGGER", /production/],
+      // A draft's text changes only together with a stored revision of the new text (R5).
+      ["UPDATE versions SET body = 'unkept' WHERE id = ?", [id("1.5")], "TRIGGER", /store its revision/],
+      [
+        "UPDATE versions SET body = 'unkept', revision = revision + 1 WHERE id = ?",
+        [id("1.3")],
+        "TRIGGER",
+        /store its revision/,
+      ],
       // Promoting and rewriting in one statement would smuggle new text into PROD.
       ["UPDATE versions SET stage = 'PROD', body = 'smuggled' WHERE id = ?", [id("1.3")], "TRIGGER", /production/],
       ["UPDATE versions SET stage = 'TST', is_current = 0 WHERE id = ?", [id("1.0")], "TRIGGER", /forward only/],
@@ -92,8 +100,16 @@ describe("R12", () => {
   test("what the rules allow, raw SQL may still do", async () => {
     const { s, id } = await lifecycle();
     const run = (statement: string, ...params: unknown[]) => s.db.sqlite.prepare(statement).run(...params).changes;
-    expect(run("UPDATE versions SET body = 'dev edit', revision = revision + 1 WHERE id = ?", id("1.5"))).toBe(1);
-    expect(run("UPDATE versions SET body = 'tst edit', revision = revision + 1 WHERE id = ?", id("1.3"))).toBe(1);
+    const keep = `INSERT INTO revisions (version_id, revision, body, config, content_hash, saved_at, actor)
+      SELECT id, revision + 1, ?, config, 'raw', 'now', 'raw' FROM versions WHERE id = ?`;
+    const edit = "UPDATE versions SET body = ?, revision = revision + 1, content_hash = 'raw' WHERE id = ?";
+    for (const [text, v] of [
+      ["dev edit", "1.5"],
+      ["tst edit", "1.3"],
+    ]) {
+      expect(run(keep, text, id(v as string))).toBe(1);
+      expect(run(edit, text, id(v as string))).toBe(1);
+    }
     expect(run("UPDATE versions SET is_current = 0 WHERE id = ?", id("1.1"))).toBe(1);
     expect(run("UPDATE versions SET is_current = 1 WHERE id = ?", id("1.0"))).toBe(1);
     expect(run("UPDATE versions SET stage = 'PROD' WHERE id = ?", id("1.3"))).toBe(1);
@@ -137,7 +153,7 @@ describe("R13", () => {
       promotionChecks: [
         async (tx, version) => {
           await sql`UPDATE prompts SET description = 'half-done'`.execute(tx);
-          await sql`UPDATE versions SET body = 'half-done' WHERE id = ${version.id}`.execute(tx);
+          await sql`UPDATE versions SET updated_at = 'half-done' WHERE id = ${version.id}`.execute(tx);
           const event = { promptId: 1, at: "now", actor: "check", version: version.version, detail: {} };
           await appendEvent(tx, { ...event, type: "version.tested" });
           if (failWith) throw failWith;
@@ -154,7 +170,8 @@ describe("R13", () => {
     expect(dumpAll(s.db.sqlite)).toEqual(before);
 
     failWith = null;
-    expect(await s.versions.promote("p", "1.0")).toMatchObject({ stage: "TST", current: true, body: "half-done" });
+    expect(await s.versions.promote("p", "1.0")).toMatchObject({ stage: "TST", current: true });
+    expect((await s.prompts.get("p")).description).toBe("half-done");
     await expectVersions(s, s.db.sqlite, "p", ["1.0 TST current"]);
   });
 });
