@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Db } from "../../db/connect.js";
@@ -44,6 +45,19 @@ export function createRuntimeRoutes(services: Services, db: Db) {
     throw new DomainError("not_found", `${name} has no current ${stage} version`);
   }
 
+  /**
+   * The page shows more than the version (the other stages' current versions, "3 min ago"), so
+   * its strong ETag is taken from the bytes sent: any change on the page is a new tag.
+   */
+  async function htmlRead(c: Context, name: string, version: string): Promise<Response> {
+    const res = await renderVersionPage(c, services, name, version);
+    const html = await res.text();
+    const etag = `"${createHash("sha256").update(html).digest("base64url").slice(0, 32)}.html"`;
+    c.header("ETag", etag);
+    if (matches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
+    return c.html(html, res.status as 200);
+  }
+
   return new Hono()
     .get("/healthz", (c) => {
       db.reader().prepare("SELECT 1").get();
@@ -56,13 +70,13 @@ export function createRuntimeRoutes(services: Services, db: Db) {
       const name = c.req.param("name") as string;
       const row = currentRow(name, c.req.param("stage") as string);
       const mode = negotiateRead(c);
+      c.header("Cache-Control", "no-cache");
+      if (mode === "html") return htmlRead(c, name, `${row.major}.${row.minor}`);
       // The version number too: two versions can share content, revision and a millisecond.
       const etag = `"${row.major}.${row.minor}.${row.content_hash.slice(0, 24)}.${row.revision}.${Date.parse(row.updated_at).toString(36)}.${mode}"`;
       c.header("ETag", etag);
-      c.header("Cache-Control", "no-cache");
       if (matches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
       if (mode === "text") return c.text(row.body);
-      if (mode === "html") return renderVersionPage(c, services, name, `${row.major}.${row.minor}`);
       c.header("Content-Type", "application/json");
       return c.body(jsonOf(name, row));
     });

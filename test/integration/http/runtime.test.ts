@@ -136,6 +136,21 @@ describe("GET /prompts/:name/stages/:stage (runtime read)", () => {
     expect((await (await read(client, "/prompts/p/stages/prod")).json()).version).toBe("1.0");
   });
 
+  test("the HTML read's ETag changes when what the page shows changes, even if the version did not", async () => {
+    const client = await freshApp();
+    await client.ladder("p");
+    const html = { accept: "text/html" };
+    const first = await read(client, "/prompts/p/stages/prod", html);
+    const tag = strongEtag(first);
+    expect(await first.text()).toContain('href="/prompts/p/versions/1.1">v1.1</a>');
+    await client.act("p", "1.3", "promote");
+    const after = await read(client, "/prompts/p/stages/prod", { ...html, "if-none-match": tag });
+    expect(after.status).toBe(200);
+    expect(await after.text()).toContain('href="/prompts/p/versions/1.3">v1.3</a>');
+    const same = strongEtag(await read(client, "/prompts/p/stages/prod", html));
+    expect((await read(client, "/prompts/p/stages/prod", { ...html, "if-none-match": same })).status).toBe(304);
+  });
+
   test("two versions with the same content and timestamps still get different ETags", async () => {
     const client = await freshApp();
     await client.create("p", "same");
