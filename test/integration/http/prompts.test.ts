@@ -124,6 +124,10 @@ describe("GET /prompts (list)", () => {
       (await api("GET", `/prompts?q=${encodeURIComponent(q)}`)).body.prompts.map((p: { name: string }) => p.name);
     expect(await names("greet")).toEqual(["greeting", "summary"]);
     expect(await names("zzz")).toEqual([]);
+    await create("a_b", "x");
+    await create("a-100", "x");
+    expect(await names("_")).toEqual(["a_b"]);
+    expect(await names("%")).toEqual([]);
   });
 
   test("page: / and /prompts list names and current versions, with the create form", async () => {

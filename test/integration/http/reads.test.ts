@@ -76,6 +76,13 @@ describe("GET /prompts/:name/compare", () => {
     expect(html).toMatch(/<tr class="line-add">[\s\S]*?beta<\/td><\/tr>/);
   });
 
+  test("without from/to: the newest version against the current PROD", async () => {
+    const { api, page, ladder } = await freshApp();
+    await ladder("p");
+    expect((await api("GET", "/prompts/p/compare")).body).toMatchObject({ from: "1.0", to: "1.3" });
+    await expectPage(await page("/prompts/p/compare"));
+  });
+
   test("an unknown version or prompt is 404", async () => {
     const { api, create } = await freshApp();
     await create("p");

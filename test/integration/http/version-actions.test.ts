@@ -153,3 +153,17 @@ describe("POST …/make-current", () => {
     expect(await stages(api, "p")).toEqual(["1.1 PROD *", "1.0 PROD"]);
   });
 });
+
+test("the page after a form post says what happened, once", async () => {
+  const { form, request, create } = await freshApp();
+  await create("p");
+  const res = await form("/prompts/p/versions/1.0/promote");
+  expectSeeOther(res, "/prompts/p/versions/1.0");
+  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const shown = await request("/prompts/p/versions/1.0", { headers: { cookie } });
+  const html = await shown.text();
+  expect(html).toMatch(/<div id="flash"[^>]*><p class="flash flash-ok">v1\.0 promoted to TST<\/p>/);
+  expect(shown.headers.get("set-cookie") ?? "").toMatch(/promptrail_flash=;.*Max-Age=0/);
+  const plain = await (await request("/prompts/p/versions/1.0")).text();
+  expect(plain).not.toContain("promoted to TST");
+});
