@@ -15,6 +15,25 @@ describe("GET /prompts/:name/versions/:v", () => {
     expect(plain.body).toEqual(created);
   });
 
+  test("two-part numbers past 1.x: 2.3 and v2.3 in every route that takes a version", async () => {
+    const { api, page, create, act } = await freshApp();
+    await create("p", "x");
+    await act("p", "1.0", "new", { major: true });
+    for (let i = 0; i < 3; i++) await act("p", "2.0", "new");
+    for (const v of ["2.3", "v2.3"]) {
+      expect((await api("GET", `/prompts/p/versions/${v}`)).body.version).toBe("2.3");
+      expect((await api("GET", `/prompts/p/versions/${v}/revisions`)).status).toBe(200);
+      expect((await api("GET", `/prompts/p/compare?from=${v}&to=1.0`)).body).toMatchObject({ from: "2.3", to: "1.0" });
+      expect((await page(`/prompts/p/versions/${v}`)).status).toBe(200);
+    }
+    expect((await api("POST", "/prompts/p/versions/v2.3/save", { body: "y" })).body).toMatchObject({
+      version: "2.3",
+      revision: 2,
+    });
+    expect((await api("POST", "/prompts/p/versions/v2.3/make-current")).body.current).toBe(true);
+    expect((await api("POST", "/prompts/p/versions/2.3/promote")).body.stage).toBe("TST");
+  });
+
   test("page: the full version page with the body; htmx: the #version-panel fragment", async () => {
     const { page, htmx, create } = await freshApp();
     await create("p", "Say hello to {{who}}");
