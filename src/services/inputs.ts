@@ -41,6 +41,16 @@ export const saveInput = z.strictObject({
 });
 export type SaveInput = z.input<typeof saveInput>;
 
+/** The stage the caller means to promote into: a page left open must not promote twice. */
+export const promoteInput = z.strictObject({
+  to: z
+    .string()
+    .transform((stage) => stage.toUpperCase())
+    .pipe(z.enum(["DEV", "TST", "PROD"], "Use TST or PROD"))
+    .optional(),
+});
+export type PromoteInput = z.input<typeof promoteInput>;
+
 export const newVersionInput = z.strictObject({ major: z.boolean().default(false) });
 export type NewVersionInput = z.input<typeof newVersionInput>;
 

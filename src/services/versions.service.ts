@@ -16,7 +16,14 @@ import {
   updateContent,
 } from "../store/versions.store.js";
 import { type Actor, isoNow, LOCAL, requirePrompt, requireVersion, type ServiceDeps } from "./context.js";
-import { type NewVersionInput, newVersionInput, type SaveInput, saveInput } from "./inputs.js";
+import {
+  type NewVersionInput,
+  newVersionInput,
+  type PromoteInput,
+  promoteInput,
+  type SaveInput,
+  saveInput,
+} from "./inputs.js";
 import { rowToVersion, type Version } from "./model.js";
 import { parseInput } from "./parse.js";
 
@@ -135,8 +142,13 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
       });
     },
 
-    /** R7: one stage forward, current there; the version it replaces keeps its stage. */
-    async promote(name: string, version: string, by: Actor = LOCAL): Promise<Version> {
+    /**
+     * R7: one stage forward, current there; the version it replaces keeps its stage. With `to`,
+     * refuses (invalid_transition) unless that is the next stage, so a stale "Promote to TST"
+     * can never move a version that is already in TST on to PROD.
+     */
+    async promote(name: string, version: string, input: PromoteInput = {}, by: Actor = LOCAL): Promise<Version> {
+      const { to } = parseInput(promoteInput, input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
@@ -147,6 +159,12 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
             "invalid_transition",
             `v${current.version} is in PROD: production versions cannot be promoted`,
           );
+        if (to && to !== target) {
+          throw new DomainError(
+            "invalid_transition",
+            `v${current.version} is in ${current.stage} now, so it would go to ${target}, not ${to}. Nothing was changed`,
+          );
+        }
         for (const check of deps.promotionChecks ?? []) await check(tx, current, target);
         const replaced = await findCurrent(tx, prompt.id, target);
         await clearCurrent(tx, prompt.id, target, now);

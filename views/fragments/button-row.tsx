@@ -87,7 +87,9 @@ export function ButtonRow({
                 ? `Promote ${label} to PROD? Applications reading PROD get it at once.`
                 : undefined
             }
-          />
+          >
+            <input type="hidden" name="to" value={actions.promote} />
+          </ActionForm>
         )
       ) : null}
       <ActionForm url={`${url}/new`} label="Create New Version" method="post">

@@ -4,7 +4,7 @@ import { ConfirmPage } from "../../../views/pages/confirm.page.js";
 import { RevisionsPage } from "../../../views/pages/revisions.page.js";
 import { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
-import type { SaveInput } from "../../services/inputs.js";
+import type { PromoteInput, SaveInput } from "../../services/inputs.js";
 import type { Version } from "../../services/model.js";
 import { redirectAfterPost, setFlash } from "../flash.js";
 import { readInput } from "../input.js";
@@ -65,6 +65,13 @@ export function createVersionRoutes(services: Services) {
           "invalid_transition",
           `v${version.version} is in PROD: production versions cannot be promoted`,
         );
+      const to = c.req.query("to")?.toUpperCase();
+      if (to && to !== target) {
+        throw new DomainError(
+          "invalid_transition",
+          `v${version.version} is in ${version.stage} now, so it would go to ${target}, not ${to}`,
+        );
+      }
       const url = versionUrl(name, version.version);
       return page(
         c,
@@ -76,6 +83,7 @@ export function createVersionRoutes(services: Services) {
               : `v${version.version} becomes the current TST version.`
           }
           action={`${url}/promote`}
+          fields={{ to: target }}
           button={`Promote to ${target}`}
           cancelUrl={url}
         />,
@@ -83,7 +91,7 @@ export function createVersionRoutes(services: Services) {
     })
     .post(`${BASE}/promote`, async (c) => {
       const { name, v } = params(c);
-      const promoted = await versions.promote(name, v);
+      const promoted = await versions.promote(name, v, (await readInput(c)) as PromoteInput);
       return landOnVersion(c, promoted, `v${promoted.version} promoted to ${promoted.stage}`);
     })
     .post(`${BASE}/new`, async (c) => {

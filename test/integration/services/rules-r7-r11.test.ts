@@ -16,6 +16,18 @@ async function everyStage() {
 }
 
 describe("R7", () => {
+  test("a promotion that names its target is refused once the version has moved on (a stale page)", async () => {
+    const s = await freshServices();
+    await s.prompts.create({ name: "p", body: "x" });
+    expect(await s.versions.promote("p", "1.0", { to: "tst" })).toMatchObject({ stage: "TST", current: true });
+    const before = dumpAll(s.db.sqlite);
+    const error = await refusal(s.versions.promote("p", "1.0", { to: "TST" }), "invalid_transition");
+    expect(error.message).toMatch(/in TST now, so it would go to PROD, not TST/);
+    await refusal(s.versions.promote("p", "1.0", { to: "staging" }), "validation_failed");
+    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    expect(await s.versions.promote("p", "1.0", { to: "PROD" })).toMatchObject({ stage: "PROD" });
+  });
+
   test("PROMOTE moves one stage forward; the replaced version keeps its stage and loses only the flag", async () => {
     const s = await everyStage();
     const replaced = await s.versions.get("p", "1.1");
