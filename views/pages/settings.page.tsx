@@ -56,11 +56,17 @@ function StageForm({ stage, env, draft }: { stage: Stage; env: Environment; draf
         The NAME of a server environment variable starting with PROMPTRAIL_. The key itself is never stored or shown.
       </p>
       {field("timeoutMs", "Timeout (ms)", String(env.timeoutMs), { inputmode: "numeric" })}
-      <input type="hidden" name="gate" value="false" />
-      <label class="check">
-        <input type="checkbox" name="gate" value="true" checked={gate} /> Gate: promoting into {stage} needs a passing
-        test
-      </label>
+      {stage === "DEV" ? (
+        <p class="muted small">No gate: nothing is promoted into DEV.</p>
+      ) : (
+        <>
+          <input type="hidden" name="gate" value="false" />
+          <label class="check">
+            <input type="checkbox" name="gate" value="true" checked={gate} /> Gate: promoting into {stage} needs a
+            passing test
+          </label>
+        </>
+      )}
       <button type="submit" class="primary">
         Save {stage}
       </button>
