@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { attr, control, controlNames, controls, hasAttr, labelled } from "./support/html.js";
+import { attr, control, controlNames, controls, hasAttr, hiddenFields, labelled } from "./support/html.js";
 import { type Client, expectPage, expectSeeOther, freshApp } from "./support/http.js";
 
 /** The SPEC §4 button row of one version page, as a list of accessible names. */
@@ -116,7 +116,8 @@ describe("confirmation pages without JavaScript", () => {
     const button = control(html, "Promote to PROD");
     expect(button.form).toMatchObject({ method: "post", action: "/prompts/p/versions/1.1/promote" });
     expect(html).toMatch(/<a\b[^>]*href="\/prompts\/p\/versions\/1\.1"[^>]*>Cancel<\/a>/);
-    expectSeeOther(await client.form(button.form?.action ?? ""), "/prompts/p/versions/1.1");
+    const action = button.form?.action ?? "";
+    expectSeeOther(await client.form(action, hiddenFields(html, action)), "/prompts/p/versions/1.1");
     expect((await client.api("GET", "/prompts/p")).body.current.PROD).toBe("1.1");
   });
 
@@ -125,7 +126,8 @@ describe("confirmation pages without JavaScript", () => {
     const html = await expectPage(await client.page("/prompts/p/versions/1.3/delete"));
     const button = control(html, "Delete");
     expect(button.form).toMatchObject({ method: "post", action: "/prompts/p/versions/1.3/delete" });
-    expectSeeOther(await client.form(button.form?.action ?? ""), "/prompts/p");
+    const action = button.form?.action ?? "";
+    expectSeeOther(await client.form(action, hiddenFields(html, action)), "/prompts/p");
     expect((await client.api("GET", "/prompts/p/versions/1.3")).status).toBe(404);
   });
 

@@ -93,3 +93,17 @@ export function labelled(html: string, text: string): { tag: string; attrs: stri
 
 /** Every <script> tag of a page. */
 export const scriptTags = (html: string) => [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+
+/** The hidden fields of the POST form with this action: what a browser submits with its button. */
+export function hiddenFields(html: string, action: string): Record<string, string> {
+  const form = [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)].find(
+    (m) => attr(m[1] ?? "", "action") === action && attr(m[1] ?? "", "method") === "post",
+  );
+  expect(form, `a POST form to ${action}`).toBeDefined();
+  const inputs = [...(form?.[2] ?? "").matchAll(/<input\b([^>]*)\/?>/g)].map((m) => m[1] ?? "");
+  return Object.fromEntries(
+    inputs
+      .filter((a) => attr(a, "type") === "hidden")
+      .map((a) => [attr(a, "name") ?? "", attr(a, "value") ?? ""] as [string, string]),
+  );
+}
