@@ -13,9 +13,10 @@ const dbFile = process.env.PROMPTRAIL_E2E_DB ?? join(tmpdir(), "promptrail-e2e",
 
 export default defineConfig({
   testDir: "test/e2e",
-  // Two cores: the server and one browser each get one.
+  // Two cores. Files run in parallel, the tests of one file in order (a journey may build on
+  // the step before); tests never share prompts (see test/e2e/support/fixtures.ts).
   workers: 2,
-  fullyParallel: true,
+  fullyParallel: false,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
   timeout: 30_000,
