@@ -68,8 +68,16 @@ export function createRuntimeRoutes(services: Services, db: Db) {
     })
     .get("/prompts/:name/stages/:stage", async (c: Context) => {
       const name = c.req.param("name") as string;
-      const row = currentRow(name, c.req.param("stage") as string);
       const mode = negotiateRead(c);
+      let row: VersionRow;
+      try {
+        row = currentRow(name, c.req.param("stage") as string);
+      } catch (error) {
+        // A refusal speaks the read's own language: JSON by default, plain text when asked.
+        if (!(error instanceof DomainError) || mode === "html") throw error;
+        if (mode === "text") return c.text(error.message, error.status as 404);
+        return c.json(error.toJSON(), error.status as 404);
+      }
       c.header("Cache-Control", "no-cache");
       if (mode === "html") return htmlRead(c, name, `${row.major}.${row.minor}`);
       // The version number too: two versions can share content, revision and a millisecond.

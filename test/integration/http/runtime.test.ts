@@ -71,6 +71,23 @@ describe("GET /prompts/:name/stages/:stage (runtime read)", () => {
     expectError(await client.api("GET", "/prompts/p/stages/dev"), 404, "not_found");
   });
 
+  test("a 404 of the runtime read follows its own rule: JSON by default, text for text/plain", async () => {
+    const client = await freshApp();
+    await client.create("p");
+    const variants: Array<Record<string, string>> = [{}, { accept: "*/*" }, { accept: "application/json" }];
+    for (const headers of variants) {
+      const res = await read(client, "/prompts/p/stages/prod", headers);
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+      expectError({ status: res.status, body: await res.json() }, 404, "not_found");
+    }
+    const text = await read(client, "/prompts/p/stages/prod", { accept: "text/plain" });
+    expect(text.status).toBe(404);
+    expect(text.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await text.text()).toMatch(/no current PROD version/);
+    const missing = await read(client, "/prompts/none/stages/prod");
+    expectError({ status: missing.status, body: await missing.json() }, 404, "not_found");
+  });
+
   test("Vary: Accept and a strong ETag that differs per representation", async () => {
     const client = await freshApp();
     await client.create("p");
