@@ -17,6 +17,9 @@ const pages: Array<[string, number?]> = [
   ["/prompts/p/history"],
   ["/prompts/p/stages/prod"],
   ["/healthz"],
+  ["/settings/environments"],
+  ["/prompts/p/test-cases"],
+  ["/prompts/p/versions/1.2/tests"],
   ["/prompts/nope", 404],
   ["/prompts/p/versions/1.0/promote", 409],
 ];
