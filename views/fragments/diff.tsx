@@ -4,7 +4,7 @@ import type { Comparison } from "../../src/services/compare.service.js";
 /** One patch as a table of lines: removals and additions coloured and marked with − and +. */
 export function PatchTable({ patch, title }: { patch: StructuredPatch; title: string }) {
   return (
-    <table class="diff" aria-label={title}>
+    <table class="diff diff-unified" aria-label={title}>
       <tbody>
         {patch.hunks.map((hunk) => {
           let oldLine = hunk.oldStart;
@@ -44,6 +44,81 @@ export function PatchTable({ patch, title }: { patch: StructuredPatch; title: st
   );
 }
 
+type Cell = { n: number; text: string } | null;
+
+/** A hunk as rows of (old line, new line): context on both sides, a removal run beside the additions that replace it. */
+function splitRows(hunk: StructuredPatch["hunks"][number]): Array<{ left: Cell; right: Cell }> {
+  const rows: Array<{ left: Cell; right: Cell }> = [];
+  let oldLine = hunk.oldStart;
+  let newLine = hunk.newStart;
+  let dels: Cell[] = [];
+  let adds: Cell[] = [];
+  const flush = () => {
+    for (let i = 0; i < Math.max(dels.length, adds.length); i++)
+      rows.push({ left: dels[i] ?? null, right: adds[i] ?? null });
+    dels = [];
+    adds = [];
+  };
+  for (const line of hunk.lines) {
+    if (line.startsWith("\\")) continue;
+    const text = line.slice(1);
+    if (line[0] === "-") dels.push({ n: oldLine++, text });
+    else if (line[0] === "+") adds.push({ n: newLine++, text });
+    else {
+      flush();
+      rows.push({ left: { n: oldLine++, text }, right: { n: newLine++, text } });
+    }
+  }
+  flush();
+  return rows;
+}
+
+/** The same patch side by side, old on the left and new on the right, for wide screens. */
+export function SplitTable({ patch, title }: { patch: StructuredPatch; title: string }) {
+  return (
+    <table class="diff diff-split" aria-label={title}>
+      <tbody>
+        {patch.hunks.map((hunk) => (
+          <>
+            <tr class="hunk">
+              <td colspan={4}>{`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`}</td>
+            </tr>
+            {splitRows(hunk).map(({ left, right }) => {
+              const same = left && right && left.text === right.text;
+              return (
+                <tr class={same ? "line-ctx" : "line-change"}>
+                  {left ? (
+                    <>
+                      <td class="ln">{String(left.n)}</td>
+                      <td class={same ? "code" : "code cell-del"}>
+                        {same ? null : <span class="visually-hidden">removed: </span>}
+                        {left.text}
+                      </td>
+                    </>
+                  ) : (
+                    <td class="empty" colspan={2} />
+                  )}
+                  {right ? (
+                    <>
+                      <td class="ln">{String(right.n)}</td>
+                      <td class={same ? "code" : "code cell-add"}>
+                        {same ? null : <span class="visually-hidden">added: </span>}
+                        {right.text}
+                      </td>
+                    </>
+                  ) : (
+                    <td class="empty" colspan={2} />
+                  )}
+                </tr>
+              );
+            })}
+          </>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function VariableChanges({ added, removed }: { added: string[]; removed: string[] }) {
   if (added.length === 0 && removed.length === 0) return <p class="muted">Same template variables.</p>;
   return (
@@ -62,7 +137,8 @@ export function VariableChanges({ added, removed }: { added: string[]; removed: 
   );
 }
 
-export function DiffView({ comparison }: { comparison: Comparison }) {
+/** Unified everywhere; `split` adds the side-by-side table, which wide screens show instead. */
+export function DiffView({ comparison, split = false }: { comparison: Comparison; split?: boolean }) {
   const { patches } = comparison;
   if (!patches) return <p class="flash flash-error">These versions are too large to diff in time.</p>;
   const changed = patches.filter((p) => p.hunks.length > 0);
@@ -70,9 +146,15 @@ export function DiffView({ comparison }: { comparison: Comparison }) {
   return (
     <>
       {changed.map((p) => (
-        <figure class="diff-block">
+        <figure class={split ? "diff-block has-split" : "diff-block"}>
           <figcaption>{p.oldFileName?.endsWith("config.json") ? "Config" : "Prompt"}</figcaption>
           <PatchTable patch={p} title={p.oldFileName?.endsWith("config.json") ? "Config diff" : "Prompt diff"} />
+          {split ? (
+            <SplitTable
+              patch={p}
+              title={p.oldFileName?.endsWith("config.json") ? "Config diff, side by side" : "Prompt diff, side by side"}
+            />
+          ) : null}
         </figure>
       ))}
     </>

@@ -54,7 +54,7 @@ export function ComparePage({
         <a href={versionUrl(prompt, to.version)}>v{to.version}</a> <StageBadge stage={to.stage} />
       </p>
       <VariableChanges {...comparison.variables} />
-      <DiffView comparison={comparison} />
+      <DiffView comparison={comparison} split />
     </Layout>
   );
 }
