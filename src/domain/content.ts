@@ -22,3 +22,18 @@ export function contentHash(body: string, config: Config): string {
 export function normalizeBody(body: string): string {
   return body.replace(/\r\n?/g, "\n");
 }
+
+/** JSON nested deeper than this is refused: walking it recursively could overflow the stack. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests objects or arrays deeper than `max`; iterative, so it cannot overflow. */
+export function nestedDeeperThan(value: unknown, max: number = MAX_JSON_DEPTH): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [v, depth] = item;
+    if (v === null || typeof v !== "object") continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "../domain/content.js";
 import { DomainError } from "../domain/errors.js";
 
 /** How form fields become the values a JSON body would carry (SPEC §3). */
@@ -11,26 +12,8 @@ export interface FormFields {
   bool?: string[];
 }
 
-/**
- * JSON nested deeper than this is refused before a schema walks it: schemas recurse, and a
- * few kilobytes of brackets would otherwise overflow the stack (a 500) or SQLite's JSON limit.
- */
-const MAX_JSON_DEPTH = 64;
-
-/** Whether `value` nests objects or arrays deeper than the limit; iterative, so it cannot overflow. */
-function tooDeep(value: unknown): boolean {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  for (let item = stack.pop(); item; item = stack.pop()) {
-    const [v, depth] = item;
-    if (v === null || typeof v !== "object") continue;
-    if (depth > MAX_JSON_DEPTH) return true;
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
-
 function refuseDeep(key: string, value: unknown): void {
-  if (!tooDeep(value)) return;
+  if (!nestedDeeperThan(value)) return;
   const message = `Nested more than ${MAX_JSON_DEPTH} levels deep`;
   throw new DomainError("validation_failed", `${key}: ${message}`, [{ path: key, message }]);
 }

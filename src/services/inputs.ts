@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { type Config, canonicalJson, type Json, normalizeBody } from "../domain/content.js";
+import {
+  type Config,
+  canonicalJson,
+  type Json,
+  MAX_JSON_DEPTH,
+  nestedDeeperThan,
+  normalizeBody,
+} from "../domain/content.js";
 import { MAX_BODY_BYTES, MAX_CONFIG_BYTES, MAX_DESCRIPTION_CHARS, PROMPT_NAME } from "../domain/limits.js";
 
 /**
@@ -17,7 +24,10 @@ export const body = z
   .refine((text) => Buffer.byteLength(text, "utf8") <= MAX_BODY_BYTES, "The prompt is over 1,000,000 bytes");
 
 export const config = z
-  .record(z.string(), z.json())
+  .unknown()
+  // Checked before the schema recurses into it: deep nesting would overflow the stack.
+  .refine((value) => !nestedDeeperThan(value), `Nested more than ${MAX_JSON_DEPTH} levels deep`)
+  .pipe(z.record(z.string(), z.json()))
   .refine(
     (value) => Buffer.byteLength(canonicalJson(value as Json), "utf8") <= MAX_CONFIG_BYTES,
     "The config is over 64 KiB",

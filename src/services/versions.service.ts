@@ -97,14 +97,15 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
      * revision the version has moved past. Saving unchanged content changes nothing.
      */
     async save(name: string, version: string, input: SaveInput, by: Actor = LOCAL): Promise<Version> {
-      const parsed = parseInput(saveInput, input);
-      const body = normalizeBody(parsed.body);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
         const current = rowToVersion(name, row);
+        // A PROD version is immutable whatever the input says, so that is the answer first.
         if (!current.actions.edit.allowed)
           throw new DomainError("version_immutable", current.actions.edit.reason ?? "Cannot edit this version");
+        const parsed = parseInput(saveInput, input);
+        const body = normalizeBody(parsed.body);
         const based = parsed.revision ?? row.revision;
         if (based !== row.revision) {
           throw new DomainError(

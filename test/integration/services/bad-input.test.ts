@@ -42,6 +42,14 @@ const creates: Case[] = [
     "validation_failed",
   ],
   [
+    "create: config nested 10,000 levels deep (no stack overflow)",
+    (s) =>
+      s.prompts.create(
+        any({ name: "n", body: "x", config: { k: JSON.parse(`${"[".repeat(10_000)}${"]".repeat(10_000)}`) } }),
+      ),
+    "validation_failed",
+  ],
+  [
     "create: config not JSON",
     (s) => s.prompts.create(any({ name: "n", body: "x", config: { f: () => 1 } })),
     "validation_failed",

@@ -160,6 +160,8 @@ describe("R5", () => {
     const error = await refusal(s.versions.save("p", "1.0", { body: "z" }), "version_immutable");
     expect(error.message).toBe("Cannot edit production versions");
     await refusal(s.versions.save("p", "1.0", { body: "y", config: { t: 1 } }), "version_immutable");
+    // Immutable whatever the input: a malformed edit of PROD is still version_immutable, not 422.
+    await refusal(s.versions.save("p", "1.0", { body: 5 } as unknown as { body: string }), "version_immutable");
     expect(dumpAll(s.db.sqlite)).toEqual(before);
   });
 });
