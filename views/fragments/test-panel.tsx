@@ -30,7 +30,7 @@ function CaseCard({ result }: { result: CaseResult }) {
             : null}
         </span>
       </header>
-      {result.error ? <p class="case-error">{result.error}</p> : null}
+      {result.error ? <p class="case-message">{result.error}</p> : null}
       {result.output !== null ? <pre class="case-output">{result.output}</pre> : null}
       {result.assertions.length > 0 ? (
         <ul class="assertions">
