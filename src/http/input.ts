@@ -18,8 +18,9 @@ function refuseDeep(key: string, value: unknown): void {
   throw new DomainError("validation_failed", `${key}: ${message}`, [{ path: key, message }]);
 }
 
-function isForm(contentType: string): boolean {
-  return /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(contentType);
+/** Whether the request carries an HTML form body (urlencoded or multipart). */
+export function isForm(c: Context): boolean {
+  return /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(c.req.header("content-type") ?? "");
 }
 
 /**
@@ -27,8 +28,7 @@ function isForm(contentType: string): boolean {
  * body is `bad_request`; a form field holding bad JSON is a `validation_failed` issue on that field.
  */
 export async function readInput(c: Context, fields: FormFields = {}): Promise<Record<string, unknown>> {
-  const contentType = c.req.header("content-type") ?? "";
-  if (isForm(contentType)) return formToInput(await c.req.parseBody(), fields);
+  if (isForm(c)) return formToInput(await c.req.parseBody(), fields);
   const text = await c.req.text();
   if (text.trim() === "") return {};
   let parsed: unknown;

@@ -1,7 +1,6 @@
-import { DomainError } from "../domain/errors.js";
 import { listEvents } from "../store/events.store.js";
 import { requirePrompt, type ServiceDeps } from "./context.js";
-import { pageInput } from "./inputs.js";
+import { idPageInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
 
 export interface HistoryEvent {
@@ -16,13 +15,7 @@ export function createHistoryService({ db }: ServiceDeps) {
   return {
     /** R11: a prompt's event log, newest first; `cursor` is the id to continue below. */
     async list(name: string, input: { limit?: number; cursor?: string } = {}) {
-      const { limit, cursor } = parseInput(pageInput, input);
-      // A cursor is an event id as this list wrote it: Number() would also take "", "-3" or "1e3".
-      const before = cursor === undefined ? undefined : Number(cursor);
-      if (before !== undefined && (!/^[1-9]\d*$/.test(cursor ?? "") || !Number.isSafeInteger(before)))
-        throw new DomainError("validation_failed", "cursor: not a cursor of this list", [
-          { path: "cursor", message: "Not a cursor of this list" },
-        ]);
+      const { limit, cursor: before } = parseInput(idPageInput, input);
       const prompt = await requirePrompt(db, name);
       const rows = await listEvents(db, prompt.id, { before, limit: limit + 1 });
       const page = rows.slice(0, limit);

@@ -69,5 +69,18 @@ export const pageInput = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 
+/**
+ * A page of a list keyed by row id, newest first: the cursor is an id exactly as the list wrote
+ * it (Number() alone would also take "", "-3" or "1e3").
+ */
+export const idPageInput = pageInput.extend({
+  cursor: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, "Not a cursor of this list")
+    .transform(Number)
+    .refine(Number.isSafeInteger, "Not a cursor of this list")
+    .optional(),
+});
+
 export const listPromptsInput = pageInput.extend({ q: z.string().max(200).optional() });
 export type ListPromptsInput = z.input<typeof listPromptsInput>;

@@ -13,7 +13,7 @@ import { inTransaction, type Tx } from "../store/transaction.js";
 import { findVersionById } from "../store/versions.store.js";
 import { type Actor, isoNow, LOCAL, requireVersion, type ServiceDeps } from "./context.js";
 import { environmentOf } from "./environments.service.js";
-import { pageInput } from "./inputs.js";
+import { idPageInput } from "./inputs.js";
 import { rowToVersion } from "./model.js";
 import { parseInput } from "./parse.js";
 import { type GateStatus, gateStatus } from "./test-gate.js";
@@ -151,13 +151,7 @@ export function createTestRunsService(deps: TestingDeps) {
       version: string,
       input: { limit?: number; cursor?: string } = {},
     ): Promise<{ runs: TestRun[]; nextCursor: string | null }> {
-      const { limit, cursor } = parseInput(pageInput, input);
-      // A cursor is a run id as this list wrote it: Number() would also take "", "-3" or "1e3".
-      const before = cursor === undefined ? undefined : Number(cursor);
-      if (before !== undefined && (!/^[1-9]\d*$/.test(cursor ?? "") || !Number.isSafeInteger(before)))
-        throw new DomainError("validation_failed", "cursor: not a cursor of this list", [
-          { path: "cursor", message: "Not a cursor of this list" },
-        ]);
+      const { limit, cursor: before } = parseInput(idPageInput, input);
       const { row } = await requireVersion(db, promptName, version);
       const rows = await listTestRuns(db, row.id, { before, limit: limit + 1 });
       const page = rows.slice(0, limit);

@@ -7,7 +7,7 @@ import { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
 import type { TestCaseInput } from "../../services/testing.inputs.js";
 import { redirectAfterPost, takeFlash } from "../flash.js";
-import { readInput } from "../input.js";
+import { isForm, readInput } from "../input.js";
 import { testCaseSchema, testCasesSchema, testRunSchema, testRunsSchema } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { fragment, page } from "../render.js";
@@ -16,10 +16,6 @@ import { renderVersionExtras } from "./version-page.js";
 
 const VERSION = "/prompts/:name/versions/:v";
 const CASES = "/prompts/:name/test-cases";
-
-function isForm(c: Context) {
-  return /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(c.req.header("content-type") ?? "");
-}
 
 const strings = (value: unknown): string[] =>
   (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === "string");
