@@ -1,0 +1,164 @@
+import { z } from "zod";
+import { contentHash } from "../domain/content.js";
+import { STAGES } from "../domain/stage.js";
+import { compareVersions, formatVersion, parseVersion } from "../domain/version-number.js";
+import { body, config, createPromptInput, promptName, revision } from "../services/inputs.js";
+import { environmentUpdateInput, MAX_TEST_CASES, testCaseInput } from "../services/testing.inputs.js";
+import type { EventType } from "../store/events.store.js";
+
+/**
+ * The export document of SPEC §6: the whole registry as one JSON file. Readers are versioned:
+ * a later format (chat prompts, `seq`) gets its own schema and an upgrade step into the newest
+ * shape, so that a formatVersion 1 file stays importable for ever. Field values reuse the
+ * services' own schemas, so a file can carry nothing the HTTP API would refuse.
+ */
+export const FORMAT = "promptrail";
+export const FORMAT_VERSION = 1;
+
+const timestamp = z.iso.datetime({
+  error: (issue) =>
+    issue.input === undefined ? "Missing" : "Give an ISO 8601 UTC time, e.g. 2026-12-01T09:30:00.000Z",
+});
+const versionNumber = z.string().refine((text) => {
+  const n = parseVersion(text);
+  return n !== null && n.major >= 1 && formatVersion(n) === text;
+}, 'Write version numbers as "2.3" (from 1.0)');
+const stage = z.enum(STAGES, "Use DEV, TST or PROD");
+
+const revisionV1 = z.strictObject({
+  revision,
+  body,
+  config,
+  savedAt: timestamp,
+  actor: z.string().min(1).max(200),
+});
+
+const versionV1 = z
+  .strictObject({
+    version: versionNumber,
+    stage,
+    current: z.boolean(),
+    body,
+    config,
+    revision,
+    contentHash: z.string().regex(/^[0-9a-f]{64}$/, "A sha256 in lower-case hex"),
+    createdFrom: versionNumber.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    revisions: z.array(revisionV1).min(1, "Every version keeps at least its first revision"),
+  })
+  .superRefine((v, ctx) => {
+    const issue = (message: string, path: PropertyKey[] = []) => ctx.addIssue({ code: "custom", message, path });
+    if (contentHash(v.body, v.config) !== v.contentHash) issue("Does not match body and config (R3)", ["contentHash"]);
+    v.revisions.forEach((r, i) => {
+      if (r.revision !== i + 1)
+        issue(`Expected revision ${i + 1}: revisions run 1, 2, 3… oldest first`, ["revisions", i]);
+    });
+    const last = v.revisions.at(-1);
+    if (last?.revision !== v.revision) issue(`The last stored revision must be ${v.revision}`, ["revisions"]);
+    else if (contentHash(last.body, last.config) !== v.contentHash)
+      issue("The last stored revision must hold the version's body and config (R5)", ["revisions"]);
+  });
+
+/** Every event type, checked by the compiler against the store's union: a new type cannot be forgotten here. */
+const EVENT_TYPES = {
+  "prompt.created": true,
+  "version.created": true,
+  "version.edited": true,
+  "version.promoted": true,
+  "version.deleted": true,
+  "version.made_current": true,
+  "version.tested": true,
+} satisfies Record<EventType, true>;
+
+const eventV1 = z.strictObject({
+  at: timestamp,
+  actor: z.string().min(1).max(200),
+  type: z.enum(Object.keys(EVENT_TYPES) as [EventType, ...EventType[]]),
+  version: versionNumber.nullable(),
+  // Any JSON object; the config schema brings the depth and size guards.
+  detail: config,
+});
+
+const promptV1 = z
+  .strictObject({
+    name: promptName,
+    description: createPromptInput.shape.description,
+    createdAt: timestamp,
+    /** Not in SPEC §6's list; kept so the prompt list shows the same "updated" time after a move. */
+    updatedAt: timestamp.optional(),
+    /** The highest number ever allocated (R8), deleted versions included; not in SPEC §6's list. */
+    highestNumber: versionNumber.optional(),
+    versions: z.array(versionV1).min(1, "A prompt keeps at least one version"),
+    testCases: z.array(testCaseInput).max(MAX_TEST_CASES, `At most ${MAX_TEST_CASES} test cases`),
+    events: z.array(eventV1),
+  })
+  .superRefine((p, ctx) => {
+    const issue = (message: string, path: PropertyKey[]) => ctx.addIssue({ code: "custom", message, path });
+    const numbers = p.versions.map((v) => parseVersion(v.version) ?? { major: 0, minor: 0 });
+    numbers.forEach((n, i) => {
+      const before = numbers[i - 1];
+      if (before && compareVersions(before, n) >= 0)
+        issue("Versions are listed by number, oldest first, once each", ["versions", i]);
+    });
+    for (const s of STAGES) {
+      if (p.versions.filter((v) => v.stage === s && v.current).length > 1)
+        issue(`Two current ${s} versions (R4)`, ["versions"]);
+    }
+    const highest = numbers.at(-1);
+    const mark = p.highestNumber === undefined ? undefined : parseVersion(p.highestNumber);
+    if (highest && mark && compareVersions(mark, highest) < 0)
+      issue(`Below v${p.versions.at(-1)?.version}, a version it holds`, ["highestNumber"]);
+    const names = p.testCases.map((t) => t.name);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) issue(`A second test case named "${name}"`, ["testCases", i, "name"]);
+    });
+  });
+
+const environmentV1 = environmentUpdateInput.required();
+
+export const documentV1 = z
+  .strictObject({
+    format: z.literal(FORMAT),
+    formatVersion: z.literal(1),
+    exportedAt: timestamp,
+    environments: z.strictObject({ DEV: environmentV1, TST: environmentV1, PROD: environmentV1 }),
+    prompts: z.array(promptV1),
+  })
+  .superRefine((d, ctx) => {
+    const names = d.prompts.map((p) => p.name);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i)
+        ctx.addIssue({ code: "custom", message: `A second prompt named "${name}"`, path: ["prompts", i, "name"] });
+    });
+  });
+
+/** The newest document shape: what export writes and what import loads. */
+export type RegistryDocument = z.output<typeof documentV1>;
+export type DocumentPrompt = RegistryDocument["prompts"][number];
+export type DocumentVersion = DocumentPrompt["versions"][number];
+export type DocumentEvent = DocumentPrompt["events"][number];
+
+/** What is wrong with a file, in one line: its first problem and how many more there are. */
+export class DocumentError extends Error {}
+
+/**
+ * Reads any format version this build knows into the newest shape. A file from a newer
+ * Promptrail is refused with what to do, never half-read.
+ */
+export function readDocument(json: unknown): RegistryDocument {
+  const head = z.looseObject({ format: z.literal(FORMAT), formatVersion: z.int().min(1) }).safeParse(json);
+  if (!head.success)
+    throw new DocumentError('Not a Promptrail export: expected {"format":"promptrail","formatVersion":1,…}');
+  const version = head.data.formatVersion;
+  if (version > FORMAT_VERSION)
+    throw new DocumentError(
+      `This file is formatVersion ${version}, newer than this Promptrail reads (${FORMAT_VERSION}): upgrade promptrail to import it`,
+    );
+  const parsed = documentV1.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const [first, ...more] = parsed.error.issues;
+  const where = first?.path.length ? `${first.path.join(".")}: ` : "";
+  const rest = more.length ? ` (and ${more.length} more problem${more.length > 1 ? "s" : ""})` : "";
+  throw new DocumentError(`Not a valid Promptrail export: ${where}${first?.message ?? "invalid"}${rest}`);
+}

@@ -1,0 +1,163 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import { type Config, contentHash } from "../domain/content.js";
+import { STAGES, type Stage } from "../domain/stage.js";
+import { compareVersions, parseVersion, type VersionNumber } from "../domain/version-number.js";
+import { updateEnvironment } from "../store/environments.store.js";
+import { appendEvent } from "../store/events.store.js";
+import { insertPrompt, listPrompts, touchPrompt } from "../store/prompts.store.js";
+import { insertRevision } from "../store/revisions.store.js";
+import { insertTestCase } from "../store/test-cases.store.js";
+import { inTransaction, type Tx } from "../store/transaction.js";
+import {
+  clearCurrent,
+  deleteVersion,
+  insertVersion,
+  setStageAndCurrent,
+  updateContent,
+} from "../store/versions.store.js";
+import type { DocumentPrompt, DocumentVersion, RegistryDocument } from "./document.schema.js";
+
+export interface ImportSummary {
+  prompts: number;
+  versions: number;
+  events: number;
+}
+
+/** Import refuses a database that already holds a registry: it never merges or overwrites. */
+export class TargetNotEmpty extends Error {}
+
+/**
+ * SPEC §6: loads a document into a database with no prompts, in one transaction (a refused
+ * file writes nothing). It replays the registry through the same store functions the services
+ * use, so every rule the database enforces (R4, R12) holds on the way in: versions are created
+ * in DEV in number order, every edit stores its revision before the content changes, and
+ * stages move forward one step at a time. Every write to a row carries that row's own final
+ * time, so the registry reads back exactly as it was exported.
+ */
+export async function importRegistry(db: Kysely<Database>, doc: RegistryDocument, now: Date): Promise<ImportSummary> {
+  const at = now.toISOString();
+  return inTransaction(db, async (tx) => {
+    const existing = await listPrompts(tx, { limit: 1 });
+    if (existing.length > 0) throw new TargetNotEmpty("already has prompts");
+    for (const stage of STAGES) {
+      const e = doc.environments[stage];
+      await updateEnvironment(tx, stage, {
+        provider: e.provider,
+        base_url: e.baseUrl,
+        model: e.model,
+        api_key_env: e.apiKeyEnv,
+        timeout_ms: e.timeoutMs,
+        gate: e.gate ? 1 : 0,
+        updated_at: at,
+      });
+    }
+    for (const prompt of doc.prompts) await importPrompt(tx, prompt, at);
+    return {
+      prompts: doc.prompts.length,
+      versions: doc.prompts.reduce((n, p) => n + p.versions.length, 0),
+      events: doc.prompts.reduce((n, p) => n + p.events.length, 0),
+    };
+  });
+}
+
+async function importPrompt(tx: Tx, prompt: DocumentPrompt, now: string): Promise<void> {
+  const promptId = await insertPrompt(tx, prompt.name, prompt.description, prompt.createdAt);
+  const ids = new Map<DocumentVersion, number>();
+  for (const version of prompt.versions) ids.set(version, await insertWithRevisions(tx, promptId, version));
+  await raiseNumberMark(tx, promptId, prompt);
+  await replayStages(tx, promptId, prompt.versions, ids);
+  for (const t of prompt.testCases) {
+    const content = { name: t.name, variables: JSON.stringify(t.variables), assertions: JSON.stringify(t.assertions) };
+    await insertTestCase(tx, promptId, content, now);
+  }
+  for (const e of prompt.events) await appendEvent(tx, { promptId, ...e });
+  await touchPrompt(tx, promptId, prompt.updatedAt ?? latestTime(prompt));
+}
+
+/** A new DEV version holding revision 1, then every later revision as the edit that made it (R5). */
+async function insertWithRevisions(tx: Tx, promptId: number, v: DocumentVersion): Promise<number> {
+  const [first, ...later] = v.revisions;
+  if (!first) throw new Error(`v${v.version} has no revisions`);
+  const number = parseVersion(v.version) as VersionNumber;
+  const id = await insertVersion(tx, {
+    prompt_id: promptId,
+    ...number,
+    stage: "DEV",
+    ...stored(first.body, first.config),
+    revision: 1,
+    created_from: v.createdFrom,
+    created_at: v.createdAt,
+    updated_at: v.updatedAt,
+  });
+  for (const r of [first, ...later]) {
+    const content = stored(r.body, r.config);
+    await insertRevision(tx, { version_id: id, revision: r.revision, ...content, saved_at: r.savedAt, actor: r.actor });
+    if (r === first) continue;
+    const { body, config, content_hash } = content;
+    if (!(await updateContent(tx, id, r.revision - 1, { body, config, contentHash: content_hash }, v.updatedAt)))
+      throw new Error(`v${v.version} did not take revision ${r.revision}`);
+  }
+  return id;
+}
+
+function stored(body: string, config: Config) {
+  return { body, config: JSON.stringify(config), content_hash: contentHash(body, config) };
+}
+
+/**
+ * R8: numbers of deleted versions are never reused. When the highest number ever allocated was
+ * deleted, it is allocated and deleted again, as it happened, so the mark stands where it stood.
+ */
+async function raiseNumberMark(tx: Tx, promptId: number, prompt: DocumentPrompt): Promise<void> {
+  const mark = prompt.highestNumber === undefined ? undefined : parseVersion(prompt.highestNumber);
+  const last = prompt.versions.at(-1);
+  const highest = last ? parseVersion(last.version) : null;
+  if (!mark || (highest && compareVersions(mark, highest) <= 0)) return;
+  const id = await insertVersion(tx, {
+    prompt_id: promptId,
+    ...mark,
+    stage: "DEV",
+    ...stored("", {}),
+    revision: 1,
+    created_from: null,
+    created_at: prompt.createdAt,
+    updated_at: prompt.createdAt,
+  });
+  await deleteVersion(tx, id);
+}
+
+/**
+ * R7: each TST or PROD version is promoted DEV → TST (→ PROD) in number order, each time made
+ * current and the one before it losing the flag, as promotions do; then each stage's flag is
+ * moved (R10) to the version the document marks current, or cleared.
+ */
+async function replayStages(tx: Tx, promptId: number, versions: DocumentVersion[], ids: Map<DocumentVersion, number>) {
+  const holder = new Map<Stage, DocumentVersion>();
+  const moveFlag = async (stage: Stage, to: DocumentVersion | undefined) => {
+    const from = holder.get(stage);
+    if (from === to) return;
+    if (from) await clearCurrent(tx, promptId, stage, from.updatedAt);
+    if (to) await setStageAndCurrent(tx, ids.get(to) as number, stage, to.updatedAt);
+    if (to) holder.set(stage, to);
+    else holder.delete(stage);
+  };
+  for (const v of versions) {
+    if (v.stage === "DEV") continue;
+    await moveFlag("TST", v);
+    if (v.stage === "PROD") {
+      holder.delete("TST"); // it left TST: that stage has no current version now
+      await moveFlag("PROD", v);
+    }
+  }
+  for (const stage of STAGES)
+    await moveFlag(
+      stage,
+      versions.find((v) => v.stage === stage && v.current),
+    );
+}
+
+/** A file without `updatedAt` shows the prompt as changed when its newest version was. */
+function latestTime(prompt: DocumentPrompt): string {
+  return [prompt.createdAt, ...prompt.versions.map((v) => v.updatedAt)].sort().at(-1) as string;
+}

@@ -1,0 +1,191 @@
+import { describe, expect, test } from "vitest";
+import { DocumentError, readDocument } from "../../../src/transfer/document.schema.js";
+import { exportRegistry } from "../../../src/transfer/export.service.js";
+import { importRegistry, TargetNotEmpty } from "../../../src/transfer/import.service.js";
+import { freshDb, freshServices } from "../../support/db.js";
+import { richRegistry } from "../../support/registry.js";
+import { dumpAll } from "../../support/state.js";
+
+async function exported() {
+  const source = await richRegistry();
+  return JSON.parse(JSON.stringify(await exportRegistry(source.db.kysely, new Date())));
+}
+
+function refused(doc: unknown): string {
+  try {
+    readDocument(doc);
+  } catch (error) {
+    expect(error).toBeInstanceOf(DocumentError);
+    return (error as Error).message;
+  }
+  throw new Error("the document was accepted");
+}
+
+describe("import refuses", () => {
+  test("a database that already has prompts, and writes nothing", async () => {
+    const doc = readDocument(await exported());
+    const target = await freshServices();
+    await target.prompts.create({ name: "mine", body: "keep me" });
+    const before = dumpAll(target.db.sqlite);
+    await expect(importRegistry(target.db.kysely, doc, new Date())).rejects.toBeInstanceOf(TargetNotEmpty);
+    expect(dumpAll(target.db.sqlite)).toEqual(before);
+  });
+
+  test("the whole file when the database refuses any part of it (one transaction)", async () => {
+    const doc = readDocument(await exported());
+    const target = await freshDb();
+    // The last event of the last prompt is refused: prompts, versions and environments before it must go too.
+    target.sqlite.exec(`CREATE TRIGGER sabotage BEFORE INSERT ON events WHEN NEW.version = '1.0'
+      AND NEW.type = 'version.created' AND (SELECT name FROM prompts WHERE id = NEW.prompt_id) = 'zeta.name_1'
+      BEGIN SELECT RAISE(ABORT, 'sabotaged'); END`);
+    const before = dumpAll(target.sqlite);
+    await expect(importRegistry(target.kysely, doc, new Date())).rejects.toThrow("sabotaged");
+    expect(dumpAll(target.sqlite)).toEqual(before);
+  });
+
+  test("a file that is not a Promptrail export, or from a newer Promptrail", () => {
+    expect(refused([])).toMatch(/^Not a Promptrail export/);
+    expect(refused({ format: "langfuse", formatVersion: 1 })).toMatch(/^Not a Promptrail export/);
+    expect(refused({ format: "promptrail", formatVersion: 2, prompts: "anything" })).toBe(
+      "This file is formatVersion 2, newer than this Promptrail reads (1): upgrade promptrail to import it",
+    );
+  });
+
+  test("a document that breaks a rule, naming where", async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON of an export, spoilt on purpose field by field
+    const cases: Array<[string, (d: any) => void, RegExp]> = [
+      [
+        "content hash",
+        (d) => {
+          d.prompts[1].versions[0].body = "tampered";
+        },
+        /^Not a valid Promptrail export: prompts\.1\.versions\.0\.contentHash: Does not match body and config/,
+      ],
+      [
+        "revision gap",
+        (d) => {
+          d.prompts[1].versions[0].revisions.splice(1, 1);
+        },
+        /prompts\.1\.versions\.0\.revisions\.1: Expected revision 2/,
+      ],
+      [
+        "last revision",
+        (d) => {
+          d.prompts[1].versions[0].revisions.pop();
+        },
+        /The last stored revision must be 4/,
+      ],
+      [
+        "two current",
+        (d) => {
+          d.prompts[1].versions[1].current = true;
+        },
+        /prompts\.1\.versions: Two current PROD versions \(R4\)/,
+      ],
+      [
+        "order",
+        (d) => {
+          d.prompts[1].versions.reverse();
+        },
+        /Versions are listed by number, oldest first, once each/,
+      ],
+      [
+        "mark",
+        (d) => {
+          d.prompts[1].highestNumber = "1.9";
+        },
+        /prompts\.1\.highestNumber: Below v2\.1/,
+      ],
+      [
+        "number",
+        (d) => {
+          d.prompts[0].versions[0].version = "v1.0";
+        },
+        /prompts\.0\.versions\.0\.version: Write version numbers as "2\.3"/,
+      ],
+      [
+        "zero major",
+        (d) => {
+          d.prompts[0].versions[0].version = "0.1";
+        },
+        /Write version numbers/,
+      ],
+      [
+        "stage",
+        (d) => {
+          d.prompts[0].versions[0].stage = "QA";
+        },
+        /stage: Use DEV, TST or PROD/,
+      ],
+      [
+        "name",
+        (d) => {
+          d.prompts[0].name = "Bad Name";
+        },
+        /prompts\.0\.name: Use 1–100 characters/,
+      ],
+      [
+        "twin",
+        (d) => {
+          d.prompts[2].name = d.prompts[0].name;
+        },
+        /prompts\.2\.name: A second prompt named "a-first"/,
+      ],
+      [
+        "test case",
+        (d) => {
+          d.prompts[1].testCases[0].name = "ad-hoc";
+        },
+        /testCases\.0\.name: "ad-hoc" is reserved/,
+      ],
+      [
+        "regex",
+        (d) => {
+          d.prompts[1].testCases[1].assertions[0].value = "(";
+        },
+        /testCases\.1\.assertions\.0\.value/,
+      ],
+      [
+        "event",
+        (d) => {
+          d.prompts[0].events[0].type = "version.renamed";
+        },
+        /events\.0\.type/,
+      ],
+      [
+        "key name",
+        (d) => {
+          d.environments.PROD.apiKeyEnv = "AWS_SECRET_ACCESS_KEY";
+        },
+        /environments\.PROD\.apiKeyEnv: Name an environment variable starting with PROMPTRAIL_/,
+      ],
+      [
+        "users",
+        (d) => {
+          d.users = [];
+        },
+        /Unrecognized key: "users"/,
+      ],
+      [
+        "time",
+        (d) => {
+          d.prompts[0].createdAt = "yesterday";
+        },
+        /prompts\.0\.createdAt: Give an ISO 8601 UTC time/,
+      ],
+    ];
+    const base = await exported();
+    for (const [what, spoil, message] of cases) {
+      const doc = structuredClone(base);
+      spoil(doc);
+      expect(refused(doc), what).toMatch(message);
+    }
+  });
+
+  test("counts the problems it does not name", async () => {
+    const doc = await exported();
+    doc.prompts[0].name = "Bad";
+    doc.prompts[1].name = "Worse";
+    expect(refused(doc)).toMatch(/\(and 1 more problem\)$/);
+  });
+});
