@@ -4,9 +4,11 @@ const settings = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PROMPTRAIL_DB: z.string().min(1).default("./data/promptrail.db"),
+  PROMPTRAIL_LOG: z.enum(["off", "text", "json"], "Use off, text or json").optional(),
 });
 
-export type Config = { host: string; port: number; dbFile: string };
+/** `log` is the request log's format; unset means text on a terminal, JSON otherwise. */
+export type Config = { host: string; port: number; dbFile: string; log: "off" | "text" | "json" | undefined };
 
 /** Settings from the environment, validated once at start-up; a bad value stops the start with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -15,6 +17,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid settings: ${problems}`);
   }
-  const { HOST, PORT, PROMPTRAIL_DB } = parsed.data;
-  return { host: HOST, port: PORT, dbFile: PROMPTRAIL_DB };
+  const { HOST, PORT, PROMPTRAIL_DB, PROMPTRAIL_LOG } = parsed.data;
+  return { host: HOST, port: PORT, dbFile: PROMPTRAIL_DB, log: PROMPTRAIL_LOG };
 }

@@ -1,0 +1,16 @@
+import { migrateToLatest } from "../db/migrate.js";
+import { type Command, DB_OPTION } from "./command.js";
+import { settingsOf, usingDatabase } from "./settings.js";
+
+export const migrateCommand: Command = {
+  name: "migrate",
+  positionals: { min: 0, max: 0 },
+  options: { ...DB_OPTION },
+  summary: "bring the database to the latest schema and exit (serve does it at every start)",
+  async run(args, io) {
+    const { dbFile } = settingsOf(args, io.env);
+    const applied = await usingDatabase(dbFile, (db) => migrateToLatest(db.kysely));
+    io.stdout.write(applied.length ? `Applied ${applied.join(", ")} to ${dbFile}\n` : `${dbFile} is up to date\n`);
+    return 0;
+  },
+};
