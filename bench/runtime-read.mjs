@@ -5,7 +5,8 @@
 // latency percentiles, and the server's memory and CPU.
 //
 // Loopback only, bounded in time and count. Settings: BENCH_SECONDS (default 5 per scenario),
-// BENCH_CONNECTIONS (default 16), BENCH_BODY_BYTES (default 2000).
+// BENCH_CONNECTIONS (default 16), BENCH_BODY_BYTES (default 2000). The server logs one JSON line
+// per request to the bench's pipe, as under systemd; PROMPTRAIL_LOG=off measures without it.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
@@ -139,14 +140,18 @@ function listening(child) {
   return new Promise((resolve, reject) => {
     let output = "";
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
-    child.stdout.on("data", (chunk) => {
+    const onData = (chunk) => {
       output += chunk;
       const match = /listening on http:\/\/[^:]+:(\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
+        // From here on stdout carries one log line per request: drain it without keeping it.
+        child.stdout.off("data", onData);
+        child.stdout.resume();
         resolve({ port: Number(match[1]) });
       }
-    });
+    };
+    child.stdout.on("data", onData);
     child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
 }
