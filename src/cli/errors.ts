@@ -4,9 +4,10 @@
  * the fix.
  */
 export function explain(error: unknown): string {
-  const { code, message, path } = (error ?? {}) as { code?: unknown; message?: unknown; path?: unknown };
+  const { code, message, path, address, port } = (error ?? {}) as Record<string, unknown>;
   const text = typeof message === "string" ? message : String(error);
-  const where = typeof path === "string" ? ` (${path})` : "";
+  const where =
+    typeof path === "string" ? ` (${path})` : typeof address === "string" ? ` (${address}:${String(port)})` : "";
   const hint = typeof code === "string" ? HINTS[code] : undefined;
   return (hint ? `${hint}${where}` : text).replace(/\s*\n\s*/g, " ").trim();
 }

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
@@ -122,5 +123,20 @@ describe("a graceful stop", () => {
     expect(await s.exited).toBe(0);
     expect(performance.now() - started).toBeLessThan(4000); // Node keeps idle connections 5 s otherwise
     expect(s.lines().at(-1)).toBe("Stopped");
+  });
+});
+
+describe("a failed start", () => {
+  test("a port in use is one line that says what to do, exit 1", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as AddressInfo;
+    const { io, printed } = memoryIo();
+    const code = await runCli(["serve", "--port", String(port), "--db", join(tempFolder(), "p.db")], io, COMMANDS);
+    taken.close();
+    expect(code).toBe(1);
+    expect(printed.stderr).toBe(
+      `promptrail serve: something else listens on that address and port: stop it or pick another --port (127.0.0.1:${port})\n`,
+    );
   });
 });
