@@ -20,8 +20,8 @@ export const serveCommand: Command = {
   details: [
     "Stops gracefully on SIGTERM or SIGINT: no new connections, requests in flight get up to",
     `${GRACE_MS / 1000} s to finish, the database is closed, exit 0. A second signal cuts them at once.`,
-    "Logs one line per request on stdout (time, method, path, status, ms, actor): PROMPTRAIL_LOG=",
-    "off | text | json, by default text on a terminal and JSON otherwise.",
+    "Logs one line per request on stdout (time, method, path, status, ms, actor); PROMPTRAIL_LOG",
+    "is off, text or json (default: text on a terminal, JSON otherwise).",
   ].join("\n"),
   async run(args, io) {
     const config = settingsOf(args, io.env);
