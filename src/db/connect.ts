@@ -24,20 +24,33 @@ export function useNativeBinding(path: string): void {
   nativeBinding = path;
 }
 
+export interface ConnectOptions {
+  /** Called with the SQL of every statement run through the query builder (benchmarks, tests). */
+  onQuery?: (sql: string) => void;
+}
+
 /**
  * Opens (and creates, with its folder) the SQLite file with the pragmas the rules rely on:
  * WAL for concurrent readers, foreign keys for cascades, a busy timeout so that concurrent
  * writers queue instead of failing, and synchronous=FULL so that a committed change survives a
  * power cut.
  */
-export function connect(file: string): Db {
+export function connect(file: string, options: ConnectOptions = {}): Db {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file, nativeBinding ? { nativeBinding } : {});
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = FULL");
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const { onQuery } = options;
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    ...(onQuery && {
+      log: (event) => {
+        if (event.level === "query") onQuery(event.query.sql);
+      },
+    }),
+  });
   let reader: SQLite.Database | undefined;
   return {
     kysely,
