@@ -1,10 +1,10 @@
 import { formatPatch, type StructuredPatch, structuredPatch } from "diff";
 import { canonicalJson } from "../domain/content.js";
 import { variableChanges } from "../domain/template.js";
-import { formatVersion, parseVersion } from "../domain/version-number.js";
+import { compareVersions, formatVersion, parseVersion } from "../domain/version-number.js";
 import type { Comparison } from "../model/compare.model.js";
 import type { Version } from "../model/version.model.js";
-import { listVersionNumbers } from "../store/versions.store.js";
+import { currentNumbers, listVersionNumbers } from "../store/versions.store.js";
 import { requirePrompt, requireVersion, type ServiceDeps } from "./context.js";
 import { compareInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
@@ -38,11 +38,15 @@ export function diffVersions(from: Version, to: Version): Comparison {
   return { from, to, patches, diff, variables: variableChanges(from.body, to.body) };
 }
 
-/** The compare page: the comparison, and every version number for the pickers. */
+/** The compare page: the comparison, and the version numbers its pickers offer. */
 export interface ComparePage {
   comparison: Comparison;
+  /** The newest MAX_PICKED numbers and the two compared, newest first. */
   versions: string[];
 }
+
+/** Pickers offer this many of the newest versions (any other is one URL away: ?from=&to=). */
+export const MAX_PICKED = 200;
 
 export function createCompareService(deps: ServiceDeps) {
   const { db } = deps;
@@ -55,14 +59,18 @@ export function createCompareService(deps: ServiceDeps) {
     async compare(name: string, input: unknown = {}): Promise<ComparePage> {
       const { from, to } = parseInput(compareInput, input);
       const prompt = await requirePrompt(db, name);
-      const numbers = await listVersionNumbers(db, prompt.id);
+      const [numbers, currents] = await Promise.all([
+        listVersionNumbers(db, prompt.id, MAX_PICKED),
+        currentNumbers(db, [prompt.id]),
+      ]);
       const load = async (v: string) => rowToVersion(name, (await requireVersion(db, name, v)).row);
       const toVersion = await load(to ?? formatVersion(numbers[0] ?? { major: 1, minor: 0 }));
-      const prod = numbers.find((n) => n.stage === "PROD" && n.is_current === 1);
+      const prod = currents.find((n) => n.stage === "PROD");
       const fromNumber = from ?? (prod ? formatVersion(prod) : toVersion.createdFrom) ?? toVersion.version;
       const same = parseVersion(fromNumber);
       const fromVersion = same && formatVersion(same) === toVersion.version ? toVersion : await load(fromNumber);
-      return { comparison: diffVersions(fromVersion, toVersion), versions: numbers.map(formatVersion) };
+      const picked = [...numbers, fromVersion, toVersion].sort((a, b) => compareVersions(b, a)).map(formatVersion);
+      return { comparison: diffVersions(fromVersion, toVersion), versions: [...new Set(picked)] };
     },
   };
 }

@@ -97,14 +97,15 @@ export async function newestBody(db: Db, promptId: number): Promise<string | nul
   return row?.body ?? null;
 }
 
-/** Every version number of a prompt with its stage and flag, newest first (pickers). */
-export function listVersionNumbers(db: Db, promptId: number) {
+/** The newest `limit` version numbers of a prompt, newest first (pickers). */
+export function listVersionNumbers(db: Db, promptId: number, limit: number) {
   return db
     .selectFrom("versions")
-    .select(["major", "minor", "stage", "is_current"])
+    .select(["major", "minor"])
     .where("prompt_id", "=", promptId)
     .orderBy("major", "desc")
     .orderBy("minor", "desc")
+    .limit(limit)
     .execute();
 }
 

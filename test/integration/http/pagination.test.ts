@@ -148,3 +148,31 @@ describe("GET /prompts/:name?limit=&cursor=: the versions of a prompt, a page at
     expectError(await client.api("GET", `/prompts/p?${query}`), 422, "validation_failed");
   });
 });
+
+describe("compare pickers are bounded", () => {
+  test("they offer the newest 200 versions and the two compared, however many there are", async () => {
+    const client = await freshApp();
+    await client.create("p", "v0");
+    const insert = client.db.sqlite.prepare(
+      `INSERT INTO versions (prompt_id, major, minor, stage, body, content_hash, created_at, updated_at)
+       SELECT id, 1, ?, 'DEV', 'v' || ?, 'h', 'x', 'x' FROM prompts WHERE name = 'p'`,
+    );
+    client.db.sqlite.transaction(() => {
+      for (let minor = 1; minor <= 250; minor++) insert.run(minor, minor);
+    })();
+    const html = await expectPage(await client.page("/prompts/p/compare?from=1.3&to=1.250"));
+    const options = (select: string) =>
+      [
+        ...(new RegExp(`<select name="${select}">([\\s\\S]*?)</select>`).exec(html)?.[1] ?? "").matchAll(
+          /<option value="([^"]+)"/g,
+        ),
+      ].map((m) => m[1]);
+    for (const select of ["from", "to"]) {
+      const offered = options(select);
+      expect(offered).toHaveLength(201);
+      expect(offered.slice(0, 2)).toEqual(["1.250", "1.249"]);
+      expect(offered.at(-1)).toBe("1.3");
+    }
+    expect(html).toMatch(/<option value="1.3" selected/);
+  });
+});
