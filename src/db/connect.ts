@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
+import { type CommitWatch, dataVersionWatch, walIndexWatch } from "./commit-watch.js";
 import type { Database } from "./schema.js";
 
 export interface Db {
@@ -14,6 +15,11 @@ export interface Db {
    * committed data, never the middle of a transaction open on the main connection.
    */
   reader(): SQLite.Database;
+  /**
+   * A new watcher of commits: each call of the function it answers says whether any connection
+   * (ours or another process's) committed since its previous call. Exact and cheap: see commit-watch.ts.
+   */
+  watchCommits(): CommitWatch;
   close(): Promise<void>;
 }
 
@@ -52,16 +58,23 @@ export function connect(file: string, options: ConnectOptions = {}): Db {
     }),
   });
   let reader: SQLite.Database | undefined;
-  return {
+  let wal: ReturnType<typeof walIndexWatch> | undefined;
+  const db: Db = {
     kysely,
     sqlite,
     reader() {
       reader ??= new SQLite(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
       return reader;
     },
+    watchCommits() {
+      if (wal === undefined) wal = walIndexWatch(db.reader());
+      return wal ? wal.watch() : dataVersionWatch(db.reader());
+    },
     async close() {
+      wal?.close();
       reader?.close();
       await kysely.destroy();
     },
   };
+  return db;
 }

@@ -26,7 +26,7 @@ export function createServices({ db, ...rest }: Deps) {
     prompts: createPromptsService(deps),
     versions: createVersionsService({ ...deps, promotionChecks }),
     versionPage: createVersionPageService(deps),
-    runtime: createRuntimeService(createSqliteCurrentSource(db.reader())),
+    runtime: createRuntimeService(createSqliteCurrentSource(db)),
     history: createHistoryService(deps),
     compare: createCompareService(deps),
     environments: createEnvironmentsService(deps),

@@ -1,4 +1,4 @@
-import type SQLite from "better-sqlite3";
+import type { Db } from "../db/connect.js";
 import type { VersionRow } from "../db/schema.js";
 import type { Stage } from "../domain/stage.js";
 
@@ -16,26 +16,19 @@ export interface CurrentSource {
 }
 
 /**
- * The runtime read as prepared statements on a read-only connection of the SQLite file: it
- * sees only committed data, never the middle of a transaction open on the writer. SQLite's
- * `PRAGMA data_version` on this connection changes whenever another connection — our own
- * writer or another process on the same file — commits, and costs one statement step.
+ * The runtime read as prepared statements on the read-only connection of the SQLite file: it
+ * sees only committed data, never the middle of a transaction open on the writer. Whether
+ * anyone committed — our writer or another process on the file — comes from db.watchCommits.
  */
-export function createSqliteCurrentSource(reader: SQLite.Database): CurrentSource {
-  const dataVersion = reader.prepare<[], number>("PRAGMA data_version").pluck();
+export function createSqliteCurrentSource(db: Db): CurrentSource {
+  const reader = db.reader();
   const current = reader.prepare<[string, Stage], VersionRow>(
     `SELECT v.* FROM versions v JOIN prompts p ON p.id = v.prompt_id
      WHERE p.name = ? AND v.stage = ? AND v.is_current = 1`,
   );
   const promptExists = reader.prepare<[string], { id: number }>("SELECT id FROM prompts WHERE name = ?");
-  let seen: number | undefined;
   return {
-    changed() {
-      const now = dataVersion.get();
-      if (now === seen) return false;
-      seen = now;
-      return true;
-    },
+    changed: db.watchCommits(),
     current: (name, stage) => current.get(name, stage),
     promptExists: (name) => promptExists.get(name) !== undefined,
   };
