@@ -4,9 +4,12 @@ import type { Version } from "../model/version.model.js";
 import type { CurrentSource } from "../store/runtime.store.js";
 import { rowToVersion } from "./rows.js";
 
-/** Entries kept at most, and the characters of content they may hold together. */
-const MAX_ENTRIES = 10_000;
-const MAX_CHARS = 32 * 1024 * 1024;
+/**
+ * Entries kept at most, and the characters of content (body and config) they may hold together:
+ * with the JSON and text bytes the HTTP layer keeps beside each, about 48 MB at the most.
+ */
+export const MAX_ENTRIES = 10_000;
+export const MAX_CHARS = 16 * 1024 * 1024;
 
 /**
  * The runtime read as the HTTP layer uses it. A backend may answer synchronously (SQLite, from
