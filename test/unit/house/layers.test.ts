@@ -62,8 +62,8 @@ beforeAll(() => {
     output = String((error as { stdout?: string }).stdout ?? "");
   }
   reported = new Set(
-    [...output.matchAll(/^::error title=lint\/style\/noRestrictedImports,file=([^,]+),/gm)].map(
-      (m) => (m[1] as string).slice(dir.length + 1),
+    [...output.matchAll(/^::error title=lint\/style\/noRestrictedImports,file=([^,]+),/gm)].map((m) =>
+      (m[1] as string).slice(dir.length + 1),
     ),
   );
 }, 30_000);

@@ -8,7 +8,7 @@ function fakeSource(bodies: Record<string, string>) {
   const asked: string[] = [];
   let commits = 0;
   let seen = -1;
-  const row = (name: string, body: string): VersionRow => ({
+  const row = (body: string): VersionRow => ({
     id: 1,
     prompt_id: 1,
     major: 1,
@@ -32,7 +32,7 @@ function fakeSource(bodies: Record<string, string>) {
     current: (name) => {
       asked.push(name);
       const body = bodies[name];
-      return body === undefined ? undefined : row(name, body);
+      return body === undefined ? undefined : row(body);
     },
     promptExists: (name) => name in bodies,
   };
