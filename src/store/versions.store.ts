@@ -60,6 +60,17 @@ export function findVersionById(db: Db, id: number): Promise<VersionRow | undefi
   return db.selectFrom("versions").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** Every version of a prompt, newest number first, content included (export; pages use summaries). */
+export function listVersions(db: Db, promptId: number): Promise<VersionRow[]> {
+  return db
+    .selectFrom("versions")
+    .selectAll()
+    .where("prompt_id", "=", promptId)
+    .orderBy("major", "desc")
+    .orderBy("minor", "desc")
+    .execute();
+}
+
 /** The columns of a version list: never the content, which a list does not show. */
 const SUMMARY = ["major", "minor", "stage", "is_current", "revision", "created_from", "updated_at"] as const;
 
