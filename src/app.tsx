@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { secureHeaders } from "hono/secure-headers";
 import type { Db } from "./db/connect.js";
 import { DomainError } from "./domain/errors.js";
 import { csrfGuard, sizeGuard } from "./http/guards.js";
+import { baseHeaders } from "./http/headers.js";
 import { onError, renderError } from "./http/on-error.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
 import { createRuntimeRoutes } from "./http/routes/runtime.routes.js";
@@ -18,33 +18,15 @@ export interface AppDeps {
 
 /** The whole web app over one database: used by main.ts and by every test. */
 export function createApp({ db }: AppDeps): Hono {
-  const services = createServices({ db: db.kysely });
+  const services = createServices({ db });
   const app = new Hono();
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-      xFrameOptions: "DENY",
-      referrerPolicy: "same-origin",
-      strictTransportSecurity: false,
-    }),
-  );
-  app.use(async (c, next) => {
-    await next();
-    c.header("Vary", "Accept, HX-Request", { append: true });
-  });
   app.use(sizeGuard());
   app.use(csrfGuard());
+  // Mounted before baseHeaders: the runtime read and /healthz send constant header objects that
+  // include the base headers, and no middleware below this line runs for them (see headers.ts).
+  app.route("/", createRuntimeRoutes(services));
+  app.use(baseHeaders());
   app.route("/", createStaticRoutes());
-  app.route("/", createRuntimeRoutes(services, db));
   app.route("/", createPromptRoutes(services));
   app.route("/", createVersionRoutes(services));
   app.route("/", createTestingRoutes(services));

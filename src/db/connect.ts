@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
+import { type CommitWatch, dataVersionWatch, walIndexWatch } from "./commit-watch.js";
 import type { Database } from "./schema.js";
 
 export interface Db {
@@ -14,6 +15,11 @@ export interface Db {
    * committed data, never the middle of a transaction open on the main connection.
    */
   reader(): SQLite.Database;
+  /**
+   * A new watcher of commits: each call of the function it answers says whether any connection
+   * (ours or another process's) committed since its previous call. Exact and cheap: see commit-watch.ts.
+   */
+  watchCommits(): CommitWatch;
   close(): Promise<void>;
 }
 
@@ -24,31 +30,51 @@ export function useNativeBinding(path: string): void {
   nativeBinding = path;
 }
 
+export interface ConnectOptions {
+  /** Called with the SQL of every statement run through the query builder (benchmarks, tests). */
+  onQuery?: (sql: string) => void;
+}
+
 /**
  * Opens (and creates, with its folder) the SQLite file with the pragmas the rules rely on:
  * WAL for concurrent readers, foreign keys for cascades, a busy timeout so that concurrent
  * writers queue instead of failing, and synchronous=FULL so that a committed change survives a
  * power cut.
  */
-export function connect(file: string): Db {
+export function connect(file: string, options: ConnectOptions = {}): Db {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file, nativeBinding ? { nativeBinding } : {});
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = FULL");
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const { onQuery } = options;
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    ...(onQuery && {
+      log: (event) => {
+        if (event.level === "query") onQuery(event.query.sql);
+      },
+    }),
+  });
   let reader: SQLite.Database | undefined;
-  return {
+  let wal: ReturnType<typeof walIndexWatch> | undefined;
+  const db: Db = {
     kysely,
     sqlite,
     reader() {
       reader ??= new SQLite(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
       return reader;
     },
+    watchCommits() {
+      if (wal === undefined) wal = walIndexWatch(db.reader());
+      return wal ? wal.watch() : dataVersionWatch(db.reader());
+    },
     async close() {
+      wal?.close();
       reader?.close();
       await kysely.destroy();
     },
   };
+  return db;
 }

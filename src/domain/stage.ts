@@ -1,3 +1,5 @@
+import { DomainError } from "./errors.js";
+
 /** The three stages a version moves through, forward only. */
 export const STAGES = ["DEV", "TST", "PROD"] as const;
 export type Stage = (typeof STAGES)[number];
@@ -17,6 +19,31 @@ export function nextStage(stage: Stage): Stage | null {
   if (stage === "DEV") return "TST";
   if (stage === "TST") return "PROD";
   return null;
+}
+
+export type PromotionTarget = { ok: true; target: Stage } | { ok: false; reason: string };
+
+/**
+ * R7: where promoting `version` goes — the next stage — or why it cannot. `to`, when given, is
+ * the stage the caller means (the Promote button names it); any other answer is a refusal, so a
+ * page left open on "Promote to TST" can never push a version already in TST on to PROD. The
+ * service, the preview, the confirm page and the TEST gate all ask this one function.
+ */
+export function promotionTarget(version: { version: string; stage: Stage }, to?: string | null): PromotionTarget {
+  const target = nextStage(version.stage);
+  if (!target) return { ok: false, reason: `v${version.version} is in PROD: production versions cannot be promoted` };
+  if (to && to.toUpperCase() !== target) {
+    const reason = `v${version.version} is in ${version.stage} now, so it would go to ${target}, not ${to.toUpperCase()}. Nothing was changed`;
+    return { ok: false, reason };
+  }
+  return { ok: true, target };
+}
+
+/** The target of `promotionTarget`, or 409 invalid_transition with its reason. */
+export function requirePromotionTarget(version: { version: string; stage: Stage }, to?: string | null): Stage {
+  const decision = promotionTarget(version, to);
+  if (!decision.ok) throw new DomainError("invalid_transition", decision.reason);
+  return decision.target;
 }
 
 /** One button of the version page: whether it may be pressed and, if not, why. */

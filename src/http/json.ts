@@ -1,14 +1,14 @@
 import { z } from "zod";
-import type { HistoryEvent } from "../services/history.service.js";
-import type { Version } from "../services/model.js";
-import type { PromptDetail, PromptSummary } from "../services/prompts.service.js";
-import type { Revision } from "../services/versions.service.js";
+import { STAGES } from "../domain/stage.js";
+import type { HistoryEvent } from "../model/history.model.js";
+import type { PromptDetail, PromptSummary } from "../model/prompt.model.js";
+import type { Revision, Version } from "../model/version.model.js";
 
 /**
  * The JSON shapes of SPEC §3, explicit so that they stay stable while the HTML follows the UI.
  * Every JSON answer goes through one of these (unknown keys are stripped, missing ones throw).
  */
-const stage = z.enum(["DEV", "TST", "PROD"]);
+const stage = z.enum(STAGES);
 const versionNumber = z.string().regex(/^\d+\.\d+$/);
 const currentByStage = z.strictObject({
   DEV: versionNumber.nullable(),
@@ -32,7 +32,7 @@ export const versionSchema = z.object({
   actions: z.strictObject({
     edit: z.boolean(),
     test: z.boolean(),
-    promote: z.enum(["TST", "PROD"]).nullable(),
+    promote: stage.exclude(["DEV"]).nullable(),
     createNew: z.boolean(),
     delete: z.boolean(),
     makeCurrent: z.boolean(),
@@ -53,6 +53,7 @@ export const promptSchema = z.object({
   versions: z.array(
     z.object({ version: versionNumber, stage, current: z.boolean(), revision: z.int(), updatedAt: z.string() }),
   ),
+  next: z.string().nullable(),
 });
 
 export const revisionsSchema = z.object({
@@ -102,7 +103,7 @@ export function versionJson(v: Version) {
 
 export const promptListJson = (prompts: PromptSummary[], next: string | null) =>
   promptListSchema.parse({ prompts, next });
-export const promptJson = (p: PromptDetail) => promptSchema.parse(p);
+export const promptJson = (p: PromptDetail, next: string | null) => promptSchema.parse({ ...p, next });
 export const revisionsJson = (revisions: Revision[]) => revisionsSchema.parse({ revisions });
 export const historyJson = (events: HistoryEvent[], next: string | null) => historySchema.parse({ events, next });
 

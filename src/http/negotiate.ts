@@ -58,8 +58,8 @@ export function negotiate(c: Context): Representation {
 }
 
 /** The runtime read and /healthz: JSON unless Accept ranks plain text or HTML higher (ties go to JSON). */
-export function negotiateRead(c: Context): "json" | "text" | "html" {
-  const ranges = parseAccept(c.req.header("accept"));
+export function negotiateRead(accept: string | undefined): "json" | "text" | "html" {
+  const ranges = parseAccept(accept);
   const json = quality(ranges, "application/json");
   const text = quality(ranges, "text/plain");
   const html = quality(ranges, "text/html");

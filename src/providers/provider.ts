@@ -1,9 +1,6 @@
-/** Token counts as providers report them; null when the provider reports none (echo). */
-export interface Tokens {
-  prompt: number;
-  completion: number;
-  total: number;
-}
+import type { Tokens } from "../model/testing.model.js";
+
+export type { Tokens };
 
 export interface CompletionRequest {
   /** The rendered prompt, sent as one `user` message. */

@@ -1,22 +1,17 @@
 import { formatPatch, type StructuredPatch, structuredPatch } from "diff";
 import { canonicalJson } from "../domain/content.js";
 import { variableChanges } from "../domain/template.js";
-import type { ServiceDeps } from "./context.js";
-import type { Version } from "./model.js";
-import { createVersionsService } from "./versions.service.js";
+import { compareVersions, formatVersion, parseVersion } from "../domain/version-number.js";
+import type { Comparison } from "../model/compare.model.js";
+import type { Version } from "../model/version.model.js";
+import { currentNumbers, listVersionNumbers } from "../store/versions.store.js";
+import { requirePrompt, requireVersion, type ServiceDeps } from "./context.js";
+import { compareInput } from "./inputs.js";
+import { parseInput } from "./parse.js";
+import { rowToVersion } from "./rows.js";
 
 /** Line diffs of huge prompts are cut off rather than holding the server. */
 const DIFF_TIMEOUT_MS = 2000;
-
-export interface Comparison {
-  from: Version;
-  to: Version;
-  /** The body patch, then the config patch when the configs differ; null if too large to diff in time. */
-  patches: StructuredPatch[] | null;
-  /** The same as unified diff text (SPEC: `{from, to, diff}`). */
-  diff: string;
-  variables: { added: string[]; removed: string[] };
-}
 
 function patchOf(name: string, from: Version, to: Version, a: string, b: string): StructuredPatch | undefined {
   return structuredPatch(`v${from.version}/${name}`, `v${to.version}/${name}`, a, b, undefined, undefined, {
@@ -43,13 +38,39 @@ export function diffVersions(from: Version, to: Version): Comparison {
   return { from, to, patches, diff, variables: variableChanges(from.body, to.body) };
 }
 
+/** The compare page: the comparison, and the version numbers its pickers offer. */
+export interface ComparePage {
+  comparison: Comparison;
+  /** The newest MAX_PICKED numbers and the two compared, newest first. */
+  versions: string[];
+}
+
+/** Pickers offer this many of the newest versions (any other is one URL away: ?from=&to=). */
+export const MAX_PICKED = 200;
+
 export function createCompareService(deps: ServiceDeps) {
-  const versions = createVersionsService(deps);
+  const { db } = deps;
   return {
-    /** Any two versions of a prompt, in either order. */
-    async compare(name: string, from: string, to: string): Promise<Comparison> {
-      const [a, b] = await Promise.all([versions.get(name, from), versions.get(name, to)]);
-      return diffVersions(a, b);
+    /**
+     * Any two versions of a prompt, in either order, loading only those two bodies. `to`
+     * defaults to the newest version; `from` to the current PROD version, else the version `to`
+     * was created from, else `to` itself.
+     */
+    async compare(name: string, input: unknown = {}): Promise<ComparePage> {
+      const { from, to } = parseInput(compareInput, input);
+      const prompt = await requirePrompt(db, name);
+      const [numbers, currents] = await Promise.all([
+        listVersionNumbers(db, prompt.id, MAX_PICKED),
+        currentNumbers(db, [prompt.id]),
+      ]);
+      const load = async (v: string) => rowToVersion(name, (await requireVersion(db, name, v)).row);
+      const toVersion = await load(to ?? formatVersion(numbers[0] ?? { major: 1, minor: 0 }));
+      const prod = currents.find((n) => n.stage === "PROD");
+      const fromNumber = from ?? (prod ? formatVersion(prod) : toVersion.createdFrom) ?? toVersion.version;
+      const same = parseVersion(fromNumber);
+      const fromVersion = same && formatVersion(same) === toVersion.version ? toVersion : await load(fromNumber);
+      const picked = [...numbers, fromVersion, toVersion].sort((a, b) => compareVersions(b, a)).map(formatVersion);
+      return { comparison: diffVersions(fromVersion, toVersion), versions: [...new Set(picked)] };
     },
   };
 }

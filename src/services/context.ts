@@ -3,7 +3,7 @@ import type { Database, PromptRow, VersionRow } from "../db/schema.js";
 import { DomainError } from "../domain/errors.js";
 import { formatVersion, parseVersion } from "../domain/version-number.js";
 import { findPromptByName } from "../store/prompts.store.js";
-import { findVersion } from "../store/versions.store.js";
+import { findPromptVersion } from "../store/versions.store.js";
 
 /** Who makes a change (R11): `local` until accounts exist. */
 export interface Actor {
@@ -25,19 +25,18 @@ export async function requirePrompt(db: Kysely<Database>, name: string): Promise
   return prompt;
 }
 
-/** A prompt and one of its versions by number ("2.3" or "v2.3"); not_found otherwise. */
+/**
+ * A prompt and one of its versions by number ("2.3" or "v2.3"), read in one statement;
+ * not_found otherwise, saying whether the prompt or the version is missing.
+ */
 export async function requireVersion(
   db: Kysely<Database>,
   name: string,
   version: string,
 ): Promise<{ prompt: PromptRow; row: VersionRow }> {
-  const prompt = await requirePrompt(db, name);
   const number = parseVersion(version);
-  const row = number ? await findVersion(db, prompt.id, number) : undefined;
-  if (!row)
-    throw new DomainError(
-      "not_found",
-      `${name} has no version ${number ? `v${formatVersion(number)}` : `"${version}"`}`,
-    );
-  return { prompt, row };
+  const found = number ? await findPromptVersion(db, name, number) : undefined;
+  if (found) return { prompt: found.prompt, row: found.version };
+  await requirePrompt(db, name);
+  throw new DomainError("not_found", `${name} has no version ${number ? `v${formatVersion(number)}` : `"${version}"`}`);
 }

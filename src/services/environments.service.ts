@@ -2,12 +2,13 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { DomainError } from "../domain/errors.js";
 import { parseStage, STAGES, type Stage } from "../domain/stage.js";
+import type { Environment, Environments } from "../model/testing.model.js";
 import { findEnvironment, listEnvironments, updateEnvironment } from "../store/environments.store.js";
 import { inTransaction } from "../store/transaction.js";
 import { isoNow, type ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
-import { type EnvironmentUpdateInput, environmentUpdateInput } from "./testing.inputs.js";
-import { type Environment, type Environments, rowToEnvironment } from "./testing.model.js";
+import { rowToEnvironment } from "./rows.js";
+import { environmentUpdateInput } from "./testing.inputs.js";
 
 /** The environment of one stage (the migration seeds all three). */
 export async function environmentOf(db: Kysely<Database>, stage: Stage): Promise<Environment> {
@@ -36,7 +37,7 @@ export function createEnvironmentsService(deps: ServiceDeps) {
      * and answers the whole set. `apiKeyEnv` names a PROMPTRAIL_* variable so that settings can
      * never send another server secret anywhere; "" or null clears it.
      */
-    async update(stage: string, input: EnvironmentUpdateInput): Promise<Environments> {
+    async update(stage: string, input: unknown): Promise<Environments> {
       const parsed = parseStage(stage);
       if (!parsed) throw new DomainError("not_found", `"${stage}" is not a stage: use DEV, TST or PROD`);
       const changes = parseInput(environmentUpdateInput, input);

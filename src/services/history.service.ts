@@ -1,20 +1,13 @@
+import type { HistoryEvent } from "../model/history.model.js";
 import { listEvents } from "../store/events.store.js";
 import { requirePrompt, type ServiceDeps } from "./context.js";
 import { idPageInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
 
-export interface HistoryEvent {
-  at: string;
-  actor: string;
-  type: string;
-  version: string | null;
-  detail: Record<string, unknown>;
-}
-
 export function createHistoryService({ db }: ServiceDeps) {
   return {
     /** R11: a prompt's event log, newest first; `cursor` is the id to continue below. */
-    async list(name: string, input: { limit?: number; cursor?: string } = {}) {
+    async list(name: string, input: unknown = {}) {
       const { limit, cursor: before } = parseInput(idPageInput, input);
       const prompt = await requirePrompt(db, name);
       const rows = await listEvents(db, prompt.id, { before, limit: limit + 1 });

@@ -1,19 +1,32 @@
+import type { Db } from "../db/connect.js";
+import { createSqliteCurrentSource } from "../store/runtime.store.js";
 import { createCompareService } from "./compare.service.js";
 import { createEnvironmentsService } from "./environments.service.js";
 import { createHistoryService } from "./history.service.js";
 import { createPreviewService } from "./preview.service.js";
 import { createPromptsService } from "./prompts.service.js";
+import { createRuntimeService } from "./runtime.service.js";
 import { createTestCasesService } from "./test-cases.service.js";
 import { testGate } from "./test-gate.js";
 import { createTestRunsService, type TestingDeps } from "./test-runs.service.js";
+import { createVersionPageService } from "./version-page.service.js";
 import { createVersionsService, type PromotionCheck } from "./versions.service.js";
 
+export type Deps = Omit<TestingDeps, "db"> & {
+  /** The database: the query builder for everything, its read-only connection for the runtime read. */
+  db: Db;
+  promotionChecks?: PromotionCheck[];
+};
+
 /** Every service over one database. The TEST gate always guards promotions (SPEC §2). */
-export function createServices(deps: TestingDeps & { promotionChecks?: PromotionCheck[] }) {
-  const promotionChecks = [...(deps.promotionChecks ?? []), testGate];
+export function createServices({ db, ...rest }: Deps) {
+  const deps = { ...rest, db: db.kysely };
+  const promotionChecks = [...(rest.promotionChecks ?? []), testGate];
   return {
     prompts: createPromptsService(deps),
     versions: createVersionsService({ ...deps, promotionChecks }),
+    versionPage: createVersionPageService(deps),
+    runtime: createRuntimeService(createSqliteCurrentSource(db)),
     history: createHistoryService(deps),
     compare: createCompareService(deps),
     environments: createEnvironmentsService(deps),

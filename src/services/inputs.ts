@@ -8,6 +8,7 @@ import {
   normalizeBody,
 } from "../domain/content.js";
 import { MAX_BODY_BYTES, MAX_CONFIG_BYTES, MAX_DESCRIPTION_CHARS, PROMPT_NAME } from "../domain/limits.js";
+import { STAGES } from "../domain/stage.js";
 
 /**
  * One zod schema per input. Services parse with them, and the HTTP layer feeds them the same
@@ -42,31 +43,39 @@ export const createPromptInput = z.strictObject({
   body,
   config: config.default({}),
 });
-export type CreatePromptInput = z.input<typeof createPromptInput>;
 
 export const saveInput = z.strictObject({
   body,
   config: config.optional(),
   revision: revision.optional(),
 });
-export type SaveInput = z.input<typeof saveInput>;
 
 /** The stage the caller means to promote into: a page left open must not promote twice. */
 export const promoteInput = z.strictObject({
   to: z
     .string()
     .transform((stage) => stage.toUpperCase())
-    .pipe(z.enum(["DEV", "TST", "PROD"], "Use TST or PROD"))
+    .pipe(z.enum(STAGES, "Use TST or PROD"))
     .optional(),
 });
-export type PromoteInput = z.input<typeof promoteInput>;
 
 export const newVersionInput = z.strictObject({ major: z.boolean().default(false) });
-export type NewVersionInput = z.input<typeof newVersionInput>;
 
 export const pageInput = z.strictObject({
   limit: z.int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
+});
+
+/** A page of a prompt's versions: the cursor is the last version number of the previous page. */
+export const versionPageInput = pageInput.extend({
+  cursor: z
+    .string()
+    .regex(/^\d{1,9}\.\d{1,9}$/, "Not a cursor of this list")
+    .transform((text) => {
+      const [major, minor] = text.split(".").map(Number);
+      return { major: major as number, minor: minor as number };
+    })
+    .optional(),
 });
 
 /**
@@ -82,5 +91,10 @@ export const idPageInput = pageInput.extend({
     .optional(),
 });
 
+/** The two versions to compare, "2.3" or "v2.3"; either may be left for the default. */
+export const compareInput = z.strictObject({
+  from: z.string().max(30).optional(),
+  to: z.string().max(30).optional(),
+});
+
 export const listPromptsInput = pageInput.extend({ q: z.string().max(200).optional() });
-export type ListPromptsInput = z.input<typeof listPromptsInput>;

@@ -1,55 +1,36 @@
-import { DomainError } from "../domain/errors.js";
-import type { Stage } from "../domain/stage.js";
+import { requirePromotionTarget, type Stage } from "../domain/stage.js";
 import { variableChanges } from "../domain/template.js";
-import { findCurrent } from "../store/versions.store.js";
-import { type Comparison, diffVersions } from "./compare.service.js";
+import type { PromotionPreview } from "../model/compare.model.js";
+import type { GateStatus } from "../model/testing.model.js";
+import type { Version } from "../model/version.model.js";
+import { currentVersions } from "../store/versions.store.js";
+import { diffVersions } from "./compare.service.js";
 import { requireVersion, type ServiceDeps } from "./context.js";
-import { rowToVersion, type Version } from "./model.js";
-import { type GateStatus, gateStatus } from "./test-gate.js";
+import { currentRowToVersion, rowToVersion } from "./rows.js";
+import { gateStatus } from "./test-gate.js";
 
-/** What promoting a version would change, seen before pressing Promote. */
-export interface PromotionPreview {
-  /** The version to promote. */
-  version: Version;
-  target: Stage;
-  /** The target stage's current version, which would lose its flag; null when none. */
-  replaces: Version | null;
-  /** `replaces` → `version` as line diffs of body and config; null when the stage has no current version. */
-  comparison: Comparison | null;
-  /** Template variables callers of the target stage would have to add or stop sending. */
-  variables: { added: string[]; removed: string[] };
-  gate: GateStatus;
+/**
+ * The promotion preview (R7) from what it needs: the version, its target stage, the version it
+ * would replace there (null when the stage has none), and the TEST gate's verdict. With nothing
+ * to replace, every variable of the template is new to the stage.
+ */
+export function buildPreview(version: Version, target: Stage, replaces: Version | null, gate: GateStatus) {
+  const comparison = replaces ? diffVersions(replaces, version) : null;
+  const variables = comparison?.variables ?? variableChanges("", version.body);
+  return { version, target, replaces, comparison, variables, gate } satisfies PromotionPreview;
 }
 
 export function createPreviewService({ db }: ServiceDeps) {
   return {
-    /**
-     * The promotion preview (R7): the target stage, the version it would replace there, the
-     * diff against it, the variables added and removed (all of them are new to a stage with
-     * no current version), and the TEST gate's verdict. PROD cannot be promoted (409
-     * invalid_transition).
-     */
+    /** What promoting a version would change; PROD cannot be promoted (409 invalid_transition). */
     async preview(promptName: string, version: string): Promise<PromotionPreview> {
-      const { prompt, row } = await requireVersion(db, promptName, version);
+      const { row } = await requireVersion(db, promptName, version);
       const subject = rowToVersion(promptName, row);
-      const target = subject.actions.promote;
-      if (!target) {
-        throw new DomainError(
-          "invalid_transition",
-          `v${subject.version} is in PROD: production versions cannot be promoted`,
-        );
-      }
-      const currentRow = await findCurrent(db, prompt.id, target);
-      const replaces = currentRow ? rowToVersion(promptName, currentRow) : null;
-      const comparison = replaces ? diffVersions(replaces, subject) : null;
-      return {
-        version: subject,
-        target,
-        replaces,
-        comparison,
-        variables: comparison?.variables ?? variableChanges("", subject.body),
-        gate: await gateStatus(db, subject),
-      };
+      const target = requirePromotionTarget(subject);
+      const currents = await currentVersions(db, subject.promptId, target);
+      const replacing = currents.find((c) => c.stage === target);
+      const replaces = replacing ? currentRowToVersion(promptName, replacing) : null;
+      return buildPreview(subject, target, replaces, await gateStatus(db, subject));
     },
   };
 }

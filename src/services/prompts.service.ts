@@ -1,36 +1,40 @@
 import { contentHash, normalizeBody } from "../domain/content.js";
 import { DomainError } from "../domain/errors.js";
-import type { Stage } from "../domain/stage.js";
 import { formatVersion } from "../domain/version-number.js";
-import { appendEvent, currentSince as currentSinceEvents } from "../store/events.store.js";
+import type { PromptDetail, PromptRail, PromptSummary } from "../model/prompt.model.js";
+import { emptyCurrent, type Version } from "../model/version.model.js";
+import { appendEvent } from "../store/events.store.js";
 import { findPromptByName, insertPrompt, listPrompts } from "../store/prompts.store.js";
 import { insertRevision } from "../store/revisions.store.js";
 import { inTransaction } from "../store/transaction.js";
-import { currentNumbers, insertVersion, listVersions } from "../store/versions.store.js";
+import {
+  type CurrentVersionRow,
+  currentNumbers,
+  currentVersions,
+  findVersionById,
+  insertVersion,
+  listVersionSummaries,
+} from "../store/versions.store.js";
 import { type Actor, isoNow, LOCAL, requirePrompt, type ServiceDeps } from "./context.js";
-import { type CreatePromptInput, createPromptInput, type ListPromptsInput, listPromptsInput } from "./inputs.js";
-import { type CurrentByStage, emptyCurrent, rowToVersion, type Version } from "./model.js";
+import { createPromptInput, listPromptsInput, versionPageInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
+import { rowToSummary, rowToVersion } from "./rows.js";
 
-export interface PromptSummary {
-  name: string;
-  description: string;
-  current: CurrentByStage;
-  updatedAt: string;
-}
-
-export interface PromptDetail extends PromptSummary {
-  createdAt: string;
-  /** When each stage's current version became current there; null when the stage has none. */
-  currentSince: Record<Stage, string | null>;
-  versions: Version[];
+/** The stage rail of a prompt from its current versions (see currentVersions). */
+export function railOf(name: string, rows: CurrentVersionRow[]): PromptRail {
+  const rail: PromptRail = { name, current: emptyCurrent(), currentSince: { DEV: null, TST: null, PROD: null } };
+  for (const row of rows) {
+    rail.current[row.stage] = formatVersion(row);
+    rail.currentSince[row.stage] = row.since;
+  }
+  return rail;
 }
 
 export function createPromptsService(deps: ServiceDeps) {
   const { db } = deps;
   return {
     /** R2: a new prompt with v1.0 as its current DEV version. */
-    async create(input: CreatePromptInput, by: Actor = LOCAL): Promise<Version> {
+    async create(input: unknown, by: Actor = LOCAL): Promise<Version> {
       const { name, description, body, config } = parseInput(createPromptInput, input);
       const text = normalizeBody(body);
       return inTransaction(db, async (tx) => {
@@ -66,36 +70,38 @@ export function createPromptsService(deps: ServiceDeps) {
         const event = { promptId, at: now, actor: by.actor, version: "1.0" };
         await appendEvent(tx, { ...event, type: "prompt.created", detail: { description } });
         await appendEvent(tx, { ...event, type: "version.created", detail: { stage: "DEV", from: null } });
-        const row = (await listVersions(tx, promptId))[0];
+        const row = await findVersionById(tx, id);
         if (!row) throw new Error("v1.0 vanished inside its own transaction");
         return rowToVersion(name, row);
       });
     },
 
-    /** A prompt with every version, newest first, and the current version of each stage. */
-    async get(name: string): Promise<PromptDetail> {
+    /**
+     * A prompt with one page of its versions, newest first (`limit`, `cursor` as SPEC §3 lists),
+     * and the current version of each stage. Versions come without their content: a prompt with
+     * thousands of large versions costs no more to show than one with a few.
+     */
+    async get(name: string, input: unknown = {}): Promise<PromptDetail> {
+      const { limit, cursor } = parseInput(versionPageInput, input);
       const prompt = await requirePrompt(db, name);
-      const versions = (await listVersions(db, prompt.id)).map((row) => rowToVersion(name, row));
-      const current = emptyCurrent();
-      for (const v of versions) if (v.current) current[v.stage] = v.version;
-      const currentSince: Record<Stage, string | null> = { DEV: null, TST: null, PROD: null };
-      for (const e of await currentSinceEvents(db, prompt.id)) {
-        const stage = e.stage as Stage;
-        if (currentSince[stage] === null && current[stage] === e.version) currentSince[stage] = e.at;
-      }
+      const [rows, currents] = await Promise.all([
+        listVersionSummaries(db, prompt.id, { before: cursor, limit: limit + 1 }),
+        currentVersions(db, prompt.id),
+      ]);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
       return {
-        name,
+        ...railOf(name, currents),
         description: prompt.description,
-        current,
-        currentSince,
-        versions,
+        versions: page.map(rowToSummary),
+        nextCursor: rows.length > limit && last ? formatVersion(last) : null,
         createdAt: prompt.created_at,
         updatedAt: prompt.updated_at,
       };
     },
 
     /** Prompts by name, filtered by `q` (name or description), `limit` per page. */
-    async list(input: ListPromptsInput = {}): Promise<{ prompts: PromptSummary[]; nextCursor: string | null }> {
+    async list(input: unknown = {}): Promise<{ prompts: PromptSummary[]; nextCursor: string | null }> {
       const { q, limit, cursor } = parseInput(listPromptsInput, input);
       const rows = await listPrompts(db, { q, after: cursor, limit: limit + 1 });
       const page = rows.slice(0, limit);

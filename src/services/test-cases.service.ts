@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Database, PromptRow, TestCaseRow } from "../db/schema.js";
 import { DomainError } from "../domain/errors.js";
+import { templateVariables } from "../domain/template.js";
+import type { TestCase } from "../model/testing.model.js";
 import {
   countTestCases,
   deleteTestCase,
@@ -12,10 +14,11 @@ import {
   updateTestCase,
 } from "../store/test-cases.store.js";
 import { inTransaction, type Tx } from "../store/transaction.js";
+import { newestBody } from "../store/versions.store.js";
 import { isoNow, requirePrompt, type ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
-import { MAX_TEST_CASES, type TestCaseInput, testCaseInput } from "./testing.inputs.js";
-import { rowToTestCase, type TestCase } from "./testing.model.js";
+import { rowToTestCase } from "./rows.js";
+import { MAX_TEST_CASES, testCaseInput } from "./testing.inputs.js";
 
 /** Test case ids arrive from URLs as text; anything but a positive integer names no test case. */
 function parseId(id: number | string): number | null {
@@ -38,7 +41,7 @@ async function refuseTakenName(tx: Tx, prompt: PromptRow, name: string, except: 
     ]);
 }
 
-function toContent(input: TestCaseInput): TestCaseContent {
+function toContent(input: unknown): TestCaseContent {
   const { name, variables, assertions } = parseInput(testCaseInput, input);
   return { name, variables: JSON.stringify(variables), assertions: JSON.stringify(assertions) };
 }
@@ -52,6 +55,13 @@ export function createTestCasesService(deps: ServiceDeps) {
       return (await listTestCases(db, prompt.id)).map(rowToTestCase);
     },
 
+    /** The test cases page: the cases, and the template variables of the newest version (a new case's blank). */
+    async page(promptName: string): Promise<{ testCases: TestCase[]; variables: string[] }> {
+      const prompt = await requirePrompt(db, promptName);
+      const [rows, body] = await Promise.all([listTestCases(db, prompt.id), newestBody(db, prompt.id)]);
+      return { testCases: rows.map(rowToTestCase), variables: body ? templateVariables(body) : [] };
+    },
+
     async get(promptName: string, id: number | string): Promise<TestCase> {
       const prompt = await requirePrompt(db, promptName);
       return rowToTestCase(await requireTestCase(db, prompt, id));
@@ -62,7 +72,7 @@ export function createTestCasesService(deps: ServiceDeps) {
      * a regex that does not compile is refused here, not at TEST time (422, path
      * `assertions.N.value`). At most MAX_TEST_CASES per prompt.
      */
-    async create(promptName: string, input: TestCaseInput): Promise<TestCase> {
+    async create(promptName: string, input: unknown): Promise<TestCase> {
       const content = toContent(input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
@@ -78,7 +88,7 @@ export function createTestCasesService(deps: ServiceDeps) {
     },
 
     /** Replaces a test case's name, variables and assertions, with the rules of `create`. */
-    async save(promptName: string, id: number | string, input: TestCaseInput): Promise<TestCase> {
+    async save(promptName: string, id: number | string, input: unknown): Promise<TestCase> {
       const content = toContent(input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);

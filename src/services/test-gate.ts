@@ -1,34 +1,32 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.js";
+import type { Database, TestRunRow } from "../db/schema.js";
 import { DomainError } from "../domain/errors.js";
-import type { Stage } from "../domain/stage.js";
-import { type GateDecision, gateDecision, type RunFacts } from "../domain/test-outcome.js";
+import { promotionTarget, type Stage } from "../domain/stage.js";
+import { type GateDecision, gateDecision } from "../domain/test-outcome.js";
+import type { GateStatus } from "../model/testing.model.js";
+import type { Version } from "../model/version.model.js";
 import { latestTestRun } from "../store/test-runs.store.js";
 import { environmentOf } from "./environments.service.js";
-import type { Version } from "./model.js";
-import { runFacts } from "./testing.model.js";
+import { runFacts } from "./rows.js";
 import type { PromotionCheck } from "./versions.service.js";
 
-/** Whether a version may be promoted now, as the Promote button needs it. */
-export interface GateStatus {
-  /** The stage a promotion goes to; null on PROD. */
-  target: Stage | null;
-  /** Whether the target stage's environment has `gate: true`. */
-  gated: boolean;
-  allowed: boolean;
-  /** Tooltip for a disabled Promote button ("Needs a passing test of this revision"), else null. */
-  reason: string | null;
-  /** A full sentence: what is missing and what to do, or which run satisfies the gate. */
-  detail: string | null;
-  /** The run the gate looked at: the latest of this content in the current stage, or null. */
-  run: RunFacts | null;
-}
-
-/** The gate's decision for promoting `version` into `target`, read from `db` (a transaction or not). */
-export async function decideGate(db: Kysely<Database>, version: Version, target: Stage): Promise<GateDecision> {
+/**
+ * The gate's decision for promoting `version` into `target`, read from `db` (a transaction or
+ * not). `newest`, when the caller already holds the version's newest run, spares a query
+ * whenever that run is also the newest of its current stage and content (the gate's run).
+ */
+export async function decideGate(
+  db: Kysely<Database>,
+  version: Version,
+  target: Stage,
+  newest?: TestRunRow | null,
+): Promise<GateDecision> {
   const environment = await environmentOf(db, target);
   if (!environment.gate) return gateDecision(version, target, false, null);
-  const latest = await latestTestRun(db, version.id, { stage: version.stage, contentHash: version.contentHash });
+  const applies = newest && newest.stage === version.stage && newest.content_hash === version.contentHash;
+  const latest = applies
+    ? newest
+    : await latestTestRun(db, version.id, { stage: version.stage, contentHash: version.contentHash });
   return gateDecision(version, target, true, latest ? runFacts(latest) : null);
 }
 
@@ -44,13 +42,18 @@ export const testGate: PromotionCheck = async (tx, version, target) => {
 };
 
 /** The same decision without throwing, for disabling the Promote button with a reason. */
-export async function gateStatus(db: Kysely<Database>, version: Version): Promise<GateStatus> {
-  const target = version.actions.promote;
-  if (!target) {
+export async function gateStatus(
+  db: Kysely<Database>,
+  version: Version,
+  newest?: TestRunRow | null,
+): Promise<GateStatus> {
+  const promotion = promotionTarget(version);
+  if (!promotion.ok) {
     const reason = "Production versions cannot be promoted";
-    return { target: null, gated: false, allowed: false, reason, detail: reason, run: null };
+    return { target: null, gated: false, allowed: false, reason, detail: promotion.reason, run: null };
   }
-  const decision = await decideGate(db, version, target);
+  const { target } = promotion;
+  const decision = await decideGate(db, version, target, newest);
   if (!decision.gated) return { target, gated: false, allowed: true, reason: null, detail: null, run: null };
   const { allowed, reason, detail, run } = decision;
   return { target, gated: true, allowed, reason, detail, run };

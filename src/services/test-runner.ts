@@ -3,8 +3,8 @@ import type { Config } from "../domain/content.js";
 import { type ModelSettings, modelSettings } from "../domain/model-settings.js";
 import { renderTemplate } from "../domain/template.js";
 import { caseStatus, runStatus, type TestStatus } from "../domain/test-outcome.js";
+import type { CaseResult, Environment } from "../model/testing.model.js";
 import { type Provider, ProviderError } from "../providers/index.js";
-import type { CaseResult, Environment } from "./testing.model.js";
 
 /** Cases of one TEST call their provider at most this many at a time. */
 export const CASE_CONCURRENCY = 4;

@@ -1,25 +1,26 @@
-import type { VersionRow } from "../db/schema.js";
+import type { TestRunRow, VersionRow } from "../db/schema.js";
 import type { Config } from "../domain/content.js";
 import { DomainError } from "../domain/errors.js";
 import { templateVariables } from "../domain/template.js";
 import { AD_HOC, includesAdHoc, staleness } from "../domain/test-outcome.js";
 import { formatVersion } from "../domain/version-number.js";
+import type { TestRun, TestStatusView } from "../model/testing.model.js";
+import type { Version } from "../model/version.model.js";
 import { createProvider, type EnvLookup, processEnv } from "../providers/index.js";
 import { findAdhocVariables, rememberAdhocVariables } from "../store/adhoc-variables.store.js";
 import { appendEvent } from "../store/events.store.js";
 import { listTestCases } from "../store/test-cases.store.js";
-import { findTestRun, insertTestRun, latestTestRun, listTestRuns } from "../store/test-runs.store.js";
+import { findTestRun, findTestRuns, insertTestRun, latestTestRun, listTestRunSizes } from "../store/test-runs.store.js";
 import { inTransaction, type Tx } from "../store/transaction.js";
 import { findVersionById } from "../store/versions.store.js";
 import { type Actor, isoNow, LOCAL, requireVersion, type ServiceDeps } from "./context.js";
 import { environmentOf } from "./environments.service.js";
 import { idPageInput } from "./inputs.js";
-import { rowToVersion } from "./model.js";
 import { parseInput } from "./parse.js";
-import { type GateStatus, gateStatus } from "./test-gate.js";
+import { rowToTestCase, rowToTestRun, rowToVersion } from "./rows.js";
+import { gateStatus } from "./test-gate.js";
 import { type Execution, executeCases, type PlannedCase } from "./test-runner.js";
-import { MAX_VARIABLES, type RunInput, runInput } from "./testing.inputs.js";
-import { rowToTestCase, rowToTestRun, type TestRun } from "./testing.model.js";
+import { MAX_VARIABLES, runInput } from "./testing.inputs.js";
 
 export interface TestingDeps extends ServiceDeps {
   /** Where API keys are read, by variable name, at call time; process.env unless injected. */
@@ -30,18 +31,38 @@ export interface TestingDeps extends ServiceDeps {
   concurrency?: number;
 }
 
-/** What the version page shows next to Test: the latest run and whether it still applies. */
-export interface TestStatusView {
-  latest: TestRun | null;
-  /** True when the latest run tested this exact content in this version's current stage. */
-  fresh: boolean;
-  /** "passed on revision 3", "failed on revision 2 — edited since", "Not tested yet". */
-  summary: string;
-}
-
 const MAX_REMEMBERED_BYTES = 1_000_000;
+/** A page of runs loads whole runs until their stored results reach this size (at least one run). */
+export const MAX_LIST_RESULT_BYTES = 4 * 1024 * 1024;
 
 type Variables = Record<string, string>;
+
+/** The latest run of a version (any stage) and whether it still applies to its content and stage. */
+export function statusView(version: Version, newest: TestRunRow | null): TestStatusView {
+  const latest = newest ? rowToTestRun(newest, version) : null;
+  return { latest, ...staleness(version, latest) };
+}
+
+/**
+ * One input per template variable of `body`, in the order the template uses them, prefilled
+ * from the variables remembered for the prompt (JSON text, or null when none).
+ */
+export function adHocInputs(body: string, remembered: string | null): Variables {
+  const values = remembered ? (JSON.parse(remembered) as Variables) : {};
+  return Object.fromEntries(templateVariables(body).map((name) => [name, values[name] ?? ""]));
+}
+
+/** How many of a page's runs (newest first) fit the byte budget; always at least one. */
+function affordable(sizes: Array<{ bytes: number }>): number {
+  let total = 0;
+  let count = 0;
+  for (const { bytes } of sizes) {
+    total += Number(bytes);
+    if (count > 0 && total > MAX_LIST_RESULT_BYTES) break;
+    count += 1;
+  }
+  return count;
+}
 
 export function createTestRunsService(deps: TestingDeps) {
   const { db } = deps;
@@ -127,7 +148,7 @@ export function createTestRunsService(deps: TestingDeps) {
      * happen outside any transaction; a failure or timeout is a case `error`, never a throw.
      * Throws not_found if the version is deleted before the run can be stored.
      */
-    async run(promptName: string, version: string, input: RunInput = {}, by: Actor = LOCAL): Promise<TestRun> {
+    async run(promptName: string, version: string, input: unknown = {}, by: Actor = LOCAL): Promise<TestRun> {
       const { variables } = parseInput(runInput, input);
       const { prompt, row } = await requireVersion(db, promptName, version);
       const environment = await environmentOf(db, row.stage);
@@ -145,46 +166,47 @@ export function createTestRunsService(deps: TestingDeps) {
       return store(row, formatVersion(row), { startedAt, provider: provider.name, execution }, variables, by);
     },
 
-    /** A version's runs, newest first; `cursor` continues below the last run of a page. */
+    /**
+     * A version's runs, newest first; `cursor` continues below the last run of a page. A page
+     * holds at most `limit` runs and stops early once their stored results pass
+     * MAX_LIST_RESULT_BYTES, so a list of large runs never loads more than that at once.
+     */
     async list(
       promptName: string,
       version: string,
-      input: { limit?: number; cursor?: string } = {},
+      input: unknown = {},
     ): Promise<{ runs: TestRun[]; nextCursor: string | null }> {
       const { limit, cursor: before } = parseInput(idPageInput, input);
       const { row } = await requireVersion(db, promptName, version);
-      const rows = await listTestRuns(db, row.id, { before, limit: limit + 1 });
-      const page = rows.slice(0, limit);
+      const sizes = await listTestRunSizes(db, row.id, { before, limit: limit + 1 });
+      const page = sizes.slice(0, Math.min(limit, affordable(sizes)));
+      const rows = await findTestRuns(
+        db,
+        page.map((r) => r.id),
+      );
       const last = page.at(-1);
       return {
-        runs: page.map((r) => rowToTestRun(r, row)),
-        nextCursor: rows.length > limit && last ? String(last.id) : null,
+        runs: rows.map((r) => rowToTestRun(r, row)),
+        nextCursor: sizes.length > page.length && last ? String(last.id) : null,
       };
     },
 
     /** The latest run of a version (any stage) and whether it still applies to its content and stage. */
     async status(promptName: string, version: string): Promise<TestStatusView> {
       const { row } = await requireVersion(db, promptName, version);
-      const latest = await latestTestRun(db, row.id);
-      const run = latest ? rowToTestRun(latest, row) : null;
-      const { fresh, summary } = staleness({ stage: row.stage, contentHash: row.content_hash }, run);
-      return { latest: run, fresh, summary };
+      return statusView(rowToVersion(promptName, row), (await latestTestRun(db, row.id)) ?? null);
     },
 
     /** SPEC §2 gate, without throwing: whether Promote is allowed now, and why not. */
-    async gateStatus(promptName: string, version: string): Promise<GateStatus> {
+    async gateStatus(promptName: string, version: string) {
       const { row } = await requireVersion(db, promptName, version);
       return gateStatus(db, rowToVersion(promptName, row));
     },
 
-    /**
-     * One input per template variable of the version, prefilled with the value remembered for
-     * the prompt (or ""), in the order the template uses them.
-     */
+    /** The ad-hoc inputs of a version's Test form (see adHocInputs). */
     async adHocVariables(promptName: string, version: string): Promise<Variables> {
       const { prompt, row } = await requireVersion(db, promptName, version);
-      const values = await remembered(prompt.id);
-      return Object.fromEntries(templateVariables(row.body).map((name) => [name, values[name] ?? ""]));
+      return adHocInputs(row.body, await findAdhocVariables(db, prompt.id));
     },
   };
 }

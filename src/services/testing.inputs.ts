@@ -76,10 +76,8 @@ export const testCaseInput = z.strictObject({
   variables: variablesInput.default({}),
   assertions: z.array(assertionInput).max(MAX_ASSERTIONS, `At most ${MAX_ASSERTIONS} assertions`).default([]),
 });
-export type TestCaseInput = z.input<typeof testCaseInput>;
 
 export const runInput = z.strictObject({ variables: variablesInput.optional() });
-export type RunInput = z.input<typeof runInput>;
 
 const baseUrl = z
   .string()
@@ -126,4 +124,3 @@ export const environmentUpdateInput = z.strictObject({
     .optional(),
   gate: z.boolean("gate is true or false").optional(),
 });
-export type EnvironmentUpdateInput = z.input<typeof environmentUpdateInput>;

@@ -1,7 +1,10 @@
-import { type Config, contentHash, normalizeBody } from "../domain/content.js";
+import type { VersionRow } from "../db/schema.js";
+import type { Config } from "../domain/content.js";
+import { contentHash, normalizeBody } from "../domain/content.js";
 import { DomainError } from "../domain/errors.js";
-import { parseStage, type Stage } from "../domain/stage.js";
+import { requirePromotionTarget, type Stage } from "../domain/stage.js";
 import { formatVersion, nextVersion } from "../domain/version-number.js";
+import type { Revision, Version } from "../model/version.model.js";
 import { appendEvent } from "../store/events.store.js";
 import { touchPrompt } from "../store/prompts.store.js";
 import { insertRevision, listRevisions } from "../store/revisions.store.js";
@@ -9,32 +12,15 @@ import { inTransaction, type Tx } from "../store/transaction.js";
 import {
   clearCurrent,
   deleteVersion,
-  findCurrent,
   findVersionById,
   insertVersion,
   setStageAndCurrent,
   updateContent,
 } from "../store/versions.store.js";
-import { type Actor, isoNow, LOCAL, requirePrompt, requireVersion, type ServiceDeps } from "./context.js";
-import {
-  type NewVersionInput,
-  newVersionInput,
-  type PromoteInput,
-  promoteInput,
-  type SaveInput,
-  saveInput,
-} from "./inputs.js";
-import { rowToVersion, type Version } from "./model.js";
+import { type Actor, isoNow, LOCAL, requireVersion, type ServiceDeps } from "./context.js";
+import { newVersionInput, promoteInput, saveInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
-
-export interface Revision {
-  revision: number;
-  body: string;
-  config: Config;
-  contentHash: string;
-  savedAt: string;
-  actor: string;
-}
+import { rowToVersion } from "./rows.js";
 
 /** Checks run inside a promotion's transaction before anything is written (the TEST gate). */
 export type PromotionCheck = (tx: Tx, version: Version, target: Stage) => Promise<void>;
@@ -42,10 +28,12 @@ export type PromotionCheck = (tx: Tx, version: Version, target: Stage) => Promis
 export function createVersionsService(deps: ServiceDeps & { promotionChecks?: PromotionCheck[] }) {
   const { db } = deps;
 
-  async function reload(tx: Tx, prompt: string, id: number): Promise<Version> {
-    const row = await findVersionById(tx, id);
-    if (!row) throw new Error(`version ${id} vanished inside its own transaction`);
-    return rowToVersion(prompt, row);
+  /** R7/R10: `row` becomes the current version of `stage`; the one it replaces keeps its stage. */
+  async function makeCurrentIn(tx: Tx, row: VersionRow, stage: Stage, now: string) {
+    const replaced = await clearCurrent(tx, row.prompt_id, stage, now);
+    const stored = await setStageAndCurrent(tx, row.id, stage, now);
+    await touchPrompt(tx, row.prompt_id, now);
+    return { stored, replaced: replaced ? formatVersion(replaced) : null };
   }
 
   return {
@@ -55,7 +43,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
     },
 
     /** R8: copies any version into a new DEV draft M.(n+1) — or (M+1).0 — that is not current. */
-    async createNew(name: string, version: string, input: NewVersionInput = {}, by: Actor = LOCAL): Promise<Version> {
+    async createNew(name: string, version: string, input: unknown = {}, by: Actor = LOCAL): Promise<Version> {
       const { major } = parseInput(newVersionInput, input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
@@ -87,7 +75,9 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           version: label,
           detail: { stage: "DEV", from, major },
         });
-        return reload(tx, name, id);
+        const row = await findVersionById(tx, id);
+        if (!row) throw new Error(`version ${id} vanished inside its own transaction`);
+        return rowToVersion(name, row);
       });
     },
 
@@ -96,7 +86,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
      * +1, keeping the new state as a stored revision. PROD is refused; so is a save based on a
      * revision the version has moved past. Saving unchanged content changes nothing.
      */
-    async save(name: string, version: string, input: SaveInput, by: Actor = LOCAL): Promise<Version> {
+    async save(name: string, version: string, input: unknown, by: Actor = LOCAL): Promise<Version> {
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
@@ -127,9 +117,8 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           saved_at: now,
           actor: by.actor,
         });
-        if (!(await updateContent(tx, row.id, based, { body, config: json, contentHash: hash }, now))) {
-          throw new DomainError("stale_revision", `v${current.version} changed while saving`);
-        }
+        const stored = await updateContent(tx, row.id, based, { body, config: json, contentHash: hash }, now);
+        if (!stored) throw new DomainError("stale_revision", `v${current.version} changed while saving`);
         await touchPrompt(tx, prompt.id, now);
         await appendEvent(tx, {
           promptId: prompt.id,
@@ -139,47 +128,32 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           version: current.version,
           detail: { revision: based + 1, contentHash: hash },
         });
-        return reload(tx, name, row.id);
+        return rowToVersion(name, stored);
       });
     },
 
     /**
      * R7: one stage forward, current there; the version it replaces keeps its stage. With `to`,
-     * refuses (invalid_transition) unless that is the next stage, so a stale "Promote to TST"
-     * can never move a version that is already in TST on to PROD.
+     * refuses (invalid_transition) unless that is the next stage (see promotionTarget).
      */
-    async promote(name: string, version: string, input: PromoteInput = {}, by: Actor = LOCAL): Promise<Version> {
+    async promote(name: string, version: string, input: unknown = {}, by: Actor = LOCAL): Promise<Version> {
       const { to } = parseInput(promoteInput, input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
-        const { prompt, row } = await requireVersion(tx, name, version);
-        const current = rowToVersion(name, row);
-        const target = current.actions.promote;
-        if (!target)
-          throw new DomainError(
-            "invalid_transition",
-            `v${current.version} is in PROD: production versions cannot be promoted`,
-          );
-        if (to && to !== target) {
-          throw new DomainError(
-            "invalid_transition",
-            `v${current.version} is in ${current.stage} now, so it would go to ${target}, not ${to}. Nothing was changed`,
-          );
-        }
-        for (const check of deps.promotionChecks ?? []) await check(tx, current, target);
-        const replaced = await findCurrent(tx, prompt.id, target);
-        await clearCurrent(tx, prompt.id, target, now);
-        await setStageAndCurrent(tx, row.id, target, now);
-        await touchPrompt(tx, prompt.id, now);
+        const { row } = await requireVersion(tx, name, version);
+        const subject = rowToVersion(name, row);
+        const target = requirePromotionTarget(subject, to);
+        for (const check of deps.promotionChecks ?? []) await check(tx, subject, target);
+        const { stored, replaced } = await makeCurrentIn(tx, row, target, now);
         await appendEvent(tx, {
-          promptId: prompt.id,
+          promptId: row.prompt_id,
           at: now,
           actor: by.actor,
           type: "version.promoted",
-          version: current.version,
-          detail: { from: current.stage, to: target, replaced: replaced ? formatVersion(replaced) : null },
+          version: subject.version,
+          detail: { from: subject.stage, to: target, replaced },
         });
-        return reload(tx, name, row.id);
+        return rowToVersion(name, stored);
       });
     },
 
@@ -214,37 +188,24 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
     async makeCurrent(name: string, version: string, by: Actor = LOCAL): Promise<Version> {
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
-        const { prompt, row } = await requireVersion(tx, name, version);
-        const current = rowToVersion(name, row);
-        if (current.current)
+        const { row } = await requireVersion(tx, name, version);
+        const subject = rowToVersion(name, row);
+        if (subject.current)
           throw new DomainError(
             "invalid_transition",
-            `v${current.version} is already the current ${row.stage} version`,
+            `v${subject.version} is already the current ${row.stage} version`,
           );
-        const replaced = await findCurrent(tx, prompt.id, row.stage);
-        await clearCurrent(tx, prompt.id, row.stage, now);
-        await setStageAndCurrent(tx, row.id, row.stage, now);
-        await touchPrompt(tx, prompt.id, now);
+        const { stored, replaced } = await makeCurrentIn(tx, row, row.stage, now);
         await appendEvent(tx, {
-          promptId: prompt.id,
+          promptId: row.prompt_id,
           at: now,
           actor: by.actor,
           type: "version.made_current",
-          version: current.version,
-          detail: { stage: row.stage, replaced: replaced ? formatVersion(replaced) : null },
+          version: subject.version,
+          detail: { stage: row.stage, replaced },
         });
-        return reload(tx, name, row.id);
+        return rowToVersion(name, stored);
       });
-    },
-
-    /** The runtime read: the current version of a stage (case-insensitive); not_found if none. */
-    async currentOf(name: string, stage: string): Promise<Version> {
-      const prompt = await requirePrompt(db, name);
-      const parsed = parseStage(stage);
-      if (!parsed) throw new DomainError("not_found", `"${stage}" is not a stage: use DEV, TST or PROD`);
-      const row = await findCurrent(db, prompt.id, parsed);
-      if (!row) throw new DomainError("not_found", `${name} has no current ${parsed} version`);
-      return rowToVersion(name, row);
     },
 
     /** Every saved state of a version, newest first, the current one included. */

@@ -51,25 +51,3 @@ export function listEvents(
   if (opts.before !== undefined) query = query.where("id", "<", opts.before);
   return query.execute();
 }
-
-/**
- * When each stage's current version became current: the newest event that made a version
- * current there (creation for DEV, promotion into the stage, make-current in it).
- */
-export async function currentSince(
-  db: Db,
-  promptId: number,
-): Promise<Array<{ stage: string; version: string; at: string }>> {
-  const rows = await db
-    .selectFrom("events")
-    .select(["type", "version", "at", "detail"])
-    .where("prompt_id", "=", promptId)
-    .where("type", "in", ["prompt.created", "version.promoted", "version.made_current"])
-    .orderBy("id", "desc")
-    .execute();
-  return rows.flatMap((row) => {
-    const detail = JSON.parse(row.detail) as { to?: string; stage?: string };
-    const stage = row.type === "prompt.created" ? "DEV" : row.type === "version.promoted" ? detail.to : detail.stage;
-    return stage && row.version ? [{ stage, version: row.version, at: row.at }] : [];
-  });
-}

@@ -1,19 +1,35 @@
-import type SQLite from "better-sqlite3";
+import type { Db } from "../db/connect.js";
 import type { VersionRow } from "../db/schema.js";
 import type { Stage } from "../domain/stage.js";
 
 /**
- * The runtime read ("current PROD of prompt X") as one prepared statement: the hot path of
- * every application that reads its prompts, so it skips the query builder.
+ * Where the runtime read ("current PROD of prompt X") comes from. A backend answers from
+ * committed data and says whether anything may have changed since it last said so, so that a
+ * cache in front of it is never stale: SQLite by its data_version, PostgreSQL (later) by
+ * LISTEN/NOTIFY or by answering "changed" every time.
  */
-export function createCurrentReader(reader: SQLite.Database) {
-  const statement = reader.prepare<[string, Stage], VersionRow>(
+export interface CurrentSource {
+  /** True when any connection, in this process or another, committed since the previous call. */
+  changed(): boolean;
+  current(name: string, stage: Stage): VersionRow | undefined;
+  promptExists(name: string): boolean;
+}
+
+/**
+ * The runtime read as prepared statements on the read-only connection of the SQLite file: it
+ * sees only committed data, never the middle of a transaction open on the writer. Whether
+ * anyone committed — our writer or another process on the file — comes from db.watchCommits.
+ */
+export function createSqliteCurrentSource(db: Db): CurrentSource {
+  const reader = db.reader();
+  const current = reader.prepare<[string, Stage], VersionRow>(
     `SELECT v.* FROM versions v JOIN prompts p ON p.id = v.prompt_id
      WHERE p.name = ? AND v.stage = ? AND v.is_current = 1`,
   );
   const promptExists = reader.prepare<[string], { id: number }>("SELECT id FROM prompts WHERE name = ?");
   return {
-    current: (name: string, stage: Stage): VersionRow | undefined => statement.get(name, stage),
-    promptExists: (name: string): boolean => promptExists.get(name) !== undefined,
+    changed: db.watchCommits(),
+    current: (name, stage) => current.get(name, stage),
+    promptExists: (name) => promptExists.get(name) !== undefined,
   };
 }

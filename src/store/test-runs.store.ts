@@ -14,20 +14,29 @@ export function findTestRun(db: Db, id: number): Promise<TestRunRow | undefined>
   return db.selectFrom("test_runs").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** A version's runs, newest first, keyset-paginated by id. */
-export function listTestRuns(
+/**
+ * A version's runs, newest first, keyset-paginated by id, as ids and the size of their stored
+ * results: a list decides from these how many whole runs it can afford to load.
+ */
+export function listTestRunSizes(
   db: Db,
   versionId: number,
   opts: { before?: number | undefined; limit: number },
-): Promise<TestRunRow[]> {
+): Promise<Array<{ id: number; bytes: number }>> {
   let query = db
     .selectFrom("test_runs")
-    .selectAll()
+    .select((eb) => ["id", eb.fn<number>("length", ["results"]).as("bytes")])
     .where("version_id", "=", versionId)
     .orderBy("id", "desc")
     .limit(opts.limit);
   if (opts.before !== undefined) query = query.where("id", "<", opts.before);
   return query.execute();
+}
+
+/** Runs by id, newest first. */
+export function findTestRuns(db: Db, ids: number[]): Promise<TestRunRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom("test_runs").selectAll().where("id", "in", ids).orderBy("id", "desc").execute();
 }
 
 /** The newest run of a version, optionally only among runs made in `stage` of `contentHash`. */

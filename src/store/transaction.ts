@@ -1,12 +1,13 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/schema.js";
+import { refusalOf } from "./refusals.js";
 
 export type Tx = Kysely<Database>;
 
 /**
  * R13: runs `work` as one transaction. BEGIN IMMEDIATE takes the write lock up front, so two
  * processes changing the same file queue on busy_timeout instead of failing on a lock upgrade;
- * any throw rolls everything back.
+ * any throw rolls everything back. A rule the database enforces surfaces as a DatabaseRefusal.
  */
 export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.connection().execute(async (tx) => {
@@ -18,7 +19,7 @@ export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Tx) => P
     } catch (error) {
       // SQLite may already have rolled back (e.g. disk full); the first error is the one to tell.
       await sql`ROLLBACK`.execute(tx).catch(() => undefined);
-      throw error;
+      throw (await refusalOf(tx, error).catch(() => null)) ?? error;
     }
   });
 }

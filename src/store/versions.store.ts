@@ -1,5 +1,5 @@
-import type { Kysely } from "kysely";
-import type { Database, NewVersionRow, VersionRow } from "../db/schema.js";
+import { type Kysely, sql } from "kysely";
+import type { Database, NewVersionRow, PromptRow, VersionRow } from "../db/schema.js";
 import type { Stage } from "../domain/stage.js";
 import type { VersionNumber } from "../domain/version-number.js";
 
@@ -20,11 +20,47 @@ export function findVersion(db: Db, promptId: number, n: VersionNumber): Promise
     .executeTakeFirst();
 }
 
+/** A prompt by name and one of its versions, in one statement; undefined if either is missing. */
+export async function findPromptVersion(
+  db: Db,
+  name: string,
+  n: VersionNumber,
+): Promise<{ prompt: PromptRow; version: VersionRow } | undefined> {
+  const row = await db
+    .selectFrom("versions as v")
+    .innerJoin("prompts as p", "p.id", "v.prompt_id")
+    .selectAll("v")
+    .select([
+      "p.name as p_name",
+      "p.description as p_description",
+      "p.max_major as p_max_major",
+      "p.max_minor as p_max_minor",
+      "p.created_at as p_created_at",
+      "p.updated_at as p_updated_at",
+    ])
+    .where("p.name", "=", name)
+    .where("v.major", "=", n.major)
+    .where("v.minor", "=", n.minor)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { p_name, p_description, p_max_major, p_max_minor, p_created_at, p_updated_at, ...version } = row;
+  const prompt = {
+    id: version.prompt_id,
+    name: p_name,
+    description: p_description,
+    max_major: p_max_major,
+    max_minor: p_max_minor,
+    created_at: p_created_at,
+    updated_at: p_updated_at,
+  };
+  return { prompt, version };
+}
+
 export function findVersionById(db: Db, id: number): Promise<VersionRow | undefined> {
   return db.selectFrom("versions").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** Every version of a prompt, newest number first. */
+/** Every version of a prompt, newest number first, content included (export; pages use summaries). */
 export function listVersions(db: Db, promptId: number): Promise<VersionRow[]> {
   return db
     .selectFrom("versions")
@@ -33,6 +69,98 @@ export function listVersions(db: Db, promptId: number): Promise<VersionRow[]> {
     .orderBy("major", "desc")
     .orderBy("minor", "desc")
     .execute();
+}
+
+/** The columns of a version list: never the content, which a list does not show. */
+const SUMMARY = ["major", "minor", "stage", "is_current", "revision", "created_from", "updated_at"] as const;
+
+/** One page of a prompt's versions, newest number first, below `before` when given (keyset). */
+export function listVersionSummaries(
+  db: Db,
+  promptId: number,
+  opts: { before?: VersionNumber | undefined; limit: number },
+) {
+  let query = db
+    .selectFrom("versions")
+    .select(SUMMARY)
+    .where("prompt_id", "=", promptId)
+    .orderBy("major", "desc")
+    .orderBy("minor", "desc")
+    .limit(opts.limit);
+  const { before } = opts;
+  if (before)
+    query = query.where((eb) =>
+      eb.or([eb("major", "<", before.major), eb.and([eb("major", "=", before.major), eb("minor", "<", before.minor)])]),
+    );
+  return query.execute();
+}
+
+/** The body of a prompt's newest version (the highest number). */
+export async function newestBody(db: Db, promptId: number): Promise<string | null> {
+  const row = await db
+    .selectFrom("versions")
+    .select("body")
+    .where("prompt_id", "=", promptId)
+    .orderBy("major", "desc")
+    .orderBy("minor", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.body ?? null;
+}
+
+/** The newest `limit` version numbers of a prompt, newest first (pickers). */
+export function listVersionNumbers(db: Db, promptId: number, limit: number) {
+  return db
+    .selectFrom("versions")
+    .select(["major", "minor"])
+    .where("prompt_id", "=", promptId)
+    .orderBy("major", "desc")
+    .orderBy("minor", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** A current version as the rail reads it: `body` only for the stage asked for, `since` from the log. */
+export type CurrentVersionRow = Omit<VersionRow, "body"> & { body: string | null; since: string | null };
+
+/**
+ * Each stage's current version of a prompt, with when it became current there: the newest event
+ * that made it current (creation of v1.0, a promotion, a make-current). A current version's
+ * newest such event is always the one for its current stage, so no event detail is parsed.
+ * The body comes only for `bodyOf`'s stage (the one a promotion preview diffs against).
+ */
+export function currentVersions(db: Db, promptId: number, bodyOf: Stage | null = null): Promise<CurrentVersionRow[]> {
+  return db
+    .selectFrom("versions as v")
+    .select([
+      "v.id",
+      "v.prompt_id",
+      "v.major",
+      "v.minor",
+      "v.stage",
+      "v.is_current",
+      "v.config",
+      "v.revision",
+      "v.content_hash",
+      "v.created_from",
+      "v.created_at",
+      "v.updated_at",
+    ])
+    .select((eb) => [
+      bodyOf
+        ? eb.case().when("v.stage", "=", bodyOf).then(eb.ref("v.body")).end().as("body")
+        : sql<null>`NULL`.as("body"),
+      eb
+        .selectFrom("events as e")
+        .select((e) => e.fn.max("e.at").as("at"))
+        .whereRef("e.prompt_id", "=", "v.prompt_id")
+        .where("e.version", "=", sql<string>`v.major || '.' || v.minor`)
+        .where("e.type", "in", ["prompt.created", "version.promoted", "version.made_current"])
+        .as("since"),
+    ])
+    .where("v.prompt_id", "=", promptId)
+    .where("v.is_current", "=", 1)
+    .execute() as Promise<CurrentVersionRow[]>;
 }
 
 export function findCurrent(db: Db, promptId: number, stage: Stage): Promise<VersionRow | undefined> {
@@ -56,23 +184,33 @@ export function currentNumbers(db: Db, promptIds: number[]) {
     .execute();
 }
 
-export async function clearCurrent(db: Db, promptId: number, stage: Stage, now: string): Promise<void> {
-  await db
+/** Takes the flag from the stage's current version; answers that version's number, or null if none. */
+export async function clearCurrent(db: Db, promptId: number, stage: Stage, now: string): Promise<VersionNumber | null> {
+  const replaced = await db
     .updateTable("versions")
     .set({ is_current: 0, updated_at: now })
     .where("prompt_id", "=", promptId)
     .where("stage", "=", stage)
     .where("is_current", "=", 1)
-    .execute();
+    .returning(["major", "minor"])
+    .executeTakeFirst();
+  return replaced ?? null;
 }
 
-export async function setStageAndCurrent(db: Db, id: number, stage: Stage, now: string): Promise<void> {
-  await db.updateTable("versions").set({ stage, is_current: 1, updated_at: now }).where("id", "=", id).execute();
+/** Moves a version to `stage` as its current version; answers the row as stored. */
+export function setStageAndCurrent(db: Db, id: number, stage: Stage, now: string): Promise<VersionRow> {
+  return db
+    .updateTable("versions")
+    .set({ stage, is_current: 1, updated_at: now })
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /**
- * Writes new content only if the version is still at `expectedRevision` (R6); answers whether
- * it did, so a concurrent save is detected inside the same transaction.
+ * Writes new content only if the version is still at `expectedRevision` (R6); answers the row
+ * as stored, or undefined when it had moved on, so a concurrent save is detected inside the
+ * same transaction.
  */
 export async function updateContent(
   db: Db,
@@ -80,8 +218,8 @@ export async function updateContent(
   expectedRevision: number,
   content: { body: string; config: string; contentHash: string },
   now: string,
-): Promise<boolean> {
-  const result = await db
+): Promise<VersionRow | undefined> {
+  return db
     .updateTable("versions")
     .set({
       body: content.body,
@@ -92,8 +230,8 @@ export async function updateContent(
     })
     .where("id", "=", id)
     .where("revision", "=", expectedRevision)
+    .returningAll()
     .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
 }
 
 export async function deleteVersion(db: Db, id: number): Promise<void> {

@@ -3,8 +3,7 @@ import type { Database, PromptRow, VersionRow } from "../db/schema.js";
 import type { Config } from "../domain/content.js";
 import { STAGES } from "../domain/stage.js";
 import { formatVersion } from "../domain/version-number.js";
-import { rowToVersion } from "../services/model.js";
-import { rowToEnvironment } from "../services/testing.model.js";
+import { rowToEnvironment, rowToVersion } from "../services/rows.js";
 import { listEnvironments } from "../store/environments.store.js";
 import { listEvents } from "../store/events.store.js";
 import { listPrompts } from "../store/prompts.store.js";
@@ -82,16 +81,22 @@ async function exportVersion(db: Db, row: VersionRow, current: boolean): Promise
     savedAt: r.saved_at,
     actor: r.actor,
   }));
-  // The version object of SPEC §3 without what the document says elsewhere or not at all.
-  const {
-    id: _id,
-    prompt: _prompt,
-    major: _major,
-    minor: _minor,
-    actions: _actions,
-    ...version
-  } = rowToVersion("", row);
-  return { ...version, current, revisions };
+  // The document's own fields, named one by one: the version object grows (ids, actions) without
+  // changing the export format.
+  const v = rowToVersion("", row);
+  return {
+    version: v.version,
+    stage: v.stage,
+    current,
+    body: v.body,
+    config: v.config,
+    revision: v.revision,
+    contentHash: v.contentHash,
+    createdFrom: v.createdFrom,
+    createdAt: v.createdAt,
+    updatedAt: v.updatedAt,
+    revisions,
+  };
 }
 
 /** The log in the order it was written (the store pages it newest first). */

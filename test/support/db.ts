@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { connect, type Db } from "../../src/db/connect.js";
+import { type ConnectOptions, connect, type Db } from "../../src/db/connect.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createServices } from "../../src/services/index.js";
 import type { PromotionCheck } from "../../src/services/versions.service.js";
@@ -16,17 +16,17 @@ afterEach(async () => {
   }
 });
 
-async function openDb(): Promise<Db & { file: string; dir: string }> {
+async function openDb(options: ConnectOptions = {}): Promise<Db & { file: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), "promptrail-test-"));
   const file = join(dir, "promptrail.db");
-  const db = connect(file);
+  const db = connect(file, options);
   await migrateToLatest(db.kysely);
   return Object.assign(db, { file, dir });
 }
 
 /** A fresh, migrated SQLite file in its own temp folder, closed and removed after the test. */
-export async function freshDb(): Promise<Db & { file: string; dir: string }> {
-  const db = await openDb();
+export async function freshDb(options: ConnectOptions = {}): Promise<Db & { file: string; dir: string }> {
+  const db = await openDb(options);
   opened.push({ db, dir: db.dir });
   return db;
 }
@@ -41,7 +41,7 @@ export interface ServiceOptions {
 /** Services over a fresh database, with the database for raw SQL checks. */
 export async function freshServices(options: ServiceOptions = {}) {
   const db = await freshDb();
-  return { db, ...createServices({ db: db.kysely, ...options }) };
+  return { db, ...createServices({ db, ...options }) };
 }
 
 export type TestServices = Awaited<ReturnType<typeof freshServices>>;
@@ -54,7 +54,7 @@ export function sharedServices(setup: (s: TestServices) => Promise<void>): () =>
   let shared: TestServices | undefined;
   beforeAll(async () => {
     const db = await openDb();
-    shared = { db, ...createServices({ db: db.kysely }) };
+    shared = { db, ...createServices({ db }) };
     await setup(shared);
   });
   afterAll(async () => {

@@ -16,7 +16,7 @@ const [file, barrier, worker, action, prompt, version, body, revision] = process
 if (!file || !barrier || !worker || !prompt || !version) throw new Error("usage: see the header of this file");
 
 const db = connect(file);
-const services = createServices({ db: db.kysely });
+const services = createServices({ db });
 await db.kysely.selectFrom("prompts").select("id").execute(); // connection warm before the start line
 
 writeFileSync(join(barrier, `ready-${worker}`), "");

@@ -6,7 +6,7 @@ export async function testingServices(options: { env?: Record<string, string>; c
   const db = await freshDb();
   const env = options.env ?? {};
   const services = createServices({
-    db: db.kysely,
+    db,
     env: (name) => (Object.hasOwn(env, name) ? env[name] : undefined),
     ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
   });

@@ -1,5 +1,5 @@
 import type { Action } from "../../src/domain/stage.js";
-import type { Version } from "../../src/services/model.js";
+import type { Version } from "../../src/model/version.model.js";
 import { versionUrl } from "../components.js";
 
 /** A button the table forbids: visible, `disabled`, and saying why on hover and to screen readers. */

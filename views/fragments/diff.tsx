@@ -1,5 +1,5 @@
 import type { StructuredPatch } from "diff";
-import type { Comparison } from "../../src/services/compare.service.js";
+import type { Comparison } from "../../src/model/compare.model.js";
 
 /** One patch as a table of lines: removals and additions coloured and marked with − and +. */
 export function PatchTable({ patch, title }: { patch: StructuredPatch; title: string }) {

@@ -1,5 +1,5 @@
 import type { ErrorIssue } from "../../src/domain/errors.js";
-import type { Version } from "../../src/services/model.js";
+import type { Version } from "../../src/model/version.model.js";
 import { PromptText, versionUrl } from "../components.js";
 
 /** What the editor holds: the user's text (never lost), and why a save was refused, if it was. */

@@ -1,5 +1,5 @@
-import type { Version } from "../../src/services/model.js";
-import type { PromotionPreview } from "../../src/services/preview.service.js";
+import type { PromotionPreview } from "../../src/model/compare.model.js";
+import type { Version } from "../../src/model/version.model.js";
 import { StageBadge, VariableList, versionUrl } from "../components.js";
 import { DiffView, VariableChanges } from "./diff.js";
 

@@ -1,6 +1,5 @@
-import type { Version } from "../../src/services/model.js";
-import type { TestStatusView } from "../../src/services/test-runs.service.js";
-import type { CaseResult, TestRun } from "../../src/services/testing.model.js";
+import type { CaseResult, TestRun, TestStatusView } from "../../src/model/testing.model.js";
+import type { Version } from "../../src/model/version.model.js";
 import { promptUrl, TimeAgo, versionUrl } from "../components.js";
 
 export interface TestPanelProps {

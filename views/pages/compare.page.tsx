@@ -1,4 +1,4 @@
-import type { Comparison } from "../../src/services/compare.service.js";
+import type { Comparison } from "../../src/model/compare.model.js";
 import { promptUrl, StageBadge, versionUrl } from "../components.js";
 import { DiffView, VariableChanges } from "../fragments/diff.js";
 import { Layout } from "../layout.js";

@@ -1,4 +1,4 @@
-import type { HistoryEvent } from "../../src/services/history.service.js";
+import type { HistoryEvent } from "../../src/model/history.model.js";
 import { promptUrl, TimeAgo, versionUrl } from "../components.js";
 import { Layout } from "../layout.js";
 

@@ -1,9 +1,21 @@
-import type { PromptDetail } from "../../src/services/prompts.service.js";
+import { STAGES } from "../../src/domain/stage.js";
+import type { PromptDetail } from "../../src/model/prompt.model.js";
 import { promptUrl, StageBadge, StageRail, TimeAgo, versionUrl } from "../components.js";
 import { type FlashMessage, Layout } from "../layout.js";
 
-export function PromptPage({ prompt, now, flash }: { prompt: PromptDetail; now: Date; flash?: FlashMessage | null }) {
-  const stops = (["DEV", "TST", "PROD"] as const).map((stage) => ({
+export function PromptPage({
+  prompt,
+  next,
+  now,
+  flash,
+}: {
+  prompt: PromptDetail;
+  /** The URL of the next page of versions, or null on the last one. */
+  next: string | null;
+  now: Date;
+  flash?: FlashMessage | null;
+}) {
+  const stops = STAGES.map((stage) => ({
     stage,
     version: prompt.current[stage],
     since: prompt.currentSince[stage],
@@ -80,6 +92,11 @@ export function PromptPage({ prompt, now, flash }: { prompt: PromptDetail; now: 
             </tbody>
           </table>
         </div>
+        {next ? (
+          <p class="pager">
+            <a href={next}>Older versions →</a>
+          </p>
+        ) : null}
       </section>
     </Layout>
   );

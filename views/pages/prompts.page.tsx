@@ -1,5 +1,5 @@
 import type { ErrorIssue } from "../../src/domain/errors.js";
-import type { PromptSummary } from "../../src/services/prompts.service.js";
+import type { PromptSummary } from "../../src/model/prompt.model.js";
 import { promptUrl, TimeAgo, VersionChip } from "../components.js";
 import { type FlashMessage, Layout } from "../layout.js";
 

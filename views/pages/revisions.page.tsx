@@ -1,5 +1,4 @@
-import type { Version } from "../../src/services/model.js";
-import type { Revision } from "../../src/services/versions.service.js";
+import type { Revision, Version } from "../../src/model/version.model.js";
 import { PromptText, promptUrl, StageBadge, TimeAgo, versionUrl } from "../components.js";
 import { Layout } from "../layout.js";
 

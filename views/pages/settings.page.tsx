@@ -1,6 +1,6 @@
 import type { ErrorIssue } from "../../src/domain/errors.js";
 import { STAGES, type Stage } from "../../src/domain/stage.js";
-import type { Environment, Environments } from "../../src/services/testing.model.js";
+import type { Environment, Environments } from "../../src/model/testing.model.js";
 import { StageBadge } from "../components.js";
 import { type FlashMessage, Layout } from "../layout.js";
 

@@ -1,8 +1,6 @@
 import { ASSERTION_TYPES } from "../../src/domain/assertions.js";
 import type { ErrorIssue } from "../../src/domain/errors.js";
-import { templateVariables } from "../../src/domain/template.js";
-import type { PromptDetail } from "../../src/services/prompts.service.js";
-import type { TestCase } from "../../src/services/testing.model.js";
+import type { TestCase } from "../../src/model/testing.model.js";
 import { promptUrl } from "../components.js";
 import { type FlashMessage, Layout } from "../layout.js";
 
@@ -112,24 +110,24 @@ const asDraft = (t: TestCase): TestCaseDraft => ({
 });
 
 export function TestCasesPage(props: {
-  prompt: PromptDetail;
+  prompt: string;
+  /** The template variables of the prompt's newest version, for a new case's blank variables. */
+  variables: string[];
   testCases: TestCase[];
   draft?: TestCaseDraft | undefined;
   flash?: FlashMessage | null;
 }) {
-  const { prompt, testCases, draft } = props;
-  const newest = prompt.versions[0];
-  const names = newest ? templateVariables(newest.body) : [];
+  const { prompt, variables: names, testCases, draft } = props;
   const blank: TestCaseDraft = {
     name: "",
     variables: names.length ? JSON.stringify(Object.fromEntries(names.map((n) => [n, ""])), null, 2) : "",
     assertions: [],
   };
-  const base = promptUrl(prompt.name);
+  const base = promptUrl(prompt);
   return (
-    <Layout title={`${prompt.name} test cases`} flash={props.flash}>
+    <Layout title={`${prompt} test cases`} flash={props.flash}>
       <header class="prompt-head">
-        <h1>{prompt.name}</h1>
+        <h1>{prompt}</h1>
         <nav class="tabs" aria-label="Prompt">
           <a href={base}>Versions</a>
           <a href={`${base}/test-cases`} aria-current="page">
@@ -145,13 +143,9 @@ export function TestCasesPage(props: {
       </p>
       <div class="cases">
         {testCases.map((t) => (
-          <CaseForm
-            prompt={prompt.name}
-            draft={draft?.id === t.id ? draft : asDraft(t)}
-            title={`Test case ${t.name}`}
-          />
+          <CaseForm prompt={prompt} draft={draft?.id === t.id ? draft : asDraft(t)} title={`Test case ${t.name}`} />
         ))}
-        <CaseForm prompt={prompt.name} draft={draft && !draft.id ? draft : blank} title="New test case" />
+        <CaseForm prompt={prompt} draft={draft && !draft.id ? draft : blank} title="New test case" />
       </div>
     </Layout>
   );

@@ -1,5 +1,5 @@
-import type { Version } from "../../src/services/model.js";
-import type { TestRun } from "../../src/services/testing.model.js";
+import type { TestRun } from "../../src/model/testing.model.js";
+import type { Version } from "../../src/model/version.model.js";
 import { promptUrl, StageBadge, TimeAgo, versionUrl } from "../components.js";
 import { Layout } from "../layout.js";
 

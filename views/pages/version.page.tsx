@@ -1,9 +1,8 @@
 import type { ErrorIssue } from "../../src/domain/errors.js";
-import type { Version } from "../../src/services/model.js";
-import type { PromotionPreview } from "../../src/services/preview.service.js";
-import type { PromptDetail } from "../../src/services/prompts.service.js";
-import type { GateStatus } from "../../src/services/test-gate.js";
-import type { TestStatusView } from "../../src/services/test-runs.service.js";
+import { STAGES } from "../../src/domain/stage.js";
+import type { PromptRail } from "../../src/model/prompt.model.js";
+import type { Version } from "../../src/model/version.model.js";
+import type { VersionTesting } from "../../src/model/version-page.model.js";
 import { PromptText, promptUrl, StageBadge, StageRail, TimeAgo, VariableList, versionUrl } from "../components.js";
 import { ButtonRow } from "../fragments/button-row.js";
 import { Editor, type EditorState } from "../fragments/editor.js";
@@ -11,16 +10,8 @@ import { PromotionPreviewPanel } from "../fragments/promotion-preview.js";
 import { TestPanel } from "../fragments/test-panel.js";
 import { Flash, type FlashMessage, Layout } from "../layout.js";
 
-/** What TEST adds to the version page: the last run, the ad-hoc inputs and the gate. */
-export interface VersionTesting {
-  status: TestStatusView;
-  variables: Record<string, string>;
-  gate: GateStatus;
-  preview: PromotionPreview | null;
-}
-
 export interface VersionViewProps {
-  prompt: PromptDetail;
+  prompt: PromptRail;
   version: Version;
   testing: VersionTesting;
   editor?: EditorState | null;
@@ -106,7 +97,7 @@ export function VersionPanel({
   now,
   flash,
 }: VersionViewProps & { flash?: FlashMessage | null }) {
-  const stops = (["DEV", "TST", "PROD"] as const).map((stage) => ({
+  const stops = STAGES.map((stage) => ({
     stage,
     version: prompt.current[stage],
     since: prompt.currentSince[stage],

@@ -1,91 +1,145 @@
 import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import type { Db } from "../../db/connect.js";
-import type { VersionRow } from "../../db/schema.js";
 import { DomainError } from "../../domain/errors.js";
-import { parseStage } from "../../domain/stage.js";
+import type { Version } from "../../model/version.model.js";
 import type { Services } from "../../services/index.js";
-import { rowToVersion } from "../../services/model.js";
-import { createCurrentReader } from "../../store/runtime.store.js";
-import { healthSchema, versionJson } from "../json.js";
+import { applyBaseHeaders, BASE_HEADERS } from "../headers.js";
+import { versionJson } from "../json.js";
 import { negotiateRead } from "../negotiate.js";
 import { renderVersionPage } from "./version-page.js";
 
-/** Serialized JSON per version state, so repeated reads of an unchanged version skip the work. */
-const MAX_CACHED = 512;
+type ReadMode = "json" | "text" | "html";
+
+/** One representation of a version, ready to send: its bytes and every header, decided once. */
+interface Answer {
+  etag: string;
+  body: Uint8Array<ArrayBuffer>;
+  ok: Record<string, string>;
+  notModified: Record<string, string>;
+}
+
+const TYPES = { json: "application/json", text: "text/plain; charset=UTF-8", html: "text/html; charset=UTF-8" };
+const encoder = new TextEncoder();
+
+function answer(text: string, etag: string | null, type: string, extra: Record<string, string> = {}): Answer {
+  // TextEncoder gives the bytes their own buffer (Buffer.from may share a pooled one).
+  const body = encoder.encode(text);
+  const common = { ...BASE_HEADERS, ...extra, ...(etag ? { etag } : {}) };
+  const ok = { ...common, "content-type": type, "content-length": String(body.byteLength) };
+  return { etag: etag ?? "", body, ok, notModified: common };
+}
+
+/** The JSON and text answers of a version, made on first use and kept as long as the version is. */
+interface Answers {
+  tag: string;
+  json?: Answer;
+  text?: Answer;
+}
+const answers = new WeakMap<Version, Answers>();
+
+function answerOf(v: Version, mode: "json" | "text"): Answer {
+  let cached = answers.get(v);
+  if (!cached) {
+    // The version number too: two versions can share content, revision and a millisecond.
+    const tag = `${v.version}.${v.contentHash.slice(0, 24)}.${v.revision}.${Date.parse(v.updatedAt).toString(36)}`;
+    cached = { tag };
+    answers.set(v, cached);
+  }
+  cached[mode] ??= answer(
+    mode === "json" ? JSON.stringify(versionJson(v)) : v.body,
+    `"${cached.tag}.${mode}"`,
+    TYPES[mode],
+    { "cache-control": "no-cache" },
+  );
+  return cached[mode];
+}
 
 /** True when If-None-Match names `etag` (or is `*`), compared weakly as RFC 9110 §13.1.2 requires. */
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
+  if (ifNoneMatch === etag) return true;
   return ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
 
-export function createRuntimeRoutes(services: Services, db: Db) {
-  const reader = createCurrentReader(db.reader());
-  const cache = new Map<string, string>();
+/** Accept headers repeat: applications send the same one on every read. */
+const modes = new Map<string | undefined, ReadMode>();
+function readMode(c: Context): ReadMode {
+  const accept = c.req.header("accept");
+  let mode = modes.get(accept);
+  if (mode === undefined) {
+    mode = negotiateRead(accept);
+    if (modes.size >= 256) modes.clear();
+    modes.set(accept, mode);
+  }
+  return mode;
+}
 
-  function jsonOf(name: string, row: VersionRow): string {
-    const key = `${row.id}:${row.revision}:${row.updated_at}`;
-    let text = cache.get(key);
-    if (text === undefined) {
-      text = JSON.stringify(versionJson(rowToVersion(name, row)));
-      if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
-      cache.set(key, text);
-    }
-    return text;
+const HEALTH = {
+  json: answer('{"ok":true}', null, TYPES.json),
+  text: answer("ok", null, TYPES.text),
+  html: answer('<!doctype html><html lang="en"><title>Promptrail</title><p>ok</p></html>', null, TYPES.html),
+};
+
+const send = (a: Answer, status = 200) => new Response(a.body, { status, headers: a.ok });
+
+/**
+ * The runtime read and /healthz: the requests applications make at volume. They are mounted
+ * before any middleware that sets headers and answer with precomputed bytes and constant
+ * header objects (the base headers included), so the Node adapter writes them without building
+ * a Headers object. The runtime service keeps freshness exact.
+ */
+export function createRuntimeRoutes(services: Services) {
+  const { runtime } = services;
+
+  function refuse(mode: ReadMode, error: unknown): Response {
+    // A refusal speaks the read's own language: JSON by default, plain text when asked.
+    if (!(error instanceof DomainError) || mode === "html") throw error;
+    const text = mode === "text" ? error.message : JSON.stringify(error.toJSON());
+    return send(answer(text, null, TYPES[mode]), error.status);
   }
 
-  function currentRow(name: string, stageParam: string): VersionRow {
-    const stage = parseStage(stageParam);
-    if (!stage) throw new DomainError("not_found", `"${stageParam}" is not a stage: use DEV, TST or PROD`);
-    const row = reader.current(name, stage);
-    if (row) return row;
-    if (!reader.promptExists(name)) throw new DomainError("not_found", `No prompt named "${name}"`);
-    throw new DomainError("not_found", `${name} has no current ${stage} version`);
+  function respond(c: Context, mode: ReadMode, version: Version): Response | Promise<Response> {
+    if (mode === "html") return htmlRead(c, version);
+    const a = answerOf(version, mode);
+    if (matches(c.req.header("if-none-match"), a.etag))
+      return new Response(null, { status: 304, headers: a.notModified });
+    return send(a);
   }
 
   /**
    * The page shows more than the version (the other stages' current versions, "3 min ago"), so
    * its strong ETag is taken from the bytes sent: any change on the page is a new tag.
    */
-  async function htmlRead(c: Context, name: string, version: string): Promise<Response> {
-    const res = await renderVersionPage(c, services, name, version);
+  async function htmlRead(c: Context, version: Version): Promise<Response> {
+    applyBaseHeaders(c);
+    const res = await renderVersionPage(c, services, version.prompt, version);
     const html = await res.text();
     const etag = `"${createHash("sha256").update(html).digest("base64url").slice(0, 32)}.html"`;
+    c.header("Cache-Control", "no-cache");
     c.header("ETag", etag);
     if (matches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
     return c.html(html, res.status as 200);
   }
 
   return new Hono()
-    .get("/healthz", (c) => {
-      db.reader().prepare("SELECT 1").get();
-      const mode = negotiateRead(c);
-      if (mode === "text") return c.text("ok");
-      if (mode === "html") return c.html('<!doctype html><html lang="en"><title>Promptrail</title><p>ok</p></html>');
-      return c.json(healthSchema.parse({ ok: true }));
+    .get("/healthz", (c): Response | Promise<Response> => {
+      const checked = runtime.check();
+      const mode = readMode(c);
+      return checked instanceof Promise ? checked.then((): Response => send(HEALTH[mode])) : send(HEALTH[mode]);
     })
-    .get("/prompts/:name/stages/:stage", async (c: Context) => {
-      const name = c.req.param("name") as string;
-      const mode = negotiateRead(c);
-      let row: VersionRow;
+    .get("/prompts/:name/stages/:stage", (c) => {
+      const mode = readMode(c);
       try {
-        row = currentRow(name, c.req.param("stage") as string);
+        const found = runtime.current(c.req.param("name"), c.req.param("stage"));
+        if (found instanceof Promise)
+          return found.then(
+            (version) => respond(c, mode, version),
+            (error) => refuse(mode, error),
+          );
+        return respond(c, mode, found);
       } catch (error) {
-        // A refusal speaks the read's own language: JSON by default, plain text when asked.
-        if (!(error instanceof DomainError) || mode === "html") throw error;
-        if (mode === "text") return c.text(error.message, error.status as 404);
-        return c.json(error.toJSON(), error.status as 404);
+        return refuse(mode, error);
       }
-      c.header("Cache-Control", "no-cache");
-      if (mode === "html") return htmlRead(c, name, `${row.major}.${row.minor}`);
-      // The version number too: two versions can share content, revision and a millisecond.
-      const etag = `"${row.major}.${row.minor}.${row.content_hash.slice(0, 24)}.${row.revision}.${Date.parse(row.updated_at).toString(36)}.${mode}"`;
-      c.header("ETag", etag);
-      if (matches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
-      if (mode === "text") return c.text(row.body);
-      c.header("Content-Type", "application/json");
-      return c.body(jsonOf(name, row));
     });
 }

@@ -1,10 +1,9 @@
 import { Hono } from "hono";
 import { SettingsPage } from "../../../views/pages/settings.page.js";
-import { DomainError } from "../../domain/errors.js";
 import { parseStage } from "../../domain/stage.js";
 import type { Services } from "../../services/index.js";
-import type { EnvironmentUpdateInput } from "../../services/testing.inputs.js";
 import { redirectAfterPost, takeFlash } from "../flash.js";
+import { withFormErrors } from "../form.js";
 import { readInput } from "../input.js";
 import { environmentsSchema } from "../json.js";
 import { negotiate } from "../negotiate.js";
@@ -20,20 +19,23 @@ export function createSettingsRoutes(services: Services) {
     })
     .post("/settings/environments/:stage", async (c) => {
       const stage = c.req.param("stage");
-      const mode = negotiate(c);
       const input = await readInput(c, { int: ["timeoutMs"], bool: ["gate"] });
-      try {
-        const all = await environments.update(stage, input as EnvironmentUpdateInput);
-        if (mode === "json") return c.json(environmentsSchema.parse(all));
-        return redirectAfterPost(c, "/settings/environments", `Saved the ${stage.toUpperCase()} environment`);
-      } catch (error) {
-        const parsed = parseStage(stage);
-        if (mode === "json" || !parsed || !(error instanceof DomainError) || error.code !== "validation_failed")
-          throw error;
-        const values = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, String(v)]));
-        const draft = { stage: parsed, values, issues: error.issues ?? [] };
-        const flash = { kind: "error" as const, text: error.message };
-        return page(c, <SettingsPage environments={await environments.get()} draft={draft} flash={flash} />, 422);
-      }
+      return withFormErrors(
+        c,
+        ["validation_failed"],
+        async () => {
+          const all = await environments.update(stage, input);
+          if (negotiate(c) === "json") return c.json(environmentsSchema.parse(all));
+          return redirectAfterPost(c, "/settings/environments", `Saved the ${stage.toUpperCase()} environment`);
+        },
+        async (error) => {
+          // The service checks the stage before the input, so a validation error names a real stage.
+          const parsed = parseStage(stage) ?? "DEV";
+          const values = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, String(v)]));
+          const draft = { stage: parsed, values, issues: error.issues ?? [] };
+          const flash = { kind: "error" as const, text: error.message };
+          return page(c, <SettingsPage environments={await environments.get()} draft={draft} flash={flash} />, 422);
+        },
+      );
     });
 }

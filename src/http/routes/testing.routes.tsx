@@ -5,8 +5,8 @@ import { type TestCaseDraft, TestCasesPage } from "../../../views/pages/test-cas
 import { TestRunsPage } from "../../../views/pages/test-runs.page.js";
 import { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
-import type { TestCaseInput } from "../../services/testing.inputs.js";
 import { redirectAfterPost, takeFlash } from "../flash.js";
+import { withFormErrors } from "../form.js";
 import { isForm, readInput } from "../input.js";
 import { testCaseSchema, testCasesSchema, testRunSchema, testRunsSchema } from "../json.js";
 import { negotiate } from "../negotiate.js";
@@ -32,8 +32,13 @@ async function readRunInput(c: Context) {
   return Object.keys(variables).length ? { variables } : {};
 }
 
-/** A test case from a form: name, variables as JSON text, and rows of assertion type + value. */
-async function readTestCaseInput(c: Context): Promise<{ input: Record<string, unknown>; draft: TestCaseDraft }> {
+/**
+ * A test case from a form: name, variables as JSON text, and rows of assertion type + value.
+ * Variables that are not JSON come back as `problem`, with the draft to show them again.
+ */
+async function readTestCaseInput(
+  c: Context,
+): Promise<{ input: Record<string, unknown>; draft: TestCaseDraft; problem?: DomainError }> {
   if (!isForm(c)) {
     const input = await readInput(c);
     return { input, draft: { name: String(input.name ?? ""), variables: "", assertions: [] } };
@@ -49,7 +54,8 @@ async function readTestCaseInput(c: Context): Promise<{ input: Record<string, un
       variables = JSON.parse(draft.variables);
     } catch {
       const issue = { path: "variables", message: 'Give the variables as a JSON object, e.g. {"name": "Ada"}' };
-      throw Object.assign(new DomainError("validation_failed", `variables: ${issue.message}`, [issue]), { draft });
+      const problem = new DomainError("validation_failed", `variables: ${issue.message}`, [issue]);
+      return { input: {}, draft, problem };
     }
   }
   return { input: { name: draft.name, variables, assertions: rows }, draft };
@@ -59,55 +65,41 @@ export function createTestingRoutes(services: Services) {
   const { testRuns, testCases } = services;
 
   async function casesPage(c: Context, name: string, extra: { draft?: TestCaseDraft; status?: 422 | 409 } = {}) {
-    const [prompt, cases] = await Promise.all([services.prompts.get(name), testCases.list(name)]);
+    const shown = await testCases.page(name);
     const flash = extra.draft?.issues
       ? { kind: "error" as const, text: extra.draft.issues[0]?.message ?? "Check the test case" }
       : takeFlash(c);
-    return page(
-      c,
-      <TestCasesPage prompt={prompt} testCases={cases} draft={extra.draft} flash={flash} />,
-      extra.status ?? 200,
-    );
+    return page(c, <TestCasesPage prompt={name} {...shown} draft={extra.draft} flash={flash} />, extra.status ?? 200);
   }
 
   /** Create and save share this: JSON answers the case, forms go back to the list (or re-show it with the errors). */
   async function writeCase(c: Context, name: string, id: string | null) {
-    const mode = negotiate(c);
-    let draft: TestCaseDraft | undefined;
-    try {
-      const read = await readTestCaseInput(c);
-      draft = { ...read.draft, ...(id ? { id: Number(id) } : {}) };
-      const input = read.input as TestCaseInput;
-      const saved = id ? await testCases.save(name, id, input) : await testCases.create(name, input);
-      if (mode === "json") {
-        if (!id) c.header("Location", `${promptUrl(name)}/test-cases/${saved.id}`);
-        return c.json(testCaseSchema.parse(saved), id ? 200 : 201);
-      }
-      return redirectAfterPost(
-        c,
-        `${promptUrl(name)}/test-cases`,
-        `${id ? "Saved" : "Added"} test case “${saved.name}”`,
-      );
-    } catch (error) {
-      if (mode === "json" || !(error instanceof DomainError)) throw error;
-      if (error.code !== "validation_failed" && error.code !== "name_taken") throw error;
-      const failed = (error as DomainError & { draft?: TestCaseDraft }).draft ?? draft;
-      const issues = error.issues ?? [{ path: "name", message: error.message }];
-      return casesPage(c, name, {
-        draft: {
-          ...(failed ?? { name: "", variables: "", assertions: [] }),
-          ...(id ? { id: Number(id) } : {}),
-          issues,
-        },
-        status: error.status as 422,
-      });
-    }
+    const read = await readTestCaseInput(c);
+    return withFormErrors(
+      c,
+      ["validation_failed", "name_taken"],
+      async () => {
+        if (read.problem) throw read.problem;
+        const saved = id ? await testCases.save(name, id, read.input) : await testCases.create(name, read.input);
+        if (negotiate(c) === "json") {
+          if (!id) c.header("Location", `${promptUrl(name)}/test-cases/${saved.id}`);
+          return c.json(testCaseSchema.parse(saved), id ? 200 : 201);
+        }
+        const text = `${id ? "Saved" : "Added"} test case “${saved.name}”`;
+        return redirectAfterPost(c, `${promptUrl(name)}/test-cases`, text);
+      },
+      (error) => {
+        const issues = error.issues ?? [{ path: "name", message: error.message }];
+        const draft = { ...read.draft, ...(id ? { id: Number(id) } : {}), issues };
+        return casesPage(c, name, { draft, status: error.status as 422 });
+      },
+    );
   }
 
   return new Hono()
     .post(`${VERSION}/test`, async (c) => {
       const { name, v } = c.req.param();
-      const run = await testRuns.run(name, v, (await readRunInput(c)) as { variables?: Record<string, string> });
+      const run = await testRuns.run(name, v, await readRunInput(c));
       const mode = negotiate(c);
       if (mode === "json") return c.json(testRunSchema.parse(run));
       const text = `Tested v${run.version}: ${run.status}`;

@@ -4,10 +4,10 @@ import { ButtonRow } from "../../../views/fragments/button-row.js";
 import { Editor } from "../../../views/fragments/editor.js";
 import { Staleness } from "../../../views/fragments/test-panel.js";
 import type { FlashMessage } from "../../../views/layout.js";
-import { type EditorState, VersionPage, VersionPanel, type VersionTesting } from "../../../views/pages/version.page.js";
+import { type EditorState, VersionPage, VersionPanel } from "../../../views/pages/version.page.js";
 import { DomainError } from "../../domain/errors.js";
+import type { Version } from "../../model/version.model.js";
 import type { Services } from "../../services/index.js";
-import type { Version } from "../../services/model.js";
 import { takeFlash } from "../flash.js";
 import { negotiate } from "../negotiate.js";
 import { fragment, page } from "../render.js";
@@ -29,71 +29,40 @@ export const editorStateOf = (v: Version): EditorState => ({
 
 /**
  * The version page as the request wants it: the full page, or for htmx the panel (or just the
- * editor for `?edit=1`). Shared by every route that lands on a version.
+ * editor for `?edit=1`). Shared by every route that lands on a version; `version` is a number
+ * from the URL, or the Version a write just returned (then it is not read again).
  */
 export async function renderVersionPage(
   c: Context,
   services: Services,
   name: string,
-  versionParam: string,
+  version: string | Version,
   options: VersionPageOptions = {},
 ): Promise<Response> {
-  const [prompt, version] = await Promise.all([services.prompts.get(name), services.versions.get(name, versionParam)]);
-  const testing = await loadTesting(services, version);
+  const shown = await services.versionPage.load(name, version);
   let editor = options.editor ?? null;
   if (options.edit && !editor) {
-    if (!version.actions.edit.allowed)
-      throw new DomainError("version_immutable", version.actions.edit.reason ?? "Cannot edit");
-    editor = editorStateOf(version);
+    const { edit } = shown.version.actions;
+    if (!edit.allowed) throw new DomainError("version_immutable", edit.reason ?? "Cannot edit");
+    editor = editorStateOf(shown.version);
   }
   const now = new Date();
   const status = options.status ?? 200;
   if (negotiate(c) === "fragment") {
-    if (editor && options.edit) return fragment(c, <Editor version={version} state={editor} />, status);
-    return fragment(
-      c,
-      <VersionPanel
-        prompt={prompt}
-        version={version}
-        testing={testing}
-        editor={editor}
-        now={now}
-        flash={options.flash ?? null}
-      />,
-      status,
-    );
+    if (editor && options.edit) return fragment(c, <Editor version={shown.version} state={editor} />, status);
+    return fragment(c, <VersionPanel {...shown} editor={editor} now={now} flash={options.flash ?? null} />, status);
   }
   const flash = options.flash ?? takeFlash(c);
-  return page(
-    c,
-    <VersionPage prompt={prompt} version={version} testing={testing} editor={editor} now={now} flash={flash} />,
-    status,
-  );
-}
-
-/** The TEST side of a version page: latest run, ad-hoc inputs, the gate and the promotion preview. */
-async function loadTesting(services: Services, version: Version): Promise<VersionTesting> {
-  const { prompt: name, version: number } = version;
-  const [status, variables, preview] = await Promise.all([
-    services.testRuns.status(name, number),
-    services.testRuns.adHocVariables(name, number),
-    version.actions.promote ? services.preview.preview(name, number) : null,
-  ]);
-  const gate = preview?.gate ?? (await services.testRuns.gateStatus(name, number));
-  return { status, variables, gate, preview };
+  return page(c, <VersionPage {...shown} editor={editor} now={now} flash={flash} />, status);
 }
 
 /** After a TEST, htmx also refreshes the button row (the gate may open) and the staleness line. */
 export async function renderVersionExtras(services: Services, name: string, versionParam: string) {
-  const version = await services.versions.get(name, versionParam);
-  const [status, gate] = await Promise.all([
-    services.testRuns.status(name, version.version),
-    services.testRuns.gateStatus(name, version.version),
-  ]);
+  const { version, testing } = await services.versionPage.load(name, versionParam);
   return (
     <>
-      <ButtonRow version={version} promoteBlock={gate.allowed ? null : gate.reason} oob />
-      <Staleness status={status} oob />
+      <ButtonRow version={version} promoteBlock={testing.gate.allowed ? null : testing.gate.reason} oob />
+      <Staleness status={testing.status} oob />
     </>
   );
 }

@@ -3,10 +3,11 @@ import { promptUrl, versionUrl } from "../../../views/components.js";
 import { ConfirmPage } from "../../../views/pages/confirm.page.js";
 import { RevisionsPage } from "../../../views/pages/revisions.page.js";
 import { DomainError } from "../../domain/errors.js";
+import { requirePromotionTarget } from "../../domain/stage.js";
+import type { Version } from "../../model/version.model.js";
 import type { Services } from "../../services/index.js";
-import type { PromoteInput, SaveInput } from "../../services/inputs.js";
-import type { Version } from "../../services/model.js";
 import { redirectAfterPost, setFlash } from "../flash.js";
+import { withFormErrors } from "../form.js";
 import { readInput } from "../input.js";
 import { deletedSchema, revisionsJson, versionJson } from "../json.js";
 import { negotiate } from "../negotiate.js";
@@ -24,7 +25,7 @@ export function createVersionRoutes(services: Services) {
     const mode = negotiate(c);
     if (mode === "json") return c.json(versionJson(v), status);
     if (mode === "page") return redirectAfterPost(c, versionUrl(v.prompt, v.version), text);
-    return renderVersionPage(c, services, v.prompt, v.version, { flash: { kind: "ok", text } });
+    return renderVersionPage(c, services, v.prompt, v, { flash: { kind: "ok", text } });
   }
 
   /** After a change that leaves the page: htmx navigates, forms follow a 303. */
@@ -45,33 +46,20 @@ export function createVersionRoutes(services: Services) {
     })
     .post(`${BASE}/save`, async (c) => {
       const { name, v } = params(c);
-      const mode = negotiate(c);
-      try {
-        const input = (await readInput(c, { json: ["config"], int: ["revision"] })) as SaveInput;
-        const saved = await versions.save(name, v, input);
-        return landOnVersion(c, saved, `Saved v${saved.version}, revision ${saved.revision}`);
-      } catch (error) {
-        if (mode === "json" || !(error instanceof DomainError)) throw error;
-        if (error.code !== "validation_failed" && error.code !== "stale_revision") throw error;
-        return keepEditor(c, services, name, v, error);
-      }
+      return withFormErrors(
+        c,
+        ["validation_failed", "stale_revision"],
+        async () => {
+          const saved = await versions.save(name, v, await readInput(c, { json: ["config"], int: ["revision"] }));
+          return landOnVersion(c, saved, `Saved v${saved.version}, revision ${saved.revision}`);
+        },
+        (error) => keepEditor(c, services, name, v, error),
+      );
     })
     .get(`${BASE}/promote`, async (c) => {
       const { name, v } = params(c);
       const version = await versions.get(name, v);
-      const target = version.actions.promote;
-      if (!target)
-        throw new DomainError(
-          "invalid_transition",
-          `v${version.version} is in PROD: production versions cannot be promoted`,
-        );
-      const to = c.req.query("to")?.toUpperCase();
-      if (to && to !== target) {
-        throw new DomainError(
-          "invalid_transition",
-          `v${version.version} is in ${version.stage} now, so it would go to ${target}, not ${to}`,
-        );
-      }
+      const target = requirePromotionTarget(version, c.req.query("to"));
       const url = versionUrl(name, version.version);
       return page(
         c,
@@ -91,7 +79,7 @@ export function createVersionRoutes(services: Services) {
     })
     .post(`${BASE}/promote`, async (c) => {
       const { name, v } = params(c);
-      const promoted = await versions.promote(name, v, (await readInput(c)) as PromoteInput);
+      const promoted = await versions.promote(name, v, await readInput(c));
       return landOnVersion(c, promoted, `v${promoted.version} promoted to ${promoted.stage}`);
     })
     .post(`${BASE}/new`, async (c) => {
@@ -147,8 +135,8 @@ export function createVersionRoutes(services: Services) {
 async function keepEditor(c: Context, services: Services, name: string, v: string, error: DomainError) {
   const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
   const text = (key: string) => (typeof form[key] === "string" ? (form[key] as string) : "");
-  const conflict = error.code === "stale_revision" ? await services.versions.get(name, v) : undefined;
-  const saved = conflict ?? (await services.versions.get(name, v));
+  const saved = await services.versions.get(name, v);
+  const conflict = error.code === "stale_revision" ? saved : undefined;
   // Input is checked before the stage: a PROD version never gets an editor, whatever was wrong.
   if (!saved.actions.edit.allowed)
     throw new DomainError("version_immutable", saved.actions.edit.reason ?? "Cannot edit this version");
@@ -164,7 +152,7 @@ async function keepEditor(c: Context, services: Services, name: string, v: strin
     c.header("HX-Retarget", "#version-panel");
     c.header("HX-Reswap", "outerHTML");
   }
-  return renderVersionPage(c, services, name, v, {
+  return renderVersionPage(c, services, name, saved, {
     editor,
     status: error.status as 409,
     flash: { kind: "error", text: error.message },

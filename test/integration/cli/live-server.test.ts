@@ -24,7 +24,7 @@ afterEach(async () => {
 async function seed(file: string, prompts: number) {
   const db = connect(file);
   await migrateToLatest(db.kysely);
-  const s = createServices({ db: db.kysely });
+  const s = createServices({ db });
   const text = "Answer the customer in plain words, {{name}}.\n".repeat(4000); // ~180 kB
   for (let i = 0; i < prompts; i++) {
     await s.prompts.create({ name: `seed-${i}`, body: `${i} ${text}` });

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { type Client, expectError, expectPage, freshApp } from "./support/http.js";
 
 /** Follows `next` from `first` to the end; answers every page's items and the next URLs seen. */
-async function walk(client: Client, first: string, key: "prompts" | "events") {
+async function walk(client: Client, first: string, key: "prompts" | "events" | "versions") {
   const pages: unknown[][] = [];
   const urls: string[] = [];
   let url: string | null = first;
@@ -103,5 +103,76 @@ describe("GET /prompts/:name/history?limit=&cursor=", () => {
     const client = await freshApp();
     await client.create("p");
     expectError(await client.api("GET", `/prompts/p/history?${query}`), 422, "validation_failed");
+  });
+});
+
+describe("GET /prompts/:name?limit=&cursor=: the versions of a prompt, a page at a time", () => {
+  /** v1.0 … v1.4 and v2.0: six versions. */
+  async function sixVersions() {
+    const client = await freshApp();
+    await client.create("p");
+    for (const from of ["1.0", "1.1", "1.2", "1.3"]) await client.act("p", from, "new");
+    await client.act("p", "1.4", "new", { major: true });
+    return client;
+  }
+
+  test("next walks every version once, newest number first, and keeps the prompt's other fields", async () => {
+    const client = await sixVersions();
+    const { pages, urls } = await walk(client, "/prompts/p?limit=4", "versions");
+    expect(pages.map((p) => p.length)).toEqual([4, 2]);
+    expect(pages.flat().map((v) => (v as { version: string }).version)).toEqual([
+      "2.0",
+      "1.4",
+      "1.3",
+      "1.2",
+      "1.1",
+      "1.0",
+    ]);
+    expect(urls).toEqual(["/prompts/p?limit=4&cursor=1.2"]);
+    const second = await client.api("GET", urls[0] as string);
+    expect(second.body).toMatchObject({ name: "p", current: { DEV: "1.0", TST: null, PROD: null }, next: null });
+  });
+
+  test("the page links to older versions and the last page does not", async () => {
+    const client = await sixVersions();
+    const html = await expectPage(await client.page("/prompts/p?limit=5"));
+    expect(html).toContain('href="/prompts/p?limit=5&amp;cursor=1.1"');
+    expect(html).not.toContain('<a class="version-link" href="/prompts/p/versions/1.0"');
+    const last = await expectPage(await client.page("/prompts/p?limit=5&cursor=1.1"));
+    expect(last).toContain('<a class="version-link" href="/prompts/p/versions/1.0"');
+    expect(last).not.toContain("Older versions");
+  });
+
+  test.each(["limit=0", "limit=201", "cursor=abc", "cursor=1", "cursor=v1.0"])("%s is 422", async (query) => {
+    const client = await sixVersions();
+    expectError(await client.api("GET", `/prompts/p?${query}`), 422, "validation_failed");
+  });
+});
+
+describe("compare pickers are bounded", () => {
+  test("they offer the newest 200 versions and the two compared, however many there are", async () => {
+    const client = await freshApp();
+    await client.create("p", "v0");
+    const insert = client.db.sqlite.prepare(
+      `INSERT INTO versions (prompt_id, major, minor, stage, body, content_hash, created_at, updated_at)
+       SELECT id, 1, ?, 'DEV', 'v' || ?, 'h', 'x', 'x' FROM prompts WHERE name = 'p'`,
+    );
+    client.db.sqlite.transaction(() => {
+      for (let minor = 1; minor <= 250; minor++) insert.run(minor, minor);
+    })();
+    const html = await expectPage(await client.page("/prompts/p/compare?from=1.3&to=1.250"));
+    const options = (select: string) =>
+      [
+        ...(new RegExp(`<select name="${select}">([\\s\\S]*?)</select>`).exec(html)?.[1] ?? "").matchAll(
+          /<option value="([^"]+)"/g,
+        ),
+      ].map((m) => m[1]);
+    for (const select of ["from", "to"]) {
+      const offered = options(select);
+      expect(offered).toHaveLength(201);
+      expect(offered.slice(0, 2)).toEqual(["1.250", "1.249"]);
+      expect(offered.at(-1)).toBe("1.3");
+    }
+    expect(html).toMatch(/<option value="1.3" selected/);
   });
 });

@@ -156,7 +156,7 @@ describe("GET /prompts (list)", () => {
 });
 
 describe("GET /prompts/:name", () => {
-  test("JSON: the prompt with every version, newest first", async () => {
+  test("JSON: the prompt with its versions, newest first, and the next page (null: none)", async () => {
     const { api, create, act } = await freshApp();
     await create("p", "x", { description: "d" });
     await act("p", "1.0", "promote");
@@ -165,7 +165,8 @@ describe("GET /prompts/:name", () => {
     const res = await api("GET", "/prompts/p");
     expect(res.status).toBe(200);
     expect(promptSchema.safeParse(res.body).error).toBeUndefined();
-    expectKeys(res.body, ["name", "description", "current", "versions"]);
+    expectKeys(res.body, ["name", "description", "current", "versions", "next"]);
+    expect(res.body.next).toBeNull();
     expectKeys(res.body.current, STAGE_KEYS);
     for (const v of res.body.versions) expectKeys(v, ["version", "stage", "current", "revision", "updatedAt"]);
     expect(res.body).toMatchObject({ name: "p", description: "d", current: { DEV: null, TST: "1.0", PROD: null } });

@@ -78,8 +78,8 @@ const prompts: Case[] = [
   ["prompts.get: unknown prompt", (s) => s.prompts.get("nope"), "not_found"],
   ["prompts.get: not a name", (s) => s.prompts.get("../P"), "not_found"],
   ["history.list: unknown prompt", (s) => s.history.list("nope"), "not_found"],
-  ["currentOf: no such stage", (s) => s.versions.currentOf("p", "QA"), "not_found"],
-  ["currentOf: stage with no current version", (s) => s.versions.currentOf("p", "prod"), "not_found"],
+  ["runtime.current: no such stage", async (s) => s.runtime.current("p", "QA"), "not_found"],
+  ["runtime.current: stage with no current version", async (s) => s.runtime.current("p", "prod"), "not_found"],
 ];
 
 const saves: Case[] = [

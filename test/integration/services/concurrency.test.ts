@@ -99,7 +99,7 @@ describe("concurrency", () => {
     await s.prompts.create({ name: "p", body: "base" });
     const other = connect(s.db.file);
     try {
-      const elsewhere = createServices({ db: other.kysely });
+      const elsewhere = createServices({ db: other });
       const seen = await elsewhere.versions.get("p", "1.0");
       await s.versions.save("p", "1.0", { body: "first", revision: 1 });
       const error = await refusal(

@@ -13,7 +13,7 @@ describe("edge cases", () => {
     await s.versions.promote("p", "1.0");
     await expectVersions(s, s.db.sqlite, "p", ["1.1 DEV", "1.0 TST current"]);
     expect((await s.prompts.get("p")).current.DEV).toBeNull();
-    await refusal(s.versions.currentOf("p", "dev"), "not_found");
+    await refusal((async () => s.runtime.current("p", "dev"))(), "not_found");
 
     // A draft that was not current can be promoted without touching the current DEV version.
     await s.versions.makeCurrent("p", "1.1");

@@ -50,7 +50,7 @@ describe("R2", () => {
     await expectVersions(s, s.db.sqlite, "p", ["1.0 DEV current"]);
     const prompt = await s.prompts.get("p");
     expect(prompt).toMatchObject({ name: "p", description: "about", current: { DEV: "1.0", TST: null, PROD: null } });
-    expect((await s.versions.currentOf("p", "DEV")).version).toBe("1.0");
+    expect((await s.runtime.current("p", "DEV")).version).toBe("1.0");
   });
 });
 

@@ -33,12 +33,12 @@ describe("scenarios", () => {
     expect(await s.versions.promote("p", "1.0")).toMatchObject({ stage: "TST", current: true });
     await expectVersions(s, s.db.sqlite, "p", ["1.0 TST current"]);
     expect((await s.prompts.get("p")).current).toEqual({ DEV: null, TST: "1.0", PROD: null });
-    await refusal(s.versions.currentOf("p", "DEV"), "not_found");
+    await refusal((async () => s.runtime.current("p", "DEV"))(), "not_found");
 
     expect(await s.versions.promote("p", "1.0")).toMatchObject({ stage: "PROD", current: true });
     await expectVersions(s, s.db.sqlite, "p", ["1.0 PROD current"]);
     expect((await s.prompts.get("p")).current).toEqual({ DEV: null, TST: null, PROD: "1.0" });
-    expect((await s.versions.currentOf("p", "prod")).body).toBe("draft");
+    expect((await s.runtime.current("p", "prod")).body).toBe("draft");
   });
 
   test("ship a change: new version from PROD, edit, promote, the old PROD stays as history", async () => {
@@ -62,7 +62,7 @@ describe("scenarios", () => {
     await expectVersions(s, s.db.sqlite, "p", ["1.1 PROD current", "1.0 PROD"]);
     const old = await s.versions.get("p", "1.0");
     expect(old).toMatchObject({ stage: "PROD", current: false, body: "v1 text", revision: 1 });
-    expect((await s.versions.currentOf("p", "PROD")).body).toBe("v1.1 text");
+    expect((await s.runtime.current("p", "PROD")).body).toBe("v1.1 text");
   });
 
   test("delete an unused draft", async () => {
@@ -99,7 +99,7 @@ describe("scenarios", () => {
     const rolledBack = await s.versions.makeCurrent("p", "1.0");
     expect(rolledBack).toMatchObject({ stage: "PROD", current: true, body: "good" });
     await expectVersions(s, s.db.sqlite, "p", ["1.1 PROD", "1.0 PROD current"]);
-    expect((await s.versions.currentOf("p", "PROD")).body).toBe("good");
+    expect((await s.runtime.current("p", "PROD")).body).toBe("good");
     expect(rolledBack).toMatchObject({ revision: before.revision, contentHash: before.contentHash });
     expect(eventsOf(s.db.sqlite, "p").at(-1)).toMatchObject({
       type: "version.made_current",

@@ -183,6 +183,31 @@ describe("the ad-hoc case", () => {
 });
 
 describe("stored runs", () => {
+  it("a page stops before its stored results pass 4 MiB, so large runs never load a whole page at once", async () => {
+    const s = await greet();
+    const { id } = await s.versions.get("greet", "1.0");
+    const output = "x".repeat(1024 * 1024 - 200);
+    const results = JSON.stringify([
+      { case: "big", status: "passed", output, error: null, latencyMs: 1, tokens: null, assertions: [] },
+    ]);
+    const insert = s.db.sqlite.prepare(
+      `INSERT INTO test_runs (version_id, revision, content_hash, stage, provider, model, status, started_at, duration_ms, results)
+       SELECT id, revision, content_hash, stage, 'echo', 'm', 'passed', '2030-01-01T00:00:00.000Z', 1, ? FROM versions WHERE id = ?`,
+    );
+    for (let i = 0; i < 6; i++) insert.run(results, id);
+    const seen: number[][] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof s.testRuns.list>> = await s.testRuns.list("greet", "1.0", {
+        ...(cursor ? { cursor } : {}),
+      });
+      seen.push(page.runs.map((r) => r.id));
+      cursor = page.nextCursor;
+    } while (cursor && seen.length < 10);
+    expect(seen.map((ids) => ids.length)).toEqual([4, 2]);
+    expect(new Set(seen.flat()).size).toBe(6);
+  });
+
   it("are listed newest first with pagination, and each appends a version.tested event", async () => {
     const s = await greet();
     const runs = [];

@@ -19,6 +19,7 @@ async function visible(s: ReturnType<typeof createServices>) {
       versions.push({
         ...(await s.versions.get(p.name, v.version)),
         id: 0,
+        promptId: 0,
         revisions: await s.versions.revisions(p.name, v.version),
       });
     }
@@ -45,7 +46,7 @@ describe("export → import → export", () => {
     expect({ ...second, exportedAt: "" }).toEqual({ ...first, exportedAt: "" });
     expect(second.exportedAt).toBe("2026-12-03T10:00:00.000Z");
 
-    const imported = createServices({ db: target.kysely });
+    const imported = createServices({ db: target });
     expect(await visible(imported)).toEqual(await visible(source));
   });
 
@@ -59,7 +60,7 @@ describe("export → import → export", () => {
       ["zeta.name_1", "1.0", "1.0"],
     ]);
     await importRegistry(target.kysely, readDocument(JSON.parse(JSON.stringify(doc))), new Date());
-    const imported = createServices({ db: target.kysely });
+    const imported = createServices({ db: target });
     expect((await imported.versions.createNew("support-reply", "1.0")).version).toBe("2.3");
     expect((await imported.versions.createNew("a-first", "1.0")).version).toBe("1.2");
     expect((await imported.versions.createNew("zeta.name_1", "1.0", { major: true })).version).toBe("2.0");
@@ -69,10 +70,11 @@ describe("export → import → export", () => {
     const source = await richRegistry();
     const target = await freshDb();
     await importRegistry(target.kysely, await exportRegistry(source.db.kysely, new Date()), new Date());
-    const imported = createServices({ db: target.kysely });
+    const imported = createServices({ db: target });
     for (const stage of ["DEV", "TST", "PROD"]) {
-      const { id: _, ...read } = await imported.versions.currentOf("support-reply", stage);
-      expect(read).toEqual({ ...(await source.versions.currentOf("support-reply", stage)), id: undefined });
+      const { id: _, promptId: _p, ...read } = await imported.runtime.current("support-reply", stage);
+      const { id: _i, promptId: _q, ...expected } = await source.runtime.current("support-reply", stage);
+      expect(read).toEqual(expected);
     }
     expect((await imported.prompts.get("support-reply")).current).toEqual({ DEV: "2.0", TST: "1.3", PROD: "1.0" });
   });

@@ -1,5 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { allowedActions, isStage, nextStage, parseStage, STAGES } from "../../../src/domain/stage.js";
+import {
+  allowedActions,
+  isStage,
+  nextStage,
+  parseStage,
+  promotionTarget,
+  requirePromotionTarget,
+  STAGES,
+} from "../../../src/domain/stage.js";
 
 const yes = { allowed: true, reason: null };
 const no = (reason: string) => ({ allowed: false, reason });
@@ -85,5 +93,32 @@ describe("nextStage: forward only, one step", () => {
     expect(nextStage("DEV")).toBe("TST");
     expect(nextStage("TST")).toBe("PROD");
     expect(nextStage("PROD")).toBeNull();
+  });
+});
+
+describe("promotionTarget: R7, one rule for the service, the preview, the confirm page and the gate", () => {
+  test.each([
+    ["DEV", undefined, "TST"],
+    ["TST", undefined, "PROD"],
+    ["DEV", "TST", "TST"],
+    ["TST", "prod", "PROD"],
+  ] as const)("%s, to=%s → %s", (stage, to, target) => {
+    expect(promotionTarget({ version: "1.0", stage }, to)).toEqual({ ok: true, target });
+    expect(requirePromotionTarget({ version: "1.0", stage }, to)).toBe(target);
+  });
+
+  test("PROD goes nowhere", () => {
+    expect(promotionTarget({ version: "2.1", stage: "PROD" })).toEqual({
+      ok: false,
+      reason: "v2.1 is in PROD: production versions cannot be promoted",
+    });
+  });
+
+  test("a stale 'Promote to TST' on a version already in TST is refused, not sent on to PROD", () => {
+    const decision = promotionTarget({ version: "1.3", stage: "TST" }, "TST");
+    expect(decision.ok).toBe(false);
+    expect(() => requirePromotionTarget({ version: "1.3", stage: "TST" }, "tst")).toThrow(
+      /in TST now, so it would go to PROD, not TST/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import { createApp } from "../../../../src/app.js";
+import type { ConnectOptions } from "../../../../src/db/connect.js";
 import { errorSchema, versionSchema } from "../../../../src/http/json.js";
 import { freshDb } from "../../../support/db.js";
 import { dumpAll } from "../../../support/state.js";
@@ -14,8 +15,8 @@ export const FORM = "application/x-www-form-urlencoded";
 export const HX = { "hx-request": "true" };
 
 /** A fresh migrated database and the whole app over it, with one-line request helpers. */
-export async function freshApp() {
-  const db = await freshDb();
+export async function freshApp(options: ConnectOptions = {}) {
+  const db = await freshDb(options);
   const app = createApp({ db });
   const request = (path: string, init: RequestInit = {}) => app.request(path, init);
 

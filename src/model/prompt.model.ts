@@ -1,0 +1,28 @@
+import type { Stage } from "../domain/stage.js";
+import type { CurrentByStage, VersionSummary } from "./version.model.js";
+
+/** A line of the prompt list. */
+export interface PromptSummary {
+  name: string;
+  description: string;
+  current: CurrentByStage;
+  updatedAt: string;
+}
+
+/** What the stage rail shows: each stage's current version and since when it is current there. */
+export interface PromptRail {
+  name: string;
+  current: CurrentByStage;
+  /** When each stage's current version became current there; null when the stage has none. */
+  currentSince: Record<Stage, string | null>;
+}
+
+/** The prompt page: the prompt and one page of its versions, newest first, without their content. */
+export interface PromptDetail extends PromptRail {
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+  versions: VersionSummary[];
+  /** The cursor of the following page of versions, or null on the last one. */
+  nextCursor: string | null;
+}

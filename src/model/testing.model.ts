@@ -1,0 +1,80 @@
+import type { Assertion, AssertionResult } from "../domain/assertions.js";
+import type { Stage } from "../domain/stage.js";
+import type { RunFacts, TestStatus } from "../domain/test-outcome.js";
+
+/** SPEC §3 environment: the settings of one stage; `apiKeyEnv` is a variable NAME, never a key. */
+export interface Environment {
+  provider: "echo" | "openai";
+  baseUrl: string;
+  model: string;
+  apiKeyEnv: string | null;
+  timeoutMs: number;
+  gate: boolean;
+}
+
+export type Environments = Record<Stage, Environment>;
+
+/** SPEC §3 test case. `value` is null for `json`. */
+export interface TestCase {
+  id: number;
+  name: string;
+  variables: Record<string, string>;
+  assertions: Assertion[];
+}
+
+/** Token counts as providers report them; null when the provider reports none (echo). */
+export interface Tokens {
+  prompt: number;
+  completion: number;
+  total: number;
+}
+
+/** One case of a run: `output` is null when no output was produced, `error` null when none. */
+export interface CaseResult {
+  case: string;
+  status: TestStatus;
+  output: string | null;
+  error: string | null;
+  latencyMs: number | null;
+  tokens: Tokens | null;
+  assertions: AssertionResult[];
+}
+
+/** SPEC §3 test run; `version` is "2.3". */
+export interface TestRun {
+  id: number;
+  version: string;
+  revision: number;
+  contentHash: string;
+  stage: Stage;
+  provider: "echo" | "openai";
+  model: string;
+  status: TestStatus;
+  startedAt: string;
+  durationMs: number;
+  results: CaseResult[];
+}
+
+/** What the version page shows next to Test: the latest run and whether it still applies. */
+export interface TestStatusView {
+  latest: TestRun | null;
+  /** True when the latest run tested this exact content in this version's current stage. */
+  fresh: boolean;
+  /** "passed on revision 3", "failed on revision 2 — edited since", "Not tested yet". */
+  summary: string;
+}
+
+/** Whether a version may be promoted now, as the Promote button needs it. */
+export interface GateStatus {
+  /** The stage a promotion goes to; null on PROD. */
+  target: Stage | null;
+  /** Whether the target stage's environment has `gate: true`. */
+  gated: boolean;
+  allowed: boolean;
+  /** Tooltip for a disabled Promote button ("Needs a passing test of this revision"), else null. */
+  reason: string | null;
+  /** A full sentence: what is missing and what to do, or which run satisfies the gate. */
+  detail: string | null;
+  /** The run the gate looked at: the latest of this content in the current stage, or null. */
+  run: RunFacts | null;
+}

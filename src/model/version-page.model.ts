@@ -1,0 +1,19 @@
+import type { PromotionPreview } from "./compare.model.js";
+import type { PromptRail } from "./prompt.model.js";
+import type { GateStatus, TestStatusView } from "./testing.model.js";
+import type { Version } from "./version.model.js";
+
+/** What TEST adds to the version page: the last run, the ad-hoc inputs, the gate and the preview. */
+export interface VersionTesting {
+  status: TestStatusView;
+  variables: Record<string, string>;
+  gate: GateStatus;
+  preview: PromotionPreview | null;
+}
+
+/** Everything the version page shows, loaded by one service. */
+export interface VersionPageData {
+  prompt: PromptRail;
+  version: Version;
+  testing: VersionTesting;
+}

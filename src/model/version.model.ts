@@ -1,0 +1,48 @@
+import type { Config } from "../domain/content.js";
+import type { AllowedActions, Stage } from "../domain/stage.js";
+
+/** A version as services hand it out: the SPEC's version object before serialization. */
+export interface Version {
+  id: number;
+  promptId: number;
+  prompt: string;
+  version: string;
+  major: number;
+  minor: number;
+  stage: Stage;
+  current: boolean;
+  body: string;
+  config: Config;
+  revision: number;
+  contentHash: string;
+  createdFrom: string | null;
+  createdAt: string;
+  updatedAt: string;
+  actions: AllowedActions;
+}
+
+/** A line of a version list: everything but the content, which lists never load. */
+export interface VersionSummary {
+  version: string;
+  stage: Stage;
+  current: boolean;
+  revision: number;
+  createdFrom: string | null;
+  updatedAt: string;
+}
+
+/** One saved state of a version (R5), the current one included. */
+export interface Revision {
+  revision: number;
+  body: string;
+  config: Config;
+  contentHash: string;
+  savedAt: string;
+  actor: string;
+}
+
+export type CurrentByStage = Record<Stage, string | null>;
+
+export function emptyCurrent(): CurrentByStage {
+  return { DEV: null, TST: null, PROD: null };
+}

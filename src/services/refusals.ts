@@ -1,0 +1,31 @@
+import { DomainError, type ErrorCode } from "../domain/errors.js";
+import { DatabaseRefusal } from "../store/refusals.js";
+
+/**
+ * What each rule of the database means to a caller, by the rule's name: the trigger, the CHECK
+ * constraint, or a UNIQUE constraint's columns. Code checks these rules first; the database is
+ * the last line (R12), and when it is the one to notice, the caller still gets the right code.
+ * Triggers that share one RAISE text (the two of the event log, say) share one meaning too.
+ */
+const RULES: Record<string, { code: ErrorCode; message?: string }> = {
+  "prompts.name": { code: "name_taken", message: "A prompt with that name already exists" },
+  "test_cases.prompt_id, test_cases.name": { code: "name_taken", message: "A test case with that name already exists" },
+  versions_prod_immutable: { code: "version_immutable", message: "Cannot edit production versions" },
+  versions_delete_dev_only: { code: "delete_forbidden" },
+  "versions.prompt_id, versions.stage": {
+    code: "invalid_transition",
+    message: "That stage already has a current version",
+  },
+  prompts_name_format: { code: "validation_failed", message: "Not a prompt name" },
+  prompts_description_size: { code: "validation_failed", message: "The description is over 2,000 characters" },
+  versions_body_size: { code: "validation_failed", message: "The prompt is over 1,000,000 bytes" },
+  versions_config: { code: "validation_failed", message: "The config is not a JSON object of at most 64 KiB" },
+};
+
+/** A refusal by the database as the DomainError a caller understands; null for anything else. */
+export function domainErrorOf(error: unknown): DomainError | null {
+  if (!(error instanceof DatabaseRefusal)) return null;
+  const known = RULES[error.rule];
+  if (known) return new DomainError(known.code, known.message ?? error.message);
+  return new DomainError("invalid_transition", `Refused by the database: ${error.message}`);
+}

@@ -1,0 +1,102 @@
+import type { EnvironmentRow, TestCaseRow, TestRunRow, VersionRow } from "../db/schema.js";
+import type { Assertion } from "../domain/assertions.js";
+import type { Config } from "../domain/content.js";
+import { allowedActions } from "../domain/stage.js";
+import type { RunFacts } from "../domain/test-outcome.js";
+import { formatVersion } from "../domain/version-number.js";
+import type { CaseResult, Environment, TestCase, TestRun } from "../model/testing.model.js";
+import type { Version, VersionSummary } from "../model/version.model.js";
+import type { CurrentVersionRow } from "../store/versions.store.js";
+
+/** Rows as stored (snake_case, JSON text, 0/1) → the model objects services hand out. */
+export function rowToVersion(prompt: string, row: VersionRow): Version {
+  const current = row.is_current === 1;
+  return {
+    id: row.id,
+    promptId: row.prompt_id,
+    prompt,
+    version: formatVersion(row),
+    major: row.major,
+    minor: row.minor,
+    stage: row.stage,
+    current,
+    body: row.body,
+    config: JSON.parse(row.config) as Config,
+    revision: row.revision,
+    contentHash: row.content_hash,
+    createdFrom: row.created_from,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    actions: allowedActions({ stage: row.stage, current }),
+  };
+}
+
+/** A rail row that carries its body (the one a preview diffs against) as a whole version. */
+export function currentRowToVersion(prompt: string, row: CurrentVersionRow): Version | null {
+  return row.body === null ? null : rowToVersion(prompt, { ...row, body: row.body });
+}
+
+export function rowToSummary(row: {
+  major: number;
+  minor: number;
+  stage: VersionRow["stage"];
+  is_current: number;
+  revision: number;
+  created_from: string | null;
+  updated_at: string;
+}): VersionSummary {
+  return {
+    version: formatVersion(row),
+    stage: row.stage,
+    current: row.is_current === 1,
+    revision: row.revision,
+    createdFrom: row.created_from,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function rowToEnvironment(row: EnvironmentRow): Environment {
+  return {
+    provider: row.provider,
+    baseUrl: row.base_url,
+    model: row.model,
+    apiKeyEnv: row.api_key_env,
+    timeoutMs: row.timeout_ms,
+    gate: row.gate === 1,
+  };
+}
+
+export function rowToTestCase(row: TestCaseRow): TestCase {
+  return {
+    id: row.id,
+    name: row.name,
+    variables: JSON.parse(row.variables) as Record<string, string>,
+    assertions: JSON.parse(row.assertions) as Assertion[],
+  };
+}
+
+export function rowToTestRun(row: TestRunRow, version: { major: number; minor: number }): TestRun {
+  return {
+    id: row.id,
+    version: formatVersion(version),
+    revision: row.revision,
+    contentHash: row.content_hash,
+    stage: row.stage,
+    provider: row.provider,
+    model: row.model,
+    status: row.status,
+    startedAt: row.started_at,
+    durationMs: row.duration_ms,
+    results: JSON.parse(row.results) as CaseResult[],
+  };
+}
+
+export function runFacts(row: TestRunRow): RunFacts {
+  return {
+    id: row.id,
+    status: row.status,
+    stage: row.stage,
+    revision: row.revision,
+    contentHash: row.content_hash,
+  };
+}

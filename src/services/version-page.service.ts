@@ -1,0 +1,50 @@
+import { promotionTarget } from "../domain/stage.js";
+import { templateVariables } from "../domain/template.js";
+import type { Version } from "../model/version.model.js";
+import type { VersionPageData } from "../model/version-page.model.js";
+import { findAdhocVariables } from "../store/adhoc-variables.store.js";
+import { latestTestRun } from "../store/test-runs.store.js";
+import { currentVersions } from "../store/versions.store.js";
+import { requireVersion, type ServiceDeps } from "./context.js";
+import { buildPreview } from "./preview.service.js";
+import { railOf } from "./prompts.service.js";
+import { currentRowToVersion, rowToVersion } from "./rows.js";
+import { gateStatus } from "./test-gate.js";
+import { adHocInputs, statusView } from "./test-runs.service.js";
+
+/**
+ * What the version page shows, loaded once: the rail, the version, its latest run, the ad-hoc
+ * inputs, the gate and the promotion preview — about five statements, whatever the prompt's size.
+ */
+export function createVersionPageService({ db }: ServiceDeps) {
+  return {
+    /**
+     * `version` is a number ("2.3") or the Version a write just returned, which is then shown as
+     * it is instead of being read again.
+     */
+    async load(name: string, version: string | Version): Promise<VersionPageData> {
+      const subject =
+        typeof version === "string" ? rowToVersion(name, (await requireVersion(db, name, version)).row) : version;
+      const promotion = promotionTarget(subject);
+      const target = promotion.ok ? promotion.target : null;
+      const [currents, newest, remembered] = await Promise.all([
+        currentVersions(db, subject.promptId, target),
+        latestTestRun(db, subject.id),
+        templateVariables(subject.body).length > 0 ? findAdhocVariables(db, subject.promptId) : null,
+      ]);
+      const gate = await gateStatus(db, subject, newest ?? null);
+      const replacing = target ? currents.find((c) => c.stage === target) : undefined;
+      const replaces = replacing ? currentRowToVersion(name, replacing) : null;
+      return {
+        prompt: railOf(name, currents),
+        version: subject,
+        testing: {
+          status: statusView(subject, newest ?? null),
+          variables: adHocInputs(subject.body, remembered),
+          gate,
+          preview: target ? buildPreview(subject, target, replaces, gate) : null,
+        },
+      };
+    },
+  };
+}

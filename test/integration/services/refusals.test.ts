@@ -1,0 +1,89 @@
+import { sql } from "kysely";
+import { describe, expect, test } from "vitest";
+import { domainErrorOf } from "../../../src/services/refusals.js";
+import { DatabaseRefusal } from "../../../src/store/refusals.js";
+import { inTransaction } from "../../../src/store/transaction.js";
+import { freshServices, type TestServices } from "../../support/db.js";
+
+/**
+ * When the database is the one to refuse (R12: the last line, even for code that skipped a
+ * check), the refusal is known by the rule's name — trigger, CHECK constraint, or a UNIQUE
+ * constraint's columns — and reaches the caller as the matching DomainError.
+ */
+async function ladder(): Promise<TestServices> {
+  const s = await freshServices();
+  await s.prompts.create({ name: "p", body: "one" });
+  await s.versions.promote("p", "1.0");
+  await s.versions.promote("p", "1.0");
+  await s.versions.createNew("p", "1.0");
+  await s.versions.promote("p", "1.1");
+  await s.versions.createNew("p", "1.1");
+  await s.versions.createNew("p", "1.2");
+  await s.versions.makeCurrent("p", "1.2");
+  return s;
+}
+
+async function refused(s: TestServices, statement: string): Promise<DatabaseRefusal> {
+  const error = await inTransaction(s.db.kysely, (tx) => sql.raw(statement).execute(tx)).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DatabaseRefusal);
+  return error as DatabaseRefusal;
+}
+
+describe("database refusals by rule name", () => {
+  test.each([
+    [
+      "a taken prompt name",
+      "INSERT INTO prompts (name, created_at, updated_at) VALUES ('p', 'x', 'x')",
+      "prompts.name",
+      "name_taken",
+    ],
+    [
+      "editing PROD",
+      "UPDATE versions SET body = 'changed' WHERE stage = 'PROD'",
+      "versions_prod_immutable",
+      "version_immutable",
+    ],
+    ["deleting TST", "DELETE FROM versions WHERE stage = 'TST'", "versions_delete_dev_only", "delete_forbidden"],
+    [
+      "a second current version in a stage",
+      "UPDATE versions SET is_current = 1 WHERE major = 1 AND minor = 3",
+      "versions.prompt_id, versions.stage",
+      "invalid_transition",
+    ],
+    [
+      "a stage moving back",
+      "UPDATE versions SET stage = 'DEV' WHERE stage = 'TST'",
+      "versions_stage_forward",
+      "invalid_transition",
+    ],
+    [
+      "a new version outside DEV",
+      "INSERT INTO versions (prompt_id, major, minor, stage, body, content_hash, created_at, updated_at) SELECT id, 9, 0, 'TST', '', '', 'x', 'x' FROM prompts",
+      "versions_new_is_dev",
+      "invalid_transition",
+    ],
+    [
+      "an oversized body",
+      "UPDATE versions SET body = zeroblob(1000001) WHERE minor = 3",
+      "versions_body_size",
+      "validation_failed",
+    ],
+  ])("%s: rule %s, %s", async (_label, statement, rule, code) => {
+    const s = await ladder();
+    const refusal = await refused(s, statement);
+    expect(refusal.rule).toBe(rule);
+    expect(domainErrorOf(refusal)?.code).toBe(code);
+  });
+
+  test("a failure that is no rule passes through unchanged", async () => {
+    const s = await ladder();
+    const error = await inTransaction(s.db.kysely, (tx) => sql.raw("SELECT * FROM no_such_table").execute(tx)).catch(
+      (e: unknown) => e,
+    );
+    expect(error).not.toBeInstanceOf(DatabaseRefusal);
+    expect(domainErrorOf(error)).toBeNull();
+  });
+});
