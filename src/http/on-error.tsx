@@ -17,11 +17,15 @@ interface SqliteLikeError {
  */
 function fromDatabase(error: SqliteLikeError): DomainError | null {
   if (typeof error.code !== "string" || !error.code.startsWith("SQLITE_CONSTRAINT")) return null;
-  if (/prompts\.name/.test(error.message))
+  const { message } = error;
+  if (/prompts\.name|a prompt with that name already exists/.test(message))
     return new DomainError("name_taken", "A prompt with that name already exists");
-  if (/production/i.test(error.message)) return new DomainError("version_immutable", "Cannot edit production versions");
-  if (/deleted/i.test(error.message)) return new DomainError("delete_forbidden", error.message);
-  return new DomainError("invalid_transition", `Refused by the database: ${error.message}`);
+  if (/a test case with that name already exists/.test(message)) return new DomainError("name_taken", message);
+  if (/Cannot edit production/.test(message))
+    return new DomainError("version_immutable", "Cannot edit production versions");
+  if (/deleted/i.test(message)) return new DomainError("delete_forbidden", message);
+  if (/^(baseUrl|apiKeyEnv) must/.test(message)) return new DomainError("validation_failed", message);
+  return new DomainError("invalid_transition", `Refused by the database: ${message}`);
 }
 
 export function toDomainError(error: unknown): DomainError | null {

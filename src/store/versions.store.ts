@@ -56,18 +56,51 @@ export function currentNumbers(db: Db, promptIds: number[]) {
     .execute();
 }
 
-export async function clearCurrent(db: Db, promptId: number, stage: Stage, now: string): Promise<void> {
+/** The prompt column that points at the current version of each stage. */
+const POINTER = { DEV: "current_dev", TST: "current_tst", PROD: "current_prod" } as const;
+
+async function pointStage(db: Db, promptId: number, stage: Stage, id: number | null): Promise<void> {
   await db
-    .updateTable("versions")
-    .set({ is_current: 0, updated_at: now })
-    .where("prompt_id", "=", promptId)
-    .where("stage", "=", stage)
-    .where("is_current", "=", 1)
+    .updateTable("prompts")
+    .set({ [POINTER[stage]]: id })
+    .where("id", "=", promptId)
     .execute();
 }
 
+async function touchVersion(db: Db, id: number, now: string): Promise<void> {
+  await db.updateTable("versions").set({ updated_at: now }).where("id", "=", id).execute();
+}
+
+/**
+ * Leaves `stage` with no current version. The current version of a stage is its prompt's
+ * pointer (versions.is_current follows it, by trigger). PROD's is never cleared — the database
+ * refuses a PROD left without one — so for PROD this does nothing and setStageAndCurrent swaps
+ * the pointer to the new version in one statement.
+ */
+export async function clearCurrent(db: Db, promptId: number, stage: Stage, now: string): Promise<void> {
+  if (stage === "PROD") return;
+  const current = await findCurrent(db, promptId, stage);
+  if (!current) return;
+  await pointStage(db, promptId, stage, null);
+  await touchVersion(db, current.id, now);
+}
+
+/**
+ * Moves version `id` into `stage` (or keeps it there) and makes it the stage's current version.
+ * A version current in the stage it leaves stops being current there first (R7), and the
+ * version it replaces in `stage` keeps its stage and loses only the flag.
+ */
 export async function setStageAndCurrent(db: Db, id: number, stage: Stage, now: string): Promise<void> {
-  await db.updateTable("versions").set({ stage, is_current: 1, updated_at: now }).where("id", "=", id).execute();
+  const row = await findVersionById(db, id);
+  if (!row) return;
+  if (row.stage !== stage) {
+    if (row.is_current === 1) await pointStage(db, row.prompt_id, row.stage, null);
+    await db.updateTable("versions").set({ stage, updated_at: now }).where("id", "=", id).execute();
+  }
+  const replaced = await findCurrent(db, row.prompt_id, stage);
+  await pointStage(db, row.prompt_id, stage, id);
+  await touchVersion(db, id, now);
+  if (replaced && replaced.id !== id) await touchVersion(db, replaced.id, now);
 }
 
 /**

@@ -78,6 +78,40 @@ describe("migrations", () => {
     await db.close();
   });
 
+  test("existing rows are brought under the hardening rules: pointers from is_current, environments cleaned", async () => {
+    const db = connect(newFile());
+    const before = Object.fromEntries(ALL.filter((name) => name < "202612010100").map((n) => [n, migrations[n]]));
+    const older = { getMigrations: async () => before as Record<string, (typeof migrations)[string]> };
+    // biome-ignore lint/suspicious/noExplicitAny: the Migrator takes any schema
+    expect((await new Migrator({ db: db.kysely as any, provider: older }).migrateToLatest()).error).toBeUndefined();
+    const run = (query: string) => db.sqlite.exec(query);
+    run("INSERT INTO prompts (name, created_at, updated_at) VALUES ('p', 'n', 'n')");
+    const version = `INSERT INTO versions (prompt_id, major, minor, stage, is_current, body, content_hash, created_at, updated_at)
+      VALUES (1, ?, 0, 'DEV', ?, 'x', 'h', 'n', 'n')`;
+    db.sqlite.prepare(version).run(1, 0);
+    db.sqlite.prepare(version).run(2, 1);
+    run("UPDATE versions SET stage = 'TST' WHERE major = 1");
+    run(
+      "UPDATE environments SET base_url = 'https://api.example/v1?x=1#f', api_key_env = 'PROMPTRAIL_DB' WHERE stage = 'DEV'",
+    );
+    run(
+      "UPDATE environments SET base_url = 'https://u:p@api.example/v1', api_key_env = 'PROMPTRAIL_A_KEY' WHERE stage = 'TST'",
+    );
+
+    expect(await migrateToLatest(db.kysely)).toEqual(ALL.filter((name) => name >= "202612010100"));
+    expect(db.sqlite.prepare("SELECT current_dev, current_tst, current_prod FROM prompts").get()).toEqual({
+      current_dev: 2,
+      current_tst: null,
+      current_prod: null,
+    });
+    expect(db.sqlite.prepare("SELECT stage, base_url, api_key_env FROM environments ORDER BY stage").all()).toEqual([
+      { stage: "DEV", base_url: "https://api.example/v1", api_key_env: null },
+      { stage: "PROD", base_url: "https://api.openai.com/v1", api_key_env: "PROMPTRAIL_OPENAI_API_KEY" },
+      { stage: "TST", base_url: "https://api.openai.com/v1", api_key_env: "PROMPTRAIL_A_KEY" },
+    ]);
+    await db.close();
+  });
+
   test("a database from a newer build is refused, and nothing is written", async () => {
     const db = connect(newFile());
     await migrateToLatest(db.kysely);
