@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import type { Db } from "./db/connect.js";
 import { DomainError } from "./domain/errors.js";
-import { csrfGuard, sizeGuard } from "./http/guards.js";
+import { csrfGuard, hostGuard, sizeGuard } from "./http/guards.js";
 import { onError, renderError } from "./http/on-error.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
 import { createRuntimeRoutes } from "./http/routes/runtime.routes.js";
@@ -14,12 +14,16 @@ import { createServices } from "./services/index.js";
 
 export interface AppDeps {
   db: Db;
+  /** PROMPTRAIL_PUBLIC_URL: the only host this server answers for; loopback names when null. */
+  publicUrl?: string | null;
 }
 
 /** The whole web app over one database: used by main.ts and by every test. */
-export function createApp({ db }: AppDeps): Hono {
+export function createApp({ db, publicUrl = null }: AppDeps): Hono {
   const services = createServices({ db: db.kysely });
+  const ownUrl = publicUrl ? new URL(publicUrl) : null;
   const app = new Hono();
+  app.use(hostGuard(ownUrl));
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -42,7 +46,7 @@ export function createApp({ db }: AppDeps): Hono {
     c.header("Vary", "Accept, HX-Request", { append: true });
   });
   app.use(sizeGuard());
-  app.use(csrfGuard());
+  app.use(csrfGuard(ownUrl));
   app.route("/", createStaticRoutes());
   app.route("/", createRuntimeRoutes(services, db));
   app.route("/", createPromptRoutes(services));

@@ -4,9 +4,14 @@ const settings = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PROMPTRAIL_DB: z.string().min(1).default("./data/promptrail.db"),
+  // SPEC §7: the one host the server answers for (behind a proxy); an origin, no path.
+  PROMPTRAIL_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "an http(s) URL such as https://prompts.example.com" })
+    .refine((v) => /^https?:\/\/[^/?#@]+\/?$/.test(v), "only scheme, host and port (no path, query or credentials)")
+    .optional(),
 });
 
-export type Config = { host: string; port: number; dbFile: string };
+export type Config = { host: string; port: number; dbFile: string; publicUrl: string | null };
 
 /** Settings from the environment, validated once at start-up; a bad value stops the start with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -15,6 +20,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid settings: ${problems}`);
   }
-  const { HOST, PORT, PROMPTRAIL_DB } = parsed.data;
-  return { host: HOST, port: PORT, dbFile: PROMPTRAIL_DB };
+  const { HOST, PORT, PROMPTRAIL_DB, PROMPTRAIL_PUBLIC_URL } = parsed.data;
+  return { host: HOST, port: PORT, dbFile: PROMPTRAIL_DB, publicUrl: PROMPTRAIL_PUBLIC_URL ?? null };
 }

@@ -24,7 +24,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv) {
     await db.close();
     return;
   }
-  const app = createApp({ db });
+  const app = createApp({ db, publicUrl: config.publicUrl });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     const host = info.address.includes(":") ? `[${info.address}]` : info.address;
     console.log(`Promptrail listening on http://${host}:${info.port} (database ${config.dbFile})`);

@@ -14,9 +14,9 @@ export const FORM = "application/x-www-form-urlencoded";
 export const HX = { "hx-request": "true" };
 
 /** A fresh migrated database and the whole app over it, with one-line request helpers. */
-export async function freshApp() {
+export async function freshApp(options: { publicUrl?: string } = {}) {
   const db = await freshDb();
-  const app = createApp({ db });
+  const app = createApp({ db, ...options });
   const request = (path: string, init: RequestInit = {}) => app.request(path, init);
 
   /** A JSON call as curl or a program makes it; answers status, headers and the parsed body. */
