@@ -1,8 +1,9 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { TrieRouter } from "hono/router/trie-router";
 import { secureHeaders } from "hono/secure-headers";
 import type { Db } from "./db/connect.js";
 import { DomainError } from "./domain/errors.js";
-import { csrfGuard, hostGuard, sizeGuard } from "./http/guards.js";
+import { csrfGuard, formGuard, hostGuard, sizeGuard } from "./http/guards.js";
 import { onError, renderError } from "./http/on-error.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
 import { createRuntimeRoutes } from "./http/routes/runtime.routes.js";
@@ -47,13 +48,46 @@ export function createApp({ db, publicUrl = null }: AppDeps): Hono {
   });
   app.use(sizeGuard());
   app.use(csrfGuard(ownUrl));
+  app.use(formGuard());
   app.route("/", createStaticRoutes());
   app.route("/", createRuntimeRoutes(services, db));
   app.route("/", createPromptRoutes(services));
   app.route("/", createVersionRoutes(services));
   app.route("/", createTestingRoutes(services));
   app.route("/", createSettingsRoutes(services));
-  app.notFound((c) => renderError(c, new DomainError("not_found", `Nothing at ${c.req.path}`)));
+  app.notFound(methodNotAllowed(app));
   app.onError(onError);
   return app;
+}
+
+/**
+ * SPEC §7: a known path asked with a method it does not take is 405 with `Allow` (OPTIONS gets
+ * 204 with `Allow`); an unknown path is 404. The routes are read once, on first use.
+ */
+function methodNotAllowed(app: Hono) {
+  let router: TrieRouter<string> | undefined;
+  let methods: string[] = [];
+  const allowed = (path: string): string[] => {
+    if (!router) {
+      router = new TrieRouter<string>();
+      const routes = app.routes.filter((r) => r.method !== "ALL");
+      for (const r of routes) router.add(r.method, r.path, r.method);
+      methods = [...new Set(routes.map((r) => r.method))];
+    }
+    const found = methods.filter((m) => (router as TrieRouter<string>).match(m, path)[0].length > 0);
+    if (found.includes("GET")) found.push("HEAD");
+    return found.length ? [...found, "OPTIONS"] : [];
+  };
+  return (c: Context) => {
+    const allow = allowed(c.req.path);
+    // No route for the path, or a route that found nothing there (an unknown static file).
+    if (allow.length === 0 || (c.req.method !== "OPTIONS" && allow.includes(c.req.method)))
+      return renderError(c, new DomainError("not_found", `Nothing at ${c.req.path}`));
+    c.header("Allow", allow.join(", "));
+    if (c.req.method === "OPTIONS") return c.body(null, 204);
+    return renderError(
+      c,
+      new DomainError("method_not_allowed", `${c.req.method} is not allowed here; use ${allow.join(", ")}`),
+    );
+  };
 }

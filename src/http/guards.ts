@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { DomainError } from "../domain/errors.js";
+import { isForm, readForm } from "./input.js";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -85,4 +86,16 @@ export function sizeGuard(): MiddlewareHandler {
     },
   });
   return (c, next) => (SAFE.has(c.req.method) ? next() : limit(c, next));
+}
+
+/**
+ * Form bodies of unsafe requests are read once up front (Hono keeps the parsed form for the
+ * route): a malformed multipart body is 400 and a lone surrogate 422 on every route, also on
+ * those that take no fields (delete, make-current), instead of a 500 or being ignored.
+ */
+export function formGuard(): MiddlewareHandler {
+  return async (c, next) => {
+    if (!SAFE.has(c.req.method) && isForm(c)) await readForm(c);
+    return next();
+  };
 }
