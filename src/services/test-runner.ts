@@ -1,7 +1,7 @@
 import { type Assertion, evaluate } from "../domain/assertions.js";
 import type { Config } from "../domain/content.js";
 import { type ModelSettings, modelSettings } from "../domain/model-settings.js";
-import { renderTemplate } from "../domain/template.js";
+import { MAX_RENDERED_BYTES, renderTemplate } from "../domain/template.js";
 import { caseStatus, runStatus, type TestStatus } from "../domain/test-outcome.js";
 import { type Provider, ProviderError } from "../providers/index.js";
 import type { CaseResult, Environment } from "./testing.model.js";
@@ -58,6 +58,12 @@ interface CaseContext {
 async function runCase(c: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
   const rendered = renderTemplate(ctx.body, c.variables);
   if (!rendered.ok) {
+    if ("tooLarge" in rendered)
+      return failedCase(
+        c.name,
+        `The rendered prompt is ${rendered.tooLarge.toLocaleString("en")} bytes, over the ${MAX_RENDERED_BYTES.toLocaleString("en")}-byte limit`,
+        null,
+      );
     const plural = rendered.missing.length > 1 ? "s" : "";
     return failedCase(c.name, `Missing template variable${plural}: ${rendered.missing.join(", ")}`, null);
   }

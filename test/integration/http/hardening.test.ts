@@ -67,6 +67,20 @@ describe("client errors, never 5xx", () => {
   });
 });
 
+describe("TEST cannot exhaust the server", () => {
+  test("a small template repeating large values: every case errs, no 500 (issue 8, item 2)", async () => {
+    const client = await freshApp();
+    await client.create("p", "{{a}}".repeat(6000)); // 30 KB: rendering it was a 500, Invalid string length
+    const a = "x".repeat(100_000);
+    for (let i = 0; i < 8; i++) await client.api("POST", "/prompts/p/test-cases", { name: `c${i}`, variables: { a } });
+    const res = await client.api("POST", "/prompts/p/versions/1.0/test", {});
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe("error");
+    for (const result of res.body.results)
+      expect(result.error).toBe("The rendered prompt is 600,000,000 bytes, over the 1,000,000-byte limit");
+  });
+});
+
 describe("odd methods: 405 with Allow on a known path, 404 elsewhere", () => {
   test("each wrong method names the right ones", async () => {
     const client = await freshApp();
