@@ -1,4 +1,4 @@
-import type { VersionRow } from "../db/schema.js";
+import type { TestRunRow, VersionRow } from "../db/schema.js";
 import type { Config } from "../domain/content.js";
 import { DomainError } from "../domain/errors.js";
 import { templateVariables } from "../domain/template.js";
@@ -40,6 +40,20 @@ export interface TestStatusView {
 }
 
 const MAX_REMEMBERED_BYTES = 1_000_000;
+/** A page of runs stops once it holds this much stored results (at least one run): bounded answers. */
+export const MAX_RUNS_PAGE_BYTES = 1024 * 1024;
+
+/** The first `limit` rows, fewer if their results add up past MAX_RUNS_PAGE_BYTES; `next` goes on from there. */
+function boundedPage(rows: TestRunRow[], limit: number): TestRunRow[] {
+  let bytes = 0;
+  const page: TestRunRow[] = [];
+  for (const row of rows.slice(0, limit)) {
+    if (page.length > 0 && bytes + row.results.length > MAX_RUNS_PAGE_BYTES) break;
+    bytes += row.results.length;
+    page.push(row);
+  }
+  return page;
+}
 
 type Variables = Record<string, string>;
 
@@ -154,11 +168,11 @@ export function createTestRunsService(deps: TestingDeps) {
       const { limit, cursor: before } = parseInput(idPageInput, input);
       const { row } = await requireVersion(db, promptName, version);
       const rows = await listTestRuns(db, row.id, { before, limit: limit + 1 });
-      const page = rows.slice(0, limit);
+      const page = boundedPage(rows, limit);
       const last = page.at(-1);
       return {
         runs: page.map((r) => rowToTestRun(r, row)),
-        nextCursor: rows.length > limit && last ? String(last.id) : null,
+        nextCursor: rows.length > page.length && last ? String(last.id) : null,
       };
     },
 

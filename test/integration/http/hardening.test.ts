@@ -111,3 +111,35 @@ describe("odd methods: 405 with Allow on a known path, 404 elsewhere", () => {
     ).toContain("Method not allowed");
   });
 });
+
+describe("test runs are bounded (issue 8, item 9)", () => {
+  test("a page of runs stops at about 1 MiB of results; next goes on; nothing is lost", async () => {
+    const client = await freshApp();
+    await client.create("p", `${"x".repeat(60_000)}{{n}}`);
+    for (let i = 0; i < 8; i++)
+      await client.api("POST", "/prompts/p/test-cases", { name: `c${i}`, variables: { n: `${i}` } });
+    for (let i = 0; i < 4; i++) expect((await client.api("POST", "/prompts/p/versions/1.0/test", {})).status).toBe(200);
+    const ids: number[] = [];
+    let next: string | null = "/prompts/p/versions/1.0/tests";
+    while (next) {
+      const res = await client.request(next, { headers: { accept: "application/json" } });
+      const text = await res.text();
+      expect(text.length).toBeLessThan(1.2 * 1024 * 1024);
+      const page = JSON.parse(text) as Json;
+      ids.push(...page.runs.map((r: Json) => r.id));
+      next = page.next;
+    }
+    expect(ids).toEqual([4, 3, 2, 1]);
+  });
+
+  test("a version keeps its latest 100 runs", async () => {
+    const client = await freshApp();
+    await client.create("p", "Hi");
+    for (let i = 0; i < 103; i++) await client.api("POST", "/prompts/p/versions/1.0/test", {});
+    const res = await client.api("GET", "/prompts/p/versions/1.0/tests?limit=200");
+    expect(res.body.runs.map((r: Json) => r.id)).toEqual(Array.from({ length: 100 }, (_, i) => 103 - i));
+    // The event log still tells of every run.
+    const tested = client.db.sqlite.prepare("SELECT count(*) FROM events WHERE type = 'version.tested'").pluck().get();
+    expect(tested).toBe(103);
+  });
+});
