@@ -5,7 +5,7 @@ import type { ServiceDeps } from "./context.js";
 import type { Version } from "./model.js";
 import { createVersionsService } from "./versions.service.js";
 
-/** Line diffs of huge prompts are cut off rather than holding the server. */
+/** Line diffs of huge prompts are cut off rather than computed for ever. */
 const DIFF_TIMEOUT_MS = 2000;
 
 export interface Comparison {
@@ -18,10 +18,17 @@ export interface Comparison {
   variables: { added: string[]; removed: string[] };
 }
 
-function patchOf(name: string, from: Version, to: Version, a: string, b: string): StructuredPatch | undefined {
-  return structuredPatch(`v${from.version}/${name}`, `v${to.version}/${name}`, a, b, undefined, undefined, {
-    context: 3,
-    timeout: DIFF_TIMEOUT_MS,
+/**
+ * With a callback, jsdiff computes in steps with a timer between them, so a diff of two large
+ * prompts never holds the event loop for its whole time (SPEC §7: ~100 ms at most).
+ */
+function patchOf(name: string, from: Version, to: Version, a: string, b: string): Promise<StructuredPatch | undefined> {
+  return new Promise((resolve) => {
+    structuredPatch(`v${from.version}/${name}`, `v${to.version}/${name}`, a, b, undefined, undefined, {
+      context: 3,
+      timeout: DIFF_TIMEOUT_MS,
+      callback: resolve,
+    });
   });
 }
 
@@ -29,10 +36,10 @@ function patchOf(name: string, from: Version, to: Version, a: string, b: string)
 const configLines = (v: Version) => `${JSON.stringify(JSON.parse(canonicalJson(v.config)), null, 2)}\n`;
 
 /** Compares two versions of one prompt: a unified line diff of body and config, and the variables added or removed. */
-export function diffVersions(from: Version, to: Version): Comparison {
-  const body = patchOf("body", from, to, from.body, to.body);
+export async function diffVersions(from: Version, to: Version): Promise<Comparison> {
+  const body = await patchOf("body", from, to, from.body, to.body);
   const configChanged = canonicalJson(from.config) !== canonicalJson(to.config);
-  const config = configChanged ? patchOf("config.json", from, to, configLines(from), configLines(to)) : undefined;
+  const config = configChanged ? await patchOf("config.json", from, to, configLines(from), configLines(to)) : undefined;
   const patches = body && (!configChanged || config) ? [body, ...(config ? [config] : [])] : null;
   const diff = patches
     ? patches

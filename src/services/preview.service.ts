@@ -41,7 +41,7 @@ export function createPreviewService({ db }: ServiceDeps) {
       }
       const currentRow = await findCurrent(db, prompt.id, target);
       const replaces = currentRow ? rowToVersion(promptName, currentRow) : null;
-      const comparison = replaces ? diffVersions(replaces, subject) : null;
+      const comparison = replaces ? await diffVersions(replaces, subject) : null;
       return {
         version: subject,
         target,

@@ -63,7 +63,15 @@ interface CaseContext {
   testRegex: RegexTester;
 }
 
+/**
+ * Lets the event loop run other requests and timers. Awaiting only promises never does (their
+ * callbacks run as microtasks), so a TEST of 50 cases of 50 assertions on 1 MB outputs held the
+ * loop for half a second; it now gives way before each case and each assertion (SPEC §7).
+ */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 async function runCase(c: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
+  await turn();
   const rendered = renderTemplate(ctx.body, c.variables);
   if (!rendered.ok) {
     if ("tooLarge" in rendered)
@@ -112,6 +120,7 @@ async function checkAll(
 ): Promise<AssertionResult[] | RegexTimeout> {
   const results: AssertionResult[] = [];
   for (const assertion of assertions) {
+    await turn();
     try {
       results.push(await evaluate(output, assertion, testRegex));
     } catch (error) {

@@ -8,7 +8,7 @@ import { createProvider, type EnvLookup, processEnv } from "../providers/index.j
 import { findAdhocVariables, rememberAdhocVariables } from "../store/adhoc-variables.store.js";
 import { appendEvent } from "../store/events.store.js";
 import { listTestCases } from "../store/test-cases.store.js";
-import { findTestRun, insertTestRun, latestTestRun, listTestRuns } from "../store/test-runs.store.js";
+import { insertTestRun, latestTestRun, listTestRuns } from "../store/test-runs.store.js";
 import { inTransaction, type Tx } from "../store/transaction.js";
 import { findVersionById } from "../store/versions.store.js";
 import { type Actor, isoNow, LOCAL, requireVersion, type ServiceDeps } from "./context.js";
@@ -40,8 +40,8 @@ export interface TestStatusView {
 }
 
 const MAX_REMEMBERED_BYTES = 1_000_000;
-/** A page of runs stops once it holds this much stored results (at least one run): bounded answers. */
-export const MAX_RUNS_PAGE_BYTES = 1024 * 1024;
+/** A page of runs stops once it holds this much of stored results (at least one run): bounded answers. */
+export const MAX_RUNS_PAGE_BYTES = 512 * 1024;
 
 /** The first `limit` rows, fewer if their results add up past MAX_RUNS_PAGE_BYTES; `next` goes on from there. */
 function boundedPage(rows: TestRunRow[], limit: number): TestRunRow[] {
@@ -117,9 +117,21 @@ export function createTestRunsService(deps: TestingDeps) {
           model: execution.model,
         },
       });
-      const row = await findTestRun(tx, id);
-      if (!row) throw new Error(`test run ${id} vanished inside its own transaction`);
-      return rowToTestRun(row, tested);
+      // Built from what was just stored, not read back: reparsing megabytes of results held
+      // the event loop for nothing.
+      return {
+        id,
+        version: label,
+        revision: tested.revision,
+        contentHash: tested.content_hash,
+        stage: tested.stage,
+        provider: run.provider,
+        model: execution.model,
+        status: execution.status,
+        startedAt: run.startedAt,
+        durationMs: execution.durationMs,
+        results: execution.results,
+      };
     });
   }
 
