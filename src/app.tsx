@@ -17,11 +17,13 @@ export interface AppDeps {
   db: Db;
   /** PROMPTRAIL_PUBLIC_URL: the only host this server answers for; loopback names when null. */
   publicUrl?: string | null;
+  /** The fetch TEST's providers use (tests inject one that never reaches the network). */
+  fetch?: typeof fetch;
 }
 
 /** The whole web app over one database: used by main.ts and by every test. */
-export function createApp({ db, publicUrl = null }: AppDeps): Hono {
-  const services = createServices({ db: db.kysely });
+export function createApp({ db, publicUrl = null, fetch }: AppDeps): Hono {
+  const services = createServices({ db: db.kysely, ...(fetch && { fetch }) });
   const ownUrl = publicUrl ? new URL(publicUrl) : null;
   const app = new Hono();
   app.use(hostGuard(ownUrl));

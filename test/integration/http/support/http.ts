@@ -14,7 +14,7 @@ export const FORM = "application/x-www-form-urlencoded";
 export const HX = { "hx-request": "true" };
 
 /** A fresh migrated database and the whole app over it, with one-line request helpers. */
-export async function freshApp(options: { publicUrl?: string } = {}) {
+export async function freshApp(options: { publicUrl?: string; fetch?: typeof fetch } = {}) {
   const db = await freshDb();
   const app = createApp({ db, ...options });
   const request = (path: string, init: RequestInit = {}) => app.request(path, init);
