@@ -87,9 +87,7 @@ function methodNotAllowed(app: Hono) {
       return renderError(c, new DomainError("not_found", `Nothing at ${c.req.path}`));
     c.header("Allow", allow.join(", "));
     if (c.req.method === "OPTIONS") return c.body(null, 204);
-    return renderError(
-      c,
-      new DomainError("method_not_allowed", `${c.req.method} is not allowed here; use ${allow.join(", ")}`),
-    );
+    const usable = allow.filter((m) => m !== "HEAD" && m !== "OPTIONS").join(" or ");
+    return renderError(c, new DomainError("method_not_allowed", `${c.req.method} is not allowed here; use ${usable}`));
   };
 }
