@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as initialSchema from "./202611262200_initial_schema.js";
 import * as testing from "./202611262300_testing.js";
 import * as eventsByVersion from "./202612010000_events_by_version.js";
+import * as hardening from "./202612010100_hardening.js";
 
 /** Every migration, by name in the order they apply. Static, so bundles and vitest see them all. */
 export const migrations: Record<string, Migration> = {
   "202611262200_initial_schema": initialSchema,
   "202611262300_testing": testing,
   "202612010000_events_by_version": eventsByVersion,
+  "202612010100_hardening": hardening,
 };

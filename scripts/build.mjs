@@ -21,11 +21,12 @@ export const common = {
   logLevel: "warning",
 };
 
-export async function buildNodeBundle() {
+/** `outfile` stays in dist/: the bundle finds static/ and node_modules/ from there. */
+export async function buildNodeBundle(outfile = "dist/promptrail.mjs") {
   return esbuild.build({
     ...common,
     entryPoints: ["src/main.ts"],
-    outfile: "dist/promptrail.mjs",
+    outfile,
     format: "esm",
     external: ["better-sqlite3"],
     // CommonJS dependencies inside an ESM bundle may still call require() for Node built-ins.

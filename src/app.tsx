@@ -1,7 +1,8 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { TrieRouter } from "hono/router/trie-router";
 import type { Db } from "./db/connect.js";
 import { DomainError } from "./domain/errors.js";
-import { csrfGuard, sizeGuard } from "./http/guards.js";
+import { csrfGuard, formGuard, hostGuard, sizeGuard } from "./http/guards.js";
 import { baseHeaders } from "./http/headers.js";
 import { onError, renderError } from "./http/on-error.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
@@ -14,14 +15,21 @@ import { createServices } from "./services/index.js";
 
 export interface AppDeps {
   db: Db;
+  /** PROMPTRAIL_PUBLIC_URL: the only host this server answers for; loopback names when null. */
+  publicUrl?: string | null;
+  /** The fetch TEST's providers use (tests inject one that never reaches the network). */
+  fetch?: typeof fetch;
 }
 
 /** The whole web app over one database: used by main.ts and by every test. */
-export function createApp({ db }: AppDeps): Hono {
-  const services = createServices({ db });
+export function createApp({ db, publicUrl = null, fetch }: AppDeps): Hono {
+  const services = createServices({ db, ...(fetch && { fetch }) });
+  const ownUrl = publicUrl ? new URL(publicUrl) : null;
   const app = new Hono();
+  app.use(hostGuard(ownUrl));
   app.use(sizeGuard());
-  app.use(csrfGuard());
+  app.use(csrfGuard(ownUrl));
+  app.use(formGuard());
   // Mounted before baseHeaders: the runtime read and /healthz send constant header objects that
   // include the base headers, and no middleware below this line runs for them (see headers.ts).
   app.route("/", createRuntimeRoutes(services));
@@ -31,7 +39,37 @@ export function createApp({ db }: AppDeps): Hono {
   app.route("/", createVersionRoutes(services));
   app.route("/", createTestingRoutes(services));
   app.route("/", createSettingsRoutes(services));
-  app.notFound((c) => renderError(c, new DomainError("not_found", `Nothing at ${c.req.path}`)));
+  app.notFound(methodNotAllowed(app));
   app.onError(onError);
   return app;
+}
+
+/**
+ * SPEC §7: a known path asked with a method it does not take is 405 with `Allow` (OPTIONS gets
+ * 204 with `Allow`); an unknown path is 404. The routes are read once, on first use.
+ */
+function methodNotAllowed(app: Hono) {
+  let router: TrieRouter<string> | undefined;
+  let methods: string[] = [];
+  const allowed = (path: string): string[] => {
+    if (!router) {
+      router = new TrieRouter<string>();
+      const routes = app.routes.filter((r) => r.method !== "ALL");
+      for (const r of routes) router.add(r.method, r.path, r.method);
+      methods = [...new Set(routes.map((r) => r.method))];
+    }
+    const found = methods.filter((m) => (router as TrieRouter<string>).match(m, path)[0].length > 0);
+    if (found.includes("GET")) found.push("HEAD");
+    return found.length ? [...found, "OPTIONS"] : [];
+  };
+  return (c: Context) => {
+    const allow = allowed(c.req.path);
+    // No route for the path, or a route that found nothing there (an unknown static file).
+    if (allow.length === 0 || (c.req.method !== "OPTIONS" && allow.includes(c.req.method)))
+      return renderError(c, new DomainError("not_found", `Nothing at ${c.req.path}`));
+    c.header("Allow", allow.join(", "));
+    if (c.req.method === "OPTIONS") return c.body(null, 204);
+    const usable = allow.filter((m) => m !== "HEAD" && m !== "OPTIONS").join(" or ");
+    return renderError(c, new DomainError("method_not_allowed", `${c.req.method} is not allowed here; use ${usable}`));
+  };
 }

@@ -5,10 +5,21 @@ const settings = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PROMPTRAIL_DB: z.string().min(1).default("./data/promptrail.db"),
   PROMPTRAIL_LOG: z.enum(["off", "text", "json"], "Use off, text or json").optional(),
+  // SPEC §7: the one host the server answers for (behind a proxy); an origin, no path.
+  PROMPTRAIL_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "an http(s) URL such as https://prompts.example.com" })
+    .refine((v) => /^https?:\/\/[^/?#@]+\/?$/.test(v), "only scheme, host and port (no path, query or credentials)")
+    .optional(),
 });
 
 /** `log` is the request log's format; unset means text on a terminal, JSON otherwise. */
-export type Config = { host: string; port: number; dbFile: string; log: "off" | "text" | "json" | undefined };
+export type Config = {
+  host: string;
+  port: number;
+  dbFile: string;
+  log: "off" | "text" | "json" | undefined;
+  publicUrl: string | null;
+};
 
 /** Settings from the environment, validated once at start-up; a bad value stops the start with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -17,6 +28,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid settings: ${problems}`);
   }
-  const { HOST, PORT, PROMPTRAIL_DB, PROMPTRAIL_LOG } = parsed.data;
-  return { host: HOST, port: PORT, dbFile: PROMPTRAIL_DB, log: PROMPTRAIL_LOG };
+  const { HOST, PORT, PROMPTRAIL_DB, PROMPTRAIL_LOG, PROMPTRAIL_PUBLIC_URL } = parsed.data;
+  return {
+    host: HOST,
+    port: PORT,
+    dbFile: PROMPTRAIL_DB,
+    log: PROMPTRAIL_LOG,
+    publicUrl: PROMPTRAIL_PUBLIC_URL ?? null,
+  };
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
+import { type Config, contentHash } from "../domain/content.js";
 import { type CommitWatch, dataVersionWatch, walIndexWatch } from "./commit-watch.js";
 import type { Database } from "./schema.js";
 
@@ -48,6 +49,7 @@ export function connect(file: string, options: ConnectOptions = {}): Db {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = FULL");
+  registerFunctions(sqlite);
   const { onQuery } = options;
   const kysely = new Kysely<Database>({
     dialect: new SqliteDialect({ database: sqlite }),
@@ -63,7 +65,10 @@ export function connect(file: string, options: ConnectOptions = {}): Db {
     kysely,
     sqlite,
     reader() {
-      reader ??= new SQLite(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+      if (!reader) {
+        reader = new SQLite(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+        registerFunctions(reader);
+      }
       return reader;
     },
     watchCommits() {
@@ -77,4 +82,23 @@ export function connect(file: string, options: ConnectOptions = {}): Db {
     },
   };
   return db;
+}
+
+/**
+ * Functions the schema's triggers call (migrations/202612010100_hardening.ts). SQLite has no
+ * sha256, so R3's content hash is checked with the app's own: a connection without it (the
+ * sqlite3 shell) cannot write versions or revisions at all, which is a refusal too. Null for
+ * anything that is not text and a JSON object, so the trigger refuses it.
+ */
+function registerFunctions(sqlite: SQLite.Database): void {
+  sqlite.function("promptrail_content_hash", { deterministic: true }, (body: unknown, config: unknown) => {
+    if (typeof body !== "string" || typeof config !== "string") return null;
+    try {
+      const parsed: unknown = JSON.parse(config);
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return null;
+      return contentHash(body, parsed as Config);
+    } catch {
+      return null;
+    }
+  });
 }

@@ -1,13 +1,49 @@
-import { type Kysely, type MigrationProvider, Migrator } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { migrations } from "../../migrations/index.js";
 import type { Database } from "./schema.js";
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+/** Kysely's bookkeeping table, kept so that databases migrated by its Migrator carry on. */
+const LEDGER = "kysely_migration";
 
-/** Applies every pending migration; running it again changes nothing. Throws on failure. */
+/**
+ * Applies every pending migration; running it again changes nothing. Throws on failure.
+ *
+ * All pending migrations run in ONE transaction taken with BEGIN IMMEDIATE. Kysely's Migrator
+ * runs SQLite migrations outside any transaction and takes no lock, so two servers starting on
+ * one new file both tried to create the tables (one died: `table "prompts" already exists`), and a
+ * crash half-way left a half-built schema for good. Here the second process waits for the write
+ * lock (busy_timeout), then reads the ledger the first one committed and finds nothing to do;
+ * a crash rolls the whole step back.
+ */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  return db.connection().execute(async (conn) => {
+    await sql`BEGIN IMMEDIATE`.execute(conn);
+    try {
+      await sql`CREATE TABLE IF NOT EXISTS ${sql.table(LEDGER)} (name varchar(255) NOT NULL PRIMARY KEY, timestamp varchar(255) NOT NULL)`.execute(
+        conn,
+      );
+      const done = new Set(
+        (await sql<{ name: string }>`SELECT name FROM ${sql.table(LEDGER)}`.execute(conn)).rows.map((r) => r.name),
+      );
+      const unknown = [...done].filter((name) => !Object.hasOwn(migrations, name));
+      if (unknown.length > 0)
+        throw new Error(
+          `This database was migrated by a newer Promptrail (unknown migration ${unknown.join(", ")}); use that version`,
+        );
+      const applied: string[] = [];
+      for (const name of Object.keys(migrations).sort()) {
+        if (done.has(name)) continue;
+        await migrations[name]?.up(conn);
+        await sql`INSERT INTO ${sql.table(LEDGER)} (name, timestamp) VALUES (${name}, ${new Date().toISOString()})`.execute(
+          conn,
+        );
+        applied.push(name);
+      }
+      await sql`COMMIT`.execute(conn);
+      return applied;
+    } catch (error) {
+      await sql`ROLLBACK`.execute(conn).catch(() => undefined);
+      throw error;
+    }
+  });
 }

@@ -7,6 +7,10 @@ export interface PromptsTable {
   description: Generated<string>;
   max_major: Generated<number>;
   max_minor: Generated<number>;
+  /** The current version of each stage (the truth; versions.is_current mirrors it, by trigger). */
+  current_dev: Generated<number | null>;
+  current_tst: Generated<number | null>;
+  current_prod: Generated<number | null>;
   created_at: string;
   updated_at: string;
 }

@@ -65,10 +65,17 @@ function result(assertion: Assertion, passed: boolean, message: string): Asserti
 }
 
 /**
+ * Tests a compiled regex against a text. A backtracking pattern can run for hours ("(a+)+$"), so
+ * the runner passes one that works off the event loop under a time budget and rejects when the
+ * budget is spent (SPEC §7); tests may pass `(regex, text) => regex.test(text)`.
+ */
+export type RegexTester = (regex: RegExp, text: string) => Promise<boolean>;
+
+/**
  * Checks one assertion against a case's output. Matching is case-sensitive; `equals` ignores
  * leading and trailing whitespace on both sides; `max-length` counts characters (code points).
  */
-export function evaluate(output: string, assertion: Assertion): AssertionResult {
+export async function evaluate(output: string, assertion: Assertion, testRegex: RegexTester): Promise<AssertionResult> {
   switch (assertion.type) {
     case "contains": {
       const passed = output.includes(assertion.value);
@@ -92,7 +99,7 @@ export function evaluate(output: string, assertion: Assertion): AssertionResult 
       return result(assertion, passed, message);
     }
     case "regex":
-      return evaluateRegex(output, assertion.value);
+      return evaluateRegex(output, assertion.value, testRegex);
     case "json": {
       const parsed = parseJsonOutput(output);
       return parsed.ok
@@ -110,11 +117,11 @@ export function evaluate(output: string, assertion: Assertion): AssertionResult 
   }
 }
 
-function evaluateRegex(output: string, pattern: string): AssertionResult {
+async function evaluateRegex(output: string, pattern: string, testRegex: RegexTester): Promise<AssertionResult> {
   const assertion: Assertion = { type: "regex", value: pattern };
   const compiled = compileRegex(pattern);
   if (!compiled.ok) return result(assertion, false, `${compiled.error}: ${quote(pattern)}`);
-  const passed = compiled.regex.test(output);
+  const passed = await testRegex(compiled.regex, output);
   const message = passed ? `output matches ${quote(pattern)}` : `expected output to match ${quote(pattern)}`;
   return result(assertion, passed, message);
 }

@@ -3,6 +3,7 @@ export const ERROR_STATUS = {
   bad_request: 400,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   name_taken: 409,
   version_immutable: 409,
   invalid_transition: 409,

@@ -8,7 +8,13 @@ export function templateVariables(body: string): string[] {
   return [...names];
 }
 
-export type RenderResult = { ok: true; text: string } | { ok: false; missing: string[] };
+/** SPEC §7: a rendered prompt over this many bytes (UTF-8) is a case error. */
+export const MAX_RENDERED_BYTES = 1_000_000;
+
+export type RenderResult =
+  | { ok: true; text: string }
+  | { ok: false; missing: string[] }
+  | { ok: false; missing: []; tooLarge: number };
 
 /** The template cut into literal text and placeholders, in order (for highlighting). */
 export function templateParts(body: string): Array<{ text: string; variable: string | null }> {
@@ -23,11 +29,32 @@ export function templateParts(body: string): Array<{ text: string; variable: str
   return parts;
 }
 
-/** Fills every placeholder; a placeholder without a value makes the result an error, not a crash. */
+/**
+ * Fills every placeholder; a placeholder without a value makes the result an error, not a
+ * crash. The size is added up first, so a small template repeating a large value (a 25 KB body
+ * of {{a}} with a 100,000-character a) is refused without ever building the gigabytes.
+ */
 export function renderTemplate(body: string, variables: Record<string, string>): RenderResult {
   const missing = templateVariables(body).filter((name) => !Object.hasOwn(variables, name));
   if (missing.length > 0) return { ok: false, missing };
+  const bytes = renderedBytes(body, variables);
+  if (bytes > MAX_RENDERED_BYTES) return { ok: false, missing: [], tooLarge: bytes };
   return { ok: true, text: body.replace(PLACEHOLDER, (_, name: string) => variables[name] ?? "") };
+}
+
+function renderedBytes(body: string, variables: Record<string, string>): number {
+  const sizes = new Map<string, number>();
+  let bytes = Buffer.byteLength(body, "utf8");
+  for (const match of body.matchAll(PLACEHOLDER)) {
+    const name = match[1] as string;
+    let size = sizes.get(name);
+    if (size === undefined) {
+      size = Buffer.byteLength(variables[name] ?? "", "utf8");
+      sizes.set(name, size);
+    }
+    bytes += size - Buffer.byteLength(match[0], "utf8");
+  }
+  return bytes;
 }
 
 /** Variables present in `after` but not `before`, and the reverse: what a caller must change. */

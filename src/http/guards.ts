@@ -1,33 +1,81 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { DomainError } from "../domain/errors.js";
+import { isForm, readForm } from "./input.js";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
+/** SPEC §7: the names a server in open mode answers to, with any port. */
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** `host[:port]` as a Host header carries it; null when it is not one. */
+function parseHost(host: string): { hostname: string; port: string } | null {
+  if (!/^[^\s/?#@\\]+$/.test(host)) return null;
+  try {
+    const url = new URL(`http://${host}`);
+    // The port as written: URL drops :80, which must still count as a port for the check.
+    const port = /:(\d+)$/.exec(host)?.[1] ?? "";
+    return { hostname: url.hostname, port };
+  } catch {
+    return null;
+  }
+}
+
+function defaultPort(url: URL): string {
+  return url.port || (url.protocol === "https:" ? "443" : "80");
+}
+
 /**
- * SPEC §3 CSRF: an unsafe request whose Origin or Sec-Fetch-Site says it comes from another
- * site is refused; requests with neither header (curl, scripts) pass.
+ * Whether `host` names this server (SPEC §7, DNS rebinding): in open mode only the loopback
+ * names and addresses, any port; with PROMPTRAIL_PUBLIC_URL only its host (a port, if given,
+ * must be its port).
  */
-export function csrfGuard(): MiddlewareHandler {
+export function isOwnHost(host: string, publicUrl: URL | null): boolean {
+  const parsed = parseHost(host);
+  if (!parsed) return false;
+  if (!publicUrl) return LOOPBACK.has(parsed.hostname);
+  return parsed.hostname === publicUrl.hostname && (parsed.port === "" || parsed.port === defaultPort(publicUrl));
+}
+
+/**
+ * SPEC §7: a request whose Host is not this server's is refused 403 before anything else runs.
+ * A page on evil.example whose DNS name is switched to 127.0.0.1 (DNS rebinding) reaches the
+ * server with `Host: evil.example`; without this check it could read and change everything,
+ * even passing the CSRF guard with a same-origin Origin of its own.
+ */
+export function hostGuard(publicUrl: URL | null): MiddlewareHandler {
   return async (c, next) => {
-    if (SAFE.has(c.req.method)) return next();
-    const site = c.req.header("sec-fetch-site");
-    const origin = c.req.header("origin");
-    const fromElsewhere =
-      (site !== undefined && site !== "same-origin" && site !== "none") ||
-      (origin !== undefined && origin !== new URL(c.req.url).origin && !sameHost(origin, c.req.header("host")));
-    if (fromElsewhere) throw new DomainError("forbidden", "Cross-site requests are refused");
+    // The Host header is what the request URL is built from on a real server; app.request() in
+    // tests may send none, and then the URL's host is the one to check. Parsing the URL only
+    // then keeps the runtime read's hot path free of it.
+    const host = c.req.header("host") ?? new URL(c.req.url).host;
+    if (!isOwnHost(host, publicUrl))
+      throw new DomainError(
+        "forbidden",
+        `This server does not answer for the host ${JSON.stringify(host.slice(0, 100))}`,
+      );
     return next();
   };
 }
 
-function sameHost(origin: string, host: string | undefined): boolean {
-  try {
-    return host !== undefined && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+/**
+ * SPEC §3 CSRF: an unsafe request whose Origin or Sec-Fetch-Site says it comes from another
+ * site is refused; requests with neither header (curl, scripts) pass. The Origin must be this
+ * server's own origin: PROMPTRAIL_PUBLIC_URL's when set, else the request's, whose host the
+ * host guard has already checked — the request's own Host alone proves nothing.
+ */
+export function csrfGuard(publicUrl: URL | null): MiddlewareHandler {
+  return async (c, next) => {
+    if (SAFE.has(c.req.method)) return next();
+    const site = c.req.header("sec-fetch-site");
+    const origin = c.req.header("origin");
+    const own = publicUrl ? publicUrl.origin : new URL(c.req.url).origin;
+    const fromElsewhere =
+      (site !== undefined && site !== "same-origin" && site !== "none") || (origin !== undefined && origin !== own);
+    if (fromElsewhere) throw new DomainError("forbidden", "Cross-site requests are refused");
+    return next();
+  };
 }
 
 /** Bodies over 4 MiB are refused with 413 before they are read whole. */
@@ -39,4 +87,16 @@ export function sizeGuard(): MiddlewareHandler {
     },
   });
   return (c, next) => (SAFE.has(c.req.method) ? next() : limit(c, next));
+}
+
+/**
+ * Form bodies of unsafe requests are read once up front (Hono keeps the parsed form for the
+ * route): a malformed multipart body is 400 and a lone surrogate 422 on every route, also on
+ * those that take no fields (delete, make-current), instead of a 500 or being ignored.
+ */
+export function formGuard(): MiddlewareHandler {
+  return async (c, next) => {
+    if (!SAFE.has(c.req.method) && isForm(c)) await readForm(c);
+    return next();
+  };
 }

@@ -23,12 +23,57 @@ export function isForm(c: Context): boolean {
   return /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(c.req.header("content-type") ?? "");
 }
 
+type FormBody = Record<string, string | File | Array<string | File>>;
+
+/**
+ * The request's form fields (`all`: repeated names as arrays). A malformed multipart body is
+ * `bad_request` (it was a 500); a lone UTF-16 surrogate in any field is `validation_failed`.
+ * Hono caches the parsed body, so routes may read it more than once.
+ */
+export async function readForm(c: Context, options: { all?: boolean } = {}): Promise<FormBody> {
+  let form: FormBody;
+  try {
+    form = (await c.req.parseBody({ all: options.all ?? false })) as FormBody;
+  } catch {
+    throw new DomainError("bad_request", "The form body could not be read (malformed multipart or urlencoded data)");
+  }
+  refuseLoneSurrogates(form);
+  return form;
+}
+
+/**
+ * SPEC §7: text with a lone UTF-16 surrogate ("A\ud800B" in JSON) has no UTF-8 form; stored, it
+ * came back as replacement characters whose hash no longer matched contentHash. Refused with
+ * the path of the first such string. Iterative, so any depth is safe.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u; // in u mode a well-formed pair is one code point, not Cs
+
+function refuseLoneSurrogates(value: unknown): void {
+  const stack: Array<[unknown, string]> = [[value, ""]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [v, path] = item;
+    if (typeof v === "string") {
+      if (LONE_SURROGATE.test(v)) {
+        const message = "Contains a lone UTF-16 surrogate, which is not text (send valid Unicode)";
+        throw new DomainError("validation_failed", `${path || "(input)"}: ${message}`, [
+          { path: path || "(input)", message },
+        ]);
+      }
+    } else if (v !== null && typeof v === "object") {
+      for (const [key, child] of Object.entries(v)) {
+        // A bad key is reported at its object: the key itself is not printable.
+        stack.push([key, path], [child, path ? `${path}.${key}` : key]);
+      }
+    }
+  }
+}
+
 /**
  * Reads a request body, form or JSON, into one plain object for a zod schema. An unparseable
  * body is `bad_request`; a form field holding bad JSON is a `validation_failed` issue on that field.
  */
 export async function readInput(c: Context, fields: FormFields = {}): Promise<Record<string, unknown>> {
-  if (isForm(c)) return formToInput(await c.req.parseBody(), fields);
+  if (isForm(c)) return formToInput(await readForm(c), fields);
   const text = await c.req.text();
   if (text.trim() === "") return {};
   let parsed: unknown;
@@ -41,6 +86,7 @@ export async function readInput(c: Context, fields: FormFields = {}): Promise<Re
     throw new DomainError("bad_request", "The request body must be a JSON object");
   }
   for (const [key, value] of Object.entries(parsed)) refuseDeep(key, value);
+  refuseLoneSurrogates(parsed);
   return parsed as Record<string, unknown>;
 }
 

@@ -25,9 +25,20 @@ function flashError(c: Context, text: string, status: ContentfulStatusCode): Res
   return fragment(c, <Flash flash={{ kind: "error", text }} />, status);
 }
 
+/** The client went away while its body was still arriving (an aborted upload). */
+function clientAborted(error: Error, c: Context): boolean {
+  const code = (error as Error & { code?: unknown }).code;
+  return c.req.raw.signal?.aborted === true || code === "ECONNRESET" || error.message === "aborted";
+}
+
 export function onError(error: Error, c: Context): Response {
   const known = error instanceof DomainError ? error : domainErrorOf(error);
   if (known) return renderError(c, known);
+  if (clientAborted(error, c)) {
+    // Not a server failure: one line, no stack (issue 8, item 9). Nobody reads the answer.
+    console.error(`${c.req.method} ${c.req.path}: the client went away before its request arrived whole`);
+    return renderError(c, new DomainError("bad_request", "The request body did not arrive whole"));
+  }
   console.error(`${c.req.method} ${c.req.path} failed:`, error);
   applyBaseHeaders(c);
   const message = "Something went wrong on the server; nothing was changed.";

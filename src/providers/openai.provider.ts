@@ -1,4 +1,6 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { API_KEY_ENV, chatCompletionsUrl, checkBaseUrl } from "../domain/endpoint.js";
+import { keyMasker } from "./mask.js";
 import {
   type Completion,
   type CompletionRequest,
@@ -20,9 +22,9 @@ export interface OpenAiDeps {
   fetch?: typeof fetch;
 }
 
-/** Keys shorter than this are not masked in outputs: masking them would garble ordinary text. */
-const MIN_MASKED_KEY = 8;
 const MAX_MESSAGE = 300;
+/** An answer body is read up to this size; a larger one is the case's error, not the server's memory. */
+export const MAX_ANSWER_BYTES = 2 * 1024 * 1024;
 /**
  * The only request headers that leave the server. The client adds platform headers and reads
  * OPENAI_CUSTOM_HEADERS from the environment; none of that may reach a configured endpoint.
@@ -39,10 +41,12 @@ export function createOpenAiProvider(settings: OpenAiSettings, deps: OpenAiDeps)
     name: "openai",
     async complete(request: CompletionRequest): Promise<Completion> {
       const key = readKey(settings.apiKeyEnv, deps.env);
-      const mask = masker(key);
+      const mask = keyMasker(key);
       const deadline = AbortSignal.timeout(request.timeoutMs);
       const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
       const url = `${settings.baseUrl.replace(/\/+$/, "")}/chat/completions`;
+      const checked = checkBaseUrl(settings.baseUrl);
+      if (!checked.ok) throw new ProviderError(`The ${settings.baseUrl} base URL is refused: ${checked.error}`);
       try {
         const client = new OpenAI({
           apiKey: key ?? "unused",
@@ -55,7 +59,7 @@ export function createOpenAiProvider(settings: OpenAiSettings, deps: OpenAiDeps)
           maxRetries: 0,
           timeout: request.timeoutMs,
           logLevel: "off",
-          fetch: allowlistedFetch(deps.fetch ?? fetch),
+          fetch: allowlistedFetch(deps.fetch ?? fetch, chatCompletionsUrl(checked.url)),
           ...(key ? {} : { defaultHeaders: { Authorization: null } }),
         });
         const answer: unknown = await client.chat.completions.create(
@@ -79,20 +83,22 @@ export function createOpenAiProvider(settings: OpenAiSettings, deps: OpenAiDeps)
 
 function readKey(name: string | null, env: EnvLookup): string | null {
   if (name === null) return null;
-  if (!/^PROMPTRAIL_[A-Z0-9_]+$/.test(name))
-    throw new ProviderError(`The key variable must be named PROMPTRAIL_…, not ${JSON.stringify(name)}`);
+  if (!API_KEY_ENV.test(name))
+    throw new ProviderError(`The key variable must be named PROMPTRAIL_…_KEY, not ${JSON.stringify(name)}`);
   const value = env(name);
   if (!value) throw new ProviderError(`The environment variable ${name} (the API key) is not set on the server`);
   return value;
 }
 
-function masker(key: string | null): (text: string) => string {
-  if (!key || key.length < MIN_MASKED_KEY) return (text) => text;
-  return (text) => text.split(key).join("[redacted]");
-}
-
-function allowlistedFetch(base: typeof fetch): typeof fetch {
-  return (input, init) => {
+/**
+ * The only fetch the client gets: it sends the allow-listed headers, only to `target` (the key
+ * goes nowhere else, whatever URL the client builds), follows no redirect, and reads at most
+ * MAX_ANSWER_BYTES of the answer.
+ */
+function allowlistedFetch(base: typeof fetch, target: string): typeof fetch {
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url !== target) throw new ProviderError(`Refused to send the request to ${url}: only ${target} is called`);
     const given = new Headers(init?.headers);
     const headers = new Headers({ "user-agent": "Promptrail" });
     for (const name of SENT_HEADERS) {
@@ -100,8 +106,21 @@ function allowlistedFetch(base: typeof fetch): typeof fetch {
       if (value !== null) headers.set(name, value);
     }
     // A redirect would carry the key to wherever it points; report it instead of following it.
-    return base(input, { ...init, headers, redirect: "manual" });
+    const res = await base(input, { ...init, headers, redirect: "manual" });
+    return res.body ? new Response(res.body.pipeThrough(byteLimit(MAX_ANSWER_BYTES)), res) : res;
   };
+}
+
+function byteLimit(max: number): TransformStream<Uint8Array, Uint8Array> {
+  let seen = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      seen += chunk.byteLength;
+      if (seen > max)
+        controller.error(new ProviderError(`The answer is over ${max / 1024 / 1024} MiB; it was not read further`));
+      else controller.enqueue(chunk);
+    },
+  });
 }
 
 function short(text: string): string {

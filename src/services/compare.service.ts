@@ -10,13 +10,20 @@ import { compareInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
 import { rowToVersion } from "./rows.js";
 
-/** Line diffs of huge prompts are cut off rather than holding the server. */
+/** Line diffs of huge prompts are cut off rather than computed for ever. */
 const DIFF_TIMEOUT_MS = 2000;
 
-function patchOf(name: string, from: Version, to: Version, a: string, b: string): StructuredPatch | undefined {
-  return structuredPatch(`v${from.version}/${name}`, `v${to.version}/${name}`, a, b, undefined, undefined, {
-    context: 3,
-    timeout: DIFF_TIMEOUT_MS,
+/**
+ * With a callback, jsdiff computes in steps with a timer between them, so a diff of two large
+ * prompts never holds the event loop for its whole time (SPEC §7: ~100 ms at most).
+ */
+function patchOf(name: string, from: Version, to: Version, a: string, b: string): Promise<StructuredPatch | undefined> {
+  return new Promise((resolve) => {
+    structuredPatch(`v${from.version}/${name}`, `v${to.version}/${name}`, a, b, undefined, undefined, {
+      context: 3,
+      timeout: DIFF_TIMEOUT_MS,
+      callback: resolve,
+    });
   });
 }
 
@@ -24,10 +31,10 @@ function patchOf(name: string, from: Version, to: Version, a: string, b: string)
 const configLines = (v: Version) => `${JSON.stringify(JSON.parse(canonicalJson(v.config)), null, 2)}\n`;
 
 /** Compares two versions of one prompt: a unified line diff of body and config, and the variables added or removed. */
-export function diffVersions(from: Version, to: Version): Comparison {
-  const body = patchOf("body", from, to, from.body, to.body);
+export async function diffVersions(from: Version, to: Version): Promise<Comparison> {
+  const body = await patchOf("body", from, to, from.body, to.body);
   const configChanged = canonicalJson(from.config) !== canonicalJson(to.config);
-  const config = configChanged ? patchOf("config.json", from, to, configLines(from), configLines(to)) : undefined;
+  const config = configChanged ? await patchOf("config.json", from, to, configLines(from), configLines(to)) : undefined;
   const patches = body && (!configChanged || config) ? [body, ...(config ? [config] : [])] : null;
   const diff = patches
     ? patches
@@ -70,7 +77,7 @@ export function createCompareService(deps: ServiceDeps) {
       const same = parseVersion(fromNumber);
       const fromVersion = same && formatVersion(same) === toVersion.version ? toVersion : await load(fromNumber);
       const picked = [...numbers, fromVersion, toVersion].sort((a, b) => compareVersions(b, a)).map(formatVersion);
-      return { comparison: diffVersions(fromVersion, toVersion), versions: [...new Set(picked)] };
+      return { comparison: await diffVersions(fromVersion, toVersion), versions: [...new Set(picked)] };
     },
   };
 }

@@ -14,8 +14,13 @@ import { gateStatus } from "./test-gate.js";
  * would replace there (null when the stage has none), and the TEST gate's verdict. With nothing
  * to replace, every variable of the template is new to the stage.
  */
-export function buildPreview(version: Version, target: Stage, replaces: Version | null, gate: GateStatus) {
-  const comparison = replaces ? diffVersions(replaces, version) : null;
+export async function buildPreview(
+  version: Version,
+  target: Stage,
+  replaces: Version | null,
+  gate: GateStatus,
+): Promise<PromotionPreview> {
+  const comparison = replaces ? await diffVersions(replaces, version) : null;
   const variables = comparison?.variables ?? variableChanges("", version.body);
   return { version, target, replaces, comparison, variables, gate } satisfies PromotionPreview;
 }

@@ -1,15 +1,16 @@
-import { type Assertion, evaluate } from "../domain/assertions.js";
+import { type Assertion, type AssertionResult, evaluate, type RegexTester } from "../domain/assertions.js";
 import type { Config } from "../domain/content.js";
 import { type ModelSettings, modelSettings } from "../domain/model-settings.js";
-import { renderTemplate } from "../domain/template.js";
+import { MAX_RENDERED_BYTES, renderTemplate } from "../domain/template.js";
 import { caseStatus, runStatus, type TestStatus } from "../domain/test-outcome.js";
 import type { CaseResult, Environment } from "../model/testing.model.js";
 import { type Provider, ProviderError } from "../providers/index.js";
+import { RegexTimeout, regexRunner } from "./regex-worker.js";
 
 /** Cases of one TEST call their provider at most this many at a time. */
 export const CASE_CONCURRENCY = 4;
-/** Outputs are stored up to this many characters; assertions see the whole output. */
-export const MAX_STORED_OUTPUT = 100_000;
+/** SPEC §7: a stored output is cut to this many bytes (UTF-8), marker included; assertions see it all. */
+export const MAX_STORED_OUTPUT_BYTES = 64 * 1024;
 
 export interface PlannedCase {
   name: string;
@@ -32,13 +33,19 @@ export interface Execution {
 export async function executeCases(
   plan: { body: string; config: Config; environment: Environment; cases: PlannedCase[] },
   provider: Provider,
-  options: { concurrency?: number; signal?: AbortSignal } = {},
+  options: { concurrency?: number; signal?: AbortSignal; testRegex?: RegexTester } = {},
 ): Promise<Execution> {
   const settings = modelSettings(plan.config, plan.environment.model);
   const started = performance.now();
-  const results = await mapLimit(plan.cases, options.concurrency ?? CASE_CONCURRENCY, (c) =>
-    runCase(c, { body: plan.body, settings, provider, timeoutMs: plan.environment.timeoutMs, signal: options.signal }),
-  );
+  const context = {
+    body: plan.body,
+    settings,
+    provider,
+    timeoutMs: plan.environment.timeoutMs,
+    signal: options.signal,
+    testRegex: options.testRegex ?? regexRunner.forRun(),
+  };
+  const results = await mapLimit(plan.cases, options.concurrency ?? CASE_CONCURRENCY, (c) => runCase(c, context));
   return {
     model: settings.model,
     status: runStatus(results),
@@ -53,11 +60,26 @@ interface CaseContext {
   provider: Provider;
   timeoutMs: number;
   signal: AbortSignal | undefined;
+  testRegex: RegexTester;
 }
 
+/**
+ * Lets the event loop run other requests and timers. Awaiting only promises never does (their
+ * callbacks run as microtasks), so a TEST of 50 cases of 50 assertions on 1 MB outputs held the
+ * loop for half a second; it now gives way before each case and each assertion (SPEC §7).
+ */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 async function runCase(c: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
+  await turn();
   const rendered = renderTemplate(ctx.body, c.variables);
   if (!rendered.ok) {
+    if ("tooLarge" in rendered)
+      return failedCase(
+        c.name,
+        `The rendered prompt is ${rendered.tooLarge.toLocaleString("en")} bytes, over the ${MAX_RENDERED_BYTES.toLocaleString("en")}-byte limit`,
+        null,
+      );
     const plural = rendered.missing.length > 1 ? "s" : "";
     return failedCase(c.name, `Missing template variable${plural}: ${rendered.missing.join(", ")}`, null);
   }
@@ -74,7 +96,8 @@ async function runCase(c: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
       signal: ctx.signal,
     });
     const latencyMs = Math.round(performance.now() - started);
-    const assertions = c.assertions.map((a) => evaluate(completion.output, a));
+    const assertions = await checkAll(completion.output, c.assertions, ctx.testRegex);
+    if (assertions instanceof RegexTimeout) return failedCase(c.name, assertions.message, latencyMs);
     const status = caseStatus(null, assertions);
     const output = storedOutput(completion.output);
     return { case: c.name, status, output, error: null, latencyMs, tokens: completion.tokens, assertions };
@@ -89,10 +112,41 @@ function failedCase(name: string, error: string, latencyMs: number | null): Case
   return { case: name, status: "error", output: null, error, latencyMs, tokens: null, assertions: [] };
 }
 
-function storedOutput(output: string): string {
-  if (output.length <= MAX_STORED_OUTPUT) return output;
-  const more = output.length - MAX_STORED_OUTPUT;
-  return `${output.slice(0, MAX_STORED_OUTPUT)}\n…[${more.toLocaleString("en")} more characters not stored]`;
+/** One assertion after the other, so a long output never holds the event loop for all of them. */
+async function checkAll(
+  output: string,
+  assertions: Assertion[],
+  testRegex: RegexTester,
+): Promise<AssertionResult[] | RegexTimeout> {
+  const results: AssertionResult[] = [];
+  for (const assertion of assertions) {
+    await turn();
+    try {
+      results.push(await evaluate(output, assertion, testRegex));
+    } catch (error) {
+      if (error instanceof RegexTimeout) return error;
+      throw error;
+    }
+  }
+  return results;
+}
+
+/**
+ * The output as stored: whole up to 64 KiB, else cut at a character boundary with a marker
+ * saying how much was left out, the whole at most MAX_STORED_OUTPUT_BYTES.
+ */
+export function storedOutput(output: string): string {
+  const bytes = Buffer.byteLength(output, "utf8");
+  if (bytes <= MAX_STORED_OUTPUT_BYTES) return output;
+  const marker = (kept: number) => `\n…[cut: ${(bytes - kept).toLocaleString("en")} more bytes not stored]`;
+  const room = MAX_STORED_OUTPUT_BYTES - Buffer.byteLength(marker(0), "utf8");
+  // Decoding a cut buffer could end in half a character: drop it (U+FFFD) rather than store it.
+  const kept = Buffer.from(output, "utf8")
+    .subarray(0, room)
+    .toString("utf8")
+    .replace(/\uFFFD$/, "");
+  const keptBytes = Buffer.byteLength(kept, "utf8");
+  return `${kept}${marker(keptBytes)}`;
 }
 
 /** Maps with at most `limit` calls in flight, keeping the input order. `fn` must not throw. */

@@ -10,7 +10,7 @@ import { createProvider, type EnvLookup, processEnv } from "../providers/index.j
 import { findAdhocVariables, rememberAdhocVariables } from "../store/adhoc-variables.store.js";
 import { appendEvent } from "../store/events.store.js";
 import { listTestCases } from "../store/test-cases.store.js";
-import { findTestRun, findTestRuns, insertTestRun, latestTestRun, listTestRunSizes } from "../store/test-runs.store.js";
+import { findTestRuns, insertTestRun, latestTestRun, listTestRunSizes } from "../store/test-runs.store.js";
 import { inTransaction, type Tx } from "../store/transaction.js";
 import { findVersionById } from "../store/versions.store.js";
 import { type Actor, isoNow, LOCAL, requireVersion, type ServiceDeps } from "./context.js";
@@ -32,8 +32,8 @@ export interface TestingDeps extends ServiceDeps {
 }
 
 const MAX_REMEMBERED_BYTES = 1_000_000;
-/** A page of runs loads whole runs until their stored results reach this size (at least one run). */
-export const MAX_LIST_RESULT_BYTES = 4 * 1024 * 1024;
+/** A page of runs loads whole runs until their stored results reach this size (at least one run): bounded answers. */
+export const MAX_LIST_RESULT_BYTES = 512 * 1024;
 
 type Variables = Record<string, string>;
 
@@ -124,9 +124,21 @@ export function createTestRunsService(deps: TestingDeps) {
           model: execution.model,
         },
       });
-      const row = await findTestRun(tx, id);
-      if (!row) throw new Error(`test run ${id} vanished inside its own transaction`);
-      return rowToTestRun(row, tested);
+      // Built from what was just stored, not read back: reparsing megabytes of results held
+      // the event loop for nothing.
+      return {
+        id,
+        version: label,
+        revision: tested.revision,
+        contentHash: tested.content_hash,
+        stage: tested.stage,
+        provider: run.provider,
+        model: execution.model,
+        status: execution.status,
+        startedAt: run.startedAt,
+        durationMs: execution.durationMs,
+        results: execution.results,
+      };
     });
   }
 

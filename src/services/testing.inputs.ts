@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Assertion, compileRegex } from "../domain/assertions.js";
+import { API_KEY_ENV, checkBaseUrl } from "../domain/endpoint.js";
 import { AD_HOC } from "../domain/test-outcome.js";
 
 /**
@@ -79,32 +80,22 @@ export const testCaseInput = z.strictObject({
 
 export const runInput = z.strictObject({ variables: variablesInput.optional() });
 
-const baseUrl = z
-  .string()
-  .trim()
-  .max(2000, "Keep the URL under 2,000 characters")
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-    } catch {
-      return false;
-    }
-  }, "Give an http:// or https:// URL, e.g. https://api.openai.com/v1")
-  .refine((value) => {
-    const url = new URL(value);
-    return url.username === "" && url.password === "";
-  }, "Put credentials in the key variable, not in the URL")
-  .transform((value) => value.replace(/^[a-z]+:/i, (scheme) => scheme.toLowerCase()).replace(/\/+$/, ""));
+const baseUrl = z.string().transform((value, ctx) => {
+  const checked = checkBaseUrl(value);
+  if (checked.ok) return checked.url;
+  ctx.addIssue({ code: "custom", message: checked.error });
+  return z.NEVER;
+});
 
 const apiKeyEnv = z
   .union([
     z
       .string()
       .trim()
+      .max(100, "Keep the variable name under 100 characters")
       .regex(
-        /^PROMPTRAIL_[A-Z0-9_]{1,89}$/,
-        "Name an environment variable starting with PROMPTRAIL_ (capitals, digits, _), e.g. PROMPTRAIL_OPENAI_API_KEY",
+        API_KEY_ENV,
+        "Name an environment variable PROMPTRAIL_…_KEY (capitals, digits, _), e.g. PROMPTRAIL_OPENAI_API_KEY",
       ),
     z.literal("").transform(() => null),
     z.null(),

@@ -42,7 +42,7 @@ export function createVersionPageService({ db }: ServiceDeps) {
           status: statusView(subject, newest ?? null),
           variables: adHocInputs(subject.body, remembered),
           gate,
-          preview: target ? buildPreview(subject, target, replaces, gate) : null,
+          preview: target ? await buildPreview(subject, target, replaces, gate) : null,
         },
       };
     },

@@ -10,11 +10,11 @@ import { touchPrompt } from "../store/prompts.store.js";
 import { insertRevision, listRevisions } from "../store/revisions.store.js";
 import { inTransaction, type Tx } from "../store/transaction.js";
 import {
-  clearCurrent,
   deleteVersion,
   findVersionById,
   insertVersion,
   setStageAndCurrent,
+  touchCurrent,
   updateContent,
 } from "../store/versions.store.js";
 import { type Actor, isoNow, LOCAL, requireVersion, type ServiceDeps } from "./context.js";
@@ -30,9 +30,9 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
 
   /** R7/R10: `row` becomes the current version of `stage`; the one it replaces keeps its stage. */
   async function makeCurrentIn(tx: Tx, row: VersionRow, stage: Stage, now: string) {
-    const replaced = await clearCurrent(tx, row.prompt_id, stage, now);
-    const stored = await setStageAndCurrent(tx, row.id, stage, now);
-    await touchPrompt(tx, row.prompt_id, now);
+    const replaced = await touchCurrent(tx, row.prompt_id, stage, now);
+    // Pointing the stage at `row` takes the flag from the version it replaces and touches the prompt.
+    const stored = await setStageAndCurrent(tx, row, stage, now);
     return { stored, replaced: replaced ? formatVersion(replaced) : null };
   }
 

@@ -10,10 +10,6 @@ export async function insertTestRun(db: Db, row: Insertable<TestRunsTable>): Pro
   return inserted.id;
 }
 
-export function findTestRun(db: Db, id: number): Promise<TestRunRow | undefined> {
-  return db.selectFrom("test_runs").selectAll().where("id", "=", id).executeTakeFirst();
-}
-
 /**
  * A version's runs, newest first, keyset-paginated by id, as ids and the size of their stored
  * results: a list decides from these how many whole runs it can afford to load.

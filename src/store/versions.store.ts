@@ -35,6 +35,9 @@ export async function findPromptVersion(
       "p.description as p_description",
       "p.max_major as p_max_major",
       "p.max_minor as p_max_minor",
+      "p.current_dev as p_current_dev",
+      "p.current_tst as p_current_tst",
+      "p.current_prod as p_current_prod",
       "p.created_at as p_created_at",
       "p.updated_at as p_updated_at",
     ])
@@ -43,13 +46,27 @@ export async function findPromptVersion(
     .where("v.minor", "=", n.minor)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { p_name, p_description, p_max_major, p_max_minor, p_created_at, p_updated_at, ...version } = row;
+  const {
+    p_name,
+    p_description,
+    p_max_major,
+    p_max_minor,
+    p_current_dev,
+    p_current_tst,
+    p_current_prod,
+    p_created_at,
+    p_updated_at,
+    ...version
+  } = row;
   const prompt = {
     id: version.prompt_id,
     name: p_name,
     description: p_description,
     max_major: p_max_major,
     max_minor: p_max_minor,
+    current_dev: p_current_dev,
+    current_tst: p_current_tst,
+    current_prod: p_current_prod,
     created_at: p_created_at,
     updated_at: p_updated_at,
   };
@@ -184,11 +201,30 @@ export function currentNumbers(db: Db, promptIds: number[]) {
     .execute();
 }
 
-/** Takes the flag from the stage's current version; answers that version's number, or null if none. */
-export async function clearCurrent(db: Db, promptId: number, stage: Stage, now: string): Promise<VersionNumber | null> {
+/** The prompt column that points at the current version of each stage. */
+const POINTER = { DEV: "current_dev", TST: "current_tst", PROD: "current_prod" } as const;
+
+/**
+ * Points `stage` of a prompt at version `id` (or at none), touching the prompt. The pointer is
+ * the truth of "current"; a trigger keeps versions.is_current, and R4's index, in step with it.
+ */
+async function pointStage(db: Db, promptId: number, stage: Stage, id: number | null, now: string): Promise<void> {
+  await db
+    .updateTable("prompts")
+    .set({ [POINTER[stage]]: id, updated_at: now })
+    .where("id", "=", promptId)
+    .execute();
+}
+
+/**
+ * The stage's current version is about to be replaced: touches it and answers its number, or
+ * null when the stage has none. The flag itself moves when setStageAndCurrent points the stage
+ * at the new version.
+ */
+export async function touchCurrent(db: Db, promptId: number, stage: Stage, now: string): Promise<VersionNumber | null> {
   const replaced = await db
     .updateTable("versions")
-    .set({ is_current: 0, updated_at: now })
+    .set({ updated_at: now })
     .where("prompt_id", "=", promptId)
     .where("stage", "=", stage)
     .where("is_current", "=", 1)
@@ -197,14 +233,39 @@ export async function clearCurrent(db: Db, promptId: number, stage: Stage, now: 
   return replaced ?? null;
 }
 
-/** Moves a version to `stage` as its current version; answers the row as stored. */
-export function setStageAndCurrent(db: Db, id: number, stage: Stage, now: string): Promise<VersionRow> {
-  return db
+/**
+ * Leaves `stage` with no current version; answers the number of the one that was. PROD is never
+ * left without one (the database refuses it): for PROD the flag stays until setStageAndCurrent
+ * swaps the pointer to another version.
+ */
+export async function clearCurrent(db: Db, promptId: number, stage: Stage, now: string): Promise<VersionNumber | null> {
+  const replaced = await touchCurrent(db, promptId, stage, now);
+  if (replaced && stage !== "PROD") await pointStage(db, promptId, stage, null, now);
+  return replaced;
+}
+
+/**
+ * Moves `version` into `stage` (or keeps it there) as the stage's current version, and answers
+ * the row as stored. A version current in the stage it leaves stops being current there first
+ * (R7); the version it replaces in `stage` keeps its stage and loses only the flag.
+ */
+export async function setStageAndCurrent(
+  db: Db,
+  version: Pick<VersionRow, "id" | "prompt_id" | "stage" | "is_current">,
+  stage: Stage,
+  now: string,
+): Promise<VersionRow> {
+  const { id, prompt_id: promptId } = version;
+  if (version.stage !== stage && version.is_current === 1) await pointStage(db, promptId, version.stage, null, now);
+  const stored = await db
     .updateTable("versions")
-    .set({ stage, is_current: 1, updated_at: now })
+    .set({ stage, updated_at: now })
     .where("id", "=", id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  await pointStage(db, promptId, stage, id, now);
+  // The pointer's trigger has just set the flag on this row.
+  return { ...stored, is_current: 1 };
 }
 
 /**

@@ -12,6 +12,7 @@ import { inTransaction, type Tx } from "../store/transaction.js";
 import {
   clearCurrent,
   deleteVersion,
+  findVersionById,
   insertVersion,
   setStageAndCurrent,
   updateContent,
@@ -138,7 +139,10 @@ async function replayStages(tx: Tx, promptId: number, versions: DocumentVersion[
     const from = holder.get(stage);
     if (from === to) return;
     if (from) await clearCurrent(tx, promptId, stage, from.updatedAt);
-    if (to) await setStageAndCurrent(tx, ids.get(to) as number, stage, to.updatedAt);
+    if (to) {
+      const row = await findVersionById(tx, ids.get(to) as number);
+      if (row) await setStageAndCurrent(tx, row, stage, to.updatedAt);
+    }
     if (to) holder.set(stage, to);
     else holder.delete(stage);
   };

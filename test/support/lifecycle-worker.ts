@@ -5,12 +5,10 @@
  *
  * argv: dbFile barrierDir workerId action prompt version [body revision]
  */
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { connect } from "../../src/db/connect.js";
 import { DomainError } from "../../src/domain/errors.js";
 import { createServices } from "../../src/services/index.js";
+import { awaitBarrier } from "./barrier.js";
 
 const [file, barrier, worker, action, prompt, version, body, revision] = process.argv.slice(2);
 if (!file || !barrier || !worker || !prompt || !version) throw new Error("usage: see the header of this file");
@@ -19,12 +17,7 @@ const db = connect(file);
 const services = createServices({ db });
 await db.kysely.selectFrom("prompts").select("id").execute(); // connection warm before the start line
 
-writeFileSync(join(barrier, `ready-${worker}`), "");
-const deadline = Date.now() + 15_000;
-while (!existsSync(join(barrier, "go"))) {
-  if (Date.now() > deadline) throw new Error("the barrier never opened");
-  await sleep(1);
-}
+await awaitBarrier(barrier, worker);
 
 try {
   const result =

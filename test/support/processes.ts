@@ -4,16 +4,23 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
-const worker = fileURLToPath(new URL("./lifecycle-worker.ts", import.meta.url));
+const lifecycleWorker = fileURLToPath(new URL("./lifecycle-worker.ts", import.meta.url));
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 export type WorkerOutcome = { ok: true; stage: string; revision: number } | { ok: false; code: string };
 
 /**
- * Starts one OS process per argument list (see lifecycle-worker.ts), waits until each has opened
- * its own connection and reached the barrier, then releases them all at once.
+ * Starts one OS process per argument list (lifecycle-worker.ts unless `worker` names another
+ * script that waits at the barrier, see barrier.ts), waits until each has opened its own
+ * connection and reached the barrier, then releases them all at once. Answers each one's line
+ * of JSON.
  */
-export async function raceProcesses(file: string, dir: string, jobs: string[][]): Promise<WorkerOutcome[]> {
+export async function raceProcesses<T = WorkerOutcome>(
+  file: string,
+  dir: string,
+  jobs: string[][],
+  worker: string = lifecycleWorker,
+): Promise<T[]> {
   const barrier = mkdtempSync(join(dir, "barrier-"));
   let failure: unknown = null;
   const runs = jobs.map((args, i) => {
@@ -29,10 +36,10 @@ export async function raceProcesses(file: string, dir: string, jobs: string[][])
     child.stderr.on("data", (chunk) => {
       err += chunk;
     });
-    return new Promise<WorkerOutcome>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       child.on("error", reject);
       child.on("close", (code) => {
-        if (code === 0) resolve(JSON.parse(out) as WorkerOutcome);
+        if (code === 0) resolve(JSON.parse(out) as T);
         else reject(new Error(`worker ${i} exited with ${code}: ${err}`));
       });
     });

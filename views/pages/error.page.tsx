@@ -4,6 +4,7 @@ const TITLES: Record<number, string> = {
   400: "Bad request",
   403: "Forbidden",
   404: "Not found",
+  405: "Method not allowed",
   409: "Not allowed right now",
   413: "Too large",
   422: "Check your input",

@@ -7,7 +7,7 @@ import { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
 import { redirectAfterPost, takeFlash } from "../flash.js";
 import { withFormErrors } from "../form.js";
-import { isForm, readInput } from "../input.js";
+import { isForm, readForm, readInput } from "../input.js";
 import { testCaseSchema, testCasesSchema, testRunSchema, testRunsSchema } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { fragment, page } from "../render.js";
@@ -23,7 +23,7 @@ const strings = (value: unknown): string[] =>
 /** TEST from a form: one `var.<name>` input per template variable; blank inputs are left out. */
 async function readRunInput(c: Context) {
   if (!isForm(c)) return readInput(c, { json: ["variables"] });
-  const form = await c.req.parseBody();
+  const form = await readForm(c);
   const input = await readInput(c, { json: ["variables"] });
   const variables: Record<string, string> = { ...(input.variables as Record<string, string> | undefined) };
   for (const [key, value] of Object.entries(form)) {
@@ -43,7 +43,7 @@ async function readTestCaseInput(
     const input = await readInput(c);
     return { input, draft: { name: String(input.name ?? ""), variables: "", assertions: [] } };
   }
-  const form = await c.req.parseBody({ all: true });
+  const form = await readForm(c, { all: true });
   const types = strings(form.a_type);
   const values = strings(form.a_value);
   const rows = types.map((type, i) => ({ type, value: values[i] ?? "" })).filter((row) => row.type !== "");

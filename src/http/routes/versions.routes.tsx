@@ -8,7 +8,7 @@ import type { Version } from "../../model/version.model.js";
 import type { Services } from "../../services/index.js";
 import { redirectAfterPost, setFlash } from "../flash.js";
 import { withFormErrors } from "../form.js";
-import { readInput } from "../input.js";
+import { readForm, readInput } from "../input.js";
 import { deletedSchema, revisionsJson, versionJson } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { page } from "../render.js";
@@ -133,7 +133,7 @@ export function createVersionRoutes(services: Services) {
 
 /** A refused save from a form or htmx: the editor stays open with the user's text and the reason. */
 async function keepEditor(c: Context, services: Services, name: string, v: string, error: DomainError) {
-  const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  const form: Record<string, unknown> = await readForm(c).catch(() => ({}));
   const text = (key: string) => (typeof form[key] === "string" ? (form[key] as string) : "");
   const saved = await services.versions.get(name, v);
   const conflict = error.code === "stale_revision" ? saved : undefined;

@@ -155,10 +155,10 @@ describe("compare pickers are bounded", () => {
     await client.create("p", "v0");
     const insert = client.db.sqlite.prepare(
       `INSERT INTO versions (prompt_id, major, minor, stage, body, content_hash, created_at, updated_at)
-       SELECT id, 1, ?, 'DEV', 'v' || ?, 'h', 'x', 'x' FROM prompts WHERE name = 'p'`,
+       SELECT id, 1, ?, 'DEV', 'v' || ?, promptrail_content_hash('v' || ?, '{}'), 'x', 'x' FROM prompts WHERE name = 'p'`,
     );
     client.db.sqlite.transaction(() => {
-      for (let minor = 1; minor <= 250; minor++) insert.run(minor, minor);
+      for (let minor = 1; minor <= 250; minor++) insert.run(minor, minor, minor);
     })();
     const html = await expectPage(await client.page("/prompts/p/compare?from=1.3&to=1.250"));
     const options = (select: string) =>

@@ -37,20 +37,23 @@ describe("database refusals by rule name", () => {
     [
       "a taken prompt name",
       "INSERT INTO prompts (name, created_at, updated_at) VALUES ('p', 'x', 'x')",
-      "prompts.name",
+      // A BEFORE trigger speaks before the UNIQUE constraint, so that OR REPLACE is refused too.
+      "prompts_insert_name_fresh",
       "name_taken",
     ],
     [
       "editing PROD",
       "UPDATE versions SET body = 'changed' WHERE stage = 'PROD'",
-      "versions_prod_immutable",
+      // The first trigger by name of those that share its text (and so its meaning).
+      "revisions_insert_not_prod",
       "version_immutable",
     ],
     ["deleting TST", "DELETE FROM versions WHERE stage = 'TST'", "versions_delete_dev_only", "delete_forbidden"],
     [
       "a second current version in a stage",
       "UPDATE versions SET is_current = 1 WHERE major = 1 AND minor = 3",
-      "versions.prompt_id, versions.stage",
+      // The flag follows the prompt's pointer: a direct change that disagrees is refused first.
+      "versions_current_mirrors_pointer",
       "invalid_transition",
     ],
     [

@@ -28,7 +28,7 @@ describe("R1", () => {
     for (const name of ["Upper", "-dash", "with space", "é", "a".repeat(101), ""]) {
       expect(refusedSql(s.db.sqlite, insert, name, "").code).toBe("SQLITE_CONSTRAINT_CHECK");
     }
-    expect(refusedSql(s.db.sqlite, insert, "a", "").code).toBe("SQLITE_CONSTRAINT_UNIQUE");
+    expect(refusedSql(s.db.sqlite, insert, "a", "").message).toBe("a prompt with that name already exists");
     expect(refusedSql(s.db.sqlite, insert, "long", "d".repeat(2001)).code).toBe("SQLITE_CONSTRAINT_CHECK");
   });
 });
@@ -115,8 +115,13 @@ describe("R4", () => {
     expect(index).toMatch(/UNIQUE INDEX .*\(prompt_id, stage\) WHERE is_current = 1/);
 
     const before = dumpAll(s.db.sqlite);
-    const error = refusedSql(s.db.sqlite, "UPDATE versions SET is_current = 1 WHERE major = 1 AND minor = 1");
-    expect(error.code).toBe("SQLITE_CONSTRAINT_UNIQUE");
+    const second = "UPDATE versions SET is_current = 1 WHERE major = 1 AND minor = 1";
+    // A trigger speaks first (is_current mirrors the prompt's pointer, SPEC §7); the index
+    // stands behind it on its own.
+    expect(refusedSql(s.db.sqlite, second).message).toMatch(/follows the prompt's current version/);
+    s.db.sqlite.exec("BEGIN; DROP TRIGGER versions_current_mirrors_pointer");
+    expect(refusedSql(s.db.sqlite, second).code).toBe("SQLITE_CONSTRAINT_UNIQUE");
+    s.db.sqlite.exec("ROLLBACK");
     expect(dumpAll(s.db.sqlite)).toEqual(before);
     await expectVersions(s, s.db.sqlite, "p", ["1.1 DEV", "1.0 DEV current"]);
     // Each prompt and each stage has its own slot.

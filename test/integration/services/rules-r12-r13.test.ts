@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { describe, expect, test } from "vitest";
+import { contentHash } from "../../../src/domain/content.js";
 import { DomainError } from "../../../src/domain/errors.js";
 import { appendEvent } from "../../../src/store/events.store.js";
 import { freshServices } from "../../support/db.js";
@@ -20,7 +21,7 @@ async function lifecycle() {
 }
 
 const versionInsert = `INSERT INTO versions (prompt_id, major, minor, stage, is_current, body, content_hash, created_at, updated_at)
-  VALUES (1, ?, ?, ?, ?, 'raw', 'h', 'now', 'now')`;
+  VALUES (1, ?, ?, ?, ?, 'raw', '${contentHash("raw", {})}', 'now', 'now')`;
 
 describe("R12", () => {
   test("the database refuses every forbidden change, even as raw SQL", async () => {
@@ -32,12 +33,13 @@ describe("R12", () => {
       ["UPDATE versions SET config = '{\"t\":1}' WHERE id = ?", [id("1.1")], "TRIGGER", /Cannot edit production/],
       ["UPDATE versions SET revision = 9, content_hash = 'x' WHERE id = ?", [id("1.0")], "TRIGGER", /production/],
       // A draft's text changes only together with a stored revision of the new text (R5).
-      ["UPDATE versions SET body = 'unkept' WHERE id = ?", [id("1.5")], "TRIGGER", /store its revision/],
+      // (and its content_hash must be the hash of the new text)
+      ["UPDATE versions SET body = 'unkept' WHERE id = ?", [id("1.5")], "TRIGGER", /store its revision|content_hash/],
       [
         "UPDATE versions SET body = 'unkept', revision = revision + 1 WHERE id = ?",
         [id("1.3")],
         "TRIGGER",
-        /store its revision/,
+        /store its revision|content_hash/,
       ],
       // Promoting and rewriting in one statement would smuggle new text into PROD.
       ["UPDATE versions SET stage = 'PROD', body = 'smuggled' WHERE id = ?", [id("1.3")], "TRIGGER", /production/],
@@ -51,10 +53,15 @@ describe("R12", () => {
       ["DELETE FROM versions WHERE id = ?", [id("1.0")], "TRIGGER", /only DEV drafts/],
       ["DELETE FROM versions WHERE id = ?", [id("1.4")], "TRIGGER", /only DEV drafts/],
       ["DELETE FROM versions WHERE prompt_id = 1", [], "TRIGGER", /only DEV drafts/],
-      ["UPDATE versions SET is_current = 1 WHERE id = ?", [id("1.5")], "UNIQUE", /UNIQUE/],
-      ["UPDATE versions SET is_current = 1 WHERE id = ?", [id("1.3")], "UNIQUE", /UNIQUE/],
-      ["UPDATE versions SET is_current = 1 WHERE id = ?", [id("1.0")], "UNIQUE", /UNIQUE/],
-      [versionInsert, [1, 6, "DEV", 1], "UNIQUE", /UNIQUE/],
+      // The current version of a stage is its prompt's pointer; is_current only mirrors it.
+      ["UPDATE versions SET is_current = 1 WHERE id = ?", [id("1.5")], "TRIGGER", /follows the prompt's current/],
+      ["UPDATE versions SET is_current = 1 WHERE id = ?", [id("1.3")], "TRIGGER", /follows the prompt's current/],
+      ["UPDATE versions SET is_current = 1 WHERE id = ?", [id("1.0")], "TRIGGER", /follows the prompt's current/],
+      ["UPDATE versions SET is_current = 0 WHERE id = ?", [id("1.1")], "TRIGGER", /follows the prompt's current/],
+      ["UPDATE prompts SET current_prod = NULL", [], "TRIGGER", /production always keeps a current/],
+      ["UPDATE prompts SET current_prod = ?", [id("1.3")], "TRIGGER", /this prompt in that stage/],
+      ["UPDATE prompts SET current_dev = ?", [id("1.3")], "TRIGGER", /this prompt in that stage/],
+      [versionInsert, [1, 6, "DEV", 1], "TRIGGER", /one current version per stage/],
       [versionInsert, [1, 5, "DEV", 0], "TRIGGER", /never reused/],
       [versionInsert, [1, 2, "DEV", 0], "TRIGGER", /never reused/],
       [versionInsert, [1, 6, "TST", 0], "TRIGGER", /start in DEV/],
@@ -65,7 +72,7 @@ describe("R12", () => {
       ["DELETE FROM revisions WHERE version_id = ?", [id("1.5")], "TRIGGER", /never changed/],
       ["UPDATE prompts SET max_minor = 4", [], "TRIGGER", /never reused/],
       ["UPDATE prompts SET max_major = 0, max_minor = 9", [], "TRIGGER", /never reused/],
-      ["DELETE FROM prompts", [], "FOREIGNKEY", /FOREIGN KEY/],
+      ["DELETE FROM prompts", [], "TRIGGER", /a prompt with versions is never deleted/],
     ];
     for (const [statement, params, kind, message] of refusals) {
       const error = refusedSql(s.db.sqlite, statement, ...params);
@@ -101,20 +108,20 @@ describe("R12", () => {
     const { s, id } = await lifecycle();
     const run = (statement: string, ...params: unknown[]) => s.db.sqlite.prepare(statement).run(...params).changes;
     const keep = `INSERT INTO revisions (version_id, revision, body, config, content_hash, saved_at, actor)
-      SELECT id, revision + 1, ?, config, 'raw', 'now', 'raw' FROM versions WHERE id = ?`;
-    const edit = "UPDATE versions SET body = ?, revision = revision + 1, content_hash = 'raw' WHERE id = ?";
+      SELECT id, revision + 1, ?, config, ?, 'now', 'raw' FROM versions WHERE id = ?`;
+    const edit = "UPDATE versions SET body = ?, revision = revision + 1, content_hash = ? WHERE id = ?";
     for (const [text, v] of [
       ["dev edit", "1.5"],
       ["tst edit", "1.3"],
     ]) {
-      expect(run(keep, text, id(v as string))).toBe(1);
-      expect(run(edit, text, id(v as string))).toBe(1);
+      expect(run(keep, text, contentHash(text as string, {}), id(v as string))).toBe(1);
+      expect(run(edit, text, contentHash(text as string, {}), id(v as string))).toBe(1);
     }
-    expect(run("UPDATE versions SET is_current = 0 WHERE id = ?", id("1.1"))).toBe(1);
-    expect(run("UPDATE versions SET is_current = 1 WHERE id = ?", id("1.0"))).toBe(1);
+    // A rollback is one statement on the prompt's pointer; is_current follows.
+    expect(run("UPDATE prompts SET current_prod = ?", id("1.0"))).toBe(1);
     expect(run("UPDATE versions SET stage = 'PROD' WHERE id = ?", id("1.3"))).toBe(1);
     expect(run("UPDATE versions SET stage = 'TST' WHERE id = ?", id("1.5"))).toBe(1);
-    expect(run("UPDATE versions SET is_current = 0 WHERE id = ?", id("1.4"))).toBe(1);
+    expect(run("UPDATE prompts SET current_dev = NULL")).toBe(1);
     expect(run("DELETE FROM versions WHERE id = ?", id("1.4"))).toBe(1);
     await expectVersions(s, s.db.sqlite, "p", [
       "1.5 TST",

@@ -66,11 +66,12 @@ describe("environments", () => {
     expect((await rejection(environments.update("QA", { gate: true }))).code).toBe("not_found");
   });
 
-  it("the database itself refuses a key variable outside PROMPTRAIL_*", async () => {
+  it("the database itself refuses a key variable outside PROMPTRAIL_*_KEY", async () => {
     const { db } = await testingServices();
-    expect(() => db.sqlite.prepare("UPDATE environments SET api_key_env = 'AWS_SECRET_ACCESS_KEY'").run()).toThrow(
-      /CHECK constraint failed/,
-    );
+    for (const name of ["AWS_SECRET_ACCESS_KEY", "PROMPTRAIL_DB", "PROMPTRAIL_KEY"])
+      expect(() => db.sqlite.prepare("UPDATE environments SET api_key_env = ?").run(name)).toThrow(
+        /apiKeyEnv must name a PROMPTRAIL_…_KEY variable/,
+      );
     expect(() => db.sqlite.prepare("UPDATE environments SET provider = 'other'").run()).toThrow(/CHECK/);
     expect(() => db.sqlite.prepare("UPDATE environments SET timeout_ms = 10").run()).toThrow(/CHECK/);
   });

@@ -71,8 +71,10 @@ describe("openai provider against a local OpenAI-compatible server", () => {
 
   it("a missing key variable is a readable error naming the variable, with no call made", async () => {
     const server = await fakeOpenAi();
-    const error = await failure(provider(server.baseUrl, "PROMPTRAIL_MISSING").complete(request));
-    expect(error.message).toBe("The environment variable PROMPTRAIL_MISSING (the API key) is not set on the server");
+    const error = await failure(provider(server.baseUrl, "PROMPTRAIL_MISSING_KEY").complete(request));
+    expect(error.message).toBe(
+      "The environment variable PROMPTRAIL_MISSING_KEY (the API key) is not set on the server",
+    );
     expect(server.requests).toHaveLength(0);
   });
 
@@ -156,5 +158,40 @@ describe("openai provider against a local OpenAI-compatible server", () => {
     const server = await fakeOpenAi((_, res) => sendJson(res, 200, completion(`your key is ${KEY}`)));
     const answer = await provider(server.baseUrl).complete(request);
     expect(answer.output).toBe("your key is [redacted]");
+  });
+
+  it("masks the key in the forms a server may echo it: JSON-escaped, URL-encoded, base64, in parts", async () => {
+    const key = 'sk-proj/Abc+123=xyz"def'; // characters that JSON and URL encoding change
+    const keyEnv = (name: string) => ({ PROMPTRAIL_TEST_KEY: key })[name];
+    const forms = [
+      JSON.stringify(key).slice(1, -1),
+      encodeURIComponent(key),
+      Buffer.from(key).toString("base64"),
+      `${key.slice(0, 9)}…${key.slice(-9)}`, // the head and tail quoted apart
+      key.slice(3, 14),
+    ];
+    const server = await fakeOpenAi((_, res) => sendJson(res, 200, completion(forms.join(" | "))));
+    const answer = await createOpenAiProvider(
+      { baseUrl: server.baseUrl, apiKeyEnv: "PROMPTRAIL_TEST_KEY" },
+      { env: keyEnv },
+    ).complete(request);
+    expect(answer.output).toBe("[redacted] | [redacted] | [redacted] | [redacted]…[redacted] | [redacted]");
+    for (const part of [key.slice(0, 8), key.slice(-8), encodeURIComponent(key).slice(0, 12)])
+      expect(answer.output).not.toContain(part);
+  });
+
+  it("the key goes only to {baseUrl}/chat/completions: a base URL with a query never reaches the server", async () => {
+    const server = await fakeOpenAi((_, res) => sendJson(res, 200, completion("ok")));
+    for (const baseUrl of [`${server.baseUrl}/prompts/x/versions/1.2/delete?`, `${server.baseUrl}/v1#`]) {
+      const error = await failure(provider(baseUrl).complete(request));
+      expect(error.message).toMatch(/base URL is refused: No query \(\?\) or fragment/);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("an answer over 2 MiB is the case's error, read no further", async () => {
+    const server = await fakeOpenAi((_, res) => sendJson(res, 200, completion("x".repeat(3 * 1024 * 1024))));
+    const error = await failure(provider(server.baseUrl).complete(request));
+    expect(error.message).toMatch(/over 2 MiB/);
   });
 });

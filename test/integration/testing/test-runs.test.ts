@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MAX_LIST_RESULT_BYTES } from "../../../src/services/test-runs.service.js";
 import { rejection, testingServices } from "../../support/testing.js";
 
 const NOW = /^\d{4}-\d\d-\d\dT/;
@@ -183,10 +184,10 @@ describe("the ad-hoc case", () => {
 });
 
 describe("stored runs", () => {
-  it("a page stops before its stored results pass 4 MiB, so large runs never load a whole page at once", async () => {
+  it("a page stops before its stored results pass 512 KiB, so large runs never load a whole page at once", async () => {
     const s = await greet();
     const { id } = await s.versions.get("greet", "1.0");
-    const output = "x".repeat(1024 * 1024 - 200);
+    const output = "x".repeat(MAX_LIST_RESULT_BYTES / 4 - 200);
     const results = JSON.stringify([
       { case: "big", status: "passed", output, error: null, latencyMs: 1, tokens: null, assertions: [] },
     ]);

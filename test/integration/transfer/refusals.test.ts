@@ -157,7 +157,7 @@ describe("import refuses", () => {
         (d) => {
           d.environments.PROD.apiKeyEnv = "AWS_SECRET_ACCESS_KEY";
         },
-        /environments\.PROD\.apiKeyEnv: Name an environment variable starting with PROMPTRAIL_/,
+        /environments\.PROD\.apiKeyEnv: Name an environment variable PROMPTRAIL_…_KEY/,
       ],
       [
         "users",

@@ -84,18 +84,26 @@ describe("the command line", () => {
   test("flags win over the environment variables they stand for", () => {
     const env = { HOST: "0.0.0.0", PORT: "3000", PROMPTRAIL_DB: "env.db", PROMPTRAIL_LOG: "text" };
     const args = (values: ParsedArgs["values"]): ParsedArgs => ({ values, positionals: [] });
-    expect(settingsOf(args({}), env)).toEqual({ host: "0.0.0.0", port: 3000, dbFile: "env.db", log: "text" });
+    expect(settingsOf(args({}), env)).toEqual({
+      host: "0.0.0.0",
+      port: 3000,
+      dbFile: "env.db",
+      log: "text",
+      publicUrl: null,
+    });
     expect(settingsOf(args({ host: "::1", port: "8080", db: "flag.db" }), env)).toEqual({
       host: "::1",
       port: 8080,
       dbFile: "flag.db",
       log: "text",
+      publicUrl: null,
     });
     expect(settingsOf(args({}), {})).toEqual({
       host: "127.0.0.1",
       port: 3000,
       dbFile: "./data/promptrail.db",
       log: undefined,
+      publicUrl: null,
     });
     expect(() => settingsOf(args({}), { PROMPTRAIL_LOG: "loud" })).toThrow("PROMPTRAIL_LOG: Use off, text or json");
   });

@@ -9,11 +9,12 @@ describe("DomainError", () => {
     expect(new DomainError("payload_too_large", "x").status).toBe(413);
   });
 
-  test("every SPEC §3 code is there with its status", () => {
+  test("every SPEC §3 code is there with its status, and §7's 405", () => {
     expect(ERROR_STATUS).toEqual({
       bad_request: 400,
       forbidden: 403,
       not_found: 404,
+      method_not_allowed: 405,
       name_taken: 409,
       version_immutable: 409,
       invalid_transition: 409,

@@ -23,6 +23,15 @@ describe("renderTemplate", () => {
     });
   });
 
+  test("over 1,000,000 bytes rendered is an error result, counted without building the text (issue 8, item 2)", () => {
+    const body = "{{a}}".repeat(5000); // 25 KB
+    const a = "x".repeat(100_000); // would render 500 MB
+    expect(renderTemplate(body, { a })).toEqual({ ok: false, missing: [], tooLarge: 500_000_000 });
+    // Bytes, not characters: 1,000,000 bytes fit, one more does not.
+    expect(renderTemplate("é{{a}}", { a: "x".repeat(999_998) }).ok).toBe(true);
+    expect(renderTemplate("é{{a}}", { a: "x".repeat(999_999) })).toMatchObject({ ok: false, tooLarge: 1_000_001 });
+  });
+
   test("a missing variable is an error result, not a throw", () => {
     const render = () => renderTemplate("{{a}} {{ b }} {{c}}", { a: "1" });
     expect(render).not.toThrow();

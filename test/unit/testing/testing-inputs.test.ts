@@ -26,12 +26,40 @@ describe("testing input schemas (shared with the HTTP layer)", () => {
     expect(runInput.safeParse({ variables: ["x"] }).success).toBe(false);
   });
 
+  it("baseUrl: http(s) without credentials, query or fragment, and never a 5xx (issue 8, items 5 and 6)", () => {
+    for (const bad of [
+      "x",
+      "",
+      "  ",
+      "http://",
+      "https://a.example/v1?",
+      "https://a.example/v1?x=1",
+      "https://a.example/#",
+      "https://a.example/v1#frag",
+      "https://u@a.example",
+      "ftp://a.example",
+      "javascript:alert(1)",
+      `https://a.example/${"a".repeat(2000)}`,
+    ])
+      expect(environmentUpdateInput.safeParse({ baseUrl: bad }).success, bad).toBe(false);
+    expect(environmentUpdateInput.parse({ baseUrl: " HTTPS://API.Example.COM:443/v1// " })).toEqual({
+      baseUrl: "https://api.example.com/v1",
+    });
+    expect(environmentUpdateInput.parse({ baseUrl: "http://127.0.0.1:11434" })).toEqual({
+      baseUrl: "http://127.0.0.1:11434",
+    });
+  });
+
   it("environment updates: empty key variable clears it, URLs lose trailing slashes", () => {
     expect(environmentUpdateInput.parse({ apiKeyEnv: "", baseUrl: "https://x.test/v1/" })).toEqual({
       apiKeyEnv: null,
       baseUrl: "https://x.test/v1",
     });
-    expect(environmentUpdateInput.parse({ apiKeyEnv: "PROMPTRAIL_K1" })).toEqual({ apiKeyEnv: "PROMPTRAIL_K1" });
-    expect(environmentUpdateInput.safeParse({ apiKeyEnv: "OPENAI_API_KEY" }).success).toBe(false);
+    expect(environmentUpdateInput.parse({ apiKeyEnv: "PROMPTRAIL_K1_KEY" })).toEqual({
+      apiKeyEnv: "PROMPTRAIL_K1_KEY",
+    });
+    // SPEC §7: PROMPTRAIL_*_KEY, so that no other server variable (PROMPTRAIL_DB…) is ever sent.
+    for (const name of ["OPENAI_API_KEY", "PROMPTRAIL_K1", "PROMPTRAIL_DB", "PROMPTRAIL_KEY", "PROMPTRAIL__KEY"])
+      expect(environmentUpdateInput.safeParse({ apiKeyEnv: name }).success, name).toBe(false);
   });
 });

@@ -1,0 +1,30 @@
+import { connect } from "node:net";
+import { serve } from "@hono/node-server";
+import { afterEach, expect, test, vi } from "vitest";
+import { createApp } from "../../../src/app.js";
+import { freshDb } from "../../support/db.js";
+
+afterEach(() => vi.restoreAllMocks());
+
+test("an aborted upload logs one line, not a stack, and stores nothing (issue 8, item 9)", async () => {
+  const db = await freshDb();
+  const lines: string[] = [];
+  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+    lines.push(args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(" "));
+  });
+  const server = serve({ fetch: createApp({ db }).fetch, hostname: "127.0.0.1", port: 0 });
+  await new Promise((resolve) => server.once("listening", resolve));
+  const { port } = server.address() as { port: number };
+  const socket = connect(port, "127.0.0.1");
+  await new Promise((resolve) => socket.once("connect", resolve));
+  socket.write(
+    `POST /prompts HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"name":"p","body":"`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  socket.destroy();
+  await vi.waitFor(() => expect(lines.length).toBeGreaterThan(0));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  server.close();
+  expect(lines).toEqual(["POST /prompts: the client went away before its request arrived whole"]);
+  expect(db.sqlite.prepare("SELECT count(*) FROM prompts").pluck().get()).toBe(0);
+});

@@ -1,0 +1,23 @@
+import { describe, expect, test } from "vitest";
+import { loadConfig } from "../../src/config.js";
+
+describe("PROMPTRAIL_PUBLIC_URL", () => {
+  test("is the origin the server answers for; unset means loopback names only", () => {
+    expect(loadConfig({}).publicUrl).toBeNull();
+    expect(loadConfig({ PROMPTRAIL_PUBLIC_URL: "https://prompts.example.com" }).publicUrl).toBe(
+      "https://prompts.example.com",
+    );
+    expect(loadConfig({ PROMPTRAIL_PUBLIC_URL: "http://10.1.2.3:8080/" }).publicUrl).toBe("http://10.1.2.3:8080/");
+  });
+
+  test("anything but an http(s) origin stops the start with the variable's name", () => {
+    for (const bad of [
+      "prompts.example.com",
+      "ftp://x.example",
+      "https://x.example/path",
+      "https://u:p@x.example",
+      "https://x.example/?a",
+    ])
+      expect(() => loadConfig({ PROMPTRAIL_PUBLIC_URL: bad }), bad).toThrow(/PROMPTRAIL_PUBLIC_URL/);
+  });
+});
