@@ -25,6 +25,8 @@ export interface VersionsTable {
   created_from: string | null;
   created_at: string;
   updated_at: string;
+  /** When the current revision was saved (SPEC §4 "Edited"); moves only with `revision`. */
+  edited_at: string;
 }
 
 export interface RevisionsTable {

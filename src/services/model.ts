@@ -19,6 +19,8 @@ export interface Version {
   createdFrom: string | null;
   createdAt: string;
   updatedAt: string;
+  /** When the current revision was saved: what "Edited … ago" shows (SPEC §4). Not in the JSON. */
+  editedAt: string;
   actions: AllowedActions;
 }
 
@@ -39,6 +41,7 @@ export function rowToVersion(prompt: string, row: VersionRow): Version {
     createdFrom: row.created_from,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    editedAt: row.edited_at || row.created_at,
     actions: allowedActions({ stage: row.stage, current }),
   };
 }

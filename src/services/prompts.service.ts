@@ -53,6 +53,7 @@ export function createPromptsService(deps: ServiceDeps) {
           created_from: null,
           created_at: now,
           updated_at: now,
+          edited_at: now,
         });
         await insertRevision(tx, {
           version_id: id,

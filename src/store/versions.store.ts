@@ -89,6 +89,7 @@ export async function updateContent(
       content_hash: content.contentHash,
       revision: expectedRevision + 1,
       updated_at: now,
+      edited_at: now,
     })
     .where("id", "=", id)
     .where("revision", "=", expectedRevision)

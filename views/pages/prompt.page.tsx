@@ -56,7 +56,7 @@ export function PromptPage({ prompt, now, flash }: { prompt: PromptDetail; now: 
                   <td>{v.current ? <span class="current-mark">current</span> : <span class="muted">—</span>}</td>
                   <td>{v.revision}</td>
                   <td>
-                    <TimeAgo at={v.updatedAt} now={now} />
+                    <TimeAgo at={v.editedAt} now={now} />
                   </td>
                   <td>
                     {v.createdFrom ? (

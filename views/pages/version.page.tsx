@@ -38,7 +38,7 @@ function VersionHeader({ version, now }: { version: Version; now: Date }) {
         {version.current ? `current in ${version.stage}` : "not current"}
       </span>
       <span class="muted">
-        revision {version.revision} · edited <TimeAgo at={version.updatedAt} now={now} />
+        revision {version.revision} · edited <TimeAgo at={version.editedAt} now={now} />
       </span>
     </header>
   );
