@@ -6,7 +6,7 @@ import { appendEvent, currentSince as currentSinceEvents } from "../store/events
 import { findPromptByName, insertPrompt, listPrompts } from "../store/prompts.store.js";
 import { insertRevision } from "../store/revisions.store.js";
 import { inTransaction } from "../store/transaction.js";
-import { currentNumbers, insertVersion, listVersions } from "../store/versions.store.js";
+import { currentNumbers, draftCounts, insertVersion, listVersions } from "../store/versions.store.js";
 import { type Actor, isoNow, LOCAL, requirePrompt, type ServiceDeps } from "./context.js";
 import { type CreatePromptInput, createPromptInput, type ListPromptsInput, listPromptsInput } from "./inputs.js";
 import { type CurrentByStage, emptyCurrent, rowToVersion, type Version } from "./model.js";
@@ -16,6 +16,8 @@ export interface PromptSummary {
   name: string;
   description: string;
   current: CurrentByStage;
+  /** DEV versions, current or not (SPEC §4: "none current · 3 drafts"). Not in the JSON. */
+  drafts: number;
   updatedAt: string;
 }
 
@@ -88,6 +90,7 @@ export function createPromptsService(deps: ServiceDeps) {
         name,
         description: prompt.description,
         current,
+        drafts: versions.filter((v) => v.stage === "DEV").length,
         currentSince,
         versions,
         createdAt: prompt.created_at,
@@ -100,14 +103,13 @@ export function createPromptsService(deps: ServiceDeps) {
       const { q, limit, cursor } = parseInput(listPromptsInput, input);
       const rows = await listPrompts(db, { q, after: cursor, limit: limit + 1 });
       const page = rows.slice(0, limit);
-      const currents = await currentNumbers(
-        db,
-        page.map((p) => p.id),
-      );
+      const ids = page.map((p) => p.id);
+      const [currents, drafts] = await Promise.all([currentNumbers(db, ids), draftCounts(db, ids)]);
       const prompts = page.map((p) => {
         const current = emptyCurrent();
         for (const c of currents) if (c.prompt_id === p.id) current[c.stage] = formatVersion(c);
-        return { name: p.name, description: p.description, current, updatedAt: p.updated_at };
+        const count = Number(drafts.find((d) => d.prompt_id === p.id)?.drafts ?? 0);
+        return { name: p.name, description: p.description, current, drafts: count, updatedAt: p.updated_at };
       });
       const last = page.at(-1);
       return { prompts, nextCursor: rows.length > limit && last ? last.name : null };

@@ -56,6 +56,18 @@ export function currentNumbers(db: Db, promptIds: number[]) {
     .execute();
 }
 
+/** How many DEV versions (drafts, current or not) each of several prompts has; absent means none. */
+export function draftCounts(db: Db, promptIds: number[]) {
+  if (promptIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("versions")
+    .select((eb) => ["prompt_id", eb.fn.countAll<number>().as("drafts")])
+    .where("prompt_id", "in", promptIds)
+    .where("stage", "=", "DEV")
+    .groupBy("prompt_id")
+    .execute();
+}
+
 export async function clearCurrent(db: Db, promptId: number, stage: Stage, now: string): Promise<void> {
   await db
     .updateTable("versions")

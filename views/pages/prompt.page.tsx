@@ -7,6 +7,7 @@ export function PromptPage({ prompt, now, flash }: { prompt: PromptDetail; now: 
     stage,
     version: prompt.current[stage],
     since: prompt.currentSince[stage],
+    ...(stage === "DEV" ? { drafts: prompt.drafts } : {}),
   }));
   const base = promptUrl(prompt.name);
   const prod = prompt.current.PROD;
@@ -25,7 +26,7 @@ export function PromptPage({ prompt, now, flash }: { prompt: PromptDetail; now: 
         </nav>
       </header>
       <StageRail prompt={prompt.name} stops={stops} />
-      <section aria-labelledby="versions-title">
+      <section id="versions" aria-labelledby="versions-title">
         <h2 id="versions-title">Versions</h2>
         <div class="table-scroll">
           <table class="list versions">

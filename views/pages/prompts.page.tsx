@@ -1,6 +1,6 @@
 import type { ErrorIssue } from "../../src/domain/errors.js";
 import type { PromptSummary } from "../../src/services/prompts.service.js";
-import { promptUrl, TimeAgo, VersionChip } from "../components.js";
+import { DraftCount, promptUrl, TimeAgo, VersionChip } from "../components.js";
 import { type FlashMessage, Layout } from "../layout.js";
 
 export interface CreateFormState {
@@ -63,6 +63,11 @@ export function PromptTable({ prompts, q, next, now }: Omit<PromptsPageProps, "f
               </td>
               <td>
                 <VersionChip prompt={p.name} version={p.current.DEV} stage="DEV" />
+                {p.drafts > (p.current.DEV ? 1 : 0) ? (
+                  <div class="small">
+                    <DraftCount prompt={p.name} drafts={p.drafts} current={p.current.DEV !== null} />
+                  </div>
+                ) : null}
               </td>
               <td>
                 <VersionChip prompt={p.name} version={p.current.TST} stage="TST" />

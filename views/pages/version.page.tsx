@@ -110,6 +110,7 @@ export function VersionPanel({
     stage,
     version: prompt.current[stage],
     since: prompt.currentSince[stage],
+    ...(stage === "DEV" ? { drafts: prompt.drafts } : {}),
   }));
   return (
     <div id="version-panel" class="version-panel">
