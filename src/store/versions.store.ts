@@ -35,6 +35,11 @@ export function listVersions(db: Db, promptId: number): Promise<VersionRow[]> {
     .execute();
 }
 
+/** The numbers of a prompt's versions that exist now (deleted drafts are gone). */
+export function versionNumbers(db: Db, promptId: number) {
+  return db.selectFrom("versions").select(["major", "minor"]).where("prompt_id", "=", promptId).execute();
+}
+
 export function findCurrent(db: Db, promptId: number, stage: Stage): Promise<VersionRow | undefined> {
   return db
     .selectFrom("versions")

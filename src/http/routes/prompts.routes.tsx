@@ -90,6 +90,9 @@ export function createPromptRoutes(services: Services) {
       const result = await services.history.list(name, paging);
       const next = nextUrl(`/prompts/${encodeURIComponent(name)}/history`, result.nextCursor, { limit: paging.limit });
       if (negotiate(c) === "json") return c.json(historyJson(result.events, next));
-      return page(c, <HistoryPage prompt={name} events={result.events} next={next} now={new Date()} />);
+      return page(
+        c,
+        <HistoryPage prompt={name} events={result.events} existing={result.existing} next={next} now={new Date()} />,
+      );
     });
 }
