@@ -5,6 +5,7 @@ import { ErrorPage } from "../../views/pages/error.page.js";
 import { DomainError } from "../domain/errors.js";
 import { negotiate } from "./negotiate.js";
 import { fragment, page } from "./render.js";
+import { wayBack } from "./way-back.js";
 
 interface SqliteLikeError {
   code?: unknown;
@@ -36,7 +37,8 @@ export function renderError(c: Context, error: DomainError): Response {
   const mode = negotiate(c);
   if (mode === "json") return c.json(error.toJSON(), status);
   if (mode === "fragment") return flashError(c, error.message, status);
-  return page(c, <ErrorPage status={error.status} code={error.code} message={error.message} />, status);
+  const back = wayBack(c.req.path, error.code);
+  return page(c, <ErrorPage status={error.status} code={error.code} message={error.message} back={back} />, status);
 }
 
 /** For htmx: the message swapped into the page's #flash area, whatever the target was. */
@@ -54,5 +56,9 @@ export function onError(error: Error, c: Context): Response {
   const mode = negotiate(c);
   if (mode === "json") return c.json({ error: { code: "internal", message } }, 500);
   if (mode === "fragment") return flashError(c, message, 500);
-  return page(c, <ErrorPage status={500} code="internal" message={message} />, 500);
+  return page(
+    c,
+    <ErrorPage status={500} code="internal" message={message} back={wayBack(c.req.path, "bad_request")} />,
+    500,
+  );
 }

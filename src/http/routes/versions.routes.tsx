@@ -76,11 +76,13 @@ export function createVersionRoutes(services: Services) {
       return page(
         c,
         <ConfirmPage
+          prompt={name}
+          version={version.version}
           title={`Promote v${version.version} to ${target}?`}
           message={
             target === "PROD"
-              ? "Applications reading PROD get this version at once. The current PROD version stays in history."
-              : `v${version.version} becomes the current TST version.`
+              ? `Applications reading ${name} from PROD get v${version.version} at once. The current PROD version stays in history.`
+              : `v${version.version} becomes the current TST version of ${name}.`
           }
           action={`${url}/promote`}
           fields={{ to: target }}
@@ -115,8 +117,10 @@ export function createVersionRoutes(services: Services) {
       return page(
         c,
         <ConfirmPage
+          prompt={name}
+          version={version.version}
           title={`Delete v${version.version}?`}
-          message="The draft, its saved revisions and its test runs are removed for good. Its number is never reused."
+          message={`The draft ${name} v${version.version}, its saved revisions and its test runs are removed for good. Its number is never reused.`}
           action={`${url}/delete`}
           button="Delete"
           cancelUrl={url}
