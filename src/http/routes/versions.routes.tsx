@@ -10,6 +10,7 @@ import { redirectAfterPost, setFlash } from "../flash.js";
 import { readInput } from "../input.js";
 import { deletedSchema, revisionsJson, versionJson } from "../json.js";
 import { negotiate } from "../negotiate.js";
+import { toDomainError } from "../on-error.js";
 import { page } from "../render.js";
 import { editorStateOf, renderVersionPage } from "./version-page.js";
 
@@ -25,6 +26,25 @@ export function createVersionRoutes(services: Services) {
     if (mode === "json") return c.json(versionJson(v), status);
     if (mode === "page") return redirectAfterPost(c, versionUrl(v.prompt, v.version), text);
     return renderVersionPage(c, services, v.prompt, v.version, { flash: { kind: "ok", text } });
+  }
+
+  /**
+   * A button pressed on a page that is no longer true (another tab promoted first): for htmx,
+   * the refusal comes back with the version panel as it stands now, so the page stops offering
+   * what was just refused. A version that is gone has no panel: then the refusal goes to #flash.
+   */
+  async function refreshOnRefusal(c: Context, act: () => Promise<Response>): Promise<Response> {
+    try {
+      return await act();
+    } catch (error) {
+      const refusal = toDomainError(error);
+      if (!refusal || refusal.code === "not_found" || negotiate(c) !== "fragment") throw error;
+      const { name, v } = params(c);
+      const flash = { kind: "error" as const, text: refusal.message };
+      c.header("HX-Retarget", "#version-panel");
+      c.header("HX-Reswap", "outerHTML");
+      return renderVersionPage(c, services, name, v, { flash, status: refusal.status as 409 });
+    }
   }
 
   /** After a change that leaves the page: htmx navigates, forms follow a 303. */
@@ -91,23 +111,27 @@ export function createVersionRoutes(services: Services) {
         />,
       );
     })
-    .post(`${BASE}/promote`, async (c) => {
-      const { name, v } = params(c);
-      const promoted = await versions.promote(name, v, (await readInput(c)) as PromoteInput);
-      return landOnVersion(c, promoted, `v${promoted.version} promoted to ${promoted.stage}`);
-    })
-    .post(`${BASE}/new`, async (c) => {
-      const { name, v } = params(c);
-      const input = await readInput(c, { bool: ["major"] });
-      const created = await versions.createNew(name, v, input);
-      const url = versionUrl(name, created.version);
-      const text = `Created v${created.version} from v${created.createdFrom} — a DEV draft, not current`;
-      if (negotiate(c) === "json") {
-        c.header("Location", url);
-        return c.json(versionJson(created), 201);
-      }
-      return navigate(c, `${url}?edit=1`, text);
-    })
+    .post(`${BASE}/promote`, (c) =>
+      refreshOnRefusal(c, async () => {
+        const { name, v } = params(c);
+        const promoted = await versions.promote(name, v, (await readInput(c)) as PromoteInput);
+        return landOnVersion(c, promoted, `v${promoted.version} promoted to ${promoted.stage}`);
+      }),
+    )
+    .post(`${BASE}/new`, (c) =>
+      refreshOnRefusal(c, async () => {
+        const { name, v } = params(c);
+        const input = await readInput(c, { bool: ["major"] });
+        const created = await versions.createNew(name, v, input);
+        const url = versionUrl(name, created.version);
+        const text = `Created v${created.version} from v${created.createdFrom} — a DEV draft, not current`;
+        if (negotiate(c) === "json") {
+          c.header("Location", url);
+          return c.json(versionJson(created), 201);
+        }
+        return navigate(c, `${url}?edit=1`, text);
+      }),
+    )
     .get(`${BASE}/delete`, async (c) => {
       const { name, v } = params(c);
       const version = await versions.get(name, v);
@@ -128,17 +152,21 @@ export function createVersionRoutes(services: Services) {
         />,
       );
     })
-    .post(`${BASE}/delete`, async (c) => {
-      const { name, v } = params(c);
-      const result = await versions.delete(name, v);
-      if (negotiate(c) === "json") return c.json(deletedSchema.parse(result));
-      return navigate(c, promptUrl(name), `Deleted v${result.deleted}`);
-    })
-    .post(`${BASE}/make-current`, async (c) => {
-      const { name, v } = params(c);
-      const made = await versions.makeCurrent(name, v);
-      return landOnVersion(c, made, `v${made.version} is now the current ${made.stage} version`);
-    })
+    .post(`${BASE}/delete`, (c) =>
+      refreshOnRefusal(c, async () => {
+        const { name, v } = params(c);
+        const result = await versions.delete(name, v);
+        if (negotiate(c) === "json") return c.json(deletedSchema.parse(result));
+        return navigate(c, promptUrl(name), `Deleted v${result.deleted}`);
+      }),
+    )
+    .post(`${BASE}/make-current`, (c) =>
+      refreshOnRefusal(c, async () => {
+        const { name, v } = params(c);
+        const made = await versions.makeCurrent(name, v);
+        return landOnVersion(c, made, `v${made.version} is now the current ${made.stage} version`);
+      }),
+    )
     .get(`${BASE}/revisions`, async (c) => {
       const { name, v } = params(c);
       const [version, revisions] = await Promise.all([versions.get(name, v), versions.revisions(name, v)]);
