@@ -3,6 +3,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { Db } from "./db/connect.js";
 import { DomainError } from "./domain/errors.js";
 import { csrfGuard, sizeGuard } from "./http/guards.js";
+import { noStalePages } from "./http/no-stale-pages.js";
 import { onError, renderError } from "./http/on-error.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
 import { createRuntimeRoutes } from "./http/routes/runtime.routes.js";
@@ -41,6 +42,7 @@ export function createApp({ db }: AppDeps): Hono {
     await next();
     c.header("Vary", "Accept, HX-Request", { append: true });
   });
+  app.use(noStalePages());
   app.use(sizeGuard());
   app.use(csrfGuard());
   app.route("/", createStaticRoutes());
