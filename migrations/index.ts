@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as initialSchema from "./202611262200_initial_schema.js";
 import * as testing from "./202611262300_testing.js";
 import * as versionEditedAt from "./202612010300_version_edited_at.js";
+import * as testCaseEchoOutput from "./202612010310_test_case_echo_output.js";
 
 /** Every migration, by name in the order they apply. Static, so bundles and vitest see them all. */
 export const migrations: Record<string, Migration> = {
   "202611262200_initial_schema": initialSchema,
   "202611262300_testing": testing,
   "202612010300_version_edited_at": versionEditedAt,
+  "202612010310_test_case_echo_output": testCaseEchoOutput,
 };

@@ -67,6 +67,8 @@ export interface TestCasesTable {
   name: string;
   variables: string;
   assertions: string;
+  /** What the echo provider answers for this case; null: the rendered prompt. */
+  echo_output: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -142,6 +142,7 @@ export const testCaseSchema = z.object({
   name: z.string(),
   variables: z.record(z.string(), z.string()),
   assertions: z.array(z.object({ type: z.string(), value: assertionValue })),
+  echoOutput: z.string().nullable(),
 });
 export const testCasesSchema = z.object({ testCases: z.array(testCaseSchema) });
 

@@ -77,6 +77,12 @@ export const testCaseInput = z.strictObject({
   name: testCaseName,
   variables: variablesInput.default({}),
   assertions: z.array(assertionInput).max(MAX_ASSERTIONS, `At most ${MAX_ASSERTIONS} assertions`).default([]),
+  /** What the echo provider answers for this case instead of the rendered prompt; null: the prompt. */
+  echoOutput: z
+    .string()
+    .max(MAX_VARIABLE_VALUE, `Keep the echo output under ${MAX_VARIABLE_VALUE.toLocaleString("en")} characters`)
+    .nullable()
+    .default(null),
 });
 export type TestCaseInput = z.input<typeof testCaseInput>;
 

@@ -17,12 +17,16 @@ export interface Environment {
 
 export type Environments = Record<Stage, Environment>;
 
-/** SPEC §3 test case. `value` is null for `json`. */
+/**
+ * SPEC §3 test case. `value` is null for `json`. `echoOutput` is what the echo provider answers
+ * for the case instead of the rendered prompt (null: the rendered prompt).
+ */
 export interface TestCase {
   id: number;
   name: string;
   variables: Record<string, string>;
   assertions: Assertion[];
+  echoOutput: string | null;
 }
 
 /** One case of a run: `output` is null when no output was produced, `error` null when none. */
@@ -68,6 +72,7 @@ export function rowToTestCase(row: TestCaseRow): TestCase {
     name: row.name,
     variables: JSON.parse(row.variables) as Record<string, string>,
     assertions: JSON.parse(row.assertions) as Assertion[],
+    echoOutput: row.echo_output,
   };
 }
 

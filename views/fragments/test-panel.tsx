@@ -56,8 +56,9 @@ export function TestResults({ run, now }: { run: TestRun | null; now: Date }) {
       {run ? (
         <>
           <p class="run-summary">
-            <StatusChip status={run.status} /> run {run.id} on revision {run.revision} in {run.stage} · {run.provider}
-            {run.model ? ` (${run.model})` : ""} · {run.durationMs} ms · <TimeAgo at={run.startedAt} now={now} />
+            <StatusChip status={run.status} /> run {run.id} on revision {run.revision} in {run.stage} ·{" "}
+            {run.provider === "echo" ? "echo, no model called" : `${run.provider} (${run.model})`} · {run.durationMs} ms
+            · <TimeAgo at={run.startedAt} now={now} />
           </p>
           {run.results.map((r) => (
             <CaseCard result={r} />

@@ -49,10 +49,7 @@ export function TestRunsPage({
                   {run.contentHash === version.contentHash ? "" : <span class="muted"> (edited since)</span>}
                 </td>
                 <td>{run.stage}</td>
-                <td>
-                  {run.provider}
-                  {run.model ? ` · ${run.model}` : ""}
-                </td>
+                <td>{run.provider === "echo" ? "echo, no model" : `${run.provider} · ${run.model}`}</td>
                 <td>
                   {run.results.filter((r) => r.status === "passed").length}/{run.results.length} passed
                 </td>

@@ -1,24 +1,23 @@
 import { type Context, Hono } from "hono";
 import { promptUrl, versionUrl } from "../../../views/components.js";
 import { TestResults } from "../../../views/fragments/test-panel.js";
+import { ConfirmPage } from "../../../views/pages/confirm.page.js";
 import { type TestCaseDraft, TestCasesPage } from "../../../views/pages/test-cases.page.js";
 import { TestRunsPage } from "../../../views/pages/test-runs.page.js";
 import { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
 import type { TestCaseInput } from "../../services/testing.inputs.js";
-import { redirectAfterPost, takeFlash } from "../flash.js";
+import { navigateAfterPost, redirectAfterPost, takeFlash } from "../flash.js";
 import { isForm, readInput } from "../input.js";
 import { testCaseSchema, testCasesSchema, testRunSchema, testRunsSchema } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { fragment, page } from "../render.js";
+import { readTestCase, refuseEveryProblem } from "../test-case-form.js";
 import { nextUrl, pageQuery } from "./paging.js";
 import { renderVersionExtras } from "./version-page.js";
 
 const VERSION = "/prompts/:name/versions/:v";
 const CASES = "/prompts/:name/test-cases";
-
-const strings = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === "string");
 
 /** TEST from a form: one `var.<name>` input per template variable; blank inputs are left out. */
 async function readRunInput(c: Context) {
@@ -32,36 +31,20 @@ async function readRunInput(c: Context) {
   return Object.keys(variables).length ? { variables } : {};
 }
 
-/** A test case from a form: name, variables as JSON text, and rows of assertion type + value. */
-async function readTestCaseInput(c: Context): Promise<{ input: Record<string, unknown>; draft: TestCaseDraft }> {
-  if (!isForm(c)) {
-    const input = await readInput(c);
-    return { input, draft: { name: String(input.name ?? ""), variables: "", assertions: [] } };
-  }
-  const form = await c.req.parseBody({ all: true });
-  const types = strings(form.a_type);
-  const values = strings(form.a_value);
-  const rows = types.map((type, i) => ({ type, value: values[i] ?? "" })).filter((row) => row.type !== "");
-  const draft = { name: strings(form.name)[0] ?? "", variables: strings(form.variables)[0] ?? "", assertions: rows };
-  let variables: unknown = {};
-  if (draft.variables.trim() !== "") {
-    try {
-      variables = JSON.parse(draft.variables);
-    } catch {
-      const issue = { path: "variables", message: 'Give the variables as a JSON object, e.g. {"name": "Ada"}' };
-      throw Object.assign(new DomainError("validation_failed", `variables: ${issue.message}`, [issue]), { draft });
-    }
-  }
-  return { input: { name: draft.name, variables, assertions: rows }, draft };
-}
-
 export function createTestingRoutes(services: Services) {
   const { testRuns, testCases } = services;
 
   async function casesPage(c: Context, name: string, extra: { draft?: TestCaseDraft; status?: 422 | 409 } = {}) {
     const [prompt, cases] = await Promise.all([services.prompts.get(name), testCases.list(name)]);
-    const flash = extra.draft?.issues
-      ? { kind: "error" as const, text: extra.draft.issues[0]?.message ?? "Check the test case" }
+    const issues = extra.draft?.issues;
+    const flash = issues
+      ? {
+          kind: "error" as const,
+          text:
+            issues.length > 1
+              ? `The test case was not saved: ${issues.length} problems, each shown at its field`
+              : (issues[0]?.message ?? "Check the test case"),
+        }
       : takeFlash(c);
     return page(
       c,
@@ -75,8 +58,9 @@ export function createTestingRoutes(services: Services) {
     const mode = negotiate(c);
     let draft: TestCaseDraft | undefined;
     try {
-      const read = await readTestCaseInput(c);
+      const read = await readTestCase(c);
       draft = { ...read.draft, ...(id ? { id: Number(id) } : {}) };
+      if (read.problems.length > 0) refuseEveryProblem(read);
       const input = read.input as TestCaseInput;
       const saved = id ? await testCases.save(name, id, input) : await testCases.create(name, input);
       if (mode === "json") {
@@ -91,11 +75,10 @@ export function createTestingRoutes(services: Services) {
     } catch (error) {
       if (mode === "json" || !(error instanceof DomainError)) throw error;
       if (error.code !== "validation_failed" && error.code !== "name_taken") throw error;
-      const failed = (error as DomainError & { draft?: TestCaseDraft }).draft ?? draft;
       const issues = error.issues ?? [{ path: "name", message: error.message }];
       return casesPage(c, name, {
         draft: {
-          ...(failed ?? { name: "", variables: "", assertions: [] }),
+          ...(draft ?? { name: "", variables: "", assertions: [], echoOutput: "" }),
           ...(id ? { id: Number(id) } : {}),
           issues,
         },
@@ -142,11 +125,28 @@ export function createTestingRoutes(services: Services) {
       return c.redirect(`${promptUrl(name)}/test-cases#case-${testCase.id}`, 303);
     })
     .post(`${CASES}/:id/save`, (c) => writeCase(c, c.req.param("name"), c.req.param("id")))
+    .get(`${CASES}/:id/delete`, async (c) => {
+      const { name, id } = c.req.param();
+      const testCase = await testCases.get(name, id);
+      const url = `${promptUrl(name)}/test-cases/${testCase.id}`;
+      return page(
+        c,
+        <ConfirmPage
+          prompt={name}
+          title={`Delete test case “${testCase.name}”?`}
+          message={`Every version of ${name} runs this case, and it has no history: it is removed for good. Test runs already stored keep its results.`}
+          action={`${url}/delete`}
+          button="Delete"
+          cancelUrl={`${promptUrl(name)}/test-cases#case-${testCase.id}`}
+          danger
+        />,
+      );
+    })
     .post(`${CASES}/:id/delete`, async (c) => {
       const { name, id } = c.req.param();
       const testCase = await testCases.get(name, id);
       const result = await testCases.delete(name, id);
       if (negotiate(c) === "json") return c.json(result);
-      return redirectAfterPost(c, `${promptUrl(name)}/test-cases`, `Deleted test case “${testCase.name}”`);
+      return navigateAfterPost(c, `${promptUrl(name)}/test-cases`, `Deleted test case “${testCase.name}”`);
     });
 }

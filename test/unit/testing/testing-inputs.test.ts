@@ -15,7 +15,12 @@ describe("testing input schemas (shared with the HTTP layer)", () => {
   });
 
   it("a test case defaults to no variables and no assertions, and trims its name", () => {
-    expect(testCaseInput.parse({ name: " smoke " })).toEqual({ name: "smoke", variables: {}, assertions: [] });
+    expect(testCaseInput.parse({ name: " smoke " })).toEqual({
+      name: "smoke",
+      variables: {},
+      assertions: [],
+      echoOutput: null,
+    });
     expect(testCaseInput.safeParse({ name: "x", extra: 1 }).success).toBe(false);
   });
 
