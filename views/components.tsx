@@ -110,7 +110,7 @@ export function StageRail({ prompt, stops, highlight }: { prompt: string; stops:
 /** Prompt text in a monospace block with `{{variables}}` picked out. */
 export function PromptText({ body, label = "Prompt text" }: { body: string; label?: string }) {
   return (
-    <pre class="prompt-text" title={label}>
+    <pre class="prompt-text" title={label} dir="auto">
       {templateParts(body).map((part) => (part.variable ? <mark class="var">{part.text}</mark> : part.text))}
     </pre>
   );

@@ -41,10 +41,14 @@ export function renderError(c: Context, error: DomainError): Response {
   return page(c, <ErrorPage status={error.status} code={error.code} message={error.message} back={back} />, status);
 }
 
-/** For htmx: the message swapped into the page's #flash area, whatever the target was. */
+/**
+ * For htmx: the message swapped into the page's #flash area, whatever the target was. Only the
+ * message goes in (the live region stays), so that screen readers announce it.
+ */
 function flashError(c: Context, text: string, status: ContentfulStatusCode): Response {
   c.header("HX-Retarget", "#flash");
-  c.header("HX-Reswap", "outerHTML");
+  c.header("HX-Reswap", "innerHTML");
+  c.header("HX-Reselect", "#flash > .flash");
   return fragment(c, <Flash flash={{ kind: "error", text }} />, status);
 }
 

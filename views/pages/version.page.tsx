@@ -25,6 +25,8 @@ export interface VersionViewProps {
   testing: VersionTesting;
   editor?: EditorState | null;
   now: Date;
+  /** Where focus goes after an htmx swap whose control is gone: Edit after a save, the results after Save and test. */
+  focus?: "edit" | "results" | undefined;
 }
 
 function VersionHeader({ version, now }: { version: Version; now: Date }) {
@@ -105,6 +107,7 @@ export function VersionPanel({
   editor,
   now,
   flash,
+  focus,
 }: VersionViewProps & { flash?: FlashMessage | null }) {
   const stops = (["DEV", "TST", "PROD"] as const).map((stage) => ({
     stage,
@@ -117,7 +120,11 @@ export function VersionPanel({
       {flash !== undefined ? <Flash flash={flash} oob /> : null}
       <VersionHeader version={version} now={now} />
       <StageRail prompt={version.prompt} stops={stops} highlight={version.stage} />
-      <ButtonRow version={version} promoteBlock={testing.gate.allowed ? null : testing.gate.reason} />
+      <ButtonRow
+        version={version}
+        promoteBlock={testing.gate.allowed ? null : testing.gate.reason}
+        focusEdit={focus === "edit"}
+      />
       {testing.gate.gated && !testing.gate.allowed && testing.gate.detail ? (
         <p class="gate-note">{testing.gate.detail}</p>
       ) : null}
@@ -125,7 +132,13 @@ export function VersionPanel({
       <div class="version-grid">
         <div class="version-main">
           {editor ? <Editor version={version} state={editor} /> : <BodyView version={version} />}
-          <TestPanel version={version} status={testing.status} variables={testing.variables} now={now} />
+          <TestPanel
+            version={version}
+            status={testing.status}
+            variables={testing.variables}
+            now={now}
+            focusResults={focus === "results"}
+          />
         </div>
         <SideFacts version={version} />
       </div>

@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import { promptUrl, versionUrl } from "../../../views/components.js";
 import { TestResults } from "../../../views/fragments/test-panel.js";
+import { Flash } from "../../../views/layout.js";
 import { ConfirmPage } from "../../../views/pages/confirm.page.js";
 import { type TestCaseDraft, TestCasesPage } from "../../../views/pages/test-cases.page.js";
 import { TestRunsPage } from "../../../views/pages/test-runs.page.js";
@@ -8,7 +9,7 @@ import { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
 import type { TestCaseInput } from "../../services/testing.inputs.js";
 import { navigateAfterPost, redirectAfterPost, takeFlash } from "../flash.js";
-import { isForm, readInput } from "../input.js";
+import { isForm, readInput, splitVariables } from "../input.js";
 import { testCaseSchema, testCasesSchema, testRunSchema, testRunsSchema } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { fragment, page } from "../render.js";
@@ -21,14 +22,11 @@ const CASES = "/prompts/:name/test-cases";
 
 /** TEST from a form: one `var.<name>` input per template variable; blank inputs are left out. */
 async function readRunInput(c: Context) {
-  if (!isForm(c)) return readInput(c, { json: ["variables"] });
-  const form = await c.req.parseBody();
   const input = await readInput(c, { json: ["variables"] });
-  const variables: Record<string, string> = { ...(input.variables as Record<string, string> | undefined) };
-  for (const [key, value] of Object.entries(form)) {
-    if (key.startsWith("var.") && typeof value === "string" && value !== "") variables[key.slice(4)] = value;
-  }
-  return Object.keys(variables).length ? { variables } : {};
+  if (!isForm(c)) return input;
+  const { variables, rest } = splitVariables(input);
+  const all: Record<string, string> = { ...(rest.variables as Record<string, string> | undefined), ...variables };
+  return Object.keys(all).length ? { variables: all } : {};
 }
 
 export function createTestingRoutes(services: Services) {
@@ -101,6 +99,7 @@ export function createTestingRoutes(services: Services) {
         <>
           <TestResults run={run} now={new Date()} />
           {extras}
+          <Flash flash={{ kind: "ok", text }} oob />
         </>,
       );
     })

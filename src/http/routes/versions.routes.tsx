@@ -6,8 +6,8 @@ import { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
 import type { PromoteInput, SaveInput } from "../../services/inputs.js";
 import type { Version } from "../../services/model.js";
-import { redirectAfterPost, setFlash } from "../flash.js";
-import { readInput } from "../input.js";
+import { navigateAfterPost, redirectAfterPost } from "../flash.js";
+import { isForm, readInput, splitVariables } from "../input.js";
 import { deletedSchema, revisionsJson, versionJson } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { toDomainError } from "../on-error.js";
@@ -20,12 +20,19 @@ const params = (c: Context) => ({ name: c.req.param("name") as string, v: c.req.
 export function createVersionRoutes(services: Services) {
   const { versions } = services;
 
-  /** After a change that stays on the version: JSON, a 303 for forms, the panel for htmx. */
-  async function landOnVersion(c: Context, v: Version, text: string, status: 200 | 201 = 200) {
+  /**
+   * After a change that stays on the version: JSON, a 303 for forms, the panel for htmx. `focus`
+   * says where focus goes once the control that acted is gone (Save closes the editor).
+   */
+  async function landOnVersion(c: Context, v: Version, text: string, focus?: "edit" | "results") {
     const mode = negotiate(c);
-    if (mode === "json") return c.json(versionJson(v), status);
-    if (mode === "page") return redirectAfterPost(c, versionUrl(v.prompt, v.version), text);
-    return renderVersionPage(c, services, v.prompt, v.version, { flash: { kind: "ok", text } });
+    if (mode === "json") return c.json(versionJson(v));
+    const url = versionUrl(v.prompt, v.version);
+    if (mode === "page") return redirectAfterPost(c, focus === "results" ? `${url}#test-results` : url, text);
+    return renderVersionPage(c, services, v.prompt, v.version, {
+      flash: { kind: "ok", text },
+      ...(focus ? { focus } : {}),
+    });
   }
 
   /**
@@ -47,16 +54,6 @@ export function createVersionRoutes(services: Services) {
     }
   }
 
-  /** After a change that leaves the page: htmx navigates, forms follow a 303. */
-  function navigate(c: Context, location: string, text: string) {
-    if (negotiate(c) === "fragment") {
-      setFlash(c, { kind: "ok", text });
-      c.header("HX-Redirect", location);
-      return c.body(null, 200);
-    }
-    return redirectAfterPost(c, location, text);
-  }
-
   return new Hono()
     .get(BASE, async (c) => {
       const { name, v } = params(c);
@@ -67,9 +64,21 @@ export function createVersionRoutes(services: Services) {
       const { name, v } = params(c);
       const mode = negotiate(c);
       try {
-        const input = (await readInput(c, { json: ["config"], int: ["revision"] })) as SaveInput;
-        const saved = await versions.save(name, v, input);
-        return landOnVersion(c, saved, `Saved v${saved.version}, revision ${saved.revision}`);
+        const fields = await readInput(c, { json: ["config"], int: ["revision"] });
+        // The editor's form may say "after=test" (Save and test) and carry the ad-hoc inputs.
+        const form = isForm(c);
+        const { variables, rest: input } = form ? splitVariables(fields) : { variables: {}, rest: fields };
+        const after = form ? input.after : undefined;
+        if (form) delete input.after;
+        const saved = await versions.save(name, v, input as SaveInput);
+        const text = `Saved v${saved.version}, revision ${saved.revision}`;
+        if (after !== "test") return landOnVersion(c, saved, text, "edit");
+        const run = await services.testRuns.run(
+          name,
+          saved.version,
+          Object.keys(variables).length ? { variables } : {},
+        );
+        return landOnVersion(c, saved, `${text}, and tested it: ${run.status}`, "results");
       } catch (error) {
         if (mode === "json" || !(error instanceof DomainError)) throw error;
         if (error.code !== "validation_failed" && error.code !== "stale_revision") throw error;
@@ -129,7 +138,7 @@ export function createVersionRoutes(services: Services) {
           c.header("Location", url);
           return c.json(versionJson(created), 201);
         }
-        return navigate(c, `${url}?edit=1`, text);
+        return navigateAfterPost(c, `${url}?edit=1`, text);
       }),
     )
     .get(`${BASE}/delete`, async (c) => {
@@ -157,7 +166,7 @@ export function createVersionRoutes(services: Services) {
         const { name, v } = params(c);
         const result = await versions.delete(name, v);
         if (negotiate(c) === "json") return c.json(deletedSchema.parse(result));
-        return navigate(c, promptUrl(name), `Deleted v${result.deleted}`);
+        return navigateAfterPost(c, promptUrl(name), `Deleted v${result.deleted}`);
       }),
     )
     .post(`${BASE}/make-current`, (c) =>

@@ -21,7 +21,7 @@ test("409 tests_required in JSON, htmx and page mode; nothing changes", async ()
   expect(htmx.headers.get("hx-retarget")).toBe("#version-panel");
   const panel = await expectFragment(htmx, "version-panel", 409);
   expect(panel).toMatch(/class="flash flash-error">[^<]*requires a passing test/);
-  expect(panel).toMatch(/<button type="button" disabled[^>]*>Promote to TST<\/button>/);
+  expect(panel).toMatch(/<button type="button" id="action-promote" disabled[^>]*>Promote to TST<\/button>/);
   const page = await expectPage(await client.form("/prompts/p/versions/1.0/promote"), 409);
   expect(page).toContain("<code>tests_required</code>");
   expect(client.dump()).toEqual(before);
