@@ -6,6 +6,7 @@ import { csrfGuard, sizeGuard } from "./http/guards.js";
 import { noStalePages } from "./http/no-stale-pages.js";
 import { onError, renderError } from "./http/on-error.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
+import { createRevisionRoutes } from "./http/routes/revisions.routes.js";
 import { createRuntimeRoutes } from "./http/routes/runtime.routes.js";
 import { createSettingsRoutes } from "./http/routes/settings.routes.js";
 import { createStaticRoutes } from "./http/routes/static.routes.js";
@@ -49,6 +50,7 @@ export function createApp({ db }: AppDeps): Hono {
   app.route("/", createRuntimeRoutes(services, db));
   app.route("/", createPromptRoutes(services));
   app.route("/", createVersionRoutes(services));
+  app.route("/", createRevisionRoutes(services));
   app.route("/", createTestingRoutes(services));
   app.route("/", createSettingsRoutes(services));
   app.notFound((c) => renderError(c, new DomainError("not_found", `Nothing at ${c.req.path}`)));

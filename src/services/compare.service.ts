@@ -1,5 +1,5 @@
 import { formatPatch, type StructuredPatch, structuredPatch } from "diff";
-import { canonicalJson } from "../domain/content.js";
+import { type Config, canonicalJson } from "../domain/content.js";
 import { variableChanges } from "../domain/template.js";
 import type { ServiceDeps } from "./context.js";
 import type { Version } from "./model.js";
@@ -18,22 +18,36 @@ export interface Comparison {
   variables: { added: string[]; removed: string[] };
 }
 
-function patchOf(name: string, from: Version, to: Version, a: string, b: string): StructuredPatch | undefined {
-  return structuredPatch(`v${from.version}/${name}`, `v${to.version}/${name}`, a, b, undefined, undefined, {
+/** Two saved states of a prompt's content, named as they appear in the patch headers ("v2.3", "r4"). */
+interface Side {
+  label: string;
+  body: string;
+  config: Config;
+}
+
+function patchOf(name: string, from: Side, to: Side, a: string, b: string): StructuredPatch | undefined {
+  return structuredPatch(`${from.label}/${name}`, `${to.label}/${name}`, a, b, undefined, undefined, {
     context: 3,
     timeout: DIFF_TIMEOUT_MS,
   });
 }
 
 /** Config as stable, readable lines, so key order never shows up as a change. */
-const configLines = (v: Version) => `${JSON.stringify(JSON.parse(canonicalJson(v.config)), null, 2)}\n`;
+const configLines = (config: Config) => `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`;
+
+/** The body patch, then the config patch when the configs differ; null if too large to diff in time. */
+export function diffContent(from: Side, to: Side): StructuredPatch[] | null {
+  const body = patchOf("body", from, to, from.body, to.body);
+  const configChanged = canonicalJson(from.config) !== canonicalJson(to.config);
+  const config = configChanged
+    ? patchOf("config.json", from, to, configLines(from.config), configLines(to.config))
+    : undefined;
+  return body && (!configChanged || config) ? [body, ...(config ? [config] : [])] : null;
+}
 
 /** Compares two versions of one prompt: a unified line diff of body and config, and the variables added or removed. */
 export function diffVersions(from: Version, to: Version): Comparison {
-  const body = patchOf("body", from, to, from.body, to.body);
-  const configChanged = canonicalJson(from.config) !== canonicalJson(to.config);
-  const config = configChanged ? patchOf("config.json", from, to, configLines(from), configLines(to)) : undefined;
-  const patches = body && (!configChanged || config) ? [body, ...(config ? [config] : [])] : null;
+  const patches = diffContent({ ...from, label: `v${from.version}` }, { ...to, label: `v${to.version}` });
   const diff = patches
     ? patches
         .filter((p) => p.hunks.length > 0)

@@ -3,6 +3,7 @@ import { createEnvironmentsService } from "./environments.service.js";
 import { createHistoryService } from "./history.service.js";
 import { createPreviewService } from "./preview.service.js";
 import { createPromptsService } from "./prompts.service.js";
+import { createRevisionsService } from "./revisions.service.js";
 import { createTestCasesService } from "./test-cases.service.js";
 import { testGate } from "./test-gate.js";
 import { createTestRunsService, type TestingDeps } from "./test-runs.service.js";
@@ -14,6 +15,7 @@ export function createServices(deps: TestingDeps & { promotionChecks?: Promotion
   return {
     prompts: createPromptsService(deps),
     versions: createVersionsService({ ...deps, promotionChecks }),
+    revisions: createRevisionsService(deps),
     history: createHistoryService(deps),
     compare: createCompareService(deps),
     environments: createEnvironmentsService(deps),

@@ -51,6 +51,10 @@ export const saveInput = z.strictObject({
 });
 export type SaveInput = z.input<typeof saveInput>;
 
+/** A restore is a save: it may carry the revision the page saw (R6). */
+export const restoreInput = z.strictObject({ revision: revision.optional() });
+export type RestoreInput = z.input<typeof restoreInput>;
+
 /** The stage the caller means to promote into: a page left open must not promote twice. */
 export const promoteInput = z.strictObject({
   to: z

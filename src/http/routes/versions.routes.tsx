@@ -1,14 +1,13 @@
 import { type Context, Hono } from "hono";
 import { promptUrl, versionUrl } from "../../../views/components.js";
 import { ConfirmPage } from "../../../views/pages/confirm.page.js";
-import { RevisionsPage } from "../../../views/pages/revisions.page.js";
 import { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
 import type { PromoteInput, SaveInput } from "../../services/inputs.js";
 import type { Version } from "../../services/model.js";
 import { navigateAfterPost, redirectAfterPost } from "../flash.js";
 import { isForm, readInput, splitVariables } from "../input.js";
-import { deletedSchema, revisionsJson, versionJson } from "../json.js";
+import { deletedSchema, versionJson } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { toDomainError } from "../on-error.js";
 import { page } from "../render.js";
@@ -175,13 +174,7 @@ export function createVersionRoutes(services: Services) {
         const made = await versions.makeCurrent(name, v);
         return landOnVersion(c, made, `v${made.version} is now the current ${made.stage} version`);
       }),
-    )
-    .get(`${BASE}/revisions`, async (c) => {
-      const { name, v } = params(c);
-      const [version, revisions] = await Promise.all([versions.get(name, v), versions.revisions(name, v)]);
-      if (negotiate(c) === "json") return c.json(revisionsJson(revisions));
-      return page(c, <RevisionsPage version={version} revisions={revisions} now={new Date()} />);
-    });
+    );
 }
 
 /** A refused save from a form or htmx: the editor stays open with the user's text and the reason. */

@@ -36,6 +36,13 @@ describe("no-JS error pages lead back", () => {
     ]);
   });
 
+  test("a missing revision of a version that exists links back to the version", async () => {
+    const client = await freshApp();
+    await client.create("p");
+    const html = await expectPage(await client.form("/prompts/p/versions/1.0/revisions/7/restore"), 404);
+    expect(wayBack(html)[0]).toEqual(["/prompts/p/versions/1.0", "Back to v1.0"]);
+  });
+
   test("a test case refusal links back to the test cases", async () => {
     const client = await freshApp();
     await client.create("p");
