@@ -5,6 +5,7 @@ import { DomainError } from "./domain/errors.js";
 import { csrfGuard, sizeGuard } from "./http/guards.js";
 import { noStalePages } from "./http/no-stale-pages.js";
 import { onError, renderError } from "./http/on-error.js";
+import { createPromptEditRoutes } from "./http/routes/prompt-edits.routes.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
 import { createRevisionRoutes } from "./http/routes/revisions.routes.js";
 import { createRuntimeRoutes } from "./http/routes/runtime.routes.js";
@@ -49,6 +50,7 @@ export function createApp({ db }: AppDeps): Hono {
   app.route("/", createStaticRoutes());
   app.route("/", createRuntimeRoutes(services, db));
   app.route("/", createPromptRoutes(services));
+  app.route("/", createPromptEditRoutes(services));
   app.route("/", createVersionRoutes(services));
   app.route("/", createRevisionRoutes(services));
   app.route("/", createTestingRoutes(services));

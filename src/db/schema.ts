@@ -9,6 +9,8 @@ export interface PromptsTable {
   max_minor: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** When the prompt was archived (hidden from the list); null while in use. */
+  archived_at: string | null;
 }
 
 export interface VersionsTable {

@@ -2,6 +2,7 @@ import { createCompareService } from "./compare.service.js";
 import { createEnvironmentsService } from "./environments.service.js";
 import { createHistoryService } from "./history.service.js";
 import { createPreviewService } from "./preview.service.js";
+import { createPromptEditsService } from "./prompt-edits.service.js";
 import { createPromptsService } from "./prompts.service.js";
 import { createRevisionsService } from "./revisions.service.js";
 import { createTestCasesService } from "./test-cases.service.js";
@@ -14,6 +15,7 @@ export function createServices(deps: TestingDeps & { promotionChecks?: Promotion
   const promotionChecks = [...(deps.promotionChecks ?? []), testGate];
   return {
     prompts: createPromptsService(deps),
+    promptEdits: createPromptEditsService(deps),
     versions: createVersionsService({ ...deps, promotionChecks }),
     revisions: createRevisionsService(deps),
     history: createHistoryService(deps),

@@ -36,13 +36,19 @@ export const config = z
 
 export const revision = z.int("The revision is a whole number").min(1).max(Number.MAX_SAFE_INTEGER);
 
+const description = z.string().max(MAX_DESCRIPTION_CHARS, "Keep the description under 2,000 characters");
+
 export const createPromptInput = z.strictObject({
   name: promptName,
-  description: z.string().max(MAX_DESCRIPTION_CHARS, "Keep the description under 2,000 characters").default(""),
+  description: description.default(""),
   body,
   config: config.default({}),
 });
 export type CreatePromptInput = z.input<typeof createPromptInput>;
+
+/** What a prompt's own save changes: its description (the name is fixed, R1). */
+export const describeInput = z.strictObject({ description });
+export type DescribeInput = z.input<typeof describeInput>;
 
 export const saveInput = z.strictObject({
   body,
@@ -86,5 +92,9 @@ export const idPageInput = pageInput.extend({
     .optional(),
 });
 
-export const listPromptsInput = pageInput.extend({ q: z.string().max(200).optional() });
+export const listPromptsInput = pageInput.extend({
+  q: z.string().max(200).optional(),
+  /** Only the archived prompts, instead of those in use. */
+  archived: z.boolean().default(false),
+});
 export type ListPromptsInput = z.input<typeof listPromptsInput>;

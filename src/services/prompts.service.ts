@@ -23,6 +23,8 @@ export interface PromptSummary {
 
 export interface PromptDetail extends PromptSummary {
   createdAt: string;
+  /** When the prompt was archived, or null. Not in the JSON. */
+  archivedAt: string | null;
   /** When each stage's current version became current there; null when the stage has none. */
   currentSince: Record<Stage, string | null>;
   versions: Version[];
@@ -37,8 +39,12 @@ export function createPromptsService(deps: ServiceDeps) {
       const text = normalizeBody(body);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
-        if (await findPromptByName(tx, name))
-          throw new DomainError("name_taken", `A prompt named "${name}" already exists`);
+        const taken = await findPromptByName(tx, name);
+        if (taken)
+          throw new DomainError(
+            "name_taken",
+            `A prompt named "${name}" already exists${taken.archived_at ? " (archived: unarchive it to use it again)" : ""}`,
+          );
         const promptId = await insertPrompt(tx, name, description, now);
         const hash = contentHash(text, config);
         const json = JSON.stringify(config);
@@ -94,14 +100,15 @@ export function createPromptsService(deps: ServiceDeps) {
         currentSince,
         versions,
         createdAt: prompt.created_at,
+        archivedAt: prompt.archived_at,
         updatedAt: prompt.updated_at,
       };
     },
 
-    /** Prompts by name, filtered by `q` (name or description), `limit` per page. */
+    /** Prompts in use (or with `archived`, the archived ones) by name, filtered by `q`, `limit` per page. */
     async list(input: ListPromptsInput = {}): Promise<{ prompts: PromptSummary[]; nextCursor: string | null }> {
-      const { q, limit, cursor } = parseInput(listPromptsInput, input);
-      const rows = await listPrompts(db, { q, after: cursor, limit: limit + 1 });
+      const { q, limit, cursor, archived } = parseInput(listPromptsInput, input);
+      const rows = await listPrompts(db, { q, after: cursor, limit: limit + 1, archived });
       const page = rows.slice(0, limit);
       const ids = page.map((p) => p.id);
       const [currents, drafts] = await Promise.all([currentNumbers(db, ids), draftCounts(db, ids)]);

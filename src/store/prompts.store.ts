@@ -20,9 +20,29 @@ export async function touchPrompt(db: Db, id: number, now: string): Promise<void
   await db.updateTable("prompts").set({ updated_at: now }).where("id", "=", id).execute();
 }
 
-/** Prompts by name, `q` matching name or description, keyset-paginated after `after`. */
-export function listPrompts(db: Db, opts: { q?: string | undefined; after?: string | undefined; limit: number }) {
-  let query = db.selectFrom("prompts").selectAll().orderBy("name").limit(opts.limit);
+export async function setDescription(db: Db, id: number, description: string, now: string): Promise<void> {
+  await db.updateTable("prompts").set({ description, updated_at: now }).where("id", "=", id).execute();
+}
+
+/** Archives (a time) or unarchives (null) a prompt; nothing else about it changes. */
+export async function setArchivedAt(db: Db, id: number, archivedAt: string | null): Promise<void> {
+  await db.updateTable("prompts").set({ archived_at: archivedAt }).where("id", "=", id).execute();
+}
+
+/**
+ * Prompts by name, `q` matching name or description, keyset-paginated after `after`: those in
+ * use, or with `archived` only the archived ones.
+ */
+export function listPrompts(
+  db: Db,
+  opts: { q?: string | undefined; after?: string | undefined; limit: number; archived?: boolean },
+) {
+  let query = db
+    .selectFrom("prompts")
+    .selectAll()
+    .where("archived_at", opts.archived ? "is not" : "is", null)
+    .orderBy("name")
+    .limit(opts.limit);
   if (opts.q) {
     const pattern = `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where(sql<boolean>`(name LIKE ${pattern} ESCAPE '\\' OR description LIKE ${pattern} ESCAPE '\\')`);

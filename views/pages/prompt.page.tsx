@@ -2,7 +2,83 @@ import type { PromptDetail } from "../../src/services/prompts.service.js";
 import { promptUrl, StageBadge, StageRail, TimeAgo, versionUrl } from "../components.js";
 import { type FlashMessage, Layout } from "../layout.js";
 
-export function PromptPage({ prompt, now, flash }: { prompt: PromptDetail; now: Date; flash?: FlashMessage | null }) {
+/** The description, editable in place without JavaScript (a details form); a refused one stays open. */
+function Description({ prompt, draft }: { prompt: PromptDetail; draft?: DescriptionDraft | undefined }) {
+  const url = `${promptUrl(prompt.name)}/save`;
+  return (
+    <div class="description">
+      {prompt.description ? (
+        <p class="lead" dir="auto">
+          {prompt.description}
+        </p>
+      ) : null}
+      <details class="edit-description" open={draft ? true : undefined}>
+        <summary>{prompt.description ? "Edit description" : "Add a description"}</summary>
+        <form method="post" action={url} data-guard>
+          <label for="description" class="visually-hidden">
+            Description
+          </label>
+          <textarea
+            id="description"
+            name="description"
+            rows={3}
+            maxlength={2000}
+            dir="auto"
+            aria-invalid={draft ? "true" : undefined}
+            aria-describedby={draft ? "description-error" : undefined}
+          >
+            {draft ? draft.value : prompt.description}
+          </textarea>
+          {draft ? (
+            <p id="description-error" class="field-error">
+              {draft.error}
+            </p>
+          ) : null}
+          <button type="submit">Save description</button>
+        </form>
+      </details>
+    </div>
+  );
+}
+
+/** Archive for a prompt nobody uses; once archived, a banner that says what that means, with Unarchive. */
+function ArchiveState({ prompt, now }: { prompt: PromptDetail; now: Date }) {
+  const base = promptUrl(prompt.name);
+  if (!prompt.archivedAt)
+    return (
+      <form method="post" action={`${base}/archive`} class="inline-form archive-form">
+        <button type="submit">Archive</button>
+        <span class="muted small">hides it from the list; nothing is deleted, applications still read it</span>
+      </form>
+    );
+  return (
+    <div class="archived-banner" role="note">
+      <strong>Archived</strong> <TimeAgo at={prompt.archivedAt} now={now} />: hidden from the list of prompts; nothing
+      is deleted and applications still read it.
+      <form method="post" action={`${base}/unarchive`} class="inline-form">
+        <button type="submit">Unarchive</button>
+      </form>
+    </div>
+  );
+}
+
+export interface DescriptionDraft {
+  value: string;
+  error: string;
+}
+
+export function PromptPage({
+  prompt,
+  now,
+  flash,
+  description,
+}: {
+  prompt: PromptDetail;
+  now: Date;
+  flash?: FlashMessage | null;
+  /** A refused description: what was typed and why. */
+  description?: DescriptionDraft;
+}) {
   const stops = (["DEV", "TST", "PROD"] as const).map((stage) => ({
     stage,
     version: prompt.current[stage],
@@ -15,7 +91,8 @@ export function PromptPage({ prompt, now, flash }: { prompt: PromptDetail; now: 
     <Layout title={prompt.name} flash={flash}>
       <header class="prompt-head">
         <h1>{prompt.name}</h1>
-        {prompt.description ? <p class="lead">{prompt.description}</p> : null}
+        <ArchiveState prompt={prompt} now={now} />
+        <Description prompt={prompt} draft={description} />
         <nav class="tabs" aria-label="Prompt">
           <a href={base} aria-current="page">
             Versions

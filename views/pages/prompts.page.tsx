@@ -15,18 +15,26 @@ export interface PromptsPageProps {
   q: string;
   next: string | null;
   now: Date;
+  /** The archived prompts instead of those in use. */
+  archived: boolean;
   form?: CreateFormState;
   flash?: FlashMessage | null;
 }
 
 /** The table alone: the search box swaps it with htmx as you type. */
-export function PromptTable({ prompts, q, next, now }: Omit<PromptsPageProps, "form" | "flash">) {
+export function PromptTable({ prompts, q, next, now, archived }: Omit<PromptsPageProps, "form" | "flash">) {
   if (prompts.length === 0) {
+    const all = archived ? "/prompts?archived=1" : "/prompts";
     return (
       <div id="prompt-table" class="empty">
         {q ? (
           <p>
-            No prompt matches “{q}”. <a href="/prompts">Show all</a>
+            No {archived ? "archived " : ""}prompt matches “{q}”. <a href={all}>Show all</a>
+          </p>
+        ) : archived ? (
+          <p>
+            No archived prompts. Archive a prompt nobody uses any more from its page: it leaves this list, and
+            applications can still read it.
           </p>
         ) : (
           <>
@@ -147,24 +155,27 @@ function CreateForm({ form }: { form?: CreateFormState | undefined }) {
 }
 
 export function PromptsPage(props: PromptsPageProps) {
+  const { archived } = props;
+  const list = archived ? "/prompts?archived=1" : "/prompts";
   return (
-    <Layout title="Prompts" flash={props.flash}>
-      <div class="list-layout">
+    <Layout title={archived ? "Archived prompts" : "Prompts"} flash={props.flash}>
+      <div class={archived ? "list-layout list-only" : "list-layout"}>
         <section aria-labelledby="prompts-title">
           <div class="list-head">
-            <h1 id="prompts-title">Prompts</h1>
+            <h1 id="prompts-title">{archived ? "Archived prompts" : "Prompts"}</h1>
             <search>
               <form method="get" action="/prompts" class="search">
                 <label for="q" class="visually-hidden">
                   Search prompts
                 </label>
+                {archived ? <input type="hidden" name="archived" value="1" /> : null}
                 <input
                   id="q"
                   type="search"
                   name="q"
                   value={props.q}
                   placeholder="Search prompts"
-                  hx-get="/prompts"
+                  hx-get={list}
                   hx-trigger="input changed delay:250ms, search"
                   hx-target="#prompt-table"
                   hx-swap="outerHTML"
@@ -173,9 +184,12 @@ export function PromptsPage(props: PromptsPageProps) {
               </form>
             </search>
           </div>
-          <PromptTable prompts={props.prompts} q={props.q} next={props.next} now={props.now} />
+          <PromptTable prompts={props.prompts} q={props.q} next={props.next} now={props.now} archived={archived} />
+          <p class="muted small list-switch">
+            {archived ? <a href="/prompts">← Prompts in use</a> : <a href="/prompts?archived=1">Archived prompts</a>}
+          </p>
         </section>
-        <CreateForm form={props.form} />
+        {archived ? null : <CreateForm form={props.form} />}
       </div>
     </Layout>
   );

@@ -119,6 +119,12 @@ export function VersionPanel({
     <div id="version-panel" class="version-panel">
       {flash !== undefined ? <Flash flash={flash} oob /> : null}
       <VersionHeader version={version} now={now} />
+      {prompt.archivedAt ? (
+        <p class="archived-banner small" role="note">
+          This prompt is archived: hidden from the list, still read by applications.{" "}
+          <a href={promptUrl(prompt.name)}>Unarchive it on its page</a>.
+        </p>
+      ) : null}
       <StageRail prompt={version.prompt} stops={stops} highlight={version.stage} />
       <ButtonRow
         version={version}
