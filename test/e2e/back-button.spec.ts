@@ -44,3 +44,29 @@ test("without JavaScript, Back after a promote shows the new stage, not the page
     await context.close();
   }
 });
+
+test("a page the browser restores from its back-forward cache reloads, unless it holds unsaved text", async ({
+  page,
+  api,
+}) => {
+  const v = await api.createPrompt({ body: "Cached {{x}}" });
+  await page.goto(versionPath(v.prompt, "1.0"));
+  const restored = () =>
+    page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true })));
+  const marked = () => page.evaluate(() => (window as unknown as { __mark?: boolean }).__mark === true);
+  await page.evaluate(() => {
+    (window as unknown as { __mark?: boolean }).__mark = true;
+  });
+  await Promise.all([page.waitForEvent("load"), restored()]);
+  expect(await marked()).toBe(false);
+
+  await button(page, "Edit").click();
+  await page.getByLabel("Prompt", { exact: true }).fill("Typed {{x}}");
+  await page.evaluate(() => {
+    (window as unknown as { __mark?: boolean }).__mark = true;
+  });
+  await restored();
+  await page.waitForTimeout(300);
+  expect(await marked()).toBe(true);
+  await expect(page.getByLabel("Prompt", { exact: true })).toHaveValue("Typed {{x}}");
+});
