@@ -41,16 +41,29 @@ function Description({ prompt, draft }: { prompt: PromptDetail; draft?: Descript
   );
 }
 
-/** Archive for a prompt nobody uses; once archived, a banner that says what that means, with Unarchive. */
-function ArchiveState({ prompt, now }: { prompt: PromptDetail; now: Date }) {
-  const base = promptUrl(prompt.name);
-  if (!prompt.archivedAt)
-    return (
-      <form method="post" action={`${base}/archive`} class="inline-form archive-form">
+/** At the foot of the page: archiving a prompt nobody uses, and what that does and does not do. */
+function ArchiveSection({ prompt }: { prompt: PromptDetail }) {
+  if (prompt.archivedAt) return null;
+  return (
+    <section class="archive-section" aria-labelledby="archive-title">
+      <h2 id="archive-title" class="sub">
+        Archive
+      </h2>
+      <form method="post" action={`${promptUrl(prompt.name)}/archive`} class="inline-form">
         <button type="submit">Archive</button>
-        <span class="muted small">hides it from the list; nothing is deleted, applications still read it</span>
+        <span class="muted small">
+          Nobody uses {prompt.name} any more? Archiving hides it from the list of prompts. Nothing is deleted: its
+          versions and PROD history stay, applications still read it, and it can be brought back.
+        </span>
       </form>
-    );
+    </section>
+  );
+}
+
+/** Once archived, a banner at the top that says what that means, with Unarchive. */
+function ArchivedBanner({ prompt, now }: { prompt: PromptDetail; now: Date }) {
+  const base = promptUrl(prompt.name);
+  if (!prompt.archivedAt) return null;
   return (
     <div class="archived-banner" role="note">
       <strong>Archived</strong> <TimeAgo at={prompt.archivedAt} now={now} />: hidden from the list of prompts; nothing
@@ -91,7 +104,7 @@ export function PromptPage({
     <Layout title={prompt.name} flash={flash}>
       <header class="prompt-head">
         <h1>{prompt.name}</h1>
-        <ArchiveState prompt={prompt} now={now} />
+        <ArchivedBanner prompt={prompt} now={now} />
         <Description prompt={prompt} draft={description} />
         <nav class="tabs" aria-label="Prompt">
           <a href={base} aria-current="page">
@@ -112,9 +125,13 @@ export function PromptPage({
                 <th scope="col">Version</th>
                 <th scope="col">Stage</th>
                 <th scope="col">Current</th>
-                <th scope="col">Revision</th>
+                <th scope="col" class="wide-only">
+                  Revision
+                </th>
                 <th scope="col">Last edit</th>
-                <th scope="col">Created from</th>
+                <th scope="col" class="wide-only">
+                  Created from
+                </th>
                 <th scope="col">
                   <span class="visually-hidden">Links</span>
                 </th>
@@ -132,11 +149,11 @@ export function PromptPage({
                     <StageBadge stage={v.stage} />
                   </td>
                   <td>{v.current ? <span class="current-mark">current</span> : <span class="muted">—</span>}</td>
-                  <td>{v.revision}</td>
+                  <td class="wide-only">{v.revision}</td>
                   <td>
                     <TimeAgo at={v.editedAt} now={now} />
                   </td>
-                  <td>
+                  <td class="wide-only">
                     {v.createdFrom ? (
                       <a href={versionUrl(prompt.name, v.createdFrom)}>v{v.createdFrom}</a>
                     ) : (
@@ -159,6 +176,7 @@ export function PromptPage({
           </table>
         </div>
       </section>
+      <ArchiveSection prompt={prompt} />
     </Layout>
   );
 }

@@ -57,7 +57,9 @@ export function PromptTable({ prompts, q, next, now, archived }: Omit<PromptsPag
             <th scope="col">DEV</th>
             <th scope="col">TST</th>
             <th scope="col">PROD</th>
-            <th scope="col">Updated</th>
+            <th scope="col" class="wide-only">
+              Updated
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -83,7 +85,7 @@ export function PromptTable({ prompts, q, next, now, archived }: Omit<PromptsPag
               <td>
                 <VersionChip prompt={p.name} version={p.current.PROD} stage="PROD" />
               </td>
-              <td>
+              <td class="wide-only">
                 <TimeAgo at={p.updatedAt} now={now} />
               </td>
             </tr>

@@ -72,8 +72,7 @@ export function RevisionsPage({
         <section class="revision" aria-label={`Revision ${r.revision}`}>
           <h2 class="sub revision-head">
             <span>
-              Revision {r.revision}
-              {r.revision === version.revision ? <span class="current-mark"> current</span> : null}{" "}
+              Revision {r.revision} {r.revision === version.revision ? <span class="current-mark">current</span> : null}{" "}
               <span class="muted">
                 by {r.actor}, <TimeAgo at={r.savedAt} now={now} />
               </span>

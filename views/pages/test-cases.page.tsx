@@ -137,8 +137,8 @@ function CaseForm({ prompt, draft, title }: { prompt: string; draft: TestCaseDra
           {draft.echoOutput}
         </textarea>
         <p id={`${key}-echo-hint`} class="muted small">
-          Stages whose provider is <code>echo</code> call no model: this text stands in for the model's answer (e.g. the
-          JSON a classifier returns). Left blank, echo answers the rendered prompt.
+          A stage on <code>echo</code> calls no model: this stands in for its answer (e.g. a classifier's JSON). Blank:
+          echo answers the rendered prompt.
         </p>
         <FieldError id={`${key}-echoOutput-error`} message={issue("echoOutput")} />
         <button type="submit" class="primary">

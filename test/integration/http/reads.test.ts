@@ -30,7 +30,7 @@ describe("GET …/versions/:v/revisions", () => {
     expect(html.indexOf('aria-label="Revision 2"')).toBeLessThan(html.indexOf('aria-label="Revision 1"'));
     expect(html).toMatch(/<pre class="prompt-text" title="Revision 2 text" dir="auto">second text<\/pre>/);
     expect(html).toMatch(/<pre class="prompt-text" title="Revision 1 text" dir="auto">first text<\/pre>/);
-    expect(html).toMatch(/Revision 2<span class="current-mark"> current<\/span>/);
+    expect(html).toMatch(/Revision 2 <span class="current-mark">current<\/span>/);
   });
 
   test("an unknown version is 404", async () => {
