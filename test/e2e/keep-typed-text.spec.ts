@@ -160,3 +160,21 @@ test("a confirmed Cancel drops the text; refusing keeps it", async ({ page, api 
   await expect(editor).toHaveValue("Almost lost {{x}}");
   expect((await api.version(v.prompt, "1.0")).revision).toBe(1);
 });
+
+test("a half-written test case or new prompt asks before the page is left", async ({ page, api }) => {
+  const v = await api.createPrompt({ body: "Cases {{x}}" });
+  await page.goto(`${promptPath(v.prompt)}/test-cases`);
+  await page.getByRole("region", { name: "New test case" }).getByLabel("Name").fill("half-written");
+  const stay = dialogs(page, false);
+  await page.getByRole("link", { name: "Versions" }).click();
+  await expect.poll(() => stay.seen.map((d) => d.type)).toEqual(["beforeunload"]);
+  await expect(page).toHaveURL(`${promptPath(v.prompt)}/test-cases`);
+  stay.stop();
+
+  await page.goto("/");
+  await page.getByRole("form", { name: "New prompt" }).getByLabel("First text").fill("A long first text");
+  const again = dialogs(page, false);
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect.poll(() => again.seen.map((d) => d.type)).toEqual(["beforeunload"]);
+  await expect(page).toHaveURL("/");
+});

@@ -114,7 +114,7 @@ function CreateForm({ form }: { form?: CreateFormState | undefined }) {
   const issues = form?.issues;
   const invalid = (f: string) => (issues?.some((i) => i.path === f) ? "true" : undefined);
   return (
-    <form method="post" action="/prompts" class="create-form" aria-labelledby="create-title">
+    <form method="post" action="/prompts" class="create-form" aria-labelledby="create-title" data-guard>
       <h2 id="create-title">New prompt</h2>
       <label for="new-name">Name</label>
       <input

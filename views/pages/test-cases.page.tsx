@@ -85,7 +85,7 @@ function CaseForm({ prompt, draft, title }: { prompt: string; draft: TestCaseDra
   const rowsError = draft.issues?.find((i) => i.path === "assertions" || i.path === "(input)")?.message;
   return (
     <section id={key} class="case-form" aria-label={title}>
-      <form method="post" action={action}>
+      <form method="post" action={action} data-guard>
         <h2 class="sub">{title}</h2>
         <label for={`${key}-name`}>Name</label>
         <input
