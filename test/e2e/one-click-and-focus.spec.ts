@@ -157,3 +157,18 @@ test("test case forms: as many assertion rows as needed, no value for json, and 
   expect(await dismissed).toContain("it has no history");
   await expect(saved).toBeVisible();
 });
+
+test("at 390 px the version list shows its compare links and the test runs fit the screen", async ({ page, api }) => {
+  await page.setViewportSize({ width: 390, height: 800 });
+  const v = await api.promoteTo(await api.createPrompt({ body: "Phone {{x}}" }), "PROD");
+  const draft = await api.createVersion(v);
+  await page.goto(promptPath(v.prompt));
+  const link = page.getByRole("link", { name: `Compare v${draft.version} with current PROD` });
+  const box = await link.boundingBox();
+  expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
+  await page.goto(versionPath(v.prompt, draft.version));
+  await button(page, "Test").click();
+  await expectFlash(page, /Tested v1\.1/);
+  await page.goto(`${versionPath(v.prompt, draft.version)}/tests`);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});
