@@ -63,20 +63,11 @@ export function createVersionRoutes(services: Services) {
       const { name, v } = params(c);
       const mode = negotiate(c);
       try {
-        const fields = await readInput(c, { json: ["config"], int: ["revision"] });
-        // The editor's form may say "after=test" (Save and test) and carry the ad-hoc inputs.
-        const form = isForm(c);
-        const { variables, rest: input } = form ? splitVariables(fields) : { variables: {}, rest: fields };
-        const after = form ? input.after : undefined;
-        if (form) delete input.after;
-        const saved = await versions.save(name, v, input as SaveInput);
+        const { input, andTest, variables } = await readSave(c);
+        const saved = await versions.save(name, v, input);
         const text = `Saved v${saved.version}, revision ${saved.revision}`;
-        if (after !== "test") return landOnVersion(c, saved, text, "edit");
-        const run = await services.testRuns.run(
-          name,
-          saved.version,
-          Object.keys(variables).length ? { variables } : {},
-        );
+        if (!andTest) return landOnVersion(c, saved, text, "edit");
+        const run = await services.testRuns.run(name, saved.version, variables ? { variables } : {});
         return landOnVersion(c, saved, `${text}, and tested it: ${run.status}`, "results");
       } catch (error) {
         if (mode === "json" || !(error instanceof DomainError)) throw error;
@@ -175,6 +166,24 @@ export function createVersionRoutes(services: Services) {
         return landOnVersion(c, made, `v${made.version} is now the current ${made.stage} version`);
       }),
     );
+}
+
+/**
+ * A save from JSON, or from the editor's form, which may also say "after=test" (Save and test)
+ * and, under htmx, carry the ad-hoc variable inputs of the test panel. JSON stays strict.
+ */
+async function readSave(
+  c: Context,
+): Promise<{ input: SaveInput; andTest: boolean; variables?: Record<string, string> }> {
+  const fields = await readInput(c, { json: ["config"], int: ["revision"] });
+  if (!isForm(c)) return { input: fields as SaveInput, andTest: false };
+  const { variables, rest } = splitVariables(fields);
+  const { after, ...input } = rest;
+  return {
+    input: input as SaveInput,
+    andTest: after === "test",
+    ...(Object.keys(variables).length ? { variables } : {}),
+  };
 }
 
 /** A refused save from a form or htmx: the editor stays open with the user's text and the reason. */
