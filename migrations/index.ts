@@ -3,6 +3,9 @@ import * as initialSchema from "./202611262200_initial_schema.js";
 import * as testing from "./202611262300_testing.js";
 import * as eventsByVersion from "./202612010000_events_by_version.js";
 import * as hardening from "./202612010100_hardening.js";
+import * as versionEditedAt from "./202612010300_version_edited_at.js";
+import * as testCaseEchoOutput from "./202612010310_test_case_echo_output.js";
+import * as promptArchivedAt from "./202612010320_prompt_archived_at.js";
 
 /** Every migration, by name in the order they apply. Static, so bundles and vitest see them all. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +13,7 @@ export const migrations: Record<string, Migration> = {
   "202611262300_testing": testing,
   "202612010000_events_by_version": eventsByVersion,
   "202612010100_hardening": hardening,
+  "202612010300_version_edited_at": versionEditedAt,
+  "202612010310_test_case_echo_output": testCaseEchoOutput,
+  "202612010320_prompt_archived_at": promptArchivedAt,
 };

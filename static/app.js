@@ -1,5 +1,63 @@
-// Promptrail's only script besides htmx: editor keys and a message when the server can't be reached.
-// Everything works without it (forms and links); it is served from /static, never inline (CSP).
+// Promptrail's only script besides htmx. Everything works without it (forms, links and
+// confirmation pages); it is served from /static, never inline (CSP). It keeps what people type,
+// keeps focus where they act, and makes the editor and the test case forms nicer to use.
+
+// ---- Nothing typed is lost without asking -------------------------------------------------
+
+const GUARDED = "form[data-editor], form[data-guard]";
+
+/** Whether a form holds text its page did not load with (or text a refused save gave back). */
+function changed(form) {
+  if (form.hasAttribute("data-discarded")) return false;
+  if (form.hasAttribute("data-unsaved")) return true;
+  return Array.from(form.elements).some((el) => {
+    if (el instanceof HTMLTextAreaElement) return el.value !== el.defaultValue;
+    if (el instanceof HTMLSelectElement) return Array.from(el.options).some((o) => o.selected !== o.defaultSelected);
+    if (!(el instanceof HTMLInputElement) || el.type === "hidden") return false;
+    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+    return el.value !== el.defaultValue;
+  });
+}
+
+const dirtyForms = () => Array.from(document.querySelectorAll(GUARDED)).filter(changed);
+
+/** The user chose to drop the text: nothing asks about these forms again. */
+const discard = (forms) => {
+  for (const form of forms) form.setAttribute("data-discarded", "");
+};
+
+// Leaving the page (a link, reload, Back, closing the tab) asks when a form holds unsaved text.
+// A form that is being submitted is not "left".
+document.addEventListener("submit", (event) => {
+  if (event.target instanceof HTMLFormElement && event.target.matches(GUARDED)) discard([event.target]);
+});
+// A request that never got an answer changed nothing: its form still holds unsaved text.
+document.addEventListener("htmx:sendError", (event) => {
+  event.detail.elt?.closest?.(GUARDED)?.removeAttribute("data-discarded");
+});
+window.addEventListener("beforeunload", (event) => {
+  if (dirtyForms().length === 0) return;
+  event.preventDefault();
+  event.returnValue = "";
+});
+
+// Cancel (and Esc, which presses it) asks before dropping unsaved text; it goes straight when
+// nothing changed. Capturing, so that a "no" stops htmx and the link alike.
+document.addEventListener(
+  "click",
+  (event) => {
+    const cancel = event.target instanceof Element ? event.target.closest("[data-cancel]") : null;
+    const editor = cancel?.closest(GUARDED);
+    if (!editor || !changed(editor)) return;
+    if (window.confirm("Discard your unsaved changes? The saved text stays as it is.")) {
+      discard([editor]);
+    } else {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  },
+  true,
+);
 
 document.addEventListener("keydown", (event) => {
   const editor = event.target instanceof Element ? event.target.closest("form[data-editor]") : null;
@@ -16,6 +74,134 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
+// An action whose answer would replace an editor holding unsaved text (Promote, Create New
+// Version, Edit again…) asks first, in the same dialog as its own confirmation. Save, Cancel and
+// Esc inside the editor, and Test, which leaves it alone, do not.
+document.addEventListener("htmx:confirm", (event) => {
+  const editor = document.querySelector("form[data-editor]");
+  const { elt, target, question } = event.detail;
+  if (!editor || !(elt instanceof Element) || editor.contains(elt)) return;
+  if (!(target instanceof Element) || !target.contains(editor) || !changed(editor)) return;
+  event.preventDefault();
+  const warning = "Your unsaved text in the editor will be lost.";
+  if (window.confirm(question ? `${question}\n\n${warning}` : `${warning} Continue?`)) {
+    discard([editor]);
+    event.detail.issueRequest(true);
+  }
+});
+
+// A page shown again from the browser's back-forward cache may be out of date: load it afresh,
+// unless it holds unsaved text (then the browser kept exactly what the user typed).
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted && dirtyForms().length === 0) window.location.reload();
+});
+
+// ---- The ad-hoc variable inputs follow the editor's text ----------------------------------
+
+// The variable names of SPEC §2, as src/domain/template.ts reads them.
+const PLACEHOLDER = /\{\{\s*([\p{L}_][\p{L}\p{M}\p{Nd}_.-]{0,63})\s*\}\}/gu;
+const variablesOf = (text) => [...new Set(Array.from(text.matchAll(PLACEHOLDER), (m) => m[1]))];
+
+/** One input per variable of the editor's text and of the saved text (Test runs the saved one). */
+function followEditor(body) {
+  const vars = document.querySelector("[data-vars]");
+  if (!vars) return;
+  const saved = (vars.getAttribute("data-saved") ?? "").split("\n").filter(Boolean);
+  const names = [...new Set([...variablesOf(body.value), ...saved])];
+  const existing = new Map(
+    Array.from(vars.querySelectorAll("input[name^='var.']"), (input) => [input.name.slice(4), input.closest("label")]),
+  );
+  for (const [name, label] of existing) if (!names.includes(name)) label?.remove();
+  for (const name of names) {
+    const label = existing.get(name) ?? newVariableInput(name);
+    vars.append(label);
+  }
+  vars.hidden = names.length === 0;
+  const none = document.querySelector("[data-no-vars]");
+  if (none) none.hidden = names.length > 0;
+}
+
+function newVariableInput(name) {
+  const label = document.createElement("label");
+  const code = document.createElement("code");
+  code.textContent = name;
+  const input = document.createElement("input");
+  input.name = `var.${name}`;
+  label.append(code, input);
+  return label;
+}
+
+let following = 0;
+document.addEventListener("input", (event) => {
+  const body = event.target;
+  if (!(body instanceof HTMLTextAreaElement) || body.name !== "body" || !body.closest("form[data-editor]")) return;
+  clearTimeout(following);
+  following = setTimeout(() => followEditor(body), 150);
+});
+
+// ---- Focus stays where the user acted ----------------------------------------------------
+
+// After a swap, focus goes back to the control that acted (the action buttons keep their ids
+// across swaps; htmx cannot do it itself, as a button is disabled, so unfocused, while its request
+// runs). When that control is gone (Save closes the editor, Make Current disappears), focus goes
+// to what the answer marks with data-focus-here, else to the message saying what happened —
+// never to the top of the page.
+let actedId = null;
+document.addEventListener("htmx:beforeRequest", () => {
+  const active = document.activeElement;
+  actedId = active instanceof HTMLElement && active !== document.body && active.id ? active.id : null;
+});
+document.addEventListener("htmx:afterSettle", () => {
+  const marked = document.querySelector("[data-focus-here]");
+  for (const el of document.querySelectorAll("[data-focus-here]")) el.removeAttribute("data-focus-here");
+  const active = document.activeElement;
+  if (active && active !== document.body) return;
+  const acted = actedId ? document.getElementById(actedId) : null;
+  const usable = acted instanceof HTMLElement && !acted.matches(":disabled") ? acted : null;
+  const next = usable ?? marked ?? document.querySelector("#flash .flash");
+  if (!(next instanceof HTMLElement)) return;
+  if (!next.matches("a, button, input, select, textarea")) next.tabIndex = -1;
+  next.focus();
+});
+
+// ---- Test case forms ---------------------------------------------------------------------
+
+// A json assertion takes no value: its value field hides (it stays in the form, where rows pair
+// up by position).
+document.addEventListener("change", (event) => {
+  const select = event.target;
+  if (!(select instanceof HTMLSelectElement) || select.name !== "a_type") return;
+  const value = select.closest("[data-assertion-row]")?.querySelector("input[name='a_value']");
+  if (value) value.hidden = select.value === "json";
+});
+
+// "Add assertion" copies an empty row; without JavaScript the form shows spare rows instead.
+document.addEventListener("click", (event) => {
+  const add = event.target instanceof Element ? event.target.closest("[data-add-row]") : null;
+  const last = add?.parentElement?.querySelector("[data-assertion-row]:last-of-type");
+  if (!add || !last) return;
+  const row = last.cloneNode(true);
+  const rows = add.parentElement.querySelectorAll("[data-assertion-row]").length;
+  for (const el of row.querySelectorAll("select, input")) {
+    el.value = "";
+    el.hidden = false;
+    el.removeAttribute("aria-invalid");
+    el.removeAttribute("aria-describedby");
+  }
+  for (const hidden of row.querySelectorAll(".visually-hidden"))
+    hidden.textContent = hidden.textContent.replace(/\d+/, String(rows + 1));
+  for (const error of row.querySelectorAll(".field-error")) error.remove();
+  last.after(row);
+  row.querySelector("select")?.focus();
+});
+function showAddButtons() {
+  for (const add of document.querySelectorAll("[data-add-row]")) add.hidden = false;
+}
+document.addEventListener("DOMContentLoaded", showAddButtons);
+document.addEventListener("htmx:load", showAddButtons);
+
+// ---- When the server cannot answer -------------------------------------------------------
+
 function showError(text) {
   const flash = document.getElementById("flash");
   if (!flash) return;
@@ -24,26 +210,6 @@ function showError(text) {
   p.textContent = text;
   flash.replaceChildren(p);
 }
-
-// Nothing typed is lost by accident: an action whose answer would replace an editor holding
-// unsaved text (Promote, Create New Version, Edit again…) asks first, in the same dialog as its
-// own confirmation. Save, Cancel and Esc inside the editor, and Test, which leaves it, do not.
-function unsaved(editor) {
-  if (editor.hasAttribute("data-unsaved")) return true;
-  return Array.from(editor.querySelectorAll("textarea")).some((t) => t.value !== t.defaultValue);
-}
-
-document.addEventListener("htmx:confirm", (event) => {
-  const editor = document.querySelector("form[data-editor]");
-  const { elt, target, question } = event.detail;
-  if (!editor || !(elt instanceof Element) || editor.contains(elt)) return;
-  if (!(target instanceof Element) || !target.contains(editor) || !unsaved(editor)) return;
-  event.preventDefault();
-  const warning = "Your unsaved text in the editor will be lost.";
-  if (window.confirm(question ? `${question}\n\n${warning}` : `${warning} Continue?`)) {
-    event.detail.issueRequest(true);
-  }
-});
 
 // 4xx answers are swapped in by htmx (they carry their own message); these are the rest.
 document.addEventListener("htmx:sendError", () => {

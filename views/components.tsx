@@ -60,6 +60,17 @@ export interface RailStop {
   stage: Stage;
   version: string | null;
   since?: string | null;
+  /** DEV only: how many drafts exist, current or not. */
+  drafts?: number;
+}
+
+/**
+ * SPEC §4: how many DEV drafts exist, so that a draft that is not current is never invisible.
+ * Nothing when the only draft is the current one (its chip says it all).
+ */
+export function DraftCount({ prompt, drafts, current }: { prompt: string; drafts: number; current: boolean }) {
+  if (drafts <= (current ? 1 : 0)) return null;
+  return <a href={`${promptUrl(prompt)}#versions`}>{drafts === 1 ? "1 draft" : `${drafts} drafts`}</a>;
 }
 
 /** DEV → TST → PROD, each with its current version; `highlight` marks where a version stands. */
@@ -75,8 +86,14 @@ export function StageRail({ prompt, stops, highlight }: { prompt: string; stops:
               {stop?.version ? (
                 <a href={versionUrl(prompt, stop.version)}>v{stop.version}</a>
               ) : (
-                <span class="muted">none</span>
+                <span class="muted">{stop?.drafts ? "none current" : "none"}</span>
               )}
+              {stop?.drafts && stop.drafts > (stop.version ? 1 : 0) ? (
+                <span class="rail-drafts">
+                  {" · "}
+                  <DraftCount prompt={prompt} drafts={stop.drafts} current={stop.version !== null} />
+                </span>
+              ) : null}
             </span>
             {stop?.since ? (
               <span class="rail-since">
@@ -93,7 +110,7 @@ export function StageRail({ prompt, stops, highlight }: { prompt: string; stops:
 /** Prompt text in a monospace block with `{{variables}}` picked out. */
 export function PromptText({ body, label = "Prompt text" }: { body: string; label?: string }) {
   return (
-    <pre class="prompt-text" title={label}>
+    <pre class="prompt-text" title={label} dir="auto">
       {templateParts(body).map((part) => (part.variable ? <mark class="var">{part.text}</mark> : part.text))}
     </pre>
   );

@@ -19,9 +19,13 @@ export interface FlashMessage {
   text: string;
 }
 
+/**
+ * The live region that says what happened. htmx swaps only its content (never the region
+ * itself), so that screen readers announce each new message.
+ */
 export function Flash({ flash, oob }: { flash?: FlashMessage | null | undefined; oob?: boolean }) {
   return (
-    <div id="flash" class="flash-area" role="status" aria-live="polite" hx-swap-oob={oob ? "true" : undefined}>
+    <div id="flash" class="flash-area" role="status" aria-live="polite" hx-swap-oob={oob ? "innerHTML" : undefined}>
       {flash ? <p class={`flash flash-${flash.kind}`}>{flash.text}</p> : null}
     </div>
   );

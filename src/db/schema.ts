@@ -13,6 +13,8 @@ export interface PromptsTable {
   current_prod: Generated<number | null>;
   created_at: string;
   updated_at: string;
+  /** When the prompt was archived (hidden from the list); null while in use. */
+  archived_at: string | null;
 }
 
 export interface VersionsTable {
@@ -29,6 +31,8 @@ export interface VersionsTable {
   created_from: string | null;
   created_at: string;
   updated_at: string;
+  /** When the current revision was saved (SPEC §4 "Edited"); moves only with `revision`. */
+  edited_at: string;
 }
 
 export interface RevisionsTable {
@@ -69,6 +73,8 @@ export interface TestCasesTable {
   name: string;
   variables: string;
   assertions: string;
+  /** What the echo provider answers for this case; null: the rendered prompt. */
+  echo_output: string | null;
   created_at: string;
   updated_at: string;
 }

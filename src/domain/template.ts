@@ -1,5 +1,19 @@
+/**
+ * SPEC §2: a variable name is 1–64 characters of Unicode letters and digits, `_`, `-` and `.`,
+ * starting with a letter or `_` ({{имя}} and {{ العميل }} are variables). After the first
+ * character, combining marks count as part of a letter, so that words of scripts that write
+ * vowels as marks (नाम) stay whole.
+ */
+const NAME = String.raw`[\p{L}_][\p{L}\p{M}\p{Nd}_.\-]{0,63}`;
+
 /** `{{name}}` placeholders, spaces inside the braces allowed. */
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
+const PLACEHOLDER = new RegExp(String.raw`\{\{\s*(${NAME})\s*\}\}`, "gu");
+const WHOLE_NAME = new RegExp(`^${NAME}$`, "u");
+
+/** Whether `name` is a template variable name (the names a placeholder can hold). */
+export function isVariableName(name: string): boolean {
+  return WHOLE_NAME.test(name);
+}
 
 /** The distinct variable names of a template, in order of first use. */
 export function templateVariables(body: string): string[] {

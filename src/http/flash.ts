@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { FlashMessage } from "../../views/layout.js";
+import { negotiate } from "./negotiate.js";
 
 const COOKIE = "promptrail_flash";
 
@@ -34,4 +35,14 @@ export function takeFlash(c: Context): FlashMessage | null {
 export function redirectAfterPost(c: Context, location: string, text: string): Response {
   setFlash(c, { kind: "ok", text });
   return c.redirect(location, 303);
+}
+
+/** After a change that leaves the page: htmx navigates (HX-Redirect), forms follow a 303. */
+export function navigateAfterPost(c: Context, location: string, text: string): Response {
+  if (negotiate(c) === "fragment") {
+    setFlash(c, { kind: "ok", text });
+    c.header("HX-Redirect", location);
+    return c.body(null, 200);
+  }
+  return redirectAfterPost(c, location, text);
 }

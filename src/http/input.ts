@@ -118,3 +118,20 @@ function parseJsonField(key: string, raw: string): unknown {
   refuseDeep(key, value);
   return value;
 }
+
+/**
+ * Splits the ad-hoc variable inputs (`var.<name>` form fields, blank ones left out) from the
+ * other fields of a form: the Test form sends them, and so does the editor's Save and test.
+ */
+export function splitVariables(fields: Record<string, unknown>): {
+  variables: Record<string, string>;
+  rest: Record<string, unknown>;
+} {
+  const variables: Record<string, string> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (!key.startsWith("var.")) rest[key] = value;
+    else if (typeof value === "string" && value !== "") variables[key.slice(4)] = value;
+  }
+  return { variables, rest };
+}

@@ -75,6 +75,8 @@ export const historySchema = z.object({
   next: z.string().nullable(),
 });
 
+/** The answer of archive and unarchive: the prompt and when it was archived (null: in use). */
+export const archiveSchema = z.strictObject({ name: z.string(), archivedAt: z.string().nullable() });
 export const compareSchema = z.object({ from: versionNumber, to: versionNumber, diff: z.string() });
 export const deletedSchema = z.object({ deleted: z.union([versionNumber, z.int()]) });
 export const healthSchema = z.object({ ok: z.literal(true) });
@@ -143,6 +145,7 @@ export const testCaseSchema = z.object({
   name: z.string(),
   variables: z.record(z.string(), z.string()),
   assertions: z.array(z.object({ type: z.string(), value: assertionValue })),
+  echoOutput: z.string().nullable(),
 });
 export const testCasesSchema = z.object({ testCases: z.array(testCaseSchema) });
 

@@ -7,6 +7,7 @@ import { domainErrorOf } from "../services/refusals.js";
 import { applyBaseHeaders } from "./headers.js";
 import { negotiate } from "./negotiate.js";
 import { fragment, page } from "./render.js";
+import { wayBack } from "./way-back.js";
 
 /** One mapping from an error to the representation the request asked for, with the real status. */
 export function renderError(c: Context, error: DomainError): Response {
@@ -15,13 +16,18 @@ export function renderError(c: Context, error: DomainError): Response {
   const mode = negotiate(c);
   if (mode === "json") return c.json(error.toJSON(), status);
   if (mode === "fragment") return flashError(c, error.message, status);
-  return page(c, <ErrorPage status={error.status} code={error.code} message={error.message} />, status);
+  const back = wayBack(c.req.path, error.code);
+  return page(c, <ErrorPage status={error.status} code={error.code} message={error.message} back={back} />, status);
 }
 
-/** For htmx: the message swapped into the page's #flash area, whatever the target was. */
+/**
+ * For htmx: the message swapped into the page's #flash area, whatever the target was. Only the
+ * message goes in (the live region stays), so that screen readers announce it.
+ */
 function flashError(c: Context, text: string, status: ContentfulStatusCode): Response {
   c.header("HX-Retarget", "#flash");
-  c.header("HX-Reswap", "outerHTML");
+  c.header("HX-Reswap", "innerHTML");
+  c.header("HX-Reselect", "#flash > .flash");
   return fragment(c, <Flash flash={{ kind: "error", text }} />, status);
 }
 
@@ -31,8 +37,13 @@ function clientAborted(error: Error, c: Context): boolean {
   return c.req.raw.signal?.aborted === true || code === "ECONNRESET" || error.message === "aborted";
 }
 
+/** A refusal as the DomainError a caller understands (the database's own included); null for a failure. */
+export function toDomainError(error: unknown): DomainError | null {
+  return error instanceof DomainError ? error : domainErrorOf(error);
+}
+
 export function onError(error: Error, c: Context): Response {
-  const known = error instanceof DomainError ? error : domainErrorOf(error);
+  const known = toDomainError(error);
   if (known) return renderError(c, known);
   if (clientAborted(error, c)) {
     // Not a server failure: one line, no stack (issue 8, item 9). Nobody reads the answer.
@@ -45,5 +56,9 @@ export function onError(error: Error, c: Context): Response {
   const mode = negotiate(c);
   if (mode === "json") return c.json({ error: { code: "internal", message } }, 500);
   if (mode === "fragment") return flashError(c, message, 500);
-  return page(c, <ErrorPage status={500} code="internal" message={message} />, 500);
+  return page(
+    c,
+    <ErrorPage status={500} code="internal" message={message} back={wayBack(c.req.path, "bad_request")} />,
+    500,
+  );
 }

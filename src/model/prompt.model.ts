@@ -6,6 +6,8 @@ export interface PromptSummary {
   name: string;
   description: string;
   current: CurrentByStage;
+  /** DEV versions, current or not (SPEC §4: "none current · 3 drafts"). Not in the JSON. */
+  drafts: number;
   updatedAt: string;
 }
 
@@ -15,6 +17,10 @@ export interface PromptRail {
   current: CurrentByStage;
   /** When each stage's current version became current there; null when the stage has none. */
   currentSince: Record<Stage, string | null>;
+  /** DEV versions, current or not, so that new drafts are never invisible (SPEC §4). */
+  drafts: number;
+  /** When the prompt was archived, or null. Not in the JSON. */
+  archivedAt: string | null;
 }
 
 /** The prompt page: the prompt and one page of its versions, newest first, without their content. */

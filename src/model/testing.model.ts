@@ -14,12 +14,16 @@ export interface Environment {
 
 export type Environments = Record<Stage, Environment>;
 
-/** SPEC §3 test case. `value` is null for `json`. */
+/**
+ * SPEC §3 test case. `value` is null for `json`. `echoOutput` is what the echo provider answers
+ * for the case instead of the rendered prompt (null: the rendered prompt).
+ */
 export interface TestCase {
   id: number;
   name: string;
   variables: Record<string, string>;
   assertions: Assertion[];
+  echoOutput: string | null;
 }
 
 /** Token counts as providers report them; null when the provider reports none (echo). */

@@ -1,3 +1,4 @@
+import type { StructuredPatch } from "diff";
 import type { Config } from "../domain/content.js";
 import type { AllowedActions, Stage } from "../domain/stage.js";
 
@@ -18,6 +19,8 @@ export interface Version {
   createdFrom: string | null;
   createdAt: string;
   updatedAt: string;
+  /** When the current revision was saved: what "Edited … ago" shows (SPEC §4). Not in the JSON. */
+  editedAt: string;
   actions: AllowedActions;
 }
 
@@ -29,6 +32,8 @@ export interface VersionSummary {
   revision: number;
   createdFrom: string | null;
   updatedAt: string;
+  /** When the current revision was saved ("Edited … ago", SPEC §4). Not in the JSON. */
+  editedAt: string;
 }
 
 /** One saved state of a version (R5), the current one included. */
@@ -45,4 +50,15 @@ export type CurrentByStage = Record<Stage, string | null>;
 
 export function emptyCurrent(): CurrentByStage {
   return { DEV: null, TST: null, PROD: null };
+}
+
+/** A saved revision with what it changed from the one before (null for the first). */
+export interface RevisionChange {
+  revision: Revision;
+  changes: {
+    from: number;
+    /** Body and config patches; null if too large to diff in time. */
+    patches: StructuredPatch[] | null;
+    variables: { added: string[]; removed: string[] };
+  } | null;
 }

@@ -1,5 +1,5 @@
 import { formatPatch, type StructuredPatch, structuredPatch } from "diff";
-import { canonicalJson } from "../domain/content.js";
+import { type Config, canonicalJson } from "../domain/content.js";
 import { variableChanges } from "../domain/template.js";
 import { compareVersions, formatVersion, parseVersion } from "../domain/version-number.js";
 import type { Comparison } from "../model/compare.model.js";
@@ -13,13 +13,20 @@ import { rowToVersion } from "./rows.js";
 /** Line diffs of huge prompts are cut off rather than computed for ever. */
 const DIFF_TIMEOUT_MS = 2000;
 
+/** Two saved states of a prompt's content, named as they appear in the patch headers ("v2.3", "r4"). */
+interface Side {
+  label: string;
+  body: string;
+  config: Config;
+}
+
 /**
  * With a callback, jsdiff computes in steps with a timer between them, so a diff of two large
  * prompts never holds the event loop for its whole time (SPEC §7: ~100 ms at most).
  */
-function patchOf(name: string, from: Version, to: Version, a: string, b: string): Promise<StructuredPatch | undefined> {
+function patchOf(name: string, from: Side, to: Side, a: string, b: string): Promise<StructuredPatch | undefined> {
   return new Promise((resolve) => {
-    structuredPatch(`v${from.version}/${name}`, `v${to.version}/${name}`, a, b, undefined, undefined, {
+    structuredPatch(`${from.label}/${name}`, `${to.label}/${name}`, a, b, undefined, undefined, {
       context: 3,
       timeout: DIFF_TIMEOUT_MS,
       callback: resolve,
@@ -28,14 +35,21 @@ function patchOf(name: string, from: Version, to: Version, a: string, b: string)
 }
 
 /** Config as stable, readable lines, so key order never shows up as a change. */
-const configLines = (v: Version) => `${JSON.stringify(JSON.parse(canonicalJson(v.config)), null, 2)}\n`;
+const configLines = (config: Config) => `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`;
+
+/** The body patch, then the config patch when the configs differ; null if too large to diff in time. */
+export async function diffContent(from: Side, to: Side): Promise<StructuredPatch[] | null> {
+  const body = await patchOf("body", from, to, from.body, to.body);
+  const configChanged = canonicalJson(from.config) !== canonicalJson(to.config);
+  const config = configChanged
+    ? await patchOf("config.json", from, to, configLines(from.config), configLines(to.config))
+    : undefined;
+  return body && (!configChanged || config) ? [body, ...(config ? [config] : [])] : null;
+}
 
 /** Compares two versions of one prompt: a unified line diff of body and config, and the variables added or removed. */
 export async function diffVersions(from: Version, to: Version): Promise<Comparison> {
-  const body = await patchOf("body", from, to, from.body, to.body);
-  const configChanged = canonicalJson(from.config) !== canonicalJson(to.config);
-  const config = configChanged ? await patchOf("config.json", from, to, configLines(from), configLines(to)) : undefined;
-  const patches = body && (!configChanged || config) ? [body, ...(config ? [config] : [])] : null;
+  const patches = await diffContent({ ...from, label: `v${from.version}` }, { ...to, label: `v${to.version}` });
   const diff = patches
     ? patches
         .filter((p) => p.hunks.length > 0)

@@ -4,7 +4,9 @@ import { createCompareService } from "./compare.service.js";
 import { createEnvironmentsService } from "./environments.service.js";
 import { createHistoryService } from "./history.service.js";
 import { createPreviewService } from "./preview.service.js";
+import { createPromptEditsService } from "./prompt-edits.service.js";
 import { createPromptsService } from "./prompts.service.js";
+import { createRevisionsService } from "./revisions.service.js";
 import { createRuntimeService } from "./runtime.service.js";
 import { createTestCasesService } from "./test-cases.service.js";
 import { testGate } from "./test-gate.js";
@@ -24,9 +26,11 @@ export function createServices({ db, ...rest }: Deps) {
   const promotionChecks = [...(rest.promotionChecks ?? []), testGate];
   return {
     prompts: createPromptsService(deps),
+    promptEdits: createPromptEditsService(deps),
     versions: createVersionsService({ ...deps, promotionChecks }),
     versionPage: createVersionPageService(deps),
     runtime: createRuntimeService(createSqliteCurrentSource(db)),
+    revisions: createRevisionsService(deps),
     history: createHistoryService(deps),
     compare: createCompareService(deps),
     environments: createEnvironmentsService(deps),

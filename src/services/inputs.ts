@@ -37,18 +37,26 @@ export const config = z
 
 export const revision = z.int("The revision is a whole number").min(1).max(Number.MAX_SAFE_INTEGER);
 
+const description = z.string().max(MAX_DESCRIPTION_CHARS, "Keep the description under 2,000 characters");
+
 export const createPromptInput = z.strictObject({
   name: promptName,
-  description: z.string().max(MAX_DESCRIPTION_CHARS, "Keep the description under 2,000 characters").default(""),
+  description: description.default(""),
   body,
   config: config.default({}),
 });
+
+/** What a prompt's own save changes: its description (the name is fixed, R1). */
+export const describeInput = z.strictObject({ description });
 
 export const saveInput = z.strictObject({
   body,
   config: config.optional(),
   revision: revision.optional(),
 });
+
+/** A restore is a save: it may carry the revision the page saw (R6). */
+export const restoreInput = z.strictObject({ revision: revision.optional() });
 
 /** The stage the caller means to promote into: a page left open must not promote twice. */
 export const promoteInput = z.strictObject({
@@ -97,4 +105,8 @@ export const compareInput = z.strictObject({
   to: z.string().max(30).optional(),
 });
 
-export const listPromptsInput = pageInput.extend({ q: z.string().max(200).optional() });
+export const listPromptsInput = pageInput.extend({
+  q: z.string().max(200).optional(),
+  /** Only the archived prompts, instead of those in use. */
+  archived: z.boolean().default(false),
+});

@@ -4,13 +4,14 @@ import { formatVersion } from "../domain/version-number.js";
 import type { PromptDetail, PromptRail, PromptSummary } from "../model/prompt.model.js";
 import { emptyCurrent, type Version } from "../model/version.model.js";
 import { appendEvent } from "../store/events.store.js";
-import { findPromptByName, insertPrompt, listPrompts } from "../store/prompts.store.js";
+import { findPromptByName, insertPrompt, listPrompts, promptFacts } from "../store/prompts.store.js";
 import { insertRevision } from "../store/revisions.store.js";
 import { inTransaction } from "../store/transaction.js";
 import {
   type CurrentVersionRow,
   currentNumbers,
   currentVersions,
+  draftCounts,
   findVersionById,
   insertVersion,
   listVersionSummaries,
@@ -20,9 +21,18 @@ import { createPromptInput, listPromptsInput, versionPageInput } from "./inputs.
 import { parseInput } from "./parse.js";
 import { rowToSummary, rowToVersion } from "./rows.js";
 
-/** The stage rail of a prompt from its current versions (see currentVersions). */
-export function railOf(name: string, rows: CurrentVersionRow[]): PromptRail {
-  const rail: PromptRail = { name, current: emptyCurrent(), currentSince: { DEV: null, TST: null, PROD: null } };
+/** The stage rail of a prompt from its current versions (see currentVersions) and its DEV draft count. */
+export function railOf(
+  name: string,
+  rows: CurrentVersionRow[],
+  facts: { drafts: number; archivedAt: string | null },
+): PromptRail {
+  const rail: PromptRail = {
+    name,
+    current: emptyCurrent(),
+    currentSince: { DEV: null, TST: null, PROD: null },
+    ...facts,
+  };
   for (const row of rows) {
     rail.current[row.stage] = formatVersion(row);
     rail.currentSince[row.stage] = row.since;
@@ -39,8 +49,12 @@ export function createPromptsService(deps: ServiceDeps) {
       const text = normalizeBody(body);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
-        if (await findPromptByName(tx, name))
-          throw new DomainError("name_taken", `A prompt named "${name}" already exists`);
+        const taken = await findPromptByName(tx, name);
+        if (taken)
+          throw new DomainError(
+            "name_taken",
+            `A prompt named "${name}" already exists${taken.archived_at ? " (archived: unarchive it to use it again)" : ""}`,
+          );
         const promptId = await insertPrompt(tx, name, description, now);
         const hash = contentHash(text, config);
         const json = JSON.stringify(config);
@@ -57,6 +71,7 @@ export function createPromptsService(deps: ServiceDeps) {
           created_from: null,
           created_at: now,
           updated_at: now,
+          edited_at: now,
         });
         await insertRevision(tx, {
           version_id: id,
@@ -84,14 +99,15 @@ export function createPromptsService(deps: ServiceDeps) {
     async get(name: string, input: unknown = {}): Promise<PromptDetail> {
       const { limit, cursor } = parseInput(versionPageInput, input);
       const prompt = await requirePrompt(db, name);
-      const [rows, currents] = await Promise.all([
+      const [rows, currents, { remembered: _, ...facts }] = await Promise.all([
         listVersionSummaries(db, prompt.id, { before: cursor, limit: limit + 1 }),
         currentVersions(db, prompt.id),
+        promptFacts(db, prompt.id),
       ]);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
-        ...railOf(name, currents),
+        ...railOf(name, currents, facts),
         description: prompt.description,
         versions: page.map(rowToSummary),
         nextCursor: rows.length > limit && last ? formatVersion(last) : null,
@@ -100,19 +116,18 @@ export function createPromptsService(deps: ServiceDeps) {
       };
     },
 
-    /** Prompts by name, filtered by `q` (name or description), `limit` per page. */
+    /** Prompts in use (or with `archived`, the archived ones) by name, filtered by `q`, `limit` per page. */
     async list(input: unknown = {}): Promise<{ prompts: PromptSummary[]; nextCursor: string | null }> {
-      const { q, limit, cursor } = parseInput(listPromptsInput, input);
-      const rows = await listPrompts(db, { q, after: cursor, limit: limit + 1 });
+      const { q, limit, cursor, archived } = parseInput(listPromptsInput, input);
+      const rows = await listPrompts(db, { q, after: cursor, limit: limit + 1, archived });
       const page = rows.slice(0, limit);
-      const currents = await currentNumbers(
-        db,
-        page.map((p) => p.id),
-      );
+      const ids = page.map((p) => p.id);
+      const [currents, drafts] = await Promise.all([currentNumbers(db, ids), draftCounts(db, ids)]);
       const prompts = page.map((p) => {
         const current = emptyCurrent();
         for (const c of currents) if (c.prompt_id === p.id) current[c.stage] = formatVersion(c);
-        return { name: p.name, description: p.description, current, updatedAt: p.updated_at };
+        const count = Number(drafts.find((d) => d.prompt_id === p.id)?.drafts ?? 0);
+        return { name: p.name, description: p.description, current, drafts: count, updatedAt: p.updated_at };
       });
       const last = page.at(-1);
       return { prompts, nextCursor: rows.length > limit && last ? last.name : null };

@@ -27,6 +27,7 @@ export function rowToVersion(prompt: string, row: VersionRow): Version {
     createdFrom: row.created_from,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    editedAt: row.edited_at || row.created_at,
     actions: allowedActions({ stage: row.stage, current }),
   };
 }
@@ -44,6 +45,7 @@ export function rowToSummary(row: {
   revision: number;
   created_from: string | null;
   updated_at: string;
+  edited_at: string;
 }): VersionSummary {
   return {
     version: formatVersion(row),
@@ -52,6 +54,7 @@ export function rowToSummary(row: {
     revision: row.revision,
     createdFrom: row.created_from,
     updatedAt: row.updated_at,
+    editedAt: row.edited_at || row.updated_at,
   };
 }
 
@@ -72,6 +75,7 @@ export function rowToTestCase(row: TestCaseRow): TestCase {
     name: row.name,
     variables: JSON.parse(row.variables) as Record<string, string>,
     assertions: JSON.parse(row.assertions) as Assertion[],
+    echoOutput: row.echo_output,
   };
 }
 

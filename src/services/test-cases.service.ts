@@ -42,8 +42,13 @@ async function refuseTakenName(tx: Tx, prompt: PromptRow, name: string, except: 
 }
 
 function toContent(input: unknown): TestCaseContent {
-  const { name, variables, assertions } = parseInput(testCaseInput, input);
-  return { name, variables: JSON.stringify(variables), assertions: JSON.stringify(assertions) };
+  const { name, variables, assertions, echoOutput } = parseInput(testCaseInput, input);
+  return {
+    name,
+    variables: JSON.stringify(variables),
+    assertions: JSON.stringify(assertions),
+    echo_output: echoOutput,
+  };
 }
 
 export function createTestCasesService(deps: ServiceDeps) {

@@ -16,6 +16,8 @@ export interface PlannedCase {
   name: string;
   variables: Record<string, string>;
   assertions: Assertion[];
+  /** What the echo provider answers instead of the rendered prompt; null: the prompt itself. */
+  echoOutput: string | null;
 }
 
 export interface Execution {
@@ -87,8 +89,11 @@ async function runCase(c: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
   const { model, temperature, maxTokens } = ctx.settings;
   const started = performance.now();
   try {
+    // Echo answers what it is sent: a case's echo output stands in for a model's answer. The
+    // template was rendered all the same, so a missing variable still fails the case.
+    const echoed = ctx.provider.name === "echo" && c.echoOutput !== null ? c.echoOutput : rendered.text;
     const completion = await ctx.provider.complete({
-      prompt: rendered.text,
+      prompt: echoed,
       model,
       temperature,
       maxTokens,

@@ -69,10 +69,15 @@ export function createTestRunsService(deps: TestingDeps) {
 
   async function plan(promptId: number, variables: Variables | undefined): Promise<PlannedCase[]> {
     const testCases = (await listTestCases(db, promptId)).map(rowToTestCase);
-    const cases: PlannedCase[] = testCases.map(({ name, variables, assertions }) => ({ name, variables, assertions }));
+    const cases: PlannedCase[] = testCases.map(({ name, variables, assertions, echoOutput }) => ({
+      name,
+      variables,
+      assertions,
+      echoOutput,
+    }));
     if (!includesAdHoc(variables, testCases.length)) return cases;
     const given = variables && Object.keys(variables).length > 0 ? variables : await remembered(promptId);
-    return [{ name: AD_HOC, variables: given, assertions: [] }, ...cases];
+    return [{ name: AD_HOC, variables: given, assertions: [], echoOutput: null }, ...cases];
   }
 
   async function remembered(promptId: number): Promise<Variables> {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Assertion, compileRegex } from "../domain/assertions.js";
 import { API_KEY_ENV, checkBaseUrl } from "../domain/endpoint.js";
+import { isVariableName } from "../domain/template.js";
 import { AD_HOC } from "../domain/test-outcome.js";
 
 /**
@@ -14,14 +15,15 @@ export const MAX_ASSERTIONS = 50;
 export const MAX_TEST_CASES = 50;
 export const TIMEOUT_MS = { min: 100, max: 600_000 } as const;
 
-/** A `{{name}}` the template can use: the same names template.ts recognises. */
-const VARIABLE_NAME = /^[A-Za-z_][\w.-]{0,99}$/;
-
 export const variablesInput = z
   .record(
     z
       .string()
-      .regex(VARIABLE_NAME, "Use a template variable name: letters, digits, _ . -, starting with a letter or _"),
+      // The same names a `{{placeholder}}` can hold, so that every value can fill one.
+      .refine(
+        isVariableName,
+        "Use a template variable name: up to 64 letters, digits, _ . -, starting with a letter or _",
+      ),
     z.string().max(MAX_VARIABLE_VALUE, `Keep each value under ${MAX_VARIABLE_VALUE.toLocaleString("en")} characters`),
   )
   .refine((v) => Object.keys(v).length <= MAX_VARIABLES, `At most ${MAX_VARIABLES} variables`);
@@ -76,6 +78,12 @@ export const testCaseInput = z.strictObject({
   name: testCaseName,
   variables: variablesInput.default({}),
   assertions: z.array(assertionInput).max(MAX_ASSERTIONS, `At most ${MAX_ASSERTIONS} assertions`).default([]),
+  /** What the echo provider answers for this case instead of the rendered prompt; null: the prompt. */
+  echoOutput: z
+    .string()
+    .max(MAX_VARIABLE_VALUE, `Keep the echo output under ${MAX_VARIABLE_VALUE.toLocaleString("en")} characters`)
+    .nullable()
+    .default(null),
 });
 
 export const runInput = z.strictObject({ variables: variablesInput.optional() });

@@ -1,8 +1,7 @@
 import { promotionTarget } from "../domain/stage.js";
-import { templateVariables } from "../domain/template.js";
 import type { Version } from "../model/version.model.js";
 import type { VersionPageData } from "../model/version-page.model.js";
-import { findAdhocVariables } from "../store/adhoc-variables.store.js";
+import { promptFacts } from "../store/prompts.store.js";
 import { latestTestRun } from "../store/test-runs.store.js";
 import { currentVersions } from "../store/versions.store.js";
 import { requireVersion, type ServiceDeps } from "./context.js";
@@ -27,16 +26,16 @@ export function createVersionPageService({ db }: ServiceDeps) {
         typeof version === "string" ? rowToVersion(name, (await requireVersion(db, name, version)).row) : version;
       const promotion = promotionTarget(subject);
       const target = promotion.ok ? promotion.target : null;
-      const [currents, newest, remembered] = await Promise.all([
+      const [currents, { remembered, ...facts }, newest] = await Promise.all([
         currentVersions(db, subject.promptId, target),
+        promptFacts(db, subject.promptId),
         latestTestRun(db, subject.id),
-        templateVariables(subject.body).length > 0 ? findAdhocVariables(db, subject.promptId) : null,
       ]);
       const gate = await gateStatus(db, subject, newest ?? null);
       const replacing = target ? currents.find((c) => c.stage === target) : undefined;
       const replaces = replacing ? currentRowToVersion(name, replacing) : null;
       return {
-        prompt: railOf(name, currents),
+        prompt: railOf(name, currents, facts),
         version: subject,
         testing: {
           status: statusView(subject, newest ?? null),

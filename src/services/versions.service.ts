@@ -62,6 +62,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           created_from: from,
           created_at: now,
           updated_at: now,
+          edited_at: now,
         });
         const saved = { version_id: id, revision: 1, body: source.body, config: source.config };
         await insertRevision(tx, { ...saved, content_hash: source.content_hash, saved_at: now, actor: by.actor });

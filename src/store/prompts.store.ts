@@ -20,9 +20,58 @@ export async function touchPrompt(db: Db, id: number, now: string): Promise<void
   await db.updateTable("prompts").set({ updated_at: now }).where("id", "=", id).execute();
 }
 
-/** Prompts by name, `q` matching name or description, keyset-paginated after `after`. */
-export function listPrompts(db: Db, opts: { q?: string | undefined; after?: string | undefined; limit: number }) {
-  let query = db.selectFrom("prompts").selectAll().orderBy("name").limit(opts.limit);
+export async function setDescription(db: Db, id: number, description: string, now: string): Promise<void> {
+  await db.updateTable("prompts").set({ description, updated_at: now }).where("id", "=", id).execute();
+}
+
+/**
+ * What a prompt's pages show beside its current versions, in one statement: the DEV draft count,
+ * whether it is archived, and the ad-hoc TEST variables remembered for it (JSON text, or null).
+ */
+export async function promptFacts(
+  db: Db,
+  promptId: number,
+): Promise<{ drafts: number; archivedAt: string | null; remembered: string | null }> {
+  const row = await db
+    .selectFrom("prompts as p")
+    .select((eb) => [
+      "p.archived_at",
+      eb
+        .selectFrom("versions as v")
+        .select((v) => v.fn.countAll<number>().as("n"))
+        .whereRef("v.prompt_id", "=", "p.id")
+        .where("v.stage", "=", "DEV")
+        .as("drafts"),
+      eb.selectFrom("adhoc_variables as a").select("a.variables").whereRef("a.prompt_id", "=", "p.id").as("remembered"),
+    ])
+    .where("p.id", "=", promptId)
+    .executeTakeFirst();
+  return {
+    drafts: Number(row?.drafts ?? 0),
+    archivedAt: row?.archived_at ?? null,
+    remembered: row?.remembered ?? null,
+  };
+}
+
+/** Archives (a time) or unarchives (null) a prompt; nothing else about it changes. */
+export async function setArchivedAt(db: Db, id: number, archivedAt: string | null): Promise<void> {
+  await db.updateTable("prompts").set({ archived_at: archivedAt }).where("id", "=", id).execute();
+}
+
+/**
+ * Prompts by name, `q` matching name or description, keyset-paginated after `after`: those in
+ * use, or with `archived` only the archived ones.
+ */
+export function listPrompts(
+  db: Db,
+  opts: { q?: string | undefined; after?: string | undefined; limit: number; archived?: boolean },
+) {
+  let query = db
+    .selectFrom("prompts")
+    .selectAll()
+    .where("archived_at", opts.archived ? "is not" : "is", null)
+    .orderBy("name")
+    .limit(opts.limit);
   if (opts.q) {
     const pattern = `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where(sql<boolean>`(name LIKE ${pattern} ESCAPE '\\' OR description LIKE ${pattern} ESCAPE '\\')`);

@@ -7,6 +7,7 @@ export interface TestCaseContent {
   name: string;
   variables: string;
   assertions: string;
+  echo_output: string | null;
 }
 
 /** A prompt's test cases in the order they were created. */

@@ -38,6 +38,7 @@ export async function findPromptVersion(
       "p.current_dev as p_current_dev",
       "p.current_tst as p_current_tst",
       "p.current_prod as p_current_prod",
+      "p.archived_at as p_archived_at",
       "p.created_at as p_created_at",
       "p.updated_at as p_updated_at",
     ])
@@ -54,6 +55,7 @@ export async function findPromptVersion(
     p_current_dev,
     p_current_tst,
     p_current_prod,
+    p_archived_at,
     p_created_at,
     p_updated_at,
     ...version
@@ -67,6 +69,7 @@ export async function findPromptVersion(
     current_dev: p_current_dev,
     current_tst: p_current_tst,
     current_prod: p_current_prod,
+    archived_at: p_archived_at,
     created_at: p_created_at,
     updated_at: p_updated_at,
   };
@@ -89,7 +92,16 @@ export function listVersions(db: Db, promptId: number): Promise<VersionRow[]> {
 }
 
 /** The columns of a version list: never the content, which a list does not show. */
-const SUMMARY = ["major", "minor", "stage", "is_current", "revision", "created_from", "updated_at"] as const;
+const SUMMARY = [
+  "major",
+  "minor",
+  "stage",
+  "is_current",
+  "revision",
+  "created_from",
+  "updated_at",
+  "edited_at",
+] as const;
 
 /** One page of a prompt's versions, newest number first, below `before` when given (keyset). */
 export function listVersionSummaries(
@@ -162,6 +174,7 @@ export function currentVersions(db: Db, promptId: number, bodyOf: Stage | null =
       "v.created_from",
       "v.created_at",
       "v.updated_at",
+      "v.edited_at",
     ])
     .select((eb) => [
       bodyOf
@@ -178,6 +191,11 @@ export function currentVersions(db: Db, promptId: number, bodyOf: Stage | null =
     .where("v.prompt_id", "=", promptId)
     .where("v.is_current", "=", 1)
     .execute() as Promise<CurrentVersionRow[]>;
+}
+
+/** The numbers of a prompt's versions that exist now (deleted drafts are gone). */
+export function versionNumbers(db: Db, promptId: number) {
+  return db.selectFrom("versions").select(["major", "minor"]).where("prompt_id", "=", promptId).execute();
 }
 
 export function findCurrent(db: Db, promptId: number, stage: Stage): Promise<VersionRow | undefined> {
@@ -198,6 +216,18 @@ export function currentNumbers(db: Db, promptIds: number[]) {
     .select(["prompt_id", "stage", "major", "minor"])
     .where("prompt_id", "in", promptIds)
     .where("is_current", "=", 1)
+    .execute();
+}
+
+/** How many DEV versions (drafts, current or not) each of several prompts has; absent means none. */
+export function draftCounts(db: Db, promptIds: number[]) {
+  if (promptIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("versions")
+    .select((eb) => ["prompt_id", eb.fn.countAll<number>().as("drafts")])
+    .where("prompt_id", "in", promptIds)
+    .where("stage", "=", "DEV")
+    .groupBy("prompt_id")
     .execute();
 }
 
@@ -277,7 +307,7 @@ export async function updateContent(
   db: Db,
   id: number,
   expectedRevision: number,
-  content: { body: string; config: string; contentHash: string },
+  content: { body: string; config: string; contentHash: string; editedAt?: string },
   now: string,
 ): Promise<VersionRow | undefined> {
   return db
@@ -288,6 +318,8 @@ export async function updateContent(
       content_hash: content.contentHash,
       revision: expectedRevision + 1,
       updated_at: now,
+      // The time of the saved revision (an import replays old ones); "Edited … ago" shows it.
+      edited_at: content.editedAt ?? now,
     })
     .where("id", "=", id)
     .where("revision", "=", expectedRevision)

@@ -68,6 +68,7 @@ async function exportPrompt(db: Db, prompt: PromptRow): Promise<DocumentPrompt> 
       name: t.name,
       variables: JSON.parse(t.variables),
       assertions: JSON.parse(t.assertions),
+      echoOutput: t.echo_output,
     })),
     events: await allEvents(db, prompt.id),
   };

@@ -69,7 +69,12 @@ async function importPrompt(tx: Tx, prompt: DocumentPrompt, now: string): Promis
   await raiseNumberMark(tx, promptId, prompt);
   await replayStages(tx, promptId, prompt.versions, ids);
   for (const t of prompt.testCases) {
-    const content = { name: t.name, variables: JSON.stringify(t.variables), assertions: JSON.stringify(t.assertions) };
+    const content = {
+      name: t.name,
+      variables: JSON.stringify(t.variables),
+      assertions: JSON.stringify(t.assertions),
+      echo_output: t.echoOutput ?? null,
+    };
     await insertTestCase(tx, promptId, content, now);
   }
   for (const e of prompt.events) await appendEvent(tx, { promptId, ...e });
@@ -90,13 +95,15 @@ async function insertWithRevisions(tx: Tx, promptId: number, v: DocumentVersion)
     created_from: v.createdFrom,
     created_at: v.createdAt,
     updated_at: v.updatedAt,
+    edited_at: first.savedAt,
   });
   for (const r of [first, ...later]) {
     const content = stored(r.body, r.config);
     await insertRevision(tx, { version_id: id, revision: r.revision, ...content, saved_at: r.savedAt, actor: r.actor });
     if (r === first) continue;
     const { body, config, content_hash } = content;
-    if (!(await updateContent(tx, id, r.revision - 1, { body, config, contentHash: content_hash }, v.updatedAt)))
+    const edit = { body, config, contentHash: content_hash, editedAt: r.savedAt };
+    if (!(await updateContent(tx, id, r.revision - 1, edit, v.updatedAt)))
       throw new Error(`v${v.version} did not take revision ${r.revision}`);
   }
   return id;
@@ -124,6 +131,7 @@ async function raiseNumberMark(tx: Tx, promptId: number, prompt: DocumentPrompt)
     created_from: null,
     created_at: prompt.createdAt,
     updated_at: prompt.createdAt,
+    edited_at: prompt.createdAt,
   });
   await deleteVersion(tx, id);
 }

@@ -62,10 +62,16 @@ test("create a prompt and edit the draft in place: Edit, Save, Ctrl+S and Esc", 
   await expect(body).toContainText("Hello {{who}}, saved with the keyboard.");
   await expectVersion(page, { version: "1.0", stage: "DEV", current: true, revision: 3 });
 
-  // Esc cancels: the typed text is dropped, nothing is saved.
+  // Esc cancels: with typed text it asks first, and the text is dropped only on yes.
   await button(page, "Edit").click();
   await editor.fill("Hello, this text is thrown away.");
+  const kept = answerNextDialog(page, false);
   await editor.press("Escape");
+  expect(await kept).toContain("Discard your unsaved changes?");
+  await expect(editor).toHaveValue("Hello, this text is thrown away.");
+  const dropped = answerNextDialog(page, true);
+  await editor.press("Escape");
+  await dropped;
   await expect(editor).toBeHidden();
   await expect(body).toContainText("Hello {{who}}, saved with the keyboard.");
   await expect(body).not.toContainText("thrown away");
@@ -74,7 +80,9 @@ test("create a prompt and edit the draft in place: Edit, Save, Ctrl+S and Esc", 
   // Cancel by its button does the same.
   await button(page, "Edit").click();
   await editor.fill("Also thrown away.");
+  const cancelled = answerNextDialog(page, true);
   await button(page, "Cancel").click();
+  await cancelled;
   await expect(editor).toBeHidden();
   await expect(body).toContainText("saved with the keyboard.");
   await sameWindow();

@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import {
+  answerNextDialog,
   button,
   expect,
   expectFlash,
@@ -106,9 +107,17 @@ test("test cases, Test with inline results, and the TST gate opening and closing
   await expect(page.getByLabel("who")).toHaveValue("Grace");
 
   // Drop the failing case; the next run passes and the button row opens without a reload.
+  // It is shared by every version and has no history: Delete asks first.
   await page.goto(`${promptPath(v.prompt)}/test-cases`);
+  const dismissed = answerNextDialog(page, false);
   await button(page, "Delete test case never-hello").click();
+  expect(await dismissed).toContain("Delete test case “never-hello”?");
+  await expect(page.getByRole("region", { name: "Test case never-hello" })).toBeVisible();
+  const accepted = answerNextDialog(page, true);
+  await button(page, "Delete test case never-hello").click();
+  await accepted;
   await expectFlash(page, "Deleted test case “never-hello”");
+  await expect(page.getByRole("region", { name: "Test case never-hello" })).toHaveCount(0);
   await page.goto(versionPath(v.prompt, "1.0"));
   await expect(button(page, "Promote to TST")).toBeDisabled();
   const noReload = await markWindow(page);
@@ -157,6 +166,39 @@ test("the gate refuses an untested promotion from the API too, and the Settings 
 
   await setGate(page, "TST", false);
   await page.goto(versionPath(v.prompt, "1.0"));
+  await expect(button(page, "Promote to TST")).toBeEnabled();
+  await button(page, "Promote to TST").click();
+  await expectVersion(page, { version: "1.0", stage: "TST", current: true });
+});
+
+test("a JSON classifier behind the TST gate passes on echo with a test case's echo output", async ({ page, api }) => {
+  const v = await api.createPrompt({
+    body: 'Classify the ticket. Answer only JSON like {"label": "refund" | "bug" | "other"}.\n\nTicket: {{ticket}}',
+  });
+  await setGate(page, "TST", true);
+  // Where the gate is set, the page says what echo is.
+  await expect(page.getByRole("form", { name: "TST environment" })).toContainText(
+    "The gate reads tests run in DEV, which uses echo",
+  );
+
+  await page.goto(`${promptPath(v.prompt)}/test-cases`);
+  const form = page.getByRole("region", { name: "New test case" });
+  await form.getByLabel("Name").fill("refund");
+  await form.getByLabel("Variables").fill('{"ticket": "I want my money back"}');
+  await form.getByLabel("Assertion 1 type").selectOption("json");
+  await expect(form.getByLabel("Assertion 1 value")).toBeHidden();
+  await form.getByLabel("Assertion 2 type").selectOption("contains");
+  await form.getByLabel("Assertion 2 value").fill('"refund"');
+  await form.getByLabel("Echo output").fill('{"label": "refund"}');
+  await form.getByRole("button", { name: "Add test case" }).click();
+  await expectFlash(page, "Added test case “refund”");
+
+  await page.goto(versionPath(v.prompt, "1.0"));
+  await expect(button(page, "Promote to TST")).toBeDisabled();
+  await button(page, "Test").click();
+  const results = page.getByRole("region", { name: "Test results" });
+  await expect(results.getByRole("article", { name: "Case refund: passed" })).toContainText('{"label": "refund"}');
+  await expect(results).toContainText("echo, no model called");
   await expect(button(page, "Promote to TST")).toBeEnabled();
   await button(page, "Promote to TST").click();
   await expectVersion(page, { version: "1.0", stage: "TST", current: true });

@@ -32,6 +32,8 @@ export function Editor({ version, state }: { version: Version; state: EditorStat
       hx-post={`${url}/save`}
       hx-target="#version-panel"
       hx-swap="outerHTML"
+      hx-disabled-elt="find button"
+      hx-include="#test-form"
       data-editor
       data-unsaved={state.conflict || state.issues ? "true" : undefined}
     >
@@ -45,6 +47,7 @@ export function Editor({ version, state }: { version: Version; state: EditorStat
         name="body"
         rows={18}
         spellcheck={false}
+        dir="auto"
         autofocus
         aria-invalid={bodyError ? "true" : undefined}
         aria-describedby={bodyError ? "body-error" : undefined}
@@ -78,6 +81,10 @@ export function Editor({ version, state }: { version: Version; state: EditorStat
         <button type="submit" class="primary">
           Save
         </button>
+        {/* Test runs the saved text; this saves first, then tests it (with the ad-hoc values, under htmx). */}
+        <button type="submit" name="after" value="test">
+          Save and test
+        </button>
         {/* biome-ignore lint/a11y/useSemanticElements: a link is Cancel's natural no-JS form; role=button names it as the spec asks */}
         <a
           role="button"
@@ -94,6 +101,10 @@ export function Editor({ version, state }: { version: Version; state: EditorStat
           Saves to v{version.version} — no new version. <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>S</kbd> saves, <kbd>Esc</kbd>{" "}
           cancels.
         </span>
+        <p class="note small editor-test-note">
+          Test runs the saved text (revision {version.revision}), not what is in the editor: use{" "}
+          <strong>Save and test</strong> to test your changes.
+        </p>
       </div>
     </form>
   );

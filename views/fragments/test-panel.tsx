@@ -8,6 +8,8 @@ export interface TestPanelProps {
   /** One input per template variable, prefilled with what was last used for this prompt. */
   variables: Record<string, string>;
   now: Date;
+  /** Put focus on the results after the swap (Save and test). */
+  focusResults?: boolean;
 }
 
 const STATUS_TEXT = { passed: "✓ passed", failed: "✗ failed", error: "! error" } as const;
@@ -30,7 +32,11 @@ function CaseCard({ result }: { result: CaseResult }) {
         </span>
       </header>
       {result.error ? <p class="case-message">{result.error}</p> : null}
-      {result.output !== null ? <pre class="case-output">{result.output}</pre> : null}
+      {result.output !== null ? (
+        <pre class="case-output" dir="auto">
+          {result.output}
+        </pre>
+      ) : null}
       {result.assertions.length > 0 ? (
         <ul class="assertions">
           {result.assertions.map((a) => (
@@ -46,17 +52,18 @@ function CaseCard({ result }: { result: CaseResult }) {
 }
 
 /** The region named "Test results": the latest run's cases, or what to do first. */
-export function TestResults({ run, now }: { run: TestRun | null; now: Date }) {
+export function TestResults({ run, now, focus }: { run: TestRun | null; now: Date; focus?: boolean }) {
   return (
     <section id="test-results" class="test-results" aria-labelledby="test-results-title">
-      <h2 id="test-results-title" class="sub">
+      <h2 id="test-results-title" class="sub" data-focus-here={focus ? "" : undefined}>
         Test results
       </h2>
       {run ? (
         <>
           <p class="run-summary">
-            <StatusChip status={run.status} /> run {run.id} on revision {run.revision} in {run.stage} · {run.provider}
-            {run.model ? ` (${run.model})` : ""} · {run.durationMs} ms · <TimeAgo at={run.startedAt} now={now} />
+            <StatusChip status={run.status} /> run {run.id} on revision {run.revision} in {run.stage} ·{" "}
+            {run.provider === "echo" ? "echo, no model called" : `${run.provider} (${run.model})`} · {run.durationMs} ms
+            · <TimeAgo at={run.startedAt} now={now} />
           </p>
           {run.results.map((r) => (
             <CaseCard result={r} />
@@ -79,7 +86,7 @@ export function Staleness({ status, oob }: { status: TestStatusView; oob?: boole
   );
 }
 
-export function TestPanel({ version, status, variables, now }: TestPanelProps) {
+export function TestPanel({ version, status, variables, now, focusResults }: TestPanelProps) {
   const url = versionUrl(version.prompt, version.version);
   const names = Object.keys(variables);
   return (
@@ -97,29 +104,31 @@ export function TestPanel({ version, status, variables, now }: TestPanelProps) {
         hx-disabled-elt=".test-button"
         class="test-form"
       >
-        {names.length > 0 ? (
-          <fieldset class="vars">
-            <legend>Ad-hoc variables</legend>
-            {names.map((name) => (
-              <label>
-                <code>{name}</code>
-                <input name={`var.${name}`} value={variables[name]} />
-              </label>
-            ))}
-          </fieldset>
-        ) : (
-          <p class="muted small">This prompt has no template variables.</p>
-        )}
+        {/* app.js adds and removes inputs as the editor's text gains and drops variables; data-saved
+            keeps the saved text's own, which Test needs. */}
+        <fieldset class="vars" data-vars data-saved={names.join("\n")} hidden={names.length === 0}>
+          <legend>Ad-hoc variables</legend>
+          {names.map((name) => (
+            <label>
+              <code>{name}</code>
+              <input name={`var.${name}`} value={variables[name]} dir="auto" />
+            </label>
+          ))}
+        </fieldset>
+        <p class="muted small" data-no-vars hidden={names.length > 0}>
+          This prompt has no template variables.
+        </p>
         <p class="muted small">
-          Runs every <a href={`${promptUrl(version.prompt)}/test-cases`}>test case</a>
-          {names.length ? ", plus an ad-hoc case with these values" : ""} in the {version.stage} environment.{" "}
+          Test runs the saved text, revision {version.revision}: every{" "}
+          <a href={`${promptUrl(version.prompt)}/test-cases`}>test case</a>
+          {names.length ? ", plus an ad-hoc case with these values," : ""} in the {version.stage} environment.{" "}
           <a href={`${url}/tests`}>Past runs</a>
         </p>
         <span id="test-progress" class="htmx-indicator progress" role="status">
           <span class="spinner" aria-hidden="true" /> Running tests…
         </span>
       </form>
-      <TestResults run={status.latest} now={now} />
+      <TestResults run={status.latest} now={now} focus={focusResults} />
     </section>
   );
 }

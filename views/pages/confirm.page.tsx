@@ -1,6 +1,10 @@
+import { promptUrl, versionUrl } from "../components.js";
 import { Layout } from "../layout.js";
 
 export interface ConfirmProps {
+  /** The prompt (and version) the action is about, named in the breadcrumbs. */
+  prompt: string;
+  version?: string;
   title: string;
   message: string;
   /** The POST the confirming button sends. */
@@ -13,9 +17,21 @@ export interface ConfirmProps {
 }
 
 /** Without JavaScript, Promote to PROD and Delete ask here before they post. */
-export function ConfirmPage({ title, message, action, fields = {}, button, cancelUrl, danger }: ConfirmProps) {
+export function ConfirmPage(props: ConfirmProps) {
+  const { prompt, version, title, message, action, fields = {}, button, cancelUrl, danger } = props;
+  const crumbs = (
+    <>
+      <a href={promptUrl(prompt)}>{prompt}</a>
+      {version ? (
+        <>
+          {" "}
+          <span aria-hidden="true">›</span> <a href={versionUrl(prompt, version)}>v{version}</a>
+        </>
+      ) : null}
+    </>
+  );
   return (
-    <Layout title={title}>
+    <Layout title={`${prompt}: ${title}`} crumbs={crumbs}>
       <section class="confirm" aria-labelledby="confirm-title">
         <h1 id="confirm-title">{title}</h1>
         <p>{message}</p>

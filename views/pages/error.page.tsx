@@ -11,7 +11,18 @@ const TITLES: Record<number, string> = {
   500: "Server error",
 };
 
-export function ErrorPage({ status, code, message }: { status: number; code: string; message: string }) {
+export function ErrorPage({
+  status,
+  code,
+  message,
+  back,
+}: {
+  status: number;
+  code: string;
+  message: string;
+  /** Where to go from here, nearest first (the version the refused action was about). */
+  back: Array<{ href: string; label: string }>;
+}) {
   return (
     <Layout title={TITLES[status] ?? "Error"}>
       <section class="error-page" aria-labelledby="error-title">
@@ -22,9 +33,14 @@ export function ErrorPage({ status, code, message }: { status: number; code: str
         <p class="muted">
           {status} · <code>{code}</code>
         </p>
-        <p>
-          <a href="/">Back to all prompts</a>
-        </p>
+        <nav class="way-back" aria-label="Where to go from here">
+          {back.map((link, i) => (
+            <>
+              {i > 0 ? <span aria-hidden="true"> · </span> : null}
+              <a href={link.href}>{link.label}</a>
+            </>
+          ))}
+        </nav>
       </section>
     </Layout>
   );

@@ -33,11 +33,14 @@ const standsOut = (e: HistoryEvent) =>
 export function HistoryPage({
   prompt,
   events,
+  existing,
   next,
   now,
 }: {
   prompt: string;
   events: HistoryEvent[];
+  /** Versions that still exist: a deleted draft is named, not linked. */
+  existing: Set<string>;
   next: string | null;
   now: Date;
 }) {
@@ -54,12 +57,16 @@ export function HistoryPage({
             <span class="what">
               {sentence(e)}
               {e.version && e.type !== "version.deleted" ? (
-                <>
-                  {" "}
-                  <a href={versionUrl(prompt, e.version)} aria-label={`open v${e.version}`}>
-                    open
-                  </a>
-                </>
+                existing.has(e.version) ? (
+                  <>
+                    {" "}
+                    <a href={versionUrl(prompt, e.version)} aria-label={`open v${e.version}`}>
+                      open
+                    </a>
+                  </>
+                ) : (
+                  <span class="muted"> · v{e.version} deleted since</span>
+                )
               ) : null}
             </span>
           </li>

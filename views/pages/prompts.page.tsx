@@ -1,6 +1,6 @@
 import type { ErrorIssue } from "../../src/domain/errors.js";
 import type { PromptSummary } from "../../src/model/prompt.model.js";
-import { promptUrl, TimeAgo, VersionChip } from "../components.js";
+import { DraftCount, promptUrl, TimeAgo, VersionChip } from "../components.js";
 import { type FlashMessage, Layout } from "../layout.js";
 
 export interface CreateFormState {
@@ -15,18 +15,26 @@ export interface PromptsPageProps {
   q: string;
   next: string | null;
   now: Date;
+  /** The archived prompts instead of those in use. */
+  archived: boolean;
   form?: CreateFormState;
   flash?: FlashMessage | null;
 }
 
 /** The table alone: the search box swaps it with htmx as you type. */
-export function PromptTable({ prompts, q, next, now }: Omit<PromptsPageProps, "form" | "flash">) {
+export function PromptTable({ prompts, q, next, now, archived }: Omit<PromptsPageProps, "form" | "flash">) {
   if (prompts.length === 0) {
+    const all = archived ? "/prompts?archived=1" : "/prompts";
     return (
       <div id="prompt-table" class="empty">
         {q ? (
           <p>
-            No prompt matches “{q}”. <a href="/prompts">Show all</a>
+            No {archived ? "archived " : ""}prompt matches “{q}”. <a href={all}>Show all</a>
+          </p>
+        ) : archived ? (
+          <p>
+            No archived prompts. Archive a prompt nobody uses any more from its page: it leaves this list, and
+            applications can still read it.
           </p>
         ) : (
           <>
@@ -49,7 +57,9 @@ export function PromptTable({ prompts, q, next, now }: Omit<PromptsPageProps, "f
             <th scope="col">DEV</th>
             <th scope="col">TST</th>
             <th scope="col">PROD</th>
-            <th scope="col">Updated</th>
+            <th scope="col" class="wide-only">
+              Updated
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -63,6 +73,11 @@ export function PromptTable({ prompts, q, next, now }: Omit<PromptsPageProps, "f
               </td>
               <td>
                 <VersionChip prompt={p.name} version={p.current.DEV} stage="DEV" />
+                {p.drafts > (p.current.DEV ? 1 : 0) ? (
+                  <div class="small">
+                    <DraftCount prompt={p.name} drafts={p.drafts} current={p.current.DEV !== null} />
+                  </div>
+                ) : null}
               </td>
               <td>
                 <VersionChip prompt={p.name} version={p.current.TST} stage="TST" />
@@ -70,7 +85,7 @@ export function PromptTable({ prompts, q, next, now }: Omit<PromptsPageProps, "f
               <td>
                 <VersionChip prompt={p.name} version={p.current.PROD} stage="PROD" />
               </td>
-              <td>
+              <td class="wide-only">
                 <TimeAgo at={p.updatedAt} now={now} />
               </td>
             </tr>
@@ -99,7 +114,7 @@ function CreateForm({ form }: { form?: CreateFormState | undefined }) {
   const issues = form?.issues;
   const invalid = (f: string) => (issues?.some((i) => i.path === f) ? "true" : undefined);
   return (
-    <form method="post" action="/prompts" class="create-form" aria-labelledby="create-title">
+    <form method="post" action="/prompts" class="create-form" aria-labelledby="create-title" data-guard>
       <h2 id="create-title">New prompt</h2>
       <label for="new-name">Name</label>
       <input
@@ -142,24 +157,27 @@ function CreateForm({ form }: { form?: CreateFormState | undefined }) {
 }
 
 export function PromptsPage(props: PromptsPageProps) {
+  const { archived } = props;
+  const list = archived ? "/prompts?archived=1" : "/prompts";
   return (
-    <Layout title="Prompts" flash={props.flash}>
-      <div class="list-layout">
+    <Layout title={archived ? "Archived prompts" : "Prompts"} flash={props.flash}>
+      <div class={archived ? "list-layout list-only" : "list-layout"}>
         <section aria-labelledby="prompts-title">
           <div class="list-head">
-            <h1 id="prompts-title">Prompts</h1>
+            <h1 id="prompts-title">{archived ? "Archived prompts" : "Prompts"}</h1>
             <search>
               <form method="get" action="/prompts" class="search">
                 <label for="q" class="visually-hidden">
                   Search prompts
                 </label>
+                {archived ? <input type="hidden" name="archived" value="1" /> : null}
                 <input
                   id="q"
                   type="search"
                   name="q"
                   value={props.q}
                   placeholder="Search prompts"
-                  hx-get="/prompts"
+                  hx-get={list}
                   hx-trigger="input changed delay:250ms, search"
                   hx-target="#prompt-table"
                   hx-swap="outerHTML"
@@ -168,9 +186,12 @@ export function PromptsPage(props: PromptsPageProps) {
               </form>
             </search>
           </div>
-          <PromptTable prompts={props.prompts} q={props.q} next={props.next} now={props.now} />
+          <PromptTable prompts={props.prompts} q={props.q} next={props.next} now={props.now} archived={archived} />
+          <p class="muted small list-switch">
+            {archived ? <a href="/prompts">← Prompts in use</a> : <a href="/prompts?archived=1">Archived prompts</a>}
+          </p>
         </section>
-        <CreateForm form={props.form} />
+        {archived ? null : <CreateForm form={props.form} />}
       </div>
     </Layout>
   );

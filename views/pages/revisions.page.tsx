@@ -1,27 +1,101 @@
-import type { Revision, Version } from "../../src/model/version.model.js";
+import type { RevisionChange, Version } from "../../src/model/version.model.js";
 import { PromptText, promptUrl, StageBadge, TimeAgo, versionUrl } from "../components.js";
-import { Layout } from "../layout.js";
+import { PatchTable, VariableChanges } from "../fragments/diff.js";
+import { type FlashMessage, Layout } from "../layout.js";
 
-export function RevisionsPage({ version, revisions, now }: { version: Version; revisions: Revision[]; now: Date }) {
+/** What one save changed: the variables, then the body and config as line diffs. */
+function Changes({ changes }: { changes: NonNullable<RevisionChange["changes"]> }) {
+  const changed = changes.patches?.filter((p) => p.hunks.length > 0);
   return (
-    <Layout title={`${version.prompt} v${version.version} revisions`}>
+    <details class="revision-changes" open>
+      <summary>Changes from revision {changes.from}</summary>
+      <VariableChanges {...changes.variables} />
+      {changed === undefined ? (
+        <p class="muted">Too large to diff in time.</p>
+      ) : changed.length === 0 ? (
+        <p class="muted">Same text and config as revision {changes.from}.</p>
+      ) : (
+        changed.map((p) => {
+          const what = p.oldFileName?.endsWith("config.json") ? "Config" : "Prompt";
+          return (
+            <figure class="diff-block">
+              <figcaption>{what}</figcaption>
+              <PatchTable patch={p} title={`${what} diff from revision ${changes.from}`} />
+            </figure>
+          );
+        })
+      )}
+    </details>
+  );
+}
+
+/** Restoring is a save of the old text into the draft: it carries the revision the page shows (R6). */
+function Restore({ version, revision }: { version: Version; revision: number }) {
+  const action = `${versionUrl(version.prompt, version.version)}/revisions/${revision}/restore`;
+  return (
+    <form method="post" action={action} class="inline-form">
+      <input type="hidden" name="revision" value={String(version.revision)} />
+      <button type="submit" aria-label={`Restore revision ${revision}`}>
+        Restore
+      </button>
+    </form>
+  );
+}
+
+export function RevisionsPage({
+  version,
+  changes,
+  now,
+  flash,
+}: {
+  version: Version;
+  changes: RevisionChange[];
+  now: Date;
+  flash?: FlashMessage | null;
+}) {
+  const editable = version.actions.edit.allowed;
+  return (
+    <Layout title={`${version.prompt} v${version.version} revisions`} flash={flash}>
       <h1>
         <a href={promptUrl(version.prompt)}>{version.prompt}</a> <span aria-hidden="true">›</span>{" "}
         <a href={versionUrl(version.prompt, version.version)}>v{version.version}</a> <span aria-hidden="true">›</span>{" "}
         Revisions <StageBadge stage={version.stage} />
       </h1>
-      <p class="muted">Every saved state of this version, newest first. Saving never loses text.</p>
-      {revisions.map((r) => (
+      <p class="muted">
+        Every saved state of this version, newest first, with what each save changed. Saving never loses text
+        {editable
+          ? ": Restore puts an older text back as a new revision, and keeps this one too."
+          : `. ${version.actions.edit.reason ?? ""}: its revisions are shown for reference.`}
+      </p>
+      {changes.map(({ revision: r, changes: change }) => (
         <section class="revision" aria-label={`Revision ${r.revision}`}>
-          <h2 class="sub">
-            Revision {r.revision}
-            {r.revision === version.revision ? <span class="current-mark"> current</span> : null}{" "}
-            <span class="muted">
-              by {r.actor}, <TimeAgo at={r.savedAt} now={now} />
+          <h2 class="sub revision-head">
+            <span>
+              Revision {r.revision} {r.revision === version.revision ? <span class="current-mark">current</span> : null}{" "}
+              <span class="muted">
+                by {r.actor}, <TimeAgo at={r.savedAt} now={now} />
+              </span>
             </span>
+            {editable && r.revision !== version.revision ? <Restore version={version} revision={r.revision} /> : null}
           </h2>
-          <PromptText body={r.body} label={`Revision ${r.revision} text`} />
-          {Object.keys(r.config).length ? <pre class="config-text">{JSON.stringify(r.config, null, 2)}</pre> : null}
+          {change ? (
+            <>
+              <Changes changes={change} />
+              <details class="revision-text">
+                <summary>Full text of revision {r.revision}</summary>
+                <PromptText body={r.body} label={`Revision ${r.revision} text`} />
+                {Object.keys(r.config).length ? (
+                  <pre class="config-text">{JSON.stringify(r.config, null, 2)}</pre>
+                ) : null}
+              </details>
+            </>
+          ) : (
+            <>
+              <p class="muted small">The first saved text.</p>
+              <PromptText body={r.body} label={`Revision ${r.revision} text`} />
+              {Object.keys(r.config).length ? <pre class="config-text">{JSON.stringify(r.config, null, 2)}</pre> : null}
+            </>
+          )}
         </section>
       ))}
     </Layout>

@@ -11,7 +11,18 @@ export interface SettingsDraft {
   issues: ErrorIssue[];
 }
 
-function StageForm({ stage, env, draft }: { stage: Stage; env: Environment; draft?: SettingsDraft | undefined }) {
+function StageForm({
+  stage,
+  env,
+  testedOn,
+  draft,
+}: {
+  stage: Stage;
+  env: Environment;
+  /** The provider of the stage before this one, where the tests its gate reads are run. */
+  testedOn: Environment["provider"] | null;
+  draft?: SettingsDraft | undefined;
+}) {
   const id = (field: string) => `${stage.toLowerCase()}-${field}`;
   const value = (field: string, current: string) => (draft ? (draft.values[field] ?? "") : current);
   const issue = (field: string) => draft?.issues.find((i) => i.path === field)?.message;
@@ -41,14 +52,18 @@ function StageForm({ stage, env, draft }: { stage: Stage; env: Environment; draf
         <StageBadge stage={stage} /> environment
       </h2>
       <label for={id("provider")}>Provider</label>
-      <select id={id("provider")} name="provider">
+      <select id={id("provider")} name="provider" aria-describedby={id("provider-hint")}>
         <option value="echo" selected={provider === "echo"}>
-          echo — offline, output is the rendered prompt
+          echo — no model
         </option>
         <option value="openai" selected={provider === "openai"}>
-          openai — any OpenAI-compatible /chat/completions
+          openai — Chat Completions
         </option>
       </select>
+      <p id={id("provider-hint")} class="muted small">
+        <strong>echo</strong> calls no model: each case's output is its rendered prompt, or the test case's echo output.{" "}
+        <strong>openai</strong> calls <code>{"{baseUrl}"}/chat/completions</code> (OpenAI, Ollama, vLLM, LM Studio…).
+      </p>
       {field("baseUrl", "Base URL", env.baseUrl, { placeholder: "https://api.openai.com/v1" })}
       {field("model", "Default model", env.model)}
       {field("apiKeyEnv", "API key variable", env.apiKeyEnv ?? "", { placeholder: "PROMPTRAIL_OPENAI_API_KEY" })}
@@ -65,6 +80,12 @@ function StageForm({ stage, env, draft }: { stage: Stage; env: Environment; draf
             <input type="checkbox" name="gate" value="true" checked={gate} /> Gate: promoting into {stage} needs a
             passing test
           </label>
+          {testedOn === "echo" ? (
+            <p class="note small">
+              The gate reads tests run in {stage === "TST" ? "DEV" : "TST"}, which uses echo: no model answers there, so
+              assertions about a model's answer (json, equals…) pass only with a test case's echo output.
+            </p>
+          ) : null}
         </>
       )}
       <button type="submit" class="primary">
@@ -92,7 +113,12 @@ export function SettingsPage({
       </p>
       <div class="env-grid">
         {STAGES.map((stage) => (
-          <StageForm stage={stage} env={environments[stage]} draft={draft?.stage === stage ? draft : undefined} />
+          <StageForm
+            stage={stage}
+            env={environments[stage]}
+            testedOn={stage === "DEV" ? null : environments[stage === "TST" ? "DEV" : "TST"].provider}
+            draft={draft?.stage === stage ? draft : undefined}
+          />
         ))}
       </div>
     </Layout>

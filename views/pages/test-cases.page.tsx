@@ -11,6 +11,7 @@ export interface TestCaseDraft {
   name: string;
   variables: string;
   assertions: Array<{ type: string; value: string }>;
+  echoOutput: string;
   issues?: ErrorIssue[];
 }
 
@@ -19,16 +20,29 @@ const HINTS: Record<string, string> = {
   "not-contains": "text the output must not contain",
   equals: "the whole expected output",
   regex: "a pattern, e.g. ^Dear \\w+ or /hello/i",
-  json: "(no value: the output must be JSON)",
   "max-length": "most characters allowed",
 };
 
-function AssertionRow({ row, index }: { row: { type: string; value: string }; index: number }) {
+/** A textarea tall enough for what it holds (a JSON object's closing brace included). */
+const rowsFor = (text: string, min: number, max: number) => Math.min(max, Math.max(min, text.split("\n").length + 1));
+
+/** The error of one field, tied to it for screen readers by id. */
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  return message ? (
+    <p id={id} class="field-error">
+      {message}
+    </p>
+  ) : null;
+}
+
+function AssertionRow(props: { row: { type: string; value: string }; index: number; key: string; error?: string }) {
+  const { row, index, key, error } = props;
+  const errorId = `${key}-a${index}-error`;
   return (
-    <div class="assertion-row">
+    <div class="assertion-row" data-assertion-row>
       <label>
         <span class="visually-hidden">Assertion {index + 1} type</span>
-        <select name="a_type">
+        <select name="a_type" aria-invalid={error ? "true" : undefined}>
           <option value="" selected={row.type === ""}>
             — no assertion —
           </option>
@@ -41,8 +55,17 @@ function AssertionRow({ row, index }: { row: { type: string; value: string }; in
       </label>
       <label class="grow">
         <span class="visually-hidden">Assertion {index + 1} value</span>
-        <input name="a_value" value={row.value} placeholder={HINTS[row.type] ?? "value"} />
+        {/* json takes no value: the field stays in the form (rows pair up by position) but out of sight. */}
+        <input
+          name="a_value"
+          value={row.value}
+          placeholder={HINTS[row.type] ?? "value"}
+          hidden={row.type === "json"}
+          aria-invalid={error ? "true" : undefined}
+          aria-describedby={error ? errorId : undefined}
+        />
       </label>
+      <FieldError id={errorId} message={error} />
     </div>
   );
 }
@@ -50,12 +73,17 @@ function AssertionRow({ row, index }: { row: { type: string; value: string }; in
 function CaseForm({ prompt, draft, title }: { prompt: string; draft: TestCaseDraft; title: string }) {
   const base = `${promptUrl(prompt)}/test-cases`;
   const action = draft.id ? `${base}/${draft.id}/save` : base;
-  const rows = [...draft.assertions, { type: "", value: "" }, { type: "", value: "" }];
+  const blanks = draft.id ? 2 : 3;
+  const rows = [...draft.assertions, ...Array.from({ length: blanks }, () => ({ type: "", value: "" }))];
   const key = draft.id ? `case-${draft.id}` : "case-new";
-  const issue = (field: string) => draft.issues?.find((i) => i.path === field || i.path.startsWith(`${field}.`));
+  const issue = (field: string) =>
+    draft.issues?.find((i) => i.path === field || i.path.startsWith(`${field}.`))?.message;
+  const described = (field: string) => (issue(field) ? `${key}-${field}-error` : undefined);
+  const invalid = (field: string) => (issue(field) ? "true" : undefined);
+  const rowsError = draft.issues?.find((i) => i.path === "assertions" || i.path === "(input)")?.message;
   return (
     <section id={key} class="case-form" aria-label={title}>
-      <form method="post" action={action}>
+      <form method="post" action={action} data-guard>
         <h2 class="sub">{title}</h2>
         <label for={`${key}-name`}>Name</label>
         <input
@@ -64,41 +92,78 @@ function CaseForm({ prompt, draft, title }: { prompt: string; draft: TestCaseDra
           value={draft.name}
           required
           maxlength={100}
-          aria-invalid={issue("name") ? "true" : undefined}
+          aria-invalid={invalid("name")}
+          aria-describedby={described("name")}
         />
-        {issue("name") ? <p class="field-error">{issue("name")?.message}</p> : null}
+        <FieldError id={`${key}-name-error`} message={issue("name")} />
         <label for={`${key}-variables`}>
           Variables <span class="muted">(JSON object)</span>
         </label>
         <textarea
           id={`${key}-variables`}
           name="variables"
-          rows={3}
+          rows={rowsFor(draft.variables, 3, 16)}
           spellcheck={false}
-          aria-invalid={issue("variables") ? "true" : undefined}
+          aria-invalid={invalid("variables")}
+          aria-describedby={described("variables")}
         >
           {draft.variables}
         </textarea>
-        {issue("variables") ? <p class="field-error">{issue("variables")?.message}</p> : null}
+        <FieldError id={`${key}-variables-error`} message={issue("variables")} />
         <fieldset class="assertion-rows">
           <legend>Assertions</legend>
           {rows.map((row, index) => (
-            <AssertionRow row={row} index={index} />
+            <AssertionRow row={row} index={index} key={key} error={issue(`assertions.${index}`)} />
           ))}
-          {issue("assertions") ? <p class="field-error">{issue("assertions")?.message}</p> : null}
+          <FieldError id={`${key}-assertions-error`} message={rowsError} />
+          <button type="button" class="add-row" hidden data-add-row>
+            Add assertion
+          </button>
         </fieldset>
+        <label for={`${key}-echo`}>
+          Echo output <span class="muted">(optional)</span>
+        </label>
+        <textarea
+          id={`${key}-echo`}
+          name="echoOutput"
+          rows={rowsFor(draft.echoOutput, 2, 12)}
+          spellcheck={false}
+          dir="auto"
+          aria-invalid={invalid("echoOutput")}
+          aria-describedby={issue("echoOutput") ? `${key}-echoOutput-error` : `${key}-echo-hint`}
+        >
+          {draft.echoOutput}
+        </textarea>
+        <p id={`${key}-echo-hint`} class="muted small">
+          A stage on <code>echo</code> calls no model: this stands in for its answer (e.g. a classifier's JSON). Blank:
+          echo answers the rendered prompt.
+        </p>
+        <FieldError id={`${key}-echoOutput-error`} message={issue("echoOutput")} />
         <button type="submit" class="primary">
           {draft.id ? "Save test case" : "Add test case"}
         </button>
       </form>
-      {draft.id ? (
-        <form method="post" action={`${base}/${draft.id}/delete`} class="inline-form">
-          <button type="submit" class="danger" aria-label={`Delete test case ${draft.name}`}>
-            Delete
-          </button>
-        </form>
-      ) : null}
+      {draft.id ? <DeleteCase prompt={prompt} id={draft.id} name={draft.name} /> : null}
     </section>
+  );
+}
+
+/** Delete asks first: the case is shared by every version and has no history. */
+function DeleteCase({ prompt, id, name }: { prompt: string; id: number; name: string }) {
+  const url = `${promptUrl(prompt)}/test-cases/${id}/delete`;
+  return (
+    <form method="get" action={url} class="inline-form">
+      <button
+        type="submit"
+        class="danger"
+        aria-label={`Delete test case ${name}`}
+        hx-post={url}
+        hx-confirm={`Delete test case “${name}”? Every version of ${prompt} runs it, and it has no history: it is removed for good.`}
+        hx-disabled-elt="this"
+      >
+        Delete
+      </button>
+    </form>
   );
 }
 
@@ -107,6 +172,7 @@ const asDraft = (t: TestCase): TestCaseDraft => ({
   name: t.name,
   variables: Object.keys(t.variables).length ? JSON.stringify(t.variables, null, 2) : "",
   assertions: t.assertions.map((a) => ({ type: a.type, value: a.value === null ? "" : String(a.value) })),
+  echoOutput: t.echoOutput ?? "",
 });
 
 export function TestCasesPage(props: {
@@ -122,6 +188,7 @@ export function TestCasesPage(props: {
     name: "",
     variables: names.length ? JSON.stringify(Object.fromEntries(names.map((n) => [n, ""])), null, 2) : "",
     assertions: [],
+    echoOutput: "",
   };
   const base = promptUrl(prompt);
   return (

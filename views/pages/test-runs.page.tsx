@@ -24,46 +24,51 @@ export function TestRunsPage({
       {runs.length === 0 ? (
         <p class="muted">No runs yet.</p>
       ) : (
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Status</th>
-              <th scope="col">Revision</th>
-              <th scope="col">Stage</th>
-              <th scope="col">Provider</th>
-              <th scope="col">Cases</th>
-              <th scope="col">Duration</th>
-              <th scope="col">When</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => (
+        <div class="table-scroll">
+          <table class="list">
+            <thead>
               <tr>
-                <td>{run.id}</td>
-                <td>
-                  <span class={`status status-${run.status}`}>{run.status}</span>
-                </td>
-                <td>
-                  {run.revision}
-                  {run.contentHash === version.contentHash ? "" : <span class="muted"> (edited since)</span>}
-                </td>
-                <td>{run.stage}</td>
-                <td>
-                  {run.provider}
-                  {run.model ? ` · ${run.model}` : ""}
-                </td>
-                <td>
-                  {run.results.filter((r) => r.status === "passed").length}/{run.results.length} passed
-                </td>
-                <td>{run.durationMs} ms</td>
-                <td>
-                  <TimeAgo at={run.startedAt} now={now} />
-                </td>
+                <th scope="col">Run</th>
+                <th scope="col">Status</th>
+                <th scope="col">Revision</th>
+                <th scope="col" class="wide-only">
+                  Stage
+                </th>
+                <th scope="col" class="wide-only">
+                  Provider
+                </th>
+                <th scope="col">Cases</th>
+                <th scope="col" class="wide-only">
+                  Duration
+                </th>
+                <th scope="col">When</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {runs.map((run) => (
+                <tr>
+                  <td>{run.id}</td>
+                  <td>
+                    <span class={`status status-${run.status}`}>{run.status}</span>
+                  </td>
+                  <td>
+                    {run.revision}
+                    {run.contentHash === version.contentHash ? "" : <span class="muted"> (edited since)</span>}
+                  </td>
+                  <td class="wide-only">{run.stage}</td>
+                  <td>{run.provider === "echo" ? "echo, no model" : `${run.provider} · ${run.model}`}</td>
+                  <td>
+                    {run.results.filter((r) => r.status === "passed").length}/{run.results.length} passed
+                  </td>
+                  <td class="wide-only">{run.durationMs} ms</td>
+                  <td>
+                    <TimeAgo at={run.startedAt} now={now} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {next ? (
         <p class="pager">

@@ -16,6 +16,8 @@ export interface VersionViewProps {
   testing: VersionTesting;
   editor?: EditorState | null;
   now: Date;
+  /** Where focus goes after an htmx swap whose control is gone: Edit after a save, the results after Save and test. */
+  focus?: "edit" | "results" | undefined;
 }
 
 function VersionHeader({ version, now }: { version: Version; now: Date }) {
@@ -29,7 +31,7 @@ function VersionHeader({ version, now }: { version: Version; now: Date }) {
         {version.current ? `current in ${version.stage}` : "not current"}
       </span>
       <span class="muted">
-        revision {version.revision} · edited <TimeAgo at={version.updatedAt} now={now} />
+        revision {version.revision} · edited <TimeAgo at={version.editedAt} now={now} />
       </span>
     </header>
   );
@@ -96,18 +98,30 @@ export function VersionPanel({
   editor,
   now,
   flash,
+  focus,
 }: VersionViewProps & { flash?: FlashMessage | null }) {
   const stops = STAGES.map((stage) => ({
     stage,
     version: prompt.current[stage],
     since: prompt.currentSince[stage],
+    ...(stage === "DEV" ? { drafts: prompt.drafts } : {}),
   }));
   return (
     <div id="version-panel" class="version-panel">
       {flash !== undefined ? <Flash flash={flash} oob /> : null}
       <VersionHeader version={version} now={now} />
+      {prompt.archivedAt ? (
+        <p class="archived-banner small" role="note">
+          This prompt is archived: hidden from the list, still read by applications.{" "}
+          <a href={promptUrl(prompt.name)}>Unarchive it on its page</a>.
+        </p>
+      ) : null}
       <StageRail prompt={version.prompt} stops={stops} highlight={version.stage} />
-      <ButtonRow version={version} promoteBlock={testing.gate.allowed ? null : testing.gate.reason} />
+      <ButtonRow
+        version={version}
+        promoteBlock={testing.gate.allowed ? null : testing.gate.reason}
+        focusEdit={focus === "edit"}
+      />
       {testing.gate.gated && !testing.gate.allowed && testing.gate.detail ? (
         <p class="gate-note">{testing.gate.detail}</p>
       ) : null}
@@ -115,7 +129,13 @@ export function VersionPanel({
       <div class="version-grid">
         <div class="version-main">
           {editor ? <Editor version={version} state={editor} /> : <BodyView version={version} />}
-          <TestPanel version={version} status={testing.status} variables={testing.variables} now={now} />
+          <TestPanel
+            version={version}
+            status={testing.status}
+            variables={testing.variables}
+            now={now}
+            focusResults={focus === "results"}
+          />
         </div>
         <SideFacts version={version} />
       </div>

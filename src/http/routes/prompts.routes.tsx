@@ -18,12 +18,13 @@ export function createPromptRoutes(services: Services) {
 
   async function list(c: Context) {
     const q = c.req.query("q") ?? "";
+    const archived = c.req.query("archived") === "1";
     const paging = pageQuery(c);
-    const result = await prompts.list({ ...paging, ...(q ? { q } : {}) });
-    const next = nextUrl("/prompts", result.nextCursor, { q, limit: paging.limit });
+    const result = await prompts.list({ ...paging, ...(q ? { q } : {}), archived });
+    const next = nextUrl("/prompts", result.nextCursor, { q, limit: paging.limit, archived: archived ? 1 : undefined });
     const mode = negotiate(c);
     if (mode === "json") return c.json(promptListJson(result.prompts, next));
-    const props = { prompts: result.prompts, q, next, now: new Date() };
+    const props = { prompts: result.prompts, q, next, now: new Date(), archived };
     if (mode === "fragment") return fragment(c, <PromptTable {...props} />);
     return page(c, <PromptsPage {...props} flash={takeFlash(c)} />);
   }
@@ -55,6 +56,7 @@ export function createPromptRoutes(services: Services) {
             q: "",
             next: nextUrl("/prompts", result.nextCursor, {}),
             now: new Date(),
+            archived: false,
           };
           const flash = { kind: "error" as const, text: error.message };
           return page(c, <PromptsPage {...props} form={form} flash={flash} />, error.status as 422);
@@ -86,6 +88,9 @@ export function createPromptRoutes(services: Services) {
       const result = await services.history.list(name, paging);
       const next = nextUrl(`${promptUrl(name)}/history`, result.nextCursor, { limit: paging.limit });
       if (negotiate(c) === "json") return c.json(historyJson(result.events, next));
-      return page(c, <HistoryPage prompt={name} events={result.events} next={next} now={new Date()} />);
+      return page(
+        c,
+        <HistoryPage prompt={name} events={result.events} existing={result.existing} next={next} now={new Date()} />,
+      );
     });
 }

@@ -1,64 +1,31 @@
 import { type Context, Hono } from "hono";
 import { promptUrl, versionUrl } from "../../../views/components.js";
 import { TestResults } from "../../../views/fragments/test-panel.js";
+import { Flash } from "../../../views/layout.js";
+import { ConfirmPage } from "../../../views/pages/confirm.page.js";
 import { type TestCaseDraft, TestCasesPage } from "../../../views/pages/test-cases.page.js";
 import { TestRunsPage } from "../../../views/pages/test-runs.page.js";
-import { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
-import { redirectAfterPost, takeFlash } from "../flash.js";
+import { navigateAfterPost, redirectAfterPost, takeFlash } from "../flash.js";
 import { withFormErrors } from "../form.js";
-import { isForm, readForm, readInput } from "../input.js";
+import { isForm, readInput, splitVariables } from "../input.js";
 import { testCaseSchema, testCasesSchema, testRunSchema, testRunsSchema } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { fragment, page } from "../render.js";
+import { readTestCase, refuseEveryProblem } from "../test-case-form.js";
 import { nextUrl, pageQuery } from "./paging.js";
 import { renderVersionExtras } from "./version-page.js";
 
 const VERSION = "/prompts/:name/versions/:v";
 const CASES = "/prompts/:name/test-cases";
 
-const strings = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === "string");
-
 /** TEST from a form: one `var.<name>` input per template variable; blank inputs are left out. */
 async function readRunInput(c: Context) {
-  if (!isForm(c)) return readInput(c, { json: ["variables"] });
-  const form = await readForm(c);
   const input = await readInput(c, { json: ["variables"] });
-  const variables: Record<string, string> = { ...(input.variables as Record<string, string> | undefined) };
-  for (const [key, value] of Object.entries(form)) {
-    if (key.startsWith("var.") && typeof value === "string" && value !== "") variables[key.slice(4)] = value;
-  }
-  return Object.keys(variables).length ? { variables } : {};
-}
-
-/**
- * A test case from a form: name, variables as JSON text, and rows of assertion type + value.
- * Variables that are not JSON come back as `problem`, with the draft to show them again.
- */
-async function readTestCaseInput(
-  c: Context,
-): Promise<{ input: Record<string, unknown>; draft: TestCaseDraft; problem?: DomainError }> {
-  if (!isForm(c)) {
-    const input = await readInput(c);
-    return { input, draft: { name: String(input.name ?? ""), variables: "", assertions: [] } };
-  }
-  const form = await readForm(c, { all: true });
-  const types = strings(form.a_type);
-  const values = strings(form.a_value);
-  const rows = types.map((type, i) => ({ type, value: values[i] ?? "" })).filter((row) => row.type !== "");
-  const draft = { name: strings(form.name)[0] ?? "", variables: strings(form.variables)[0] ?? "", assertions: rows };
-  let variables: unknown = {};
-  if (draft.variables.trim() !== "") {
-    try {
-      variables = JSON.parse(draft.variables);
-    } catch {
-      const issue = { path: "variables", message: 'Give the variables as a JSON object, e.g. {"name": "Ada"}' };
-      const problem = new DomainError("validation_failed", `variables: ${issue.message}`, [issue]);
-      return { input: {}, draft, problem };
-    }
-  }
-  return { input: { name: draft.name, variables, assertions: rows }, draft };
+  if (!isForm(c)) return input;
+  const { variables, rest } = splitVariables(input);
+  const all: Record<string, string> = { ...(rest.variables as Record<string, string> | undefined), ...variables };
+  return Object.keys(all).length ? { variables: all } : {};
 }
 
 export function createTestingRoutes(services: Services) {
@@ -66,20 +33,27 @@ export function createTestingRoutes(services: Services) {
 
   async function casesPage(c: Context, name: string, extra: { draft?: TestCaseDraft; status?: 422 | 409 } = {}) {
     const shown = await testCases.page(name);
-    const flash = extra.draft?.issues
-      ? { kind: "error" as const, text: extra.draft.issues[0]?.message ?? "Check the test case" }
+    const issues = extra.draft?.issues;
+    const flash = issues
+      ? {
+          kind: "error" as const,
+          text:
+            issues.length > 1
+              ? `The test case was not saved: ${issues.length} problems, each shown at its field`
+              : (issues[0]?.message ?? "Check the test case"),
+        }
       : takeFlash(c);
     return page(c, <TestCasesPage prompt={name} {...shown} draft={extra.draft} flash={flash} />, extra.status ?? 200);
   }
 
   /** Create and save share this: JSON answers the case, forms go back to the list (or re-show it with the errors). */
   async function writeCase(c: Context, name: string, id: string | null) {
-    const read = await readTestCaseInput(c);
+    const read = await readTestCase(c);
     return withFormErrors(
       c,
       ["validation_failed", "name_taken"],
       async () => {
-        if (read.problem) throw read.problem;
+        if (read.problems.length > 0) refuseEveryProblem(read);
         const saved = id ? await testCases.save(name, id, read.input) : await testCases.create(name, read.input);
         if (negotiate(c) === "json") {
           if (!id) c.header("Location", `${promptUrl(name)}/test-cases/${saved.id}`);
@@ -110,6 +84,7 @@ export function createTestingRoutes(services: Services) {
         <>
           <TestResults run={run} now={new Date()} />
           {extras}
+          <Flash flash={{ kind: "ok", text }} oob />
         </>,
       );
     })
@@ -134,11 +109,28 @@ export function createTestingRoutes(services: Services) {
       return c.redirect(`${promptUrl(name)}/test-cases#case-${testCase.id}`, 303);
     })
     .post(`${CASES}/:id/save`, (c) => writeCase(c, c.req.param("name"), c.req.param("id")))
+    .get(`${CASES}/:id/delete`, async (c) => {
+      const { name, id } = c.req.param();
+      const testCase = await testCases.get(name, id);
+      const url = `${promptUrl(name)}/test-cases/${testCase.id}`;
+      return page(
+        c,
+        <ConfirmPage
+          prompt={name}
+          title={`Delete test case “${testCase.name}”?`}
+          message={`Every version of ${name} runs this case, and it has no history: it is removed for good. Test runs already stored keep its results.`}
+          action={`${url}/delete`}
+          button="Delete"
+          cancelUrl={`${promptUrl(name)}/test-cases#case-${testCase.id}`}
+          danger
+        />,
+      );
+    })
     .post(`${CASES}/:id/delete`, async (c) => {
       const { name, id } = c.req.param();
       const testCase = await testCases.get(name, id);
       const result = await testCases.delete(name, id);
       if (negotiate(c) === "json") return c.json(result);
-      return redirectAfterPost(c, `${promptUrl(name)}/test-cases`, `Deleted test case “${testCase.name}”`);
+      return navigateAfterPost(c, `${promptUrl(name)}/test-cases`, `Deleted test case “${testCase.name}”`);
     });
 }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { versionUrl } from "../../../views/components.js";
 import { ButtonRow } from "../../../views/fragments/button-row.js";
 import { Editor } from "../../../views/fragments/editor.js";
 import { Staleness } from "../../../views/fragments/test-panel.js";
@@ -19,6 +20,8 @@ export interface VersionPageOptions {
   editor?: EditorState;
   flash?: FlashMessage;
   status?: ContentfulStatusCode;
+  /** For htmx: where focus goes once the control that acted is gone. */
+  focus?: "edit" | "results";
 }
 
 export const editorStateOf = (v: Version): EditorState => ({
@@ -50,7 +53,13 @@ export async function renderVersionPage(
   const status = options.status ?? 200;
   if (negotiate(c) === "fragment") {
     if (editor && options.edit) return fragment(c, <Editor version={shown.version} state={editor} />, status);
-    return fragment(c, <VersionPanel {...shown} editor={editor} now={now} flash={options.flash ?? null} />, status);
+    // The editor is closed now: an address still ending in ?edit=1 would reopen it on reload.
+    if (!editor) c.header("HX-Replace-Url", versionUrl(shown.version.prompt, shown.version.version));
+    return fragment(
+      c,
+      <VersionPanel {...shown} editor={editor} now={now} flash={options.flash ?? null} focus={options.focus} />,
+      status,
+    );
   }
   const flash = options.flash ?? takeFlash(c);
   return page(c, <VersionPage {...shown} editor={editor} now={now} flash={flash} />, status);

@@ -1,16 +1,16 @@
 import { type Context, Hono } from "hono";
 import { promptUrl, versionUrl } from "../../../views/components.js";
 import { ConfirmPage } from "../../../views/pages/confirm.page.js";
-import { RevisionsPage } from "../../../views/pages/revisions.page.js";
 import { DomainError } from "../../domain/errors.js";
 import { requirePromotionTarget } from "../../domain/stage.js";
 import type { Version } from "../../model/version.model.js";
 import type { Services } from "../../services/index.js";
-import { redirectAfterPost, setFlash } from "../flash.js";
+import { navigateAfterPost, redirectAfterPost } from "../flash.js";
 import { withFormErrors } from "../form.js";
-import { readForm, readInput } from "../input.js";
-import { deletedSchema, revisionsJson, versionJson } from "../json.js";
+import { isForm, readForm, readInput, splitVariables } from "../input.js";
+import { deletedSchema, versionJson } from "../json.js";
 import { negotiate } from "../negotiate.js";
+import { toDomainError } from "../on-error.js";
 import { page } from "../render.js";
 import { editorStateOf, renderVersionPage } from "./version-page.js";
 
@@ -20,22 +20,38 @@ const params = (c: Context) => ({ name: c.req.param("name") as string, v: c.req.
 export function createVersionRoutes(services: Services) {
   const { versions } = services;
 
-  /** After a change that stays on the version: JSON, a 303 for forms, the panel for htmx. */
-  async function landOnVersion(c: Context, v: Version, text: string, status: 200 | 201 = 200) {
+  /**
+   * After a change that stays on the version: JSON, a 303 for forms, the panel for htmx. `focus`
+   * says where focus goes once the control that acted is gone (Save closes the editor).
+   */
+  async function landOnVersion(c: Context, v: Version, text: string, focus?: "edit" | "results") {
     const mode = negotiate(c);
-    if (mode === "json") return c.json(versionJson(v), status);
-    if (mode === "page") return redirectAfterPost(c, versionUrl(v.prompt, v.version), text);
-    return renderVersionPage(c, services, v.prompt, v, { flash: { kind: "ok", text } });
+    if (mode === "json") return c.json(versionJson(v));
+    const url = versionUrl(v.prompt, v.version);
+    if (mode === "page") return redirectAfterPost(c, focus === "results" ? `${url}#test-results` : url, text);
+    return renderVersionPage(c, services, v.prompt, v, {
+      flash: { kind: "ok", text },
+      ...(focus ? { focus } : {}),
+    });
   }
 
-  /** After a change that leaves the page: htmx navigates, forms follow a 303. */
-  function navigate(c: Context, location: string, text: string) {
-    if (negotiate(c) === "fragment") {
-      setFlash(c, { kind: "ok", text });
-      c.header("HX-Redirect", location);
-      return c.body(null, 200);
+  /**
+   * A button pressed on a page that is no longer true (another tab promoted first): for htmx,
+   * the refusal comes back with the version panel as it stands now, so the page stops offering
+   * what was just refused. A version that is gone has no panel: then the refusal goes to #flash.
+   */
+  async function refreshOnRefusal(c: Context, act: () => Promise<Response>): Promise<Response> {
+    try {
+      return await act();
+    } catch (error) {
+      const refusal = toDomainError(error);
+      if (!refusal || refusal.code === "not_found" || negotiate(c) !== "fragment") throw error;
+      const { name, v } = params(c);
+      const flash = { kind: "error" as const, text: refusal.message };
+      c.header("HX-Retarget", "#version-panel");
+      c.header("HX-Reswap", "outerHTML");
+      return renderVersionPage(c, services, name, v, { flash, status: refusal.status as 409 });
     }
-    return redirectAfterPost(c, location, text);
   }
 
   return new Hono()
@@ -50,8 +66,12 @@ export function createVersionRoutes(services: Services) {
         c,
         ["validation_failed", "stale_revision"],
         async () => {
-          const saved = await versions.save(name, v, await readInput(c, { json: ["config"], int: ["revision"] }));
-          return landOnVersion(c, saved, `Saved v${saved.version}, revision ${saved.revision}`);
+          const { input, andTest, variables } = await readSave(c);
+          const saved = await versions.save(name, v, input);
+          const text = `Saved v${saved.version}, revision ${saved.revision}`;
+          if (!andTest) return landOnVersion(c, saved, text, "edit");
+          const run = await services.testRuns.run(name, saved.version, variables ? { variables } : {});
+          return landOnVersion(c, saved, `${text}, and tested it: ${run.status}`, "results");
         },
         (error) => keepEditor(c, services, name, v, error),
       );
@@ -64,11 +84,13 @@ export function createVersionRoutes(services: Services) {
       return page(
         c,
         <ConfirmPage
+          prompt={name}
+          version={version.version}
           title={`Promote v${version.version} to ${target}?`}
           message={
             target === "PROD"
-              ? "Applications reading PROD get this version at once. The current PROD version stays in history."
-              : `v${version.version} becomes the current TST version.`
+              ? `Applications reading ${name} from PROD get v${version.version} at once. The current PROD version stays in history.`
+              : `v${version.version} becomes the current TST version of ${name}.`
           }
           action={`${url}/promote`}
           fields={{ to: target }}
@@ -77,23 +99,27 @@ export function createVersionRoutes(services: Services) {
         />,
       );
     })
-    .post(`${BASE}/promote`, async (c) => {
-      const { name, v } = params(c);
-      const promoted = await versions.promote(name, v, await readInput(c));
-      return landOnVersion(c, promoted, `v${promoted.version} promoted to ${promoted.stage}`);
-    })
-    .post(`${BASE}/new`, async (c) => {
-      const { name, v } = params(c);
-      const input = await readInput(c, { bool: ["major"] });
-      const created = await versions.createNew(name, v, input);
-      const url = versionUrl(name, created.version);
-      const text = `Created v${created.version} from v${created.createdFrom} — a DEV draft, not current`;
-      if (negotiate(c) === "json") {
-        c.header("Location", url);
-        return c.json(versionJson(created), 201);
-      }
-      return navigate(c, `${url}?edit=1`, text);
-    })
+    .post(`${BASE}/promote`, (c) =>
+      refreshOnRefusal(c, async () => {
+        const { name, v } = params(c);
+        const promoted = await versions.promote(name, v, await readInput(c));
+        return landOnVersion(c, promoted, `v${promoted.version} promoted to ${promoted.stage}`);
+      }),
+    )
+    .post(`${BASE}/new`, (c) =>
+      refreshOnRefusal(c, async () => {
+        const { name, v } = params(c);
+        const input = await readInput(c, { bool: ["major"] });
+        const created = await versions.createNew(name, v, input);
+        const url = versionUrl(name, created.version);
+        const text = `Created v${created.version} from v${created.createdFrom} — a DEV draft, not current`;
+        if (negotiate(c) === "json") {
+          c.header("Location", url);
+          return c.json(versionJson(created), 201);
+        }
+        return navigateAfterPost(c, `${url}?edit=1`, text);
+      }),
+    )
     .get(`${BASE}/delete`, async (c) => {
       const { name, v } = params(c);
       const version = await versions.get(name, v);
@@ -103,8 +129,10 @@ export function createVersionRoutes(services: Services) {
       return page(
         c,
         <ConfirmPage
+          prompt={name}
+          version={version.version}
           title={`Delete v${version.version}?`}
-          message="The draft, its saved revisions and its test runs are removed for good. Its number is never reused."
+          message={`The draft ${name} v${version.version}, its saved revisions and its test runs are removed for good. Its number is never reused.`}
           action={`${url}/delete`}
           button="Delete"
           cancelUrl={url}
@@ -112,23 +140,39 @@ export function createVersionRoutes(services: Services) {
         />,
       );
     })
-    .post(`${BASE}/delete`, async (c) => {
-      const { name, v } = params(c);
-      const result = await versions.delete(name, v);
-      if (negotiate(c) === "json") return c.json(deletedSchema.parse(result));
-      return navigate(c, promptUrl(name), `Deleted v${result.deleted}`);
-    })
-    .post(`${BASE}/make-current`, async (c) => {
-      const { name, v } = params(c);
-      const made = await versions.makeCurrent(name, v);
-      return landOnVersion(c, made, `v${made.version} is now the current ${made.stage} version`);
-    })
-    .get(`${BASE}/revisions`, async (c) => {
-      const { name, v } = params(c);
-      const [version, revisions] = await Promise.all([versions.get(name, v), versions.revisions(name, v)]);
-      if (negotiate(c) === "json") return c.json(revisionsJson(revisions));
-      return page(c, <RevisionsPage version={version} revisions={revisions} now={new Date()} />);
-    });
+    .post(`${BASE}/delete`, (c) =>
+      refreshOnRefusal(c, async () => {
+        const { name, v } = params(c);
+        const result = await versions.delete(name, v);
+        if (negotiate(c) === "json") return c.json(deletedSchema.parse(result));
+        return navigateAfterPost(c, promptUrl(name), `Deleted v${result.deleted}`);
+      }),
+    )
+    .post(`${BASE}/make-current`, (c) =>
+      refreshOnRefusal(c, async () => {
+        const { name, v } = params(c);
+        const made = await versions.makeCurrent(name, v);
+        return landOnVersion(c, made, `v${made.version} is now the current ${made.stage} version`);
+      }),
+    );
+}
+
+/**
+ * A save from JSON, or from the editor's form, which may also say "after=test" (Save and test)
+ * and, under htmx, carry the ad-hoc variable inputs of the test panel. JSON stays strict.
+ */
+async function readSave(
+  c: Context,
+): Promise<{ input: Record<string, unknown>; andTest: boolean; variables?: Record<string, string> }> {
+  const fields = await readInput(c, { json: ["config"], int: ["revision"] });
+  if (!isForm(c)) return { input: fields, andTest: false };
+  const { variables, rest } = splitVariables(fields);
+  const { after, ...input } = rest;
+  return {
+    input,
+    andTest: after === "test",
+    ...(Object.keys(variables).length ? { variables } : {}),
+  };
 }
 
 /** A refused save from a form or htmx: the editor stays open with the user's text and the reason. */

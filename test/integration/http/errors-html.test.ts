@@ -13,14 +13,45 @@ async function expectFlashError(res: Response, status: number, text: RegExp): Pr
   expect(html).toMatch(text);
 }
 
-describe("htmx: a refused action comes back as an error in #flash", () => {
+describe("htmx: a refused button refreshes the version panel with the refusal, so the page tells the truth", () => {
   test.each([
     ["promote of PROD", "/prompts/p/versions/1.0/promote", 409, /production versions cannot be promoted/],
     ["make-current of a current version", "/prompts/p/versions/1.1/make-current", 409, /already the current TST/],
     ["delete of TST", "/prompts/p/versions/1.1/delete", 409, /cannot be deleted/],
     ["delete of the current DEV", "/prompts/p/versions/1.2/delete", 409, /cannot be deleted/],
+  ])("%s", async (_label, path, status, text) => {
+    const client = await freshApp();
+    await client.ladder("p");
+    const before = client.dump();
+    const res = await client.htmx(path, {});
+    expect(res.headers.get("hx-retarget")).toBe("#version-panel");
+    const html = await expectFragment(res, "version-panel", status);
+    expect(html).toMatch(/<div id="flash"[^>]*hx-swap-oob="[^"]*"[^>]*><p class="flash flash-error"/);
+    expect(html).toMatch(text);
+    expect(client.dump()).toEqual(before);
+  });
+
+  test("a stale Promote to TST: the panel now shows TST and offers Promote to PROD", async () => {
+    const client = await freshApp();
+    await client.create("p");
+    await client.act("p", "1.0", "promote"); // another tab was first
+    const res = await client.htmx("/prompts/p/versions/1.0/promote", { to: "TST" });
+    const html = await expectFragment(res, "version-panel", 409);
+    expect(html).toContain("current in TST");
+    expect(html).toContain(">Promote to PROD</button>");
+    expect(html).not.toContain(">Promote to TST</button>");
+  });
+});
+
+describe("htmx: a refusal that has no panel to show comes back as an error in #flash", () => {
+  test.each([
     ["an unknown version", "/prompts/p/versions/8.8/promote", 404, /8\.8|No version/i],
-    ["save of PROD", "/prompts/p/versions/1.0/save", 409, /Cannot edit production versions/],
+    [
+      "save of PROD (the editor keeps the text)",
+      "/prompts/p/versions/1.0/save",
+      409,
+      /Cannot edit production versions/,
+    ],
   ])("%s", async (_label, path, status, text) => {
     const client = await freshApp();
     await client.ladder("p");

@@ -17,8 +17,11 @@ test("409 tests_required in JSON, htmx and page mode; nothing changes", async ()
   const json = await client.api("POST", "/prompts/p/versions/1.0/promote");
   expectError(json, 409, "tests_required");
   const htmx = await client.htmx("/prompts/p/versions/1.0/promote", {});
-  expect(htmx.headers.get("hx-retarget")).toBe("#flash");
-  expect(await expectFragment(htmx, "flash", 409)).toMatch(/test/i);
+  // The refusal comes with the panel as it stands: Promote disabled, saying what is missing.
+  expect(htmx.headers.get("hx-retarget")).toBe("#version-panel");
+  const panel = await expectFragment(htmx, "version-panel", 409);
+  expect(panel).toMatch(/class="flash flash-error">[^<]*requires a passing test/);
+  expect(panel).toMatch(/<button type="button" id="action-promote" disabled[^>]*>Promote to TST<\/button>/);
   const page = await expectPage(await client.form("/prompts/p/versions/1.0/promote"), 409);
   expect(page).toContain("<code>tests_required</code>");
   expect(client.dump()).toEqual(before);

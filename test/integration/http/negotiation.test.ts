@@ -157,3 +157,25 @@ describe("runtime read and /healthz negotiate JSON, text or HTML", () => {
     expect(health).toMatch(want);
   });
 });
+
+describe("no stale pages (issue 9): HTML is never reused from a cache, Back included", () => {
+  test("pages, fragments and error pages are no-store; the runtime read and JSON keep their own caching", async () => {
+    const client = await freshApp();
+    await client.create("p");
+    for (const res of [
+      await client.page("/prompts/p/versions/1.0"),
+      await client.page("/prompts"),
+      await client.htmx("/prompts/p/versions/1.0?edit=1"),
+      await client.page("/prompts/nope"),
+      await client.form("/prompts/p/versions/1.0/delete"),
+    ]) {
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+    }
+    const read = await client.request("/prompts/p/stages/dev", { headers: { accept: "text/html" } });
+    expect(read.headers.get("cache-control")).toBe("no-cache");
+    expect(
+      (await client.request("/prompts/p", { headers: { accept: "application/json" } })).headers.get("cache-control"),
+    ).toBeNull();
+  });
+});

@@ -25,9 +25,12 @@ describe("GET …/versions/:v/revisions", () => {
     await create("p", "first text");
     await act("p", "1.0", "save", { body: "second text" });
     const html = await expectPage(await page("/prompts/p/versions/1.0/revisions"));
-    expect(html.indexOf("second text")).toBeGreaterThan(-1);
-    expect(html.indexOf("second text")).toBeLessThan(html.indexOf("first text"));
-    expect(html).toMatch(/Revision 2<span class="current-mark"> current<\/span>/);
+    // Newest first; each revision's own text is on the page (in its diff and in full).
+    expect(html.indexOf('aria-label="Revision 2"')).toBeGreaterThan(-1);
+    expect(html.indexOf('aria-label="Revision 2"')).toBeLessThan(html.indexOf('aria-label="Revision 1"'));
+    expect(html).toMatch(/<pre class="prompt-text" title="Revision 2 text" dir="auto">second text<\/pre>/);
+    expect(html).toMatch(/<pre class="prompt-text" title="Revision 1 text" dir="auto">first text<\/pre>/);
+    expect(html).toMatch(/Revision 2 <span class="current-mark">current<\/span>/);
   });
 
   test("an unknown version is 404", async () => {

@@ -54,9 +54,16 @@ describe("prompts.list", () => {
         name: "a",
         description: "first",
         current: { DEV: "1.1", TST: null, PROD: "1.0" },
+        drafts: 1,
         updatedAt: expect.any(String),
       },
-      { name: "b", description: "", current: { DEV: "1.0", TST: null, PROD: null }, updatedAt: expect.any(String) },
+      {
+        name: "b",
+        description: "",
+        current: { DEV: "1.0", TST: null, PROD: null },
+        drafts: 1,
+        updatedAt: expect.any(String),
+      },
     ]);
   });
 

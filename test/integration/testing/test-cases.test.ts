@@ -30,6 +30,7 @@ describe("test cases", () => {
         { type: "max-length", value: 20 },
         { type: "regex", value: "/^hello/i" },
       ],
+      echoOutput: null,
     });
     const b = await testCases.create("greet", { name: "  Bob  " });
     expect(b).toMatchObject({ name: "Bob", variables: {}, assertions: [] });
@@ -45,6 +46,7 @@ describe("test cases", () => {
       name: "Bob 2",
       variables: { name: "Bob" },
       assertions: [{ type: "equals", value: "Hello Bob" }],
+      echoOutput: null,
     });
     expect(await testCases.get("greet", b.id)).toEqual(saved);
 

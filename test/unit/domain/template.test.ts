@@ -1,5 +1,11 @@
 import { describe, expect, test } from "vitest";
-import { renderTemplate, templateVariables, variableChanges } from "../../../src/domain/template.js";
+import {
+  isVariableName,
+  renderTemplate,
+  templateParts,
+  templateVariables,
+  variableChanges,
+} from "../../../src/domain/template.js";
 
 describe("templateVariables", () => {
   test("finds {{name}} placeholders, with spaces inside the braces, once each, in order", () => {
@@ -12,6 +18,42 @@ describe("templateVariables", () => {
 
   test("ignores what is not a placeholder", () => {
     expect(templateVariables("{name} {{ }} {{1abc}} {{a b}} { {x} }")).toEqual([]);
+  });
+
+  test("SPEC §2: names are Unicode letters and digits, _ - and ., starting with a letter or _", () => {
+    expect(templateVariables("Привет, {{имя}}! {{ العميل }} {{顧客}} {{_x}} {{ño-2.b}}")).toEqual([
+      "имя",
+      "العميل",
+      "顧客",
+      "_x",
+      "ño-2.b",
+    ]);
+    // Digits of any script count after the first character; combining marks keep a word whole.
+    expect(templateVariables("{{x٣}} {{नाम}}")).toEqual(["x٣", "नाम"]);
+    expect(templateVariables("{{٣x}} {{-a}} {{.a}} {{a!}} {{😀}}")).toEqual([]);
+  });
+
+  test("a name is 1–64 characters: a longer one is not a placeholder", () => {
+    const long = "я".repeat(64);
+    expect(templateVariables(`{{${long}}}`)).toEqual([long]);
+    expect(templateVariables(`{{${long}я}}`)).toEqual([]);
+  });
+});
+
+describe("isVariableName", () => {
+  test("the same names as the placeholders", () => {
+    for (const name of ["имя", "العميل", "a.b-c_d", "_"]) expect(isVariableName(name)).toBe(true);
+    for (const name of ["", "1a", "a b", "{{a}}", "x".repeat(65)]) expect(isVariableName(name)).toBe(false);
+  });
+});
+
+describe("templateParts", () => {
+  test("picks out non-Latin placeholders for highlighting", () => {
+    expect(templateParts("Dear {{ имя }}!")).toEqual([
+      { text: "Dear ", variable: null },
+      { text: "{{ имя }}", variable: "имя" },
+      { text: "!", variable: null },
+    ]);
   });
 });
 
@@ -36,6 +78,14 @@ describe("renderTemplate", () => {
     const render = () => renderTemplate("{{a}} {{ b }} {{c}}", { a: "1" });
     expect(render).not.toThrow();
     expect(render()).toEqual({ ok: false, missing: ["b", "c"] });
+  });
+
+  test("a non-Latin placeholder without a value is missing, not left in the text", () => {
+    expect(renderTemplate("{{имя}} / {{ العميل }}", { имя: "Аня" })).toEqual({ ok: false, missing: ["العميل"] });
+    expect(renderTemplate("{{имя}} / {{ العميل }}", { имя: "Аня", العميل: "سارة" })).toEqual({
+      ok: true,
+      text: "Аня / سارة",
+    });
   });
 
   test("an empty value is a value", () => {

@@ -21,6 +21,7 @@ function fakeSource(bodies: Record<string, string>) {
     content_hash: "0".repeat(64),
     created_from: null,
     created_at: "2030-01-01T00:00:00.000Z",
+    edited_at: "2026-01-01T00:00:00.000Z",
     updated_at: "2030-01-01T00:00:00.000Z",
   });
   const source: CurrentSource = {

@@ -15,7 +15,12 @@ describe("testing input schemas (shared with the HTTP layer)", () => {
   });
 
   it("a test case defaults to no variables and no assertions, and trims its name", () => {
-    expect(testCaseInput.parse({ name: " smoke " })).toEqual({ name: "smoke", variables: {}, assertions: [] });
+    expect(testCaseInput.parse({ name: " smoke " })).toEqual({
+      name: "smoke",
+      variables: {},
+      assertions: [],
+      echoOutput: null,
+    });
     expect(testCaseInput.safeParse({ name: "x", extra: 1 }).success).toBe(false);
   });
 
@@ -23,6 +28,10 @@ describe("testing input schemas (shared with the HTTP layer)", () => {
     expect(runInput.parse({})).toEqual({});
     expect(runInput.parse({ variables: { "user.name": "Ada" } })).toEqual({ variables: { "user.name": "Ada" } });
     expect(runInput.safeParse({ variables: { "1st": "x" } }).success).toBe(false);
+    expect(runInput.parse({ variables: { имя: "Аня", العميل: "x" } })).toEqual({
+      variables: { имя: "Аня", العميل: "x" },
+    });
+    expect(runInput.safeParse({ variables: { ["x".repeat(65)]: "x" } }).success).toBe(false);
     expect(runInput.safeParse({ variables: ["x"] }).success).toBe(false);
   });
 

@@ -1,0 +1,31 @@
+import { Hono } from "hono";
+import { versionUrl } from "../../../views/components.js";
+import { RevisionsPage } from "../../../views/pages/revisions.page.js";
+import type { Services } from "../../services/index.js";
+import { navigateAfterPost, takeFlash } from "../flash.js";
+import { readInput } from "../input.js";
+import { revisionsJson, versionJson } from "../json.js";
+import { negotiate } from "../negotiate.js";
+import { page } from "../render.js";
+
+const REVISIONS = "/prompts/:name/versions/:v/revisions";
+
+/** A version's saved revisions: the list (with what each save changed) and restoring one into the draft. */
+export function createRevisionRoutes(services: Services) {
+  const { versions, revisions } = services;
+  return new Hono()
+    .get(REVISIONS, async (c) => {
+      const { name, v } = c.req.param();
+      if (negotiate(c) === "json") return c.json(revisionsJson(await versions.revisions(name, v)));
+      const [version, changes] = await Promise.all([versions.get(name, v), revisions.changes(name, v)]);
+      return page(c, <RevisionsPage version={version} changes={changes} now={new Date()} flash={takeFlash(c)} />);
+    })
+    .post(`${REVISIONS}/:r/restore`, async (c) => {
+      const { name, v, r } = c.req.param();
+      const input = await readInput(c, { int: ["revision"] });
+      const restored = await revisions.restore(name, v, r, input);
+      if (negotiate(c) === "json") return c.json(versionJson(restored));
+      const text = `Restored revision ${r} of v${restored.version}: it is revision ${restored.revision} now`;
+      return navigateAfterPost(c, versionUrl(name, restored.version), text);
+    });
+}

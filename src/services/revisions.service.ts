@@ -1,0 +1,55 @@
+import { DomainError } from "../domain/errors.js";
+import { variableChanges } from "../domain/template.js";
+import { formatVersion } from "../domain/version-number.js";
+import type { Revision, RevisionChange, Version } from "../model/version.model.js";
+import { findRevision } from "../store/revisions.store.js";
+import { diffContent } from "./compare.service.js";
+import { type Actor, LOCAL, requireVersion, type ServiceDeps } from "./context.js";
+import { restoreInput } from "./inputs.js";
+import { parseInput } from "./parse.js";
+import { createVersionsService } from "./versions.service.js";
+
+const side = (r: Revision) => ({ label: `r${r.revision}`, body: r.body, config: r.config });
+
+export function createRevisionsService(deps: ServiceDeps) {
+  const versions = createVersionsService(deps);
+  return {
+    /** Every saved state of a version, newest first, each with its diff from the state before it. */
+    async changes(name: string, version: string): Promise<RevisionChange[]> {
+      const revisions = await versions.revisions(name, version);
+      const changes: RevisionChange[] = [];
+      for (const [i, revision] of revisions.entries()) {
+        const before = revisions[i + 1];
+        if (!before) {
+          changes.push({ revision, changes: null });
+          continue;
+        }
+        const patches = await diffContent(side(before), side(revision));
+        const variables = variableChanges(before.body, revision.body);
+        changes.push({ revision, changes: { from: before.revision, patches, variables } });
+      }
+      return changes;
+    },
+
+    /**
+     * Puts a saved revision's body and config back into the version. It is a normal save (R5,
+     * R6): revision +1, refused on PROD (409 version_immutable) and when `revision` says the page
+     * saw an older state (409 stale_revision); restoring the current content changes nothing.
+     */
+    async restore(
+      name: string,
+      version: string,
+      revision: string | number,
+      input: unknown = {},
+      by: Actor = LOCAL,
+    ): Promise<Version> {
+      const { revision: seen } = parseInput(restoreInput, input);
+      const { row } = await requireVersion(deps.db, name, version);
+      const number = /^[1-9]\d{0,8}$/.test(String(revision)) ? Number(revision) : null;
+      const stored = number === null ? undefined : await findRevision(deps.db, row.id, number);
+      if (!stored) throw new DomainError("not_found", `v${formatVersion(row)} has no revision "${revision}"`);
+      const content = { body: stored.body, config: JSON.parse(stored.config) as unknown };
+      return versions.save(name, version, { ...content, ...(seen !== undefined ? { revision: seen } : {}) }, by);
+    },
+  };
+}
