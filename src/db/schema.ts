@@ -48,7 +48,8 @@ export interface RevisionsTable {
 
 export interface EventsTable {
   id: Generated<number>;
-  prompt_id: number;
+  /** Null only for `settings.changed`, which belongs to no prompt. */
+  prompt_id: number | null;
   at: string;
   actor: string;
   type: string;

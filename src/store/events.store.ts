@@ -21,6 +21,29 @@ export interface NewEvent {
   detail: Record<string, unknown>;
 }
 
+/** A change to the server's settings (SPEC §5: stage environments, and later other settings): no prompt. */
+export interface NewSettingsEvent {
+  at: string;
+  actor: string;
+  /** What changed, old and new values; never a key or a secret. */
+  detail: Record<string, unknown>;
+}
+
+/** `settings.changed`: appended to the same log, with no prompt and no version. */
+export async function appendSettingsEvent(db: Db, event: NewSettingsEvent): Promise<void> {
+  await db
+    .insertInto("events")
+    .values({
+      prompt_id: null,
+      at: event.at,
+      actor: event.actor,
+      type: "settings.changed",
+      version: null,
+      detail: JSON.stringify(event.detail),
+    })
+    .execute();
+}
+
 /** R11: the log only grows (triggers refuse UPDATE and DELETE). */
 export async function appendEvent(db: Db, event: NewEvent): Promise<void> {
   await db

@@ -191,6 +191,14 @@ function attacks(id: (label: string) => number, one: (query: string) => number):
       rule: "R11 an event needs its prompt",
       sql: "{INSERT} INTO events (prompt_id, at, actor, type, version) VALUES (99, 'n', 'a', 'version.created', '1.0')",
     },
+    {
+      rule: "R11 a prompt's event without its prompt",
+      sql: "{INSERT} INTO events (prompt_id, at, actor, type, version) VALUES (NULL, 'n', 'a', 'version.created', '1.0')",
+    },
+    {
+      rule: "§5 settings.changed belongs to no prompt",
+      sql: "{INSERT} INTO events (prompt_id, at, actor, type, version) VALUES (1, 'n', 'a', 'settings.changed', NULL)",
+    },
     { rule: "R11 the log is never edited", sql: "{UPDATE} events SET actor = 'someone else'" },
     { rule: "R11 the log is never deleted", sql: "DELETE FROM events" },
     // test runs
