@@ -87,6 +87,8 @@ export type Client = Awaited<ReturnType<typeof freshApp>>;
 export const VERSION_KEYS = [
   "prompt",
   "version",
+  "seq",
+  "type",
   "stage",
   "current",
   "body",
