@@ -66,20 +66,20 @@ const TRIGGERS = [
   `CREATE TRIGGER versions_seq_fixed BEFORE UPDATE OF seq ON versions
    WHEN NEW.seq IS NOT OLD.seq AND OLD.seq <> 0 ${refuse("a version keeps its sequence number")}`,
 
-  // Messages first, so that malformed ones are named as such rather than as a hash mismatch.
-  `CREATE TRIGGER versions_insert_messages AFTER INSERT ON versions
-   WHEN ${TYPE_OF_VERSION} = 'chat' AND promptrail_chat_hash(NEW.body, NEW.config) IS NULL ${refuse(MESSAGES)}`,
-  `CREATE TRIGGER versions_update_messages AFTER UPDATE OF body, config ON versions
-   WHEN ${TYPE_OF_VERSION} = 'chat' AND promptrail_chat_hash(NEW.body, NEW.config) IS NULL ${refuse(MESSAGES)}`,
-  `CREATE TRIGGER revisions_insert_messages AFTER INSERT ON revisions
-   WHEN ${TYPE_OF_REVISION} = 'chat' AND promptrail_chat_hash(NEW.body, NEW.config) IS NULL ${refuse(MESSAGES)}`,
-
   `CREATE TRIGGER versions_insert_hash AFTER INSERT ON versions
    WHEN NEW.content_hash IS NOT ${hashBy(TYPE_OF_VERSION)} ${refuse(HASH)}`,
   `CREATE TRIGGER versions_update_hash AFTER UPDATE OF body, config, content_hash ON versions
    WHEN NEW.content_hash IS NOT ${hashBy(TYPE_OF_VERSION)} ${refuse(HASH)}`,
   `CREATE TRIGGER revisions_insert_hash AFTER INSERT ON revisions
    WHEN NEW.content_hash IS NOT ${hashBy(TYPE_OF_REVISION)} ${refuse(HASH)}`,
+  // Created after the hash triggers, so that they run first (SQLite runs the newest first): malformed
+  // messages are named as such rather than as a hash mismatch.
+  `CREATE TRIGGER versions_insert_messages AFTER INSERT ON versions
+   WHEN ${TYPE_OF_VERSION} = 'chat' AND promptrail_chat_hash(NEW.body, NEW.config) IS NULL ${refuse(MESSAGES)}`,
+  `CREATE TRIGGER versions_update_messages AFTER UPDATE OF body, config ON versions
+   WHEN ${TYPE_OF_VERSION} = 'chat' AND promptrail_chat_hash(NEW.body, NEW.config) IS NULL ${refuse(MESSAGES)}`,
+  `CREATE TRIGGER revisions_insert_messages AFTER INSERT ON revisions
+   WHEN ${TYPE_OF_REVISION} = 'chat' AND promptrail_chat_hash(NEW.body, NEW.config) IS NULL ${refuse(MESSAGES)}`,
 ];
 
 export async function down(db: Kysely<any>): Promise<void> {

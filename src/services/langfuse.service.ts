@@ -66,8 +66,9 @@ function parseQuery<S extends z.ZodType>(schema: S, input: unknown): z.output<S>
   try {
     return parseInput(schema, input);
   } catch (error) {
-    if (error instanceof DomainError) throw new DomainError("bad_request", error.message, error.issues);
-    throw error;
+    if (!(error instanceof DomainError)) throw error;
+    const first = error.issues?.[0];
+    throw new DomainError("bad_request", first?.path === "(input)" ? first.message : error.message, error.issues);
   }
 }
 
