@@ -147,7 +147,7 @@ function CreateForm({ form }: { form?: CreateFormState | undefined }) {
         </label>
         <label>
           <input type="radio" name="type" value="chat" checked={form?.type === "chat"} /> Chat{" "}
-          <span class="muted small">(a list of messages; the first text is its system message)</span>
+          <span class="muted small">(a list of messages, starting with this text as the system message)</span>
         </label>
       </fieldset>
       {fieldError(issues, "type")}
