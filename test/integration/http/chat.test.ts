@@ -238,6 +238,14 @@ describe("the chat editor and pages", () => {
     expect(refused).toContain('id="msg-1-error"');
   });
 
+  test("a new test case's blank variables name the messages' variables and the placeholders", async () => {
+    const { page } = await chatApp();
+    const html = await expectPage(await page("/prompts/c/test-cases"));
+    expect(html).toContain(
+      "&quot;topic&quot;: &quot;&quot;,\n  &quot;history&quot;: &quot;&quot;,\n  &quot;question&quot;",
+    );
+  });
+
   test("the New prompt form makes a chat prompt whose first text is its system message", async () => {
     const { form, api } = await freshApp();
     const res = await form("/prompts", { name: "from-form", type: "chat", body: "You are kind." });
