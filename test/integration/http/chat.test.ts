@@ -120,8 +120,8 @@ describe("chat prompts over JSON", () => {
     expect(html).toContain('class="role role-system"');
   });
 
-  test("compare: message by message; unchanged messages are left out", async () => {
-    const { api, act } = await chatApp();
+  test("compare and revisions: message by message; unchanged messages are left out", async () => {
+    const { api, act, page } = await chatApp();
     await act("c", "1.0", "new");
     const changed = [
       MESSAGES[0],
@@ -136,6 +136,12 @@ describe("chat prompts over JSON", () => {
     expect(body.diff).toContain("--- /dev/null\n+++ v1.1/messages/4 (assistant)");
     expect(body.diff).not.toContain("messages/1 (system)");
     expect(body.diff).not.toContain("messages/2 (placeholder)");
+    const html = await expectPage(await page("/prompts/c/compare?from=1.0&to=1.1"));
+    expect(html).toContain("<figcaption>Message 3 · user</figcaption>");
+    expect(html).toContain("<figcaption>Message 4 · assistant — added</figcaption>");
+    const revisions = await expectPage(await page("/prompts/c/versions/1.1/revisions"));
+    expect(revisions).toContain("<figcaption>Message 4 · assistant — added</figcaption>");
+    expect(revisions).toContain('aria-label="Revision 1 text"');
   });
 });
 
