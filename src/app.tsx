@@ -5,6 +5,7 @@ import { DomainError } from "./domain/errors.js";
 import { csrfGuard, formGuard, hostGuard, sizeGuard } from "./http/guards.js";
 import { baseHeaders } from "./http/headers.js";
 import { onError, renderError } from "./http/on-error.js";
+import { createLangfuseRoutes } from "./http/routes/langfuse.routes.js";
 import { createPromptEditRoutes } from "./http/routes/prompt-edits.routes.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
 import { createRevisionRoutes } from "./http/routes/revisions.routes.js";
@@ -43,6 +44,7 @@ export function createApp({ db, publicUrl = null, fetch }: AppDeps): Hono {
   app.route("/", createRevisionRoutes(services));
   app.route("/", createTestingRoutes(services));
   app.route("/", createSettingsRoutes(services));
+  app.route("/", createLangfuseRoutes(services));
   app.notFound(methodNotAllowed(app));
   app.onError(onError);
   return app;

@@ -96,6 +96,113 @@ window.addEventListener("pageshow", (event) => {
   if (event.persisted && dirtyForms().length === 0) window.location.reload();
 });
 
+// ---- Chat messages: rows added, removed and moved in place ---------------------------------
+
+// Without JavaScript these buttons submit the editor with `op` and the server rearranges the
+// rows (nothing is saved); here the same happens in place. Rows pair `role` and `content` by
+// position, so only the numbers in labels and `op` values change. Capturing, so htmx never
+// submits them.
+document.addEventListener(
+  "click",
+  (event) => {
+    const button = event.target instanceof Element ? event.target.closest("[data-row-op]") : null;
+    const editor = button?.closest("form[data-editor]");
+    const list = editor?.querySelector("[data-msg-rows]");
+    if (!button || !editor || !list) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const op = button.getAttribute("data-row-op");
+    const row = button.closest("[data-msg-row]");
+    let focus = button;
+    if (op === "add" || op === "add-placeholder") {
+      const added = newRow(editor, op === "add" ? "user" : "placeholder");
+      list.append(added);
+      focus = added.querySelector("textarea");
+    } else if (row && op === "remove") {
+      const next = row.nextElementSibling ?? row.previousElementSibling;
+      row.remove();
+      focus = next?.querySelector("textarea") ?? focus;
+    } else if (row && op === "up" && row.previousElementSibling) {
+      row.previousElementSibling.before(row);
+    } else if (row && op === "down" && row.nextElementSibling) {
+      row.nextElementSibling.after(row);
+    }
+    editor.setAttribute("data-unsaved", "true");
+    renumber(list);
+    followMessages(editor);
+    if (focus instanceof HTMLElement && !focus.matches(":disabled")) focus.focus();
+  },
+  true,
+);
+
+function newRow(editor, role) {
+  const template = editor.querySelector("template[data-msg-template]");
+  const row = template.content.firstElementChild.cloneNode(true);
+  const select = row.querySelector("select[data-role]");
+  select.value = role;
+  for (const option of select.options) option.defaultSelected = false;
+  styleRow(row, role);
+  return row;
+}
+
+/** Labels, ids and `op` values say each row's place ("Move message 3 up"); ends cannot move out. */
+function renumber(list) {
+  const rows = Array.from(list.querySelectorAll(":scope > [data-msg-row]"));
+  rows.forEach((row, i) => {
+    for (const el of row.querySelectorAll("[data-n-label]")) {
+      const text = el.getAttribute("data-n-label").replace("#", String(i + 1));
+      if (el.matches("button")) {
+        el.setAttribute("aria-label", text);
+        el.title = text;
+      } else el.textContent = text;
+    }
+    for (const button of row.querySelectorAll("button[data-row-op]")) {
+      const op = button.getAttribute("data-row-op");
+      button.value = `${op}:${i}`;
+      button.disabled =
+        (op === "up" && i === 0) || (op === "down" && i === rows.length - 1) || (op === "remove" && rows.length === 1);
+    }
+    const text = row.querySelector("textarea");
+    const label = row.querySelector("label[for]");
+    if (text && label) {
+      text.id = `msg-${i}`;
+      label.htmlFor = text.id;
+    }
+  });
+}
+
+/** A row's colour and its text field's label follow its role (placeholders hold a name). */
+function styleRow(row, role) {
+  row.className = row.className.replace(/role-row-\S+/, `role-row-${role}`);
+  const select = row.querySelector("select[data-role]");
+  select.className = select.className.replace(/\brole-(?!select)\S+/, `role-${role}`);
+  const label = row.querySelector("label[for]");
+  if (label) label.setAttribute("data-n-label", `Message # ${role === "placeholder" ? "placeholder name" : "text"}`);
+  const text = row.querySelector("textarea");
+  if (text) text.rows = role === "placeholder" ? 1 : Math.max(text.rows, 2);
+}
+
+document.addEventListener("change", (event) => {
+  const select = event.target;
+  if (!(select instanceof HTMLSelectElement) || !select.matches("[data-role]")) return;
+  const row = select.closest("[data-msg-row]");
+  if (!row) return;
+  styleRow(row, select.value);
+  renumber(row.parentElement);
+  followMessages(select.closest("form[data-editor]"));
+});
+
+/** The variables of the editor's messages: their templates' and the placeholders' names. */
+function followMessages(editor) {
+  const names = [];
+  for (const row of editor?.querySelectorAll("[data-msg-rows] > [data-msg-row]") ?? []) {
+    const role = row.querySelector("select[data-role]")?.value;
+    const text = row.querySelector("textarea")?.value ?? "";
+    names.push(...(role === "placeholder" ? [text.trim()].filter(Boolean) : variablesOf(text)));
+  }
+  followVariables(names);
+}
+
 // ---- The ad-hoc variable inputs follow the editor's text ----------------------------------
 
 // The variable names of SPEC §2, as src/domain/template.ts reads them.
@@ -103,11 +210,11 @@ const PLACEHOLDER = /\{\{\s*([\p{L}_][\p{L}\p{M}\p{Nd}_.-]{0,63})\s*\}\}/gu;
 const variablesOf = (text) => [...new Set(Array.from(text.matchAll(PLACEHOLDER), (m) => m[1]))];
 
 /** One input per variable of the editor's text and of the saved text (Test runs the saved one). */
-function followEditor(body) {
+function followVariables(edited) {
   const vars = document.querySelector("[data-vars]");
   if (!vars) return;
   const saved = (vars.getAttribute("data-saved") ?? "").split("\n").filter(Boolean);
-  const names = [...new Set([...variablesOf(body.value), ...saved])];
+  const names = [...new Set([...edited, ...saved])];
   const existing = new Map(
     Array.from(vars.querySelectorAll("input[name^='var.']"), (input) => [input.name.slice(4), input.closest("label")]),
   );
@@ -133,10 +240,14 @@ function newVariableInput(name) {
 
 let following = 0;
 document.addEventListener("input", (event) => {
-  const body = event.target;
-  if (!(body instanceof HTMLTextAreaElement) || body.name !== "body" || !body.closest("form[data-editor]")) return;
+  const field = event.target;
+  const editor = field instanceof HTMLTextAreaElement ? field.closest("form[data-editor]") : null;
+  if (!editor || (field.name !== "body" && field.name !== "content")) return;
   clearTimeout(following);
-  following = setTimeout(() => followEditor(body), 150);
+  following = setTimeout(
+    () => (field.name === "body" ? followVariables(variablesOf(field.value)) : followMessages(editor)),
+    150,
+  );
 });
 
 // ---- Focus stays where the user acted ----------------------------------------------------

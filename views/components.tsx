@@ -1,5 +1,5 @@
 import { STAGES, type Stage } from "../src/domain/stage.js";
-import { templateParts, templateVariables } from "../src/domain/template.js";
+import { templateParts } from "../src/domain/template.js";
 
 export const versionUrl = (prompt: string, version: string) =>
   `/prompts/${encodeURIComponent(prompt)}/versions/${version}`;
@@ -116,8 +116,7 @@ export function PromptText({ body, label = "Prompt text" }: { body: string; labe
   );
 }
 
-export function VariableList({ body }: { body: string }) {
-  const names = templateVariables(body);
+export function VariableList({ names }: { names: string[] }) {
   if (names.length === 0) return <span class="muted">none</span>;
   return (
     <span>

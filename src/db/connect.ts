@@ -2,7 +2,8 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
-import { type Config, contentHash } from "../domain/content.js";
+import { parseStoredMessages } from "../domain/chat.js";
+import { type Config, chatContentHash, contentHash, type Json } from "../domain/content.js";
 import { type CommitWatch, dataVersionWatch, walIndexWatch } from "./commit-watch.js";
 import type { Database } from "./schema.js";
 
@@ -85,20 +86,31 @@ export function connect(file: string, options: ConnectOptions = {}): Db {
 }
 
 /**
- * Functions the schema's triggers call (migrations/202612010100_hardening.ts). SQLite has no
- * sha256, so R3's content hash is checked with the app's own: a connection without it (the
- * sqlite3 shell) cannot write versions or revisions at all, which is a refusal too. Null for
- * anything that is not text and a JSON object, so the trigger refuses it.
+ * Functions the schema's triggers call (migrations/202612010100_hardening.ts,
+ * 202612010600_chat_and_seq.ts). SQLite has no sha256, so R3's content hash is checked with
+ * the app's own: a connection without it (the sqlite3 shell) cannot write versions or
+ * revisions at all, which is a refusal too. Null for a config that is not a JSON object, and
+ * for chat, for a body that is not 1–100 well-formed messages as canonical JSON (SPEC §8), so
+ * the trigger refuses it.
  */
 function registerFunctions(sqlite: SQLite.Database): void {
   sqlite.function("promptrail_content_hash", { deterministic: true }, (body: unknown, config: unknown) => {
-    if (typeof body !== "string" || typeof config !== "string") return null;
-    try {
-      const parsed: unknown = JSON.parse(config);
-      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return null;
-      return contentHash(body, parsed as Config);
-    } catch {
-      return null;
-    }
+    const parsed = typeof body === "string" ? configOf(config) : null;
+    return parsed && contentHash(body as string, parsed);
   });
+  sqlite.function("promptrail_chat_hash", { deterministic: true }, (body: unknown, config: unknown) => {
+    const parsed = configOf(config);
+    const messages = parsed && typeof body === "string" ? parseStoredMessages(body) : null;
+    return parsed && messages && chatContentHash(messages as unknown as Json[], parsed);
+  });
+}
+
+function configOf(config: unknown): Config | null {
+  if (typeof config !== "string") return null;
+  try {
+    const parsed: unknown = JSON.parse(config);
+    return parsed === null || typeof parsed !== "object" || Array.isArray(parsed) ? null : (parsed as Config);
+  } catch {
+    return null;
+  }
 }

@@ -15,6 +15,10 @@ export interface PromptsTable {
   updated_at: string;
   /** When the prompt was archived (hidden from the list); null while in use. */
   archived_at: string | null;
+  /** 'text' or 'chat' (SPEC §8), fixed at creation: what the versions' `body` holds. */
+  type: Generated<"text" | "chat">;
+  /** High-water mark of `versions.seq`: never reused, even after a delete. */
+  max_seq: Generated<number>;
 }
 
 export interface VersionsTable {
@@ -24,6 +28,7 @@ export interface VersionsTable {
   minor: number;
   stage: "DEV" | "TST" | "PROD";
   is_current: Generated<number>;
+  /** The template text, or for a chat prompt its messages as canonical JSON (SPEC §8). */
   body: string;
   config: Generated<string>;
   revision: Generated<number>;
@@ -33,6 +38,8 @@ export interface VersionsTable {
   updated_at: string;
   /** When the current revision was saved (SPEC §4 "Edited"); moves only with `revision`. */
   edited_at: string;
+  /** 1, 2, 3… in creation order within the prompt (SPEC §8); Langfuse's `version`. Given by the database when left out. */
+  seq: Generated<number>;
 }
 
 export interface RevisionsTable {

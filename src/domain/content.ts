@@ -15,8 +15,15 @@ export function canonicalJson(value: Json): string {
 
 /** R3: sha256 hex of the canonical JSON `{"body":…,"config":…}`. */
 export function contentHash(body: string, config: Config): string {
-  return createHash("sha256").update(canonicalJson({ body, config }), "utf8").digest("hex");
+  return sha256(canonicalJson({ body, config }));
 }
+
+/** SPEC §8: a chat version's hash is taken over `{"config":…,"messages":…}` instead. */
+export function chatContentHash(messages: Json[], config: Config): string {
+  return sha256(canonicalJson({ config, messages }));
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
 /** R5: forms send CRLF; every saved body is stored with LF line endings. */
 export function normalizeBody(body: string): string {

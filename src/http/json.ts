@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHAT_ROLES, PROMPT_TYPES } from "../domain/chat.js";
 import { STAGES } from "../domain/stage.js";
 import type { HistoryEvent } from "../model/history.model.js";
 import type { PromptDetail, PromptSummary } from "../model/prompt.model.js";
@@ -16,28 +17,42 @@ const currentByStage = z.strictObject({
   PROD: versionNumber.nullable(),
 });
 const jsonObject = z.record(z.string(), z.unknown());
+const promptType = z.enum(PROMPT_TYPES);
+export const chatItemSchema = z.union([
+  z.strictObject({ role: z.enum(CHAT_ROLES), content: z.string() }),
+  z.strictObject({ type: z.literal("placeholder"), name: z.string() }),
+]);
 
-export const versionSchema = z.object({
-  prompt: z.string(),
-  version: versionNumber,
-  stage,
-  current: z.boolean(),
-  body: z.string(),
-  config: jsonObject,
-  revision: z.int().min(1),
-  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
-  createdFrom: versionNumber.nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  actions: z.strictObject({
-    edit: z.boolean(),
-    test: z.boolean(),
-    promote: stage.exclude(["DEV"]).nullable(),
-    createNew: z.boolean(),
-    delete: z.boolean(),
-    makeCurrent: z.boolean(),
-  }),
-});
+/** SPEC §8: `body` for a text prompt or `messages` for a chat prompt, never both. */
+const oneContent = (v: { body?: string | undefined; messages?: unknown[] | undefined }) =>
+  (v.body === undefined) !== (v.messages === undefined);
+
+export const versionSchema = z
+  .object({
+    prompt: z.string(),
+    version: versionNumber,
+    seq: z.int().min(1),
+    type: promptType,
+    stage,
+    current: z.boolean(),
+    body: z.string().optional(),
+    messages: z.array(chatItemSchema).optional(),
+    config: jsonObject,
+    revision: z.int().min(1),
+    contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+    createdFrom: versionNumber.nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    actions: z.strictObject({
+      edit: z.boolean(),
+      test: z.boolean(),
+      promote: stage.exclude(["DEV"]).nullable(),
+      createNew: z.boolean(),
+      delete: z.boolean(),
+      makeCurrent: z.boolean(),
+    }),
+  })
+  .refine((v) => oneContent(v) && (v.type === "text") === (v.body !== undefined), "body for text, messages for chat");
 
 export const promptListSchema = z.object({
   prompts: z.array(
@@ -58,7 +73,16 @@ export const promptSchema = z.object({
 
 export const revisionsSchema = z.object({
   revisions: z.array(
-    z.object({ revision: z.int(), body: z.string(), config: jsonObject, savedAt: z.string(), actor: z.string() }),
+    z
+      .object({
+        revision: z.int(),
+        body: z.string().optional(),
+        messages: z.array(chatItemSchema).optional(),
+        config: jsonObject,
+        savedAt: z.string(),
+        actor: z.string(),
+      })
+      .refine(oneContent, "body or messages"),
   ),
 });
 

@@ -5,14 +5,21 @@ import { ErrorPage } from "../../views/pages/error.page.js";
 import { DomainError } from "../domain/errors.js";
 import { domainErrorOf } from "../services/refusals.js";
 import { applyBaseHeaders } from "./headers.js";
+import { isLangfusePath, langfuseErrorJson } from "./langfuse-json.js";
 import { negotiate } from "./negotiate.js";
 import { fragment, page } from "./render.js";
 import { wayBack } from "./way-back.js";
 
-/** One mapping from an error to the representation the request asked for, with the real status. */
+/**
+ * One mapping from an error to the representation the request asked for, with the real status.
+ * Under /api/public/ (the Langfuse-compatible read, SPEC §8) every refusal speaks Langfuse's
+ * `{message, error}`, whoever raised it: a route, a guard, the auth middleware, the 404 and 405
+ * handler.
+ */
 export function renderError(c: Context, error: DomainError): Response {
   applyBaseHeaders(c);
   const status = error.status as ContentfulStatusCode;
+  if (isLangfusePath(c.req.path)) return c.json(langfuseErrorJson(error), status);
   const mode = negotiate(c);
   if (mode === "json") return c.json(error.toJSON(), status);
   if (mode === "fragment") return flashError(c, error.message, status);
@@ -53,6 +60,7 @@ export function onError(error: Error, c: Context): Response {
   console.error(`${c.req.method} ${c.req.path} failed:`, error);
   applyBaseHeaders(c);
   const message = "Something went wrong on the server; nothing was changed.";
+  if (isLangfusePath(c.req.path)) return c.json(langfuseErrorJson({ status: 500, message }), 500);
   const mode = negotiate(c);
   if (mode === "json") return c.json({ error: { code: "internal", message } }, 500);
   if (mode === "fragment") return flashError(c, message, 500);

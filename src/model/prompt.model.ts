@@ -1,9 +1,11 @@
+import type { PromptType } from "../domain/chat.js";
 import type { Stage } from "../domain/stage.js";
 import type { CurrentByStage, VersionSummary } from "./version.model.js";
 
 /** A line of the prompt list. */
 export interface PromptSummary {
   name: string;
+  type: PromptType;
   description: string;
   current: CurrentByStage;
   /** DEV versions, current or not (SPEC §4: "none current · 3 drafts"). Not in the JSON. */
@@ -14,6 +16,8 @@ export interface PromptSummary {
 /** What the stage rail shows: each stage's current version and since when it is current there. */
 export interface PromptRail {
   name: string;
+  /** Text or chat (SPEC §8), fixed when the prompt was created. */
+  type: PromptType;
   current: CurrentByStage;
   /** When each stage's current version became current there; null when the stage has none. */
   currentSince: Record<Stage, string | null>;

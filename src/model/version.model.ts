@@ -1,18 +1,25 @@
 import type { StructuredPatch } from "diff";
 import type { Config } from "../domain/content.js";
+import type { Content } from "../domain/prompt-content.js";
 import type { AllowedActions, Stage } from "../domain/stage.js";
 
-/** A version as services hand it out: the SPEC's version object before serialization. */
-export interface Version {
+/**
+ * A version as services hand it out: the SPEC's version object before serialization. Its
+ * content is the prompt's type with either `body` (text) or `messages` (chat), SPEC §8.
+ */
+export type Version = VersionFacts & Content;
+
+export interface VersionFacts {
   id: number;
   promptId: number;
   prompt: string;
   version: string;
+  /** 1, 2, 3… in creation order within the prompt, never reused (SPEC §8). */
+  seq: number;
   major: number;
   minor: number;
   stage: Stage;
   current: boolean;
-  body: string;
   config: Config;
   revision: number;
   contentHash: string;
@@ -27,6 +34,7 @@ export interface Version {
 /** A line of a version list: everything but the content, which lists never load. */
 export interface VersionSummary {
   version: string;
+  seq: number;
   stage: Stage;
   current: boolean;
   revision: number;
@@ -36,15 +44,14 @@ export interface VersionSummary {
   editedAt: string;
 }
 
-/** One saved state of a version (R5), the current one included. */
-export interface Revision {
+/** One saved state of a version (R5), the current one included: its body or messages, and config. */
+export type Revision = {
   revision: number;
-  body: string;
   config: Config;
   contentHash: string;
   savedAt: string;
   actor: string;
-}
+} & Content;
 
 export type CurrentByStage = Record<Stage, string | null>;
 

@@ -32,8 +32,8 @@ export const MAX_ANSWER_BYTES = 2 * 1024 * 1024;
 const SENT_HEADERS = ["accept", "content-type", "authorization"];
 
 /**
- * Chat Completions over the official client: the rendered prompt as one `user` message, no
- * retries, the environment's timeout over the whole call. The key is read at call time from the
+ * Chat Completions over the official client: the rendered messages as they are (a text prompt
+ * is one `user` message), no retries, the environment's timeout over the whole call. The key is read at call time from the
  * named variable; it is never stored, logged, or put into an output or message.
  */
 export function createOpenAiProvider(settings: OpenAiSettings, deps: OpenAiDeps): Provider {
@@ -65,7 +65,7 @@ export function createOpenAiProvider(settings: OpenAiSettings, deps: OpenAiDeps)
         const answer: unknown = await client.chat.completions.create(
           {
             model: request.model,
-            messages: [{ role: "user", content: request.prompt }],
+            messages: request.messages,
             ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
             ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
           },

@@ -1,10 +1,13 @@
+import type { ChatMessage } from "../domain/chat.js";
 import type { Tokens } from "../model/testing.model.js";
 
 export type { Tokens };
 
 export interface CompletionRequest {
-  /** The rendered prompt, sent as one `user` message. */
-  prompt: string;
+  /** The rendered prompt as chat messages: a text prompt is one `user` message (SPEC §2, §8). */
+  messages: ChatMessage[];
+  /** The rendered prompt as one text, what echo answers: the text, or `role: content` lines. */
+  text: string;
   model: string;
   temperature?: number | undefined;
   maxTokens?: number | undefined;

@@ -1,6 +1,7 @@
-import { formatPatch, type StructuredPatch, structuredPatch } from "diff";
+import { diffArrays, formatPatch, type StructuredPatch, structuredPatch } from "diff";
+import { type ChatItem, isPlaceholder } from "../domain/chat.js";
 import { type Config, canonicalJson } from "../domain/content.js";
-import { variableChanges } from "../domain/template.js";
+import { type Content, contentVariableChanges } from "../domain/prompt-content.js";
 import { compareVersions, formatVersion, parseVersion } from "../domain/version-number.js";
 import type { Comparison } from "../model/compare.model.js";
 import type { Version } from "../model/version.model.js";
@@ -14,19 +15,16 @@ import { rowToVersion } from "./rows.js";
 const DIFF_TIMEOUT_MS = 2000;
 
 /** Two saved states of a prompt's content, named as they appear in the patch headers ("v2.3", "r4"). */
-interface Side {
-  label: string;
-  body: string;
-  config: Config;
-}
+export type Side = { label: string; config: Config } & Content;
 
 /**
  * With a callback, jsdiff computes in steps with a timer between them, so a diff of two large
- * prompts never holds the event loop for its whole time (SPEC §7: ~100 ms at most).
+ * prompts never holds the event loop for its whole time (SPEC §7: ~100 ms at most). A name of
+ * null is a side that has no such part (a message added or removed): `/dev/null`, as git writes it.
  */
-function patchOf(name: string, from: Side, to: Side, a: string, b: string): Promise<StructuredPatch | undefined> {
-  return new Promise((resolve) => {
-    structuredPatch(`${from.label}/${name}`, `${to.label}/${name}`, a, b, undefined, undefined, {
+function patchOf(oldName: string | null, newName: string | null, a: string, b: string) {
+  return new Promise<StructuredPatch | undefined>((resolve) => {
+    structuredPatch(oldName ?? "/dev/null", newName ?? "/dev/null", a, b, undefined, undefined, {
       context: 3,
       timeout: DIFF_TIMEOUT_MS,
       callback: resolve,
@@ -34,18 +32,101 @@ function patchOf(name: string, from: Side, to: Side, a: string, b: string): Prom
   });
 }
 
+/** How a message is named in a patch header: its place and role, e.g. `v2.3/messages/2 (user)`. */
+const messageName = (label: string, items: ChatItem[], index: number) => {
+  const item = items[index] as ChatItem;
+  return `${label}/messages/${index + 1} (${isPlaceholder(item) ? "placeholder" : item.role})`;
+};
+const messageText = (item: ChatItem) => (isPlaceholder(item) ? item.name : item.content);
+const kindOf = (item: ChatItem) => (isPlaceholder(item) ? "placeholder" : item.role);
+
+/**
+ * SPEC §8: chat versions are compared message by message. Messages are lined up as a list
+ * diff; in each run of changes a removed message pairs with the next added one of the same
+ * role (a placeholder with a placeholder) and shows as a line diff of its text; the rest are
+ * added or removed whole. Unchanged messages give no patch.
+ */
+export function alignMessages(a: ChatItem[], b: ChatItem[]): Array<{ from: number | null; to: number | null }> {
+  const key = (item: ChatItem) => JSON.stringify([kindOf(item), messageText(item)]);
+  const pairs: Array<{ from: number | null; to: number | null }> = [];
+  let i = 0;
+  let j = 0;
+  let removed: number[] = [];
+  let added: number[] = [];
+  const flush = () => {
+    const run: Array<{ from: number | null; to: number | null }> = added.map((to) => ({ from: null, to }));
+    for (const from of removed) {
+      const match = run.find(
+        (p) => p.from === null && kindOf(b[p.to as number] as ChatItem) === kindOf(a[from] as ChatItem),
+      );
+      if (match) match.from = from;
+      else run.push({ from, to: null });
+    }
+    pairs.push(...run);
+    removed = [];
+    added = [];
+  };
+  for (const change of diffArrays(a.map(key), b.map(key))) {
+    const count = change.count ?? change.value.length;
+    if (change.removed) for (let n = 0; n < count; n++) removed.push(i++);
+    else if (change.added) for (let n = 0; n < count; n++) added.push(j++);
+    else {
+      flush();
+      i += count;
+      j += count;
+    }
+  }
+  flush();
+  return pairs;
+}
+
+async function messagePatches(from: Side & { type: "chat" }, to: Side & { type: "chat" }) {
+  const patches: StructuredPatch[] = [];
+  for (const pair of alignMessages(from.messages, to.messages)) {
+    const a = pair.from === null ? null : (from.messages[pair.from] as ChatItem);
+    const b = pair.to === null ? null : (to.messages[pair.to] as ChatItem);
+    // A whole message added or removed ends in a newline, so even an empty one shows as a line.
+    const oldText = a ? messageText(a) + (b ? "" : "\n") : "";
+    const newText = b ? messageText(b) + (a ? "" : "\n") : "";
+    const patch = await patchOf(
+      pair.from === null ? null : messageName(from.label, from.messages, pair.from),
+      pair.to === null ? null : messageName(to.label, to.messages, pair.to),
+      oldText,
+      newText,
+    );
+    if (!patch) return null;
+    patches.push(patch);
+  }
+  return patches;
+}
+
 /** Config as stable, readable lines, so key order never shows up as a change. */
 const configLines = (config: Config) => `${JSON.stringify(JSON.parse(canonicalJson(config)), null, 2)}\n`;
 
-/** The body patch, then the config patch when the configs differ; null if too large to diff in time. */
+/**
+ * The body patch (for chat, one patch per changed message), then the config patch when the
+ * configs differ; null if too large to diff in time.
+ */
 export async function diffContent(from: Side, to: Side): Promise<StructuredPatch[] | null> {
-  const body = await patchOf("body", from, to, from.body, to.body);
+  const content =
+    from.type === "chat" && to.type === "chat"
+      ? await messagePatches(from, to)
+      : [await patchOf(`${from.label}/body`, `${to.label}/body`, textOf(from), textOf(to))];
   const configChanged = canonicalJson(from.config) !== canonicalJson(to.config);
   const config = configChanged
-    ? await patchOf("config.json", from, to, configLines(from.config), configLines(to.config))
+    ? await patchOf(
+        `${from.label}/config.json`,
+        `${to.label}/config.json`,
+        configLines(from.config),
+        configLines(to.config),
+      )
     : undefined;
-  return body && (!configChanged || config) ? [body, ...(config ? [config] : [])] : null;
+  if (!content || content.some((p) => !p) || (configChanged && !config)) return null;
+  return [...(content as StructuredPatch[]), ...(config ? [config] : [])];
 }
+
+/** Versions of one prompt share its type; a side of the other type would be a bug, shown as no text. */
+const textOf = (side: Side) => (side.type === "text" ? side.body : "");
 
 /** Compares two versions of one prompt: a unified line diff of body and config, and the variables added or removed. */
 export async function diffVersions(from: Version, to: Version): Promise<Comparison> {
@@ -56,7 +137,7 @@ export async function diffVersions(from: Version, to: Version): Promise<Comparis
         .map((p) => formatPatch(p))
         .join("")
     : "(the versions are too large to diff in time)\n";
-  return { from, to, patches, diff, variables: variableChanges(from.body, to.body) };
+  return { from, to, patches, diff, variables: contentVariableChanges(from, to) };
 }
 
 /** The compare page: the comparison, and the version numbers its pickers offer. */
@@ -84,7 +165,7 @@ export function createCompareService(deps: ServiceDeps) {
         listVersionNumbers(db, prompt.id, MAX_PICKED),
         currentNumbers(db, [prompt.id]),
       ]);
-      const load = async (v: string) => rowToVersion(name, (await requireVersion(db, name, v)).row);
+      const load = async (v: string) => rowToVersion(prompt, (await requireVersion(db, name, v)).row);
       const toVersion = await load(to ?? formatVersion(numbers[0] ?? { major: 1, minor: 0 }));
       const prod = currents.find((n) => n.stage === "PROD");
       const fromNumber = from ?? (prod ? formatVersion(prod) : toVersion.createdFrom) ?? toVersion.version;

@@ -3,6 +3,7 @@ import { createSqliteCurrentSource } from "../store/runtime.store.js";
 import { createCompareService } from "./compare.service.js";
 import { createEnvironmentsService } from "./environments.service.js";
 import { createHistoryService } from "./history.service.js";
+import { createLangfuseService } from "./langfuse.service.js";
 import { createPreviewService } from "./preview.service.js";
 import { createPromptEditsService } from "./prompt-edits.service.js";
 import { createPromptsService } from "./prompts.service.js";
@@ -37,6 +38,7 @@ export function createServices({ db, ...rest }: Deps) {
     testCases: createTestCasesService(deps),
     testRuns: createTestRunsService(deps),
     preview: createPreviewService(deps),
+    langfuse: createLangfuseService(deps),
   };
 }
 

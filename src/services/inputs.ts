@@ -1,5 +1,13 @@
 import { z } from "zod";
 import {
+  CHAT_ROLES,
+  type ChatItem,
+  MAX_MESSAGES,
+  messagesText,
+  normalizeMessages,
+  PROMPT_TYPES,
+} from "../domain/chat.js";
+import {
   type Config,
   canonicalJson,
   type Json,
@@ -9,6 +17,7 @@ import {
 } from "../domain/content.js";
 import { MAX_BODY_BYTES, MAX_CONFIG_BYTES, MAX_DESCRIPTION_CHARS, PROMPT_NAME } from "../domain/limits.js";
 import { STAGES } from "../domain/stage.js";
+import { isVariableName } from "../domain/template.js";
 
 /**
  * One zod schema per input. Services parse with them, and the HTTP layer feeds them the same
@@ -23,6 +32,40 @@ export const body = z
   .string()
   .transform(normalizeBody)
   .refine((text) => Buffer.byteLength(text, "utf8") <= MAX_BODY_BYTES, "The prompt is over 1,000,000 bytes");
+
+const chatMessage = z.strictObject({
+  role: z.enum(CHAT_ROLES, "Use system, user or assistant"),
+  content: z.string("Give the message text (it may be empty)"),
+});
+const chatPlaceholder = z.strictObject({
+  type: z.literal("placeholder", 'A message has a role; only a placeholder has a type, "placeholder"'),
+  name: z
+    .string("Give the placeholder a name")
+    .refine(
+      isVariableName,
+      "Name the placeholder like a variable: letters, digits, _ . -, starting with a letter or _",
+    ),
+});
+
+/** One entry: a placeholder when it has a `type`, else a message (so that errors name the right fields). */
+const chatItem = z.unknown().transform((value, ctx): ChatItem => {
+  const schema = value !== null && typeof value === "object" && "type" in value ? chatPlaceholder : chatMessage;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+  return z.NEVER;
+});
+
+/** SPEC §8: 1–100 messages; CRLF → LF in every content; the size limit is over their JSON as stored. */
+export const messages = z
+  .array(chatItem, 'Give the messages as a list of {role, content} and {type: "placeholder", name}')
+  .min(1, "A chat prompt has at least one message")
+  .max(MAX_MESSAGES, `A chat prompt has at most ${MAX_MESSAGES} messages`)
+  .transform(normalizeMessages)
+  .refine(
+    (items) => Buffer.byteLength(messagesText(items), "utf8") <= MAX_BODY_BYTES,
+    "The messages are over 1,000,000 bytes of JSON",
+  );
 
 export const config = z
   .unknown()
@@ -39,21 +82,62 @@ export const revision = z.int("The revision is a whole number").min(1).max(Numbe
 
 const description = z.string().max(MAX_DESCRIPTION_CHARS, "Keep the description under 2,000 characters");
 
-export const createPromptInput = z.strictObject({
-  name: promptName,
-  description: description.default(""),
-  body,
-  config: config.default({}),
-});
+export const promptType = z.enum(PROMPT_TYPES, "Use text or chat");
+
+/**
+ * A new prompt: a text prompt takes `body`, a chat prompt `messages` (SPEC §8). Without a
+ * `type`, the field given decides; giving the other one is refused.
+ */
+export const createPromptInput = z
+  .strictObject({
+    name: promptName,
+    description: description.default(""),
+    type: promptType.optional(),
+    body: body.optional(),
+    messages: messages.optional(),
+    config: config.default({}),
+  })
+  .transform(({ type, body, messages, ...rest }, ctx) => {
+    const kind = type ?? (messages !== undefined && body === undefined ? "chat" : "text");
+    const content = contentInput(kind, body, messages, ctx);
+    return content ? { ...rest, content } : z.NEVER;
+  });
+
+/** The content a text or chat prompt's input carries: `body` for text, `messages` for chat, not both. */
+function contentInput(
+  type: (typeof PROMPT_TYPES)[number],
+  body: string | undefined,
+  items: ChatItem[] | undefined,
+  ctx: z.RefinementCtx,
+) {
+  const [wanted, other] = type === "text" ? ["body", "messages"] : ["messages", "body"];
+  if ((type === "text" ? items : body) !== undefined) {
+    ctx.addIssue({ code: "custom", path: [other], message: `A ${type} prompt takes ${wanted}, not ${other}` });
+    return null;
+  }
+  if (type === "text" && body !== undefined) return { type, body } as const;
+  if (type === "chat" && items !== undefined) return { type, messages: items } as const;
+  ctx.addIssue({ code: "custom", path: [wanted], message: `A ${type} prompt needs its ${wanted}` });
+  return null;
+}
 
 /** What a prompt's own save changes: its description (the name is fixed, R1). */
 export const describeInput = z.strictObject({ description });
 
+/** An edit: `body` for a text prompt, `messages` for a chat prompt (checked against its type by the service). */
 export const saveInput = z.strictObject({
-  body,
+  body: body.optional(),
+  messages: messages.optional(),
   config: config.optional(),
   revision: revision.optional(),
 });
+
+/** The edit of a version of a `type` prompt: its content as that type takes it. */
+export const saveInputFor = (type: (typeof PROMPT_TYPES)[number]) =>
+  saveInput.transform(({ body, messages, ...rest }, ctx) => {
+    const content = contentInput(type, body, messages, ctx);
+    return content ? { ...rest, content } : z.NEVER;
+  });
 
 /** A restore is a save: it may carry the revision the page saw (R6). */
 export const restoreInput = z.strictObject({ revision: revision.optional() });

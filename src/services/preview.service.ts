@@ -1,5 +1,5 @@
+import { contentVariableChanges } from "../domain/prompt-content.js";
 import { requirePromotionTarget, type Stage } from "../domain/stage.js";
-import { variableChanges } from "../domain/template.js";
 import type { PromotionPreview } from "../model/compare.model.js";
 import type { GateStatus } from "../model/testing.model.js";
 import type { Version } from "../model/version.model.js";
@@ -21,7 +21,7 @@ export async function buildPreview(
   gate: GateStatus,
 ): Promise<PromotionPreview> {
   const comparison = replaces ? await diffVersions(replaces, version) : null;
-  const variables = comparison?.variables ?? variableChanges("", version.body);
+  const variables = comparison?.variables ?? contentVariableChanges(null, version);
   return { version, target, replaces, comparison, variables, gate } satisfies PromotionPreview;
 }
 
@@ -29,12 +29,12 @@ export function createPreviewService({ db }: ServiceDeps) {
   return {
     /** What promoting a version would change; PROD cannot be promoted (409 invalid_transition). */
     async preview(promptName: string, version: string): Promise<PromotionPreview> {
-      const { row } = await requireVersion(db, promptName, version);
-      const subject = rowToVersion(promptName, row);
+      const { prompt, row } = await requireVersion(db, promptName, version);
+      const subject = rowToVersion(prompt, row);
       const target = requirePromotionTarget(subject);
       const currents = await currentVersions(db, subject.promptId, target);
       const replacing = currents.find((c) => c.stage === target);
-      const replaces = replacing ? currentRowToVersion(promptName, replacing) : null;
+      const replaces = replacing ? currentRowToVersion(prompt, replacing) : null;
       return buildPreview(subject, target, replaces, await gateStatus(db, subject));
     },
   };

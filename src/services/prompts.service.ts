@@ -1,5 +1,6 @@
-import { contentHash, normalizeBody } from "../domain/content.js";
+import type { PromptType } from "../domain/chat.js";
 import { DomainError } from "../domain/errors.js";
+import { hashOf, storedText } from "../domain/prompt-content.js";
 import { formatVersion } from "../domain/version-number.js";
 import type { PromptDetail, PromptRail, PromptSummary } from "../model/prompt.model.js";
 import { emptyCurrent, type Version } from "../model/version.model.js";
@@ -23,12 +24,13 @@ import { rowToSummary, rowToVersion } from "./rows.js";
 
 /** The stage rail of a prompt from its current versions (see currentVersions) and its DEV draft count. */
 export function railOf(
-  name: string,
+  prompt: { name: string; type: PromptType },
   rows: CurrentVersionRow[],
   facts: { drafts: number; archivedAt: string | null },
 ): PromptRail {
   const rail: PromptRail = {
-    name,
+    name: prompt.name,
+    type: prompt.type,
     current: emptyCurrent(),
     currentSince: { DEV: null, TST: null, PROD: null },
     ...facts,
@@ -43,10 +45,10 @@ export function railOf(
 export function createPromptsService(deps: ServiceDeps) {
   const { db } = deps;
   return {
-    /** R2: a new prompt with v1.0 as its current DEV version. */
+    /** R2: a new prompt, text or chat (SPEC §8, fixed from now on), with v1.0 as its current DEV version. */
     async create(input: unknown, by: Actor = LOCAL): Promise<Version> {
-      const { name, description, body, config } = parseInput(createPromptInput, input);
-      const text = normalizeBody(body);
+      const { name, description, content, config } = parseInput(createPromptInput, input);
+      const text = storedText(content);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
         const taken = await findPromptByName(tx, name);
@@ -55,8 +57,8 @@ export function createPromptsService(deps: ServiceDeps) {
             "name_taken",
             `A prompt named "${name}" already exists${taken.archived_at ? " (archived: unarchive it to use it again)" : ""}`,
           );
-        const promptId = await insertPrompt(tx, name, description, now);
-        const hash = contentHash(text, config);
+        const promptId = await insertPrompt(tx, { name, description, type: content.type }, now);
+        const hash = hashOf(content, config);
         const json = JSON.stringify(config);
         const id = await insertVersion(tx, {
           prompt_id: promptId,
@@ -83,11 +85,11 @@ export function createPromptsService(deps: ServiceDeps) {
           actor: by.actor,
         });
         const event = { promptId, at: now, actor: by.actor, version: "1.0" };
-        await appendEvent(tx, { ...event, type: "prompt.created", detail: { description } });
+        await appendEvent(tx, { ...event, type: "prompt.created", detail: { description, type: content.type } });
         await appendEvent(tx, { ...event, type: "version.created", detail: { stage: "DEV", from: null } });
         const row = await findVersionById(tx, id);
         if (!row) throw new Error("v1.0 vanished inside its own transaction");
-        return rowToVersion(name, row);
+        return rowToVersion({ name, type: content.type }, row);
       });
     },
 
@@ -107,7 +109,7 @@ export function createPromptsService(deps: ServiceDeps) {
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
-        ...railOf(name, currents, facts),
+        ...railOf(prompt, currents, facts),
         description: prompt.description,
         versions: page.map(rowToSummary),
         nextCursor: rows.length > limit && last ? formatVersion(last) : null,
@@ -127,7 +129,14 @@ export function createPromptsService(deps: ServiceDeps) {
         const current = emptyCurrent();
         for (const c of currents) if (c.prompt_id === p.id) current[c.stage] = formatVersion(c);
         const count = Number(drafts.find((d) => d.prompt_id === p.id)?.drafts ?? 0);
-        return { name: p.name, description: p.description, current, drafts: count, updatedAt: p.updated_at };
+        return {
+          name: p.name,
+          type: p.type,
+          description: p.description,
+          current,
+          drafts: count,
+          updatedAt: p.updated_at,
+        };
       });
       const last = page.at(-1);
       return { prompts, nextCursor: rows.length > limit && last ? last.name : null };

@@ -1,15 +1,16 @@
 import { DomainError } from "../domain/errors.js";
-import { variableChanges } from "../domain/template.js";
+import { contentVariableChanges } from "../domain/prompt-content.js";
 import { formatVersion } from "../domain/version-number.js";
 import type { Revision, RevisionChange, Version } from "../model/version.model.js";
 import { findRevision } from "../store/revisions.store.js";
-import { diffContent } from "./compare.service.js";
+import { diffContent, type Side } from "./compare.service.js";
 import { type Actor, LOCAL, requireVersion, type ServiceDeps } from "./context.js";
 import { restoreInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
+import { rowToRevision } from "./rows.js";
 import { createVersionsService } from "./versions.service.js";
 
-const side = (r: Revision) => ({ label: `r${r.revision}`, body: r.body, config: r.config });
+const side = (r: Revision): Side => ({ ...r, label: `r${r.revision}` });
 
 export function createRevisionsService(deps: ServiceDeps) {
   const versions = createVersionsService(deps);
@@ -25,7 +26,7 @@ export function createRevisionsService(deps: ServiceDeps) {
           continue;
         }
         const patches = await diffContent(side(before), side(revision));
-        const variables = variableChanges(before.body, revision.body);
+        const variables = contentVariableChanges(before, revision);
         changes.push({ revision, changes: { from: before.revision, patches, variables } });
       }
       return changes;
@@ -44,12 +45,18 @@ export function createRevisionsService(deps: ServiceDeps) {
       by: Actor = LOCAL,
     ): Promise<Version> {
       const { revision: seen } = parseInput(restoreInput, input);
-      const { row } = await requireVersion(deps.db, name, version);
+      const { prompt, row } = await requireVersion(deps.db, name, version);
       const number = /^[1-9]\d{0,8}$/.test(String(revision)) ? Number(revision) : null;
       const stored = number === null ? undefined : await findRevision(deps.db, row.id, number);
       if (!stored) throw new DomainError("not_found", `v${formatVersion(row)} has no revision "${revision}"`);
-      const content = { body: stored.body, config: JSON.parse(stored.config) as unknown };
-      return versions.save(name, version, { ...content, ...(seen !== undefined ? { revision: seen } : {}) }, by);
+      const kept = rowToRevision(prompt.type, stored);
+      const content = kept.type === "text" ? { body: kept.body } : { messages: kept.messages };
+      return versions.save(
+        name,
+        version,
+        { ...content, config: kept.config, ...(seen !== undefined ? { revision: seen } : {}) },
+        by,
+      );
     },
   };
 }

@@ -1,26 +1,35 @@
-import type { EnvironmentRow, TestCaseRow, TestRunRow, VersionRow } from "../db/schema.js";
+import type { EnvironmentRow, RevisionRow, TestCaseRow, TestRunRow, VersionRow } from "../db/schema.js";
 import type { Assertion } from "../domain/assertions.js";
+import type { PromptType } from "../domain/chat.js";
 import type { Config } from "../domain/content.js";
+import { contentOf } from "../domain/prompt-content.js";
 import { allowedActions } from "../domain/stage.js";
 import type { RunFacts } from "../domain/test-outcome.js";
 import { formatVersion } from "../domain/version-number.js";
 import type { CaseResult, Environment, TestCase, TestRun } from "../model/testing.model.js";
-import type { Version, VersionSummary } from "../model/version.model.js";
+import type { Revision, Version, VersionSummary } from "../model/version.model.js";
 import type { CurrentVersionRow } from "../store/versions.store.js";
 
+/** The prompt a version belongs to, as far as reading its rows needs: its name, and what `body` holds. */
+export interface PromptRef {
+  name: string;
+  type: PromptType;
+}
+
 /** Rows as stored (snake_case, JSON text, 0/1) → the model objects services hand out. */
-export function rowToVersion(prompt: string, row: VersionRow): Version {
+export function rowToVersion(prompt: PromptRef, row: VersionRow): Version {
   const current = row.is_current === 1;
   return {
     id: row.id,
     promptId: row.prompt_id,
-    prompt,
+    prompt: prompt.name,
     version: formatVersion(row),
+    seq: row.seq,
     major: row.major,
     minor: row.minor,
     stage: row.stage,
     current,
-    body: row.body,
+    ...contentOf(prompt.type, row.body),
     config: JSON.parse(row.config) as Config,
     revision: row.revision,
     contentHash: row.content_hash,
@@ -33,11 +42,12 @@ export function rowToVersion(prompt: string, row: VersionRow): Version {
 }
 
 /** A rail row that carries its body (the one a preview diffs against) as a whole version. */
-export function currentRowToVersion(prompt: string, row: CurrentVersionRow): Version | null {
+export function currentRowToVersion(prompt: PromptRef, row: CurrentVersionRow): Version | null {
   return row.body === null ? null : rowToVersion(prompt, { ...row, body: row.body });
 }
 
 export function rowToSummary(row: {
+  seq: number;
   major: number;
   minor: number;
   stage: VersionRow["stage"];
@@ -49,6 +59,7 @@ export function rowToSummary(row: {
 }): VersionSummary {
   return {
     version: formatVersion(row),
+    seq: row.seq,
     stage: row.stage,
     current: row.is_current === 1,
     revision: row.revision,
@@ -102,5 +113,17 @@ export function runFacts(row: TestRunRow): RunFacts {
     stage: row.stage,
     revision: row.revision,
     contentHash: row.content_hash,
+  };
+}
+
+/** A stored revision as the model hands it out: its content by the prompt's type. */
+export function rowToRevision(type: PromptType, row: RevisionRow): Revision {
+  return {
+    revision: row.revision,
+    ...contentOf(type, row.body),
+    config: JSON.parse(row.config) as Config,
+    contentHash: row.content_hash,
+    savedAt: row.saved_at,
+    actor: row.actor,
   };
 }

@@ -49,7 +49,11 @@ export function createRuntimeService(source: CurrentSource): RuntimeReads {
         chars: 0,
       };
     const row = source.current(name, stage);
-    if (row) return { version: rowToVersion(name, row), chars: row.body.length + row.config.length };
+    if (row)
+      return {
+        version: rowToVersion({ name, type: row.prompt_type }, row),
+        chars: row.body.length + row.config.length,
+      };
     const refusal = source.promptExists(name)
       ? new DomainError("not_found", `${name} has no current ${stage} version`)
       : new DomainError("not_found", `No prompt named "${name}"`);

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database, PromptRow, TestCaseRow } from "../db/schema.js";
 import { DomainError } from "../domain/errors.js";
-import { templateVariables } from "../domain/template.js";
+import { contentOf, variablesOf } from "../domain/prompt-content.js";
 import type { TestCase } from "../model/testing.model.js";
 import {
   countTestCases,
@@ -60,11 +60,14 @@ export function createTestCasesService(deps: ServiceDeps) {
       return (await listTestCases(db, prompt.id)).map(rowToTestCase);
     },
 
-    /** The test cases page: the cases, and the template variables of the newest version (a new case's blank). */
+    /** The test cases page: the cases, and the variables of the newest version (a new case's blank), placeholders included. */
     async page(promptName: string): Promise<{ testCases: TestCase[]; variables: string[] }> {
       const prompt = await requirePrompt(db, promptName);
       const [rows, body] = await Promise.all([listTestCases(db, prompt.id), newestBody(db, prompt.id)]);
-      return { testCases: rows.map(rowToTestCase), variables: body ? templateVariables(body) : [] };
+      return {
+        testCases: rows.map(rowToTestCase),
+        variables: body === null ? [] : variablesOf(contentOf(prompt.type, body)),
+      };
     },
 
     async get(promptName: string, id: number | string): Promise<TestCase> {

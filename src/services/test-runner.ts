@@ -1,6 +1,8 @@
 import { type Assertion, type AssertionResult, evaluate, type RegexTester } from "../domain/assertions.js";
+import { type ChatMessage, renderChat, transcript } from "../domain/chat.js";
 import type { Config } from "../domain/content.js";
 import { type ModelSettings, modelSettings } from "../domain/model-settings.js";
+import type { Content } from "../domain/prompt-content.js";
 import { MAX_RENDERED_BYTES, renderTemplate } from "../domain/template.js";
 import { caseStatus, runStatus, type TestStatus } from "../domain/test-outcome.js";
 import type { CaseResult, Environment } from "../model/testing.model.js";
@@ -33,14 +35,14 @@ export interface Execution {
  * touched here, so no write lock is held while providers think.
  */
 export async function executeCases(
-  plan: { body: string; config: Config; environment: Environment; cases: PlannedCase[] },
+  plan: { content: Content; config: Config; environment: Environment; cases: PlannedCase[] },
   provider: Provider,
   options: { concurrency?: number; signal?: AbortSignal; testRegex?: RegexTester } = {},
 ): Promise<Execution> {
   const settings = modelSettings(plan.config, plan.environment.model);
   const started = performance.now();
   const context = {
-    body: plan.body,
+    content: plan.content,
     settings,
     provider,
     timeoutMs: plan.environment.timeoutMs,
@@ -57,7 +59,7 @@ export async function executeCases(
 }
 
 interface CaseContext {
-  body: string;
+  content: Content;
   settings: ModelSettings;
   provider: Provider;
   timeoutMs: number;
@@ -72,19 +74,34 @@ interface CaseContext {
  */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+type Rendered = { ok: true; messages: ChatMessage[]; text: string } | { ok: false; error: string };
+
+/** A case's prompt rendered with its variables: the messages to send and the text echo answers. */
+function render(content: Content, variables: Record<string, string>): Rendered {
+  if (content.type === "text") {
+    const r = renderTemplate(content.body, variables);
+    if (r.ok) return { ok: true, messages: [{ role: "user", content: r.text }], text: r.text };
+    return { ok: false, error: "tooLarge" in r ? tooLarge(r.tooLarge) : missing(r.missing) };
+  }
+  const r = renderChat(content.messages, variables);
+  if (r.ok) return { ok: true, messages: r.messages, text: transcript(r.messages) };
+  if ("tooLarge" in r) return { ok: false, error: tooLarge(r.tooLarge) };
+  if ("badPlaceholder" in r)
+    return {
+      ok: false,
+      error: `The placeholder ${r.badPlaceholder} takes a JSON array of messages, e.g. [{"role": "user", "content": "Hi"}]`,
+    };
+  return { ok: false, error: missing(r.missing) };
+}
+
+const tooLarge = (bytes: number) =>
+  `The rendered prompt is ${bytes.toLocaleString("en")} bytes, over the ${MAX_RENDERED_BYTES.toLocaleString("en")}-byte limit`;
+const missing = (names: string[]) => `Missing template variable${names.length > 1 ? "s" : ""}: ${names.join(", ")}`;
+
 async function runCase(c: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
   await turn();
-  const rendered = renderTemplate(ctx.body, c.variables);
-  if (!rendered.ok) {
-    if ("tooLarge" in rendered)
-      return failedCase(
-        c.name,
-        `The rendered prompt is ${rendered.tooLarge.toLocaleString("en")} bytes, over the ${MAX_RENDERED_BYTES.toLocaleString("en")}-byte limit`,
-        null,
-      );
-    const plural = rendered.missing.length > 1 ? "s" : "";
-    return failedCase(c.name, `Missing template variable${plural}: ${rendered.missing.join(", ")}`, null);
-  }
+  const rendered = render(ctx.content, c.variables);
+  if (!rendered.ok) return failedCase(c.name, rendered.error, null);
   if (!ctx.settings.ok) return failedCase(c.name, ctx.settings.error, null);
   const { model, temperature, maxTokens } = ctx.settings;
   const started = performance.now();
@@ -93,7 +110,8 @@ async function runCase(c: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
     // template was rendered all the same, so a missing variable still fails the case.
     const echoed = ctx.provider.name === "echo" && c.echoOutput !== null ? c.echoOutput : rendered.text;
     const completion = await ctx.provider.complete({
-      prompt: echoed,
+      messages: rendered.messages,
+      text: echoed,
       model,
       temperature,
       maxTokens,

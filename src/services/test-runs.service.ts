@@ -1,7 +1,7 @@
 import type { TestRunRow, VersionRow } from "../db/schema.js";
 import type { Config } from "../domain/content.js";
 import { DomainError } from "../domain/errors.js";
-import { templateVariables } from "../domain/template.js";
+import { contentOf, variablesOf } from "../domain/prompt-content.js";
 import { AD_HOC, includesAdHoc, staleness } from "../domain/test-outcome.js";
 import { formatVersion } from "../domain/version-number.js";
 import type { TestRun, TestStatusView } from "../model/testing.model.js";
@@ -44,12 +44,12 @@ export function statusView(version: Version, newest: TestRunRow | null): TestSta
 }
 
 /**
- * One input per template variable of `body`, in the order the template uses them, prefilled
- * from the variables remembered for the prompt (JSON text, or null when none).
+ * One input per variable (a chat prompt's placeholders included), in the order the content uses
+ * them, prefilled from the variables remembered for the prompt (JSON text, or null when none).
  */
-export function adHocInputs(body: string, remembered: string | null): Variables {
+export function adHocInputs(names: string[], remembered: string | null): Variables {
   const values = remembered ? (JSON.parse(remembered) as Variables) : {};
-  return Object.fromEntries(templateVariables(body).map((name) => [name, values[name] ?? ""]));
+  return Object.fromEntries(names.map((name) => [name, values[name] ?? ""]));
 }
 
 /** How many of a page's runs (newest first) fit the byte budget; always at least one. */
@@ -175,9 +175,9 @@ export function createTestRunsService(deps: TestingDeps) {
         env: deps.env ?? processEnv,
         ...(deps.fetch && { fetch: deps.fetch }),
       });
-      const body = row.body;
+      const content = contentOf(prompt.type, row.body);
       const config = JSON.parse(row.config) as Config;
-      const execution = await executeCases({ body, config, environment, cases }, provider, {
+      const execution = await executeCases({ content, config, environment, cases }, provider, {
         ...(deps.concurrency !== undefined && { concurrency: deps.concurrency }),
       });
       return store(row, formatVersion(row), { startedAt, provider: provider.name, execution }, variables, by);
@@ -210,20 +210,20 @@ export function createTestRunsService(deps: TestingDeps) {
 
     /** The latest run of a version (any stage) and whether it still applies to its content and stage. */
     async status(promptName: string, version: string): Promise<TestStatusView> {
-      const { row } = await requireVersion(db, promptName, version);
-      return statusView(rowToVersion(promptName, row), (await latestTestRun(db, row.id)) ?? null);
+      const { prompt, row } = await requireVersion(db, promptName, version);
+      return statusView(rowToVersion(prompt, row), (await latestTestRun(db, row.id)) ?? null);
     },
 
     /** SPEC §2 gate, without throwing: whether Promote is allowed now, and why not. */
     async gateStatus(promptName: string, version: string) {
-      const { row } = await requireVersion(db, promptName, version);
-      return gateStatus(db, rowToVersion(promptName, row));
+      const { prompt, row } = await requireVersion(db, promptName, version);
+      return gateStatus(db, rowToVersion(prompt, row));
     },
 
     /** The ad-hoc inputs of a version's Test form (see adHocInputs). */
     async adHocVariables(promptName: string, version: string): Promise<Variables> {
       const { prompt, row } = await requireVersion(db, promptName, version);
-      return adHocInputs(row.body, await findAdhocVariables(db, prompt.id));
+      return adHocInputs(variablesOf(contentOf(prompt.type, row.body)), await findAdhocVariables(db, prompt.id));
     },
   };
 }

@@ -1,3 +1,4 @@
+import { variablesOf } from "../domain/prompt-content.js";
 import { promotionTarget } from "../domain/stage.js";
 import type { Version } from "../model/version.model.js";
 import type { VersionPageData } from "../model/version-page.model.js";
@@ -11,6 +12,11 @@ import { currentRowToVersion, rowToVersion } from "./rows.js";
 import { gateStatus } from "./test-gate.js";
 import { adHocInputs, statusView } from "./test-runs.service.js";
 
+async function loadVersion(db: ServiceDeps["db"], name: string, version: string): Promise<Version> {
+  const { prompt, row } = await requireVersion(db, name, version);
+  return rowToVersion(prompt, row);
+}
+
 /**
  * What the version page shows, loaded once: the rail, the version, its latest run, the ad-hoc
  * inputs, the gate and the promotion preview — about five statements, whatever the prompt's size.
@@ -22,8 +28,8 @@ export function createVersionPageService({ db }: ServiceDeps) {
      * it is instead of being read again.
      */
     async load(name: string, version: string | Version): Promise<VersionPageData> {
-      const subject =
-        typeof version === "string" ? rowToVersion(name, (await requireVersion(db, name, version)).row) : version;
+      const subject = typeof version === "string" ? await loadVersion(db, name, version) : version;
+      const prompt = { name, type: subject.type };
       const promotion = promotionTarget(subject);
       const target = promotion.ok ? promotion.target : null;
       const [currents, { remembered, ...facts }, newest] = await Promise.all([
@@ -33,13 +39,13 @@ export function createVersionPageService({ db }: ServiceDeps) {
       ]);
       const gate = await gateStatus(db, subject, newest ?? null);
       const replacing = target ? currents.find((c) => c.stage === target) : undefined;
-      const replaces = replacing ? currentRowToVersion(name, replacing) : null;
+      const replaces = replacing ? currentRowToVersion(prompt, replacing) : null;
       return {
-        prompt: railOf(name, currents, facts),
+        prompt: railOf(prompt, currents, facts),
         version: subject,
         testing: {
           status: statusView(subject, newest ?? null),
-          variables: adHocInputs(subject.body, remembered),
+          variables: adHocInputs(variablesOf(subject), remembered),
           gate,
           preview: target ? await buildPreview(subject, target, replaces, gate) : null,
         },

@@ -1,7 +1,6 @@
 import type { VersionRow } from "../db/schema.js";
-import type { Config } from "../domain/content.js";
-import { contentHash, normalizeBody } from "../domain/content.js";
 import { DomainError } from "../domain/errors.js";
+import { hashOf, storedText } from "../domain/prompt-content.js";
 import { requirePromotionTarget, type Stage } from "../domain/stage.js";
 import { formatVersion, nextVersion } from "../domain/version-number.js";
 import type { Revision, Version } from "../model/version.model.js";
@@ -18,9 +17,9 @@ import {
   updateContent,
 } from "../store/versions.store.js";
 import { type Actor, isoNow, LOCAL, requireVersion, type ServiceDeps } from "./context.js";
-import { newVersionInput, promoteInput, saveInput } from "./inputs.js";
+import { newVersionInput, promoteInput, saveInputFor } from "./inputs.js";
 import { parseInput } from "./parse.js";
-import { rowToVersion } from "./rows.js";
+import { rowToRevision, rowToVersion } from "./rows.js";
 
 /** Checks run inside a promotion's transaction before anything is written (the TEST gate). */
 export type PromotionCheck = (tx: Tx, version: Version, target: Stage) => Promise<void>;
@@ -38,8 +37,8 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
 
   return {
     async get(name: string, version: string): Promise<Version> {
-      const { row } = await requireVersion(db, name, version);
-      return rowToVersion(name, row);
+      const { prompt, row } = await requireVersion(db, name, version);
+      return rowToVersion(prompt, row);
     },
 
     /** R8: copies any version into a new DEV draft M.(n+1) — or (M+1).0 — that is not current. */
@@ -78,25 +77,25 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         });
         const row = await findVersionById(tx, id);
         if (!row) throw new Error(`version ${id} vanished inside its own transaction`);
-        return rowToVersion(name, row);
+        return rowToVersion(prompt, row);
       });
     },
 
     /**
-     * R5/R6: saves body (LF line endings) and optionally config into the same version, revision
-     * +1, keeping the new state as a stored revision. PROD is refused; so is a save based on a
-     * revision the version has moved past. Saving unchanged content changes nothing.
+     * R5/R6: saves body — or for a chat prompt, messages — (LF line endings) and optionally
+     * config into the same version, revision +1, keeping the new state as a stored revision.
+     * PROD is refused; so is a save based on a revision the version has moved past, and content
+     * of the other type (422). Saving unchanged content changes nothing.
      */
     async save(name: string, version: string, input: unknown, by: Actor = LOCAL): Promise<Version> {
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
-        const current = rowToVersion(name, row);
+        const current = rowToVersion(prompt, row);
         // A PROD version is immutable whatever the input says, so that is the answer first.
         if (!current.actions.edit.allowed)
           throw new DomainError("version_immutable", current.actions.edit.reason ?? "Cannot edit this version");
-        const parsed = parseInput(saveInput, input);
-        const body = normalizeBody(parsed.body);
+        const parsed = parseInput(saveInputFor(prompt.type), input);
         const based = parsed.revision ?? row.revision;
         if (based !== row.revision) {
           throw new DomainError(
@@ -105,9 +104,11 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           );
         }
         const config = parsed.config ?? current.config;
-        const hash = contentHash(body, config);
+        const { content } = parsed;
+        const hash = hashOf(content, config);
         if (hash === row.content_hash) return current;
         const json = JSON.stringify(config);
+        const body = storedText(content);
         // The revision is stored first: the database refuses an edit whose text it has not kept.
         await insertRevision(tx, {
           version_id: row.id,
@@ -129,7 +130,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           version: current.version,
           detail: { revision: based + 1, contentHash: hash },
         });
-        return rowToVersion(name, stored);
+        return rowToVersion(prompt, stored);
       });
     },
 
@@ -141,8 +142,8 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
       const { to } = parseInput(promoteInput, input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
-        const { row } = await requireVersion(tx, name, version);
-        const subject = rowToVersion(name, row);
+        const { prompt, row } = await requireVersion(tx, name, version);
+        const subject = rowToVersion(prompt, row);
         const target = requirePromotionTarget(subject, to);
         for (const check of deps.promotionChecks ?? []) await check(tx, subject, target);
         const { stored, replaced } = await makeCurrentIn(tx, row, target, now);
@@ -154,7 +155,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           version: subject.version,
           detail: { from: subject.stage, to: target, replaced },
         });
-        return rowToVersion(name, stored);
+        return rowToVersion(prompt, stored);
       });
     },
 
@@ -163,7 +164,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
-        const current = rowToVersion(name, row);
+        const current = rowToVersion(prompt, row);
         if (!current.actions.delete.allowed) {
           const why = row.stage === "DEV" ? "it is the current DEV version" : `it is in ${row.stage}`;
           throw new DomainError(
@@ -189,8 +190,8 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
     async makeCurrent(name: string, version: string, by: Actor = LOCAL): Promise<Version> {
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
-        const { row } = await requireVersion(tx, name, version);
-        const subject = rowToVersion(name, row);
+        const { prompt, row } = await requireVersion(tx, name, version);
+        const subject = rowToVersion(prompt, row);
         if (subject.current)
           throw new DomainError(
             "invalid_transition",
@@ -205,21 +206,14 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           version: subject.version,
           detail: { stage: row.stage, replaced },
         });
-        return rowToVersion(name, stored);
+        return rowToVersion(prompt, stored);
       });
     },
 
     /** Every saved state of a version, newest first, the current one included. */
     async revisions(name: string, version: string): Promise<Revision[]> {
-      const { row } = await requireVersion(db, name, version);
-      return (await listRevisions(db, row.id)).map((r) => ({
-        revision: r.revision,
-        body: r.body,
-        config: JSON.parse(r.config) as Config,
-        contentHash: r.content_hash,
-        savedAt: r.saved_at,
-        actor: r.actor,
-      }));
+      const { prompt, row } = await requireVersion(db, name, version);
+      return (await listRevisions(db, row.id)).map((r) => rowToRevision(prompt.type, r));
     },
   };
 }

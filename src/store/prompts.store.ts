@@ -3,10 +3,14 @@ import type { Database, PromptRow } from "../db/schema.js";
 
 type Db = Kysely<Database>;
 
-export async function insertPrompt(db: Db, name: string, description: string, now: string): Promise<number> {
+export async function insertPrompt(
+  db: Db,
+  prompt: { name: string; description: string; type: "text" | "chat" },
+  now: string,
+): Promise<number> {
   const row = await db
     .insertInto("prompts")
-    .values({ name, description, created_at: now, updated_at: now })
+    .values({ ...prompt, created_at: now, updated_at: now })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
@@ -14,6 +18,11 @@ export async function insertPrompt(db: Db, name: string, description: string, no
 
 export function findPromptByName(db: Db, name: string): Promise<PromptRow | undefined> {
   return db.selectFrom("prompts").selectAll().where("name", "=", name).executeTakeFirst();
+}
+
+/** Raises a prompt's seq mark (an import keeps the numbers of deleted versions used); never lowers it. */
+export async function raiseSeqMark(db: Db, id: number, seq: number): Promise<void> {
+  await db.updateTable("prompts").set({ max_seq: seq }).where("id", "=", id).where("max_seq", "<", seq).execute();
 }
 
 export async function touchPrompt(db: Db, id: number, now: string): Promise<void> {
@@ -78,4 +87,31 @@ export function listPrompts(
   }
   if (opts.after !== undefined) query = query.where("name", ">", opts.after);
   return query.execute();
+}
+
+/** Which prompts a filtered, offset-paged list covers (the Langfuse-compatible list). */
+export interface PromptFilter {
+  name?: string | undefined;
+  /** Only prompts with a current version in this stage. */
+  stage?: "DEV" | "TST" | "PROD" | undefined;
+}
+
+function filtered(db: Db, filter: PromptFilter) {
+  let query = db.selectFrom("prompts").where("archived_at", "is", null);
+  if (filter.name !== undefined) query = query.where("name", "=", filter.name);
+  const pointer = { DEV: "current_dev", TST: "current_tst", PROD: "current_prod" } as const;
+  if (filter.stage) query = query.where(pointer[filter.stage], "is not", null);
+  return query;
+}
+
+/** One page of prompts in use by name, `offset` rows in. */
+export function pagePrompts(db: Db, filter: PromptFilter, page: { offset: number; limit: number }) {
+  return filtered(db, filter).selectAll().orderBy("name").offset(page.offset).limit(page.limit).execute();
+}
+
+export async function countPrompts(db: Db, filter: PromptFilter): Promise<number> {
+  const row = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

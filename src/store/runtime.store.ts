@@ -1,6 +1,9 @@
 import type { Db } from "../db/connect.js";
 import type { VersionRow } from "../db/schema.js";
+import type { PromptType } from "../domain/chat.js";
 import type { Stage } from "../domain/stage.js";
+
+export type CurrentRow = VersionRow & { prompt_type: PromptType };
 
 /**
  * Where the runtime read ("current PROD of prompt X") comes from. A backend answers from
@@ -11,7 +14,8 @@ import type { Stage } from "../domain/stage.js";
 export interface CurrentSource {
   /** True when any connection, in this process or another, committed since the previous call. */
   changed(): boolean;
-  current(name: string, stage: Stage): VersionRow | undefined;
+  /** The current version of a stage, with its prompt's type (what `body` holds). */
+  current(name: string, stage: Stage): CurrentRow | undefined;
   promptExists(name: string): boolean;
 }
 
@@ -22,8 +26,8 @@ export interface CurrentSource {
  */
 export function createSqliteCurrentSource(db: Db): CurrentSource {
   const reader = db.reader();
-  const current = reader.prepare<[string, Stage], VersionRow>(
-    `SELECT v.* FROM versions v JOIN prompts p ON p.id = v.prompt_id
+  const current = reader.prepare<[string, Stage], CurrentRow>(
+    `SELECT v.*, p.type AS prompt_type FROM versions v JOIN prompts p ON p.id = v.prompt_id
      WHERE p.name = ? AND v.stage = ? AND v.is_current = 1`,
   );
   const promptExists = reader.prepare<[string], { id: number }>("SELECT id FROM prompts WHERE name = ?");

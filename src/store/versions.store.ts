@@ -5,6 +5,10 @@ import type { VersionNumber } from "../domain/version-number.js";
 
 type Db = Kysely<Database>;
 
+/**
+ * Inserts a version and answers its id. The database gives it the prompt's next `seq` (SPEC
+ * §8) unless one is given (an import keeps the numbers it carries), and refuses a used one.
+ */
 export async function insertVersion(db: Db, row: NewVersionRow): Promise<number> {
   const inserted = await db.insertInto("versions").values(row).returning("id").executeTakeFirstOrThrow();
   return inserted.id;
@@ -39,6 +43,8 @@ export async function findPromptVersion(
       "p.current_tst as p_current_tst",
       "p.current_prod as p_current_prod",
       "p.archived_at as p_archived_at",
+      "p.type as p_type",
+      "p.max_seq as p_max_seq",
       "p.created_at as p_created_at",
       "p.updated_at as p_updated_at",
     ])
@@ -56,6 +62,8 @@ export async function findPromptVersion(
     p_current_tst,
     p_current_prod,
     p_archived_at,
+    p_type,
+    p_max_seq,
     p_created_at,
     p_updated_at,
     ...version
@@ -70,6 +78,8 @@ export async function findPromptVersion(
     current_tst: p_current_tst,
     current_prod: p_current_prod,
     archived_at: p_archived_at,
+    type: p_type,
+    max_seq: p_max_seq,
     created_at: p_created_at,
     updated_at: p_updated_at,
   };
@@ -93,6 +103,7 @@ export function listVersions(db: Db, promptId: number): Promise<VersionRow[]> {
 
 /** The columns of a version list: never the content, which a list does not show. */
 const SUMMARY = [
+  "seq",
   "major",
   "minor",
   "stage",
@@ -164,6 +175,7 @@ export function currentVersions(db: Db, promptId: number, bodyOf: Stage | null =
     .select([
       "v.id",
       "v.prompt_id",
+      "v.seq",
       "v.major",
       "v.minor",
       "v.stage",
@@ -329,4 +341,47 @@ export async function updateContent(
 
 export async function deleteVersion(db: Db, id: number): Promise<void> {
   await db.deleteFrom("versions").where("id", "=", id).execute();
+}
+
+/** A version by its `seq` (SPEC §8: Langfuse's `version`). */
+export function findVersionBySeq(db: Db, promptId: number, seq: number): Promise<VersionRow | undefined> {
+  return db
+    .selectFrom("versions")
+    .selectAll()
+    .where("prompt_id", "=", promptId)
+    .where("seq", "=", seq)
+    .executeTakeFirst();
+}
+
+/** The version with the highest `seq` that still exists: Langfuse's `latest` label. */
+export function findLatestBySeq(db: Db, promptId: number): Promise<VersionRow | undefined> {
+  return db
+    .selectFrom("versions")
+    .selectAll()
+    .where("prompt_id", "=", promptId)
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The highest `seq` among a prompt's versions that still exist. */
+export async function latestSeq(db: Db, promptId: number): Promise<number | null> {
+  const row = await db
+    .selectFrom("versions")
+    .select((eb) => eb.fn.max("seq").as("seq"))
+    .where("prompt_id", "=", promptId)
+    .executeTakeFirst();
+  return row?.seq ?? null;
+}
+
+/** Every `seq` of several prompts, oldest first, with the config of each (the newest one's is wanted). */
+export function seqsOf(db: Db, promptIds: number[]) {
+  if (promptIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom("versions")
+    .select(["prompt_id", "seq", "config"])
+    .where("prompt_id", "in", promptIds)
+    .orderBy("prompt_id")
+    .orderBy("seq")
+    .execute();
 }

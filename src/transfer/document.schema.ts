@@ -1,19 +1,22 @@
 import { z } from "zod";
-import { contentHash } from "../domain/content.js";
+import type { ChatItem, PromptType } from "../domain/chat.js";
+import { type Config, contentHash } from "../domain/content.js";
+import { type Content, hashOf } from "../domain/prompt-content.js";
 import { STAGES } from "../domain/stage.js";
 import { compareVersions, formatVersion, parseVersion } from "../domain/version-number.js";
-import { body, config, createPromptInput, promptName, revision } from "../services/inputs.js";
+import { body, config, describeInput, messages, promptName, promptType, revision } from "../services/inputs.js";
 import { environmentUpdateInput, MAX_TEST_CASES, testCaseInput } from "../services/testing.inputs.js";
 import type { EventType } from "../store/events.store.js";
 
 /**
  * The export document of SPEC §6: the whole registry as one JSON file. Readers are versioned:
- * a later format (chat prompts, `seq`) gets its own schema and an upgrade step into the newest
- * shape, so that a formatVersion 1 file stays importable for ever. Field values reuse the
- * services' own schemas, so a file can carry nothing the HTTP API would refuse.
+ * formatVersion 2 (SPEC §8: each prompt's `type`, each version's `seq`, a chat prompt's
+ * `messages` in place of `body`) is what export writes; a formatVersion 1 file is read by its
+ * own schema and upgraded into the newest shape, so that it stays importable for ever. Field
+ * values reuse the services' own schemas, so a file can carry nothing the HTTP API would refuse.
  */
 export const FORMAT = "promptrail";
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 const timestamp = z.iso.datetime({
   error: (issue) =>
@@ -80,42 +83,63 @@ const eventV1 = z.strictObject({
   detail: config,
 });
 
+const promptV1Fields = {
+  name: promptName,
+  description: describeInput.shape.description.default(""),
+  createdAt: timestamp,
+  /** Not in SPEC §6's list; kept so the prompt list shows the same "updated" time after a move. */
+  updatedAt: timestamp.optional(),
+  /** The highest number ever allocated (R8), deleted versions included; not in SPEC §6's list. */
+  highestNumber: versionNumber.optional(),
+  testCases: z.array(testCaseInput).max(MAX_TEST_CASES, `At most ${MAX_TEST_CASES} test cases`),
+  events: z.array(eventV1),
+};
+
+/** The rules of a prompt that every format shares: number order, one current per stage, the mark, case names. */
+function checkPromptRules(
+  p: {
+    versions: Array<{ version: string; stage: string; current: boolean }>;
+    highestNumber?: string | undefined;
+    testCases: Array<{ name: string }>;
+  },
+  issue: (message: string, path: PropertyKey[]) => void,
+) {
+  const numbers = p.versions.map((v) => parseVersion(v.version) ?? { major: 0, minor: 0 });
+  numbers.forEach((n, i) => {
+    const before = numbers[i - 1];
+    if (before && compareVersions(before, n) >= 0)
+      issue("Versions are listed by number, oldest first, once each", ["versions", i]);
+  });
+  for (const s of STAGES) {
+    if (p.versions.filter((v) => v.stage === s && v.current).length > 1)
+      issue(`Two current ${s} versions (R4)`, ["versions"]);
+  }
+  const highest = numbers.at(-1);
+  const mark = p.highestNumber === undefined ? undefined : parseVersion(p.highestNumber);
+  if (highest && mark && compareVersions(mark, highest) < 0)
+    issue(`Below v${p.versions.at(-1)?.version}, a version it holds`, ["highestNumber"]);
+  const names = p.testCases.map((t) => t.name);
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i) issue(`A second test case named "${name}"`, ["testCases", i, "name"]);
+  });
+}
+
 const promptV1 = z
   .strictObject({
-    name: promptName,
-    description: createPromptInput.shape.description,
-    createdAt: timestamp,
-    /** Not in SPEC §6's list; kept so the prompt list shows the same "updated" time after a move. */
-    updatedAt: timestamp.optional(),
-    /** The highest number ever allocated (R8), deleted versions included; not in SPEC §6's list. */
-    highestNumber: versionNumber.optional(),
+    ...promptV1Fields,
     versions: z.array(versionV1).min(1, "A prompt keeps at least one version"),
-    testCases: z.array(testCaseInput).max(MAX_TEST_CASES, `At most ${MAX_TEST_CASES} test cases`),
-    events: z.array(eventV1),
   })
-  .superRefine((p, ctx) => {
-    const issue = (message: string, path: PropertyKey[]) => ctx.addIssue({ code: "custom", message, path });
-    const numbers = p.versions.map((v) => parseVersion(v.version) ?? { major: 0, minor: 0 });
-    numbers.forEach((n, i) => {
-      const before = numbers[i - 1];
-      if (before && compareVersions(before, n) >= 0)
-        issue("Versions are listed by number, oldest first, once each", ["versions", i]);
-    });
-    for (const s of STAGES) {
-      if (p.versions.filter((v) => v.stage === s && v.current).length > 1)
-        issue(`Two current ${s} versions (R4)`, ["versions"]);
-    }
-    const highest = numbers.at(-1);
-    const mark = p.highestNumber === undefined ? undefined : parseVersion(p.highestNumber);
-    if (highest && mark && compareVersions(mark, highest) < 0)
-      issue(`Below v${p.versions.at(-1)?.version}, a version it holds`, ["highestNumber"]);
-    const names = p.testCases.map((t) => t.name);
-    names.forEach((name, i) => {
-      if (names.indexOf(name) !== i) issue(`A second test case named "${name}"`, ["testCases", i, "name"]);
-    });
-  });
+  .superRefine((p, ctx) => checkPromptRules(p, (message, path) => ctx.addIssue({ code: "custom", message, path })));
 
 const environmentV1 = environmentUpdateInput.required();
+
+const uniqueNames = (d: { prompts: Array<{ name: string }> }, ctx: z.RefinementCtx) => {
+  const names = d.prompts.map((p) => p.name);
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i)
+      ctx.addIssue({ code: "custom", message: `A second prompt named "${name}"`, path: ["prompts", i, "name"] });
+  });
+};
 
 export const documentV1 = z
   .strictObject({
@@ -125,19 +149,138 @@ export const documentV1 = z
     environments: z.strictObject({ DEV: environmentV1, TST: environmentV1, PROD: environmentV1 }),
     prompts: z.array(promptV1),
   })
-  .superRefine((d, ctx) => {
-    const names = d.prompts.map((p) => p.name);
-    names.forEach((name, i) => {
-      if (names.indexOf(name) !== i)
-        ctx.addIssue({ code: "custom", message: `A second prompt named "${name}"`, path: ["prompts", i, "name"] });
+  .superRefine(uniqueNames);
+
+// ---- formatVersion 2: chat prompts and seq (SPEC §8) ------------------------------------
+
+/** A text prompt's states carry `body`, a chat prompt's `messages`: checked against the prompt's type. */
+const content = { body: body.optional(), messages: messages.optional() };
+
+const revisionV2 = z.strictObject({
+  revision,
+  ...content,
+  config,
+  savedAt: timestamp,
+  actor: z.string().min(1).max(200),
+});
+
+const versionV2 = z.strictObject({
+  version: versionNumber,
+  seq: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
+  stage,
+  current: z.boolean(),
+  ...content,
+  config,
+  revision,
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/, "A sha256 in lower-case hex"),
+  createdFrom: versionNumber.nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  revisions: z.array(revisionV2).min(1, "Every version keeps at least its first revision"),
+});
+
+/** The content a saved state holds, as its prompt's type reads it; null when it holds the other kind. */
+export function documentContent(
+  type: PromptType,
+  state: { body?: string | undefined; messages?: ChatItem[] | undefined },
+): Content | null {
+  if (type === "text")
+    return state.body !== undefined && state.messages === undefined ? { type, body: state.body } : null;
+  return state.messages !== undefined && state.body === undefined ? { type, messages: state.messages } : null;
+}
+
+const promptV2 = z
+  .strictObject({
+    ...promptV1Fields,
+    type: promptType,
+    /** The highest `seq` ever given (SPEC §8), deleted versions included; not in SPEC §6's list. */
+    highestSeq: z.int().min(1).optional(),
+    versions: z.array(versionV2).min(1, "A prompt keeps at least one version"),
+  })
+  .superRefine((p, ctx) => {
+    const issue = (message: string, path: PropertyKey[]) => ctx.addIssue({ code: "custom", message, path });
+    const field = p.type === "text" ? "body" : "messages";
+    checkPromptRules(p, issue);
+    p.versions.forEach((v, i) => {
+      const at = ["versions", i];
+      const own = documentContent(p.type, v);
+      if (!own) {
+        issue(`A ${p.type} prompt's versions carry ${field} (and only it)`, at);
+        return;
+      }
+      if (hashOf(own, v.config) !== v.contentHash)
+        issue(`Does not match ${field} and config (R3)`, [...at, "contentHash"]);
+      const before = p.versions[i - 1];
+      if (before && before.seq >= v.seq) issue("seq rises with the version number (SPEC §8)", [...at, "seq"]);
+      checkRevisions(p.type, v, own, (message, path) => issue(message, [...at, ...path]));
     });
+    const last = p.versions.at(-1);
+    if (last && p.highestSeq !== undefined && p.highestSeq < last.seq)
+      issue(`Below seq ${last.seq}, a version it holds`, ["highestSeq"]);
+    const mark = p.highestNumber === undefined ? null : parseVersion(p.highestNumber);
+    const lastNumber = last ? parseVersion(last.version) : null;
+    if (last && mark && lastNumber && compareVersions(mark, lastNumber) > 0 && (p.highestSeq ?? 0) <= last.seq)
+      issue("A deleted highest version had a seq too: highestSeq must be above the last version's", ["highestSeq"]);
   });
 
+/** R5: revisions run 1, 2, 3…, of the prompt's type, the last one holding the version's content. */
+function checkRevisions(
+  type: PromptType,
+  v: { revision: number; contentHash: string; config: Config; revisions: Array<z.output<typeof revisionV2>> },
+  own: Content,
+  issue: (message: string, path: PropertyKey[]) => void,
+) {
+  v.revisions.forEach((r, i) => {
+    if (r.revision !== i + 1)
+      issue(`Expected revision ${i + 1}: revisions run 1, 2, 3… oldest first`, ["revisions", i]);
+    if (!documentContent(type, r))
+      issue(`A ${type} prompt's revisions carry ${own.type === "text" ? "body" : "messages"}`, ["revisions", i]);
+  });
+  const last = v.revisions.at(-1);
+  const kept = last && documentContent(type, last);
+  if (last?.revision !== v.revision) issue(`The last stored revision must be ${v.revision}`, ["revisions"]);
+  else if (!kept || hashOf(kept, last.config) !== v.contentHash)
+    issue("The last stored revision must hold the version's content and config (R5)", ["revisions"]);
+}
+
+export const documentV2 = z
+  .strictObject({
+    format: z.literal(FORMAT),
+    formatVersion: z.literal(2),
+    exportedAt: timestamp,
+    environments: z.strictObject({ DEV: environmentV1, TST: environmentV1, PROD: environmentV1 }),
+    prompts: z.array(promptV2),
+  })
+  .superRefine(uniqueNames);
+
 /** The newest document shape: what export writes and what import loads. */
-export type RegistryDocument = z.output<typeof documentV1>;
+export type RegistryDocument = z.output<typeof documentV2>;
 export type DocumentPrompt = RegistryDocument["prompts"][number];
 export type DocumentVersion = DocumentPrompt["versions"][number];
 export type DocumentEvent = DocumentPrompt["events"][number];
+
+/**
+ * formatVersion 1 → 2: every prompt is a text prompt, and seq numbers versions in number order
+ * (R8 makes that the order they were created in) — as the migration numbers an old database.
+ * A deleted highest number had taken one more.
+ */
+function upgradeV1(doc: z.output<typeof documentV1>): RegistryDocument {
+  return {
+    ...doc,
+    formatVersion: 2,
+    prompts: doc.prompts.map((p) => {
+      const mark = p.highestNumber === undefined ? null : parseVersion(p.highestNumber);
+      const last = parseVersion(p.versions.at(-1)?.version ?? "1.0");
+      const deletedAbove = mark !== null && last !== null && compareVersions(mark, last) > 0;
+      return {
+        ...p,
+        type: "text" as const,
+        ...(deletedAbove ? { highestSeq: p.versions.length + 1 } : {}),
+        versions: p.versions.map((v, i) => ({ ...v, seq: i + 1 })),
+      };
+    }),
+  };
+}
 
 /** What is wrong with a file, in one line: its first problem and how many more there are. */
 export class DocumentError extends Error {}
@@ -149,14 +292,14 @@ export class DocumentError extends Error {}
 export function readDocument(json: unknown): RegistryDocument {
   const head = z.looseObject({ format: z.literal(FORMAT), formatVersion: z.int().min(1) }).safeParse(json);
   if (!head.success)
-    throw new DocumentError('Not a Promptrail export: expected {"format":"promptrail","formatVersion":1,…}');
+    throw new DocumentError('Not a Promptrail export: expected {"format":"promptrail","formatVersion":2,…}');
   const version = head.data.formatVersion;
   if (version > FORMAT_VERSION)
     throw new DocumentError(
       `This file is formatVersion ${version}, newer than this Promptrail reads (${FORMAT_VERSION}): upgrade promptrail to import it`,
     );
-  const parsed = documentV1.safeParse(json);
-  if (parsed.success) return parsed.data;
+  const parsed = version === 1 ? documentV1.safeParse(json) : documentV2.safeParse(json);
+  if (parsed.success) return parsed.data.formatVersion === 1 ? upgradeV1(parsed.data) : parsed.data;
   const [first, ...more] = parsed.error.issues;
   const where = first?.path.length ? `${first.path.join(".")}: ` : "";
   const rest = more.length ? ` (and ${more.length} more problem${more.length > 1 ? "s" : ""})` : "";

@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Database, PromptRow, VersionRow } from "../db/schema.js";
-import type { Config } from "../domain/content.js";
+import type { Content } from "../domain/prompt-content.js";
 import { STAGES } from "../domain/stage.js";
 import { formatVersion } from "../domain/version-number.js";
-import { rowToEnvironment, rowToVersion } from "../services/rows.js";
+import { rowToEnvironment, rowToRevision, rowToVersion } from "../services/rows.js";
 import { listEnvironments } from "../store/environments.store.js";
 import { listEvents } from "../store/events.store.js";
 import { listPrompts } from "../store/prompts.store.js";
@@ -55,14 +55,16 @@ async function exportPrompt(db: Db, prompt: PromptRow): Promise<DocumentPrompt> 
   }
   const versions: DocumentVersion[] = [];
   for (const row of (await listVersions(db, prompt.id)).reverse()) {
-    versions.push(await exportVersion(db, row, currentIds.has(row.id)));
+    versions.push(await exportVersion(db, prompt, row, currentIds.has(row.id)));
   }
   return {
     name: prompt.name,
     description: prompt.description,
+    type: prompt.type,
     createdAt: prompt.created_at,
     updatedAt: prompt.updated_at,
     highestNumber: formatVersion({ major: prompt.max_major, minor: prompt.max_minor }),
+    highestSeq: prompt.max_seq,
     versions,
     testCases: (await listTestCases(db, prompt.id)).map((t) => ({
       name: t.name,
@@ -74,22 +76,23 @@ async function exportPrompt(db: Db, prompt: PromptRow): Promise<DocumentPrompt> 
   };
 }
 
-async function exportVersion(db: Db, row: VersionRow, current: boolean): Promise<DocumentVersion> {
-  const revisions = (await listRevisions(db, row.id)).reverse().map((r) => ({
-    revision: r.revision,
-    body: r.body,
-    config: JSON.parse(r.config) as Config,
-    savedAt: r.saved_at,
-    actor: r.actor,
-  }));
+/** `{body}` or `{messages}`: the document names a state's content by the prompt's type. */
+const contentFields = (c: Content) => (c.type === "text" ? { body: c.body } : { messages: c.messages });
+
+async function exportVersion(db: Db, prompt: PromptRow, row: VersionRow, current: boolean): Promise<DocumentVersion> {
+  const revisions = (await listRevisions(db, row.id)).reverse().map((stored) => {
+    const r = rowToRevision(prompt.type, stored);
+    return { revision: r.revision, ...contentFields(r), config: r.config, savedAt: r.savedAt, actor: r.actor };
+  });
   // The document's own fields, named one by one: the version object grows (ids, actions) without
   // changing the export format.
-  const v = rowToVersion("", row);
+  const v = rowToVersion(prompt, row);
   return {
     version: v.version,
+    seq: v.seq,
     stage: v.stage,
     current,
-    body: v.body,
+    ...contentFields(v),
     config: v.config,
     revision: v.revision,
     contentHash: v.contentHash,

@@ -1,11 +1,12 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
-import { type Config, contentHash } from "../domain/content.js";
+import type { Config } from "../domain/content.js";
+import { type Content, hashOf, storedText } from "../domain/prompt-content.js";
 import { STAGES, type Stage } from "../domain/stage.js";
 import { compareVersions, parseVersion, type VersionNumber } from "../domain/version-number.js";
 import { updateEnvironment } from "../store/environments.store.js";
 import { appendEvent } from "../store/events.store.js";
-import { insertPrompt, listPrompts, touchPrompt } from "../store/prompts.store.js";
+import { insertPrompt, listPrompts, raiseSeqMark, touchPrompt } from "../store/prompts.store.js";
 import { insertRevision } from "../store/revisions.store.js";
 import { insertTestCase } from "../store/test-cases.store.js";
 import { inTransaction, type Tx } from "../store/transaction.js";
@@ -17,7 +18,12 @@ import {
   setStageAndCurrent,
   updateContent,
 } from "../store/versions.store.js";
-import type { DocumentPrompt, DocumentVersion, RegistryDocument } from "./document.schema.js";
+import {
+  type DocumentPrompt,
+  type DocumentVersion,
+  documentContent,
+  type RegistryDocument,
+} from "./document.schema.js";
 
 export interface ImportSummary {
   prompts: number;
@@ -63,10 +69,12 @@ export async function importRegistry(db: Kysely<Database>, doc: RegistryDocument
 }
 
 async function importPrompt(tx: Tx, prompt: DocumentPrompt, now: string): Promise<void> {
-  const promptId = await insertPrompt(tx, prompt.name, prompt.description, prompt.createdAt);
+  const { name, description, type } = prompt;
+  const promptId = await insertPrompt(tx, { name, description, type }, prompt.createdAt);
   const ids = new Map<DocumentVersion, number>();
-  for (const version of prompt.versions) ids.set(version, await insertWithRevisions(tx, promptId, version));
+  for (const version of prompt.versions) ids.set(version, await insertWithRevisions(tx, promptId, prompt, version));
   await raiseNumberMark(tx, promptId, prompt);
+  if (prompt.highestSeq !== undefined) await raiseSeqMark(tx, promptId, prompt.highestSeq);
   await replayStages(tx, promptId, prompt.versions, ids);
   for (const t of prompt.testCases) {
     const content = {
@@ -82,15 +90,17 @@ async function importPrompt(tx: Tx, prompt: DocumentPrompt, now: string): Promis
 }
 
 /** A new DEV version holding revision 1, then every later revision as the edit that made it (R5). */
-async function insertWithRevisions(tx: Tx, promptId: number, v: DocumentVersion): Promise<number> {
+async function insertWithRevisions(tx: Tx, promptId: number, p: DocumentPrompt, v: DocumentVersion): Promise<number> {
   const [first, ...later] = v.revisions;
   if (!first) throw new Error(`v${v.version} has no revisions`);
   const number = parseVersion(v.version) as VersionNumber;
+  const state = (r: DocumentVersion["revisions"][number]) => stored(documentContent(p.type, r), r.config);
   const id = await insertVersion(tx, {
     prompt_id: promptId,
     ...number,
+    seq: v.seq,
     stage: "DEV",
-    ...stored(first.body, first.config),
+    ...state(first),
     revision: 1,
     created_from: v.createdFrom,
     created_at: v.createdAt,
@@ -98,7 +108,7 @@ async function insertWithRevisions(tx: Tx, promptId: number, v: DocumentVersion)
     edited_at: first.savedAt,
   });
   for (const r of [first, ...later]) {
-    const content = stored(r.body, r.config);
+    const content = state(r);
     await insertRevision(tx, { version_id: id, revision: r.revision, ...content, saved_at: r.savedAt, actor: r.actor });
     if (r === first) continue;
     const { body, config, content_hash } = content;
@@ -109,8 +119,10 @@ async function insertWithRevisions(tx: Tx, promptId: number, v: DocumentVersion)
   return id;
 }
 
-function stored(body: string, config: Config) {
-  return { body, config: JSON.stringify(config), content_hash: contentHash(body, config) };
+/** A state as the columns store it; the document was checked whole, so its content is of the prompt's type. */
+function stored(content: Content | null, config: Config) {
+  if (!content) throw new Error("a state without the content of its prompt's type got past the schema");
+  return { body: storedText(content), config: JSON.stringify(config), content_hash: hashOf(content, config) };
 }
 
 /**
@@ -119,14 +131,19 @@ function stored(body: string, config: Config) {
  */
 async function raiseNumberMark(tx: Tx, promptId: number, prompt: DocumentPrompt): Promise<void> {
   const mark = prompt.highestNumber === undefined ? undefined : parseVersion(prompt.highestNumber);
-  const last = prompt.versions.at(-1);
-  const highest = last ? parseVersion(last.version) : null;
+  const newest = prompt.versions.at(-1);
+  const highest = newest ? parseVersion(newest.version) : null;
   if (!mark || (highest && compareVersions(mark, highest) <= 0)) return;
+  const last = prompt.versions.at(-1);
+  const empty: Content =
+    prompt.type === "text" ? { type: "text", body: "" } : { type: "chat", messages: [{ role: "user", content: "" }] };
   const id = await insertVersion(tx, {
     prompt_id: promptId,
     ...mark,
+    // The deleted highest number took the highest seq (checked by the schema).
+    ...(prompt.highestSeq !== undefined && last && prompt.highestSeq > last.seq ? { seq: prompt.highestSeq } : {}),
     stage: "DEV",
-    ...stored("", {}),
+    ...stored(empty, {}),
     revision: 1,
     created_from: null,
     created_at: prompt.createdAt,

@@ -63,7 +63,32 @@ test("screenshots of every page in light, dark and at 390 px", async ({ page, ap
   });
   expect(archived.ok(), await archived.text()).toBe(true);
 
+  const chat = await page.request.post("/prompts", {
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    data: {
+      name: `${name}-chat`,
+      type: "chat",
+      config: { model: "gpt-4o-mini", temperature: 0.2 },
+      messages: [
+        { role: "system", content: "You are a support agent for {{company}}. Be brief and kind." },
+        { role: "user", content: "My order {{order}} has not arrived." },
+        { role: "assistant", content: "Sorry to hear that! Let me check {{order}} for you." },
+        { type: "placeholder", name: "history" },
+        { role: "user", content: "{{question}}" },
+      ],
+    },
+  });
+  expect(chat.ok(), await chat.text()).toBe(true);
   const shots: Array<{ page: string; open: (p: Page) => Promise<void> }> = [
+    { page: "chat-version", open: (p) => p.goto(versionPath(`${name}-chat`, "1.0")).then(() => undefined) },
+    {
+      page: "chat-editor",
+      open: async (p) => {
+        await p.goto(versionPath(`${name}-chat`, "1.0"));
+        await button(p, "Edit").click();
+        await expect(p.getByRole("textbox", { name: "Message 1 text" })).toBeVisible();
+      },
+    },
     { page: "list", open: (p) => p.goto("/").then(() => undefined) },
     { page: "prompt", open: (p) => p.goto(promptPath(name)).then(() => undefined) },
     { page: "version", open: (p) => p.goto(versionPath(name, v11.version)).then(() => undefined) },

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
-import { type Config, contentHash } from "../../src/domain/content.js";
+import { parseStoredMessages } from "../../src/domain/chat.js";
+import { type Config, chatContentHash, contentHash } from "../../src/domain/content.js";
 
 /**
  * Every rule of SPEC R3–R13 and §7 that can be read off the stored rows, checked with plain
@@ -54,13 +55,29 @@ export function brokenRules(sqlite: Database.Database): string[] {
   none("no orphan events", "SELECT id FROM events WHERE prompt_id NOT IN (SELECT id FROM prompts)");
   none("§7 at most 100 runs per version", "SELECT version_id FROM test_runs GROUP BY version_id HAVING count(*) > 100");
   none("the three environments", "SELECT 1 WHERE (SELECT count(*) FROM environments) <> 3");
-  for (const table of ["versions", "revisions"]) {
-    const stored = rows<{ id: number; body: string; config: string; content_hash: string }>(
-      `SELECT id, body, config, content_hash FROM ${table}`,
-    );
-    for (const row of stored) {
-      if (contentHash(row.body, JSON.parse(row.config) as Config) !== row.content_hash)
-        broken.push(`R3 content_hash of ${table} ${row.id}`);
+  none(
+    "§8 seq is unique per prompt, from 1, under the prompt's mark",
+    `SELECT v.id FROM versions v JOIN prompts p ON p.id = v.prompt_id
+     WHERE v.seq < 1 OR v.seq > p.max_seq OR EXISTS (SELECT 1 FROM versions w WHERE w.prompt_id = v.prompt_id AND w.seq = v.seq AND w.id <> v.id)`,
+  );
+  none(
+    "§8 seq follows the version number",
+    `SELECT v.id FROM versions v JOIN versions w ON w.prompt_id = v.prompt_id
+     WHERE (v.major, v.minor) < (w.major, w.minor) AND v.seq > w.seq`,
+  );
+  const owner = {
+    versions:
+      "SELECT v.id, p.type, v.body, v.config, v.content_hash FROM versions v JOIN prompts p ON p.id = v.prompt_id",
+    revisions: `SELECT r.id, p.type, r.body, r.config, r.content_hash FROM revisions r
+      JOIN versions v ON v.id = r.version_id JOIN prompts p ON p.id = v.prompt_id`,
+  };
+  for (const [table, query] of Object.entries(owner)) {
+    for (const row of rows<{ id: number; type: string; body: string; config: string; content_hash: string }>(query)) {
+      const config = JSON.parse(row.config) as Config;
+      const messages = row.type === "chat" ? parseStoredMessages(row.body) : null;
+      const expected =
+        row.type === "text" ? contentHash(row.body, config) : messages && chatContentHash(messages as never, config);
+      if (expected !== row.content_hash) broken.push(`R3/§8 content_hash of ${table} ${row.id}`);
     }
   }
   return broken;

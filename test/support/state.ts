@@ -83,3 +83,9 @@ export function refusedSql(sqlite: Database.Database, sql: string, ...params: un
   expect(error, `the database accepted: ${sql}`).toBeInstanceOf(Error);
   return error as Error & { code: string };
 }
+
+/** The body of a text prompt's version or revision (SPEC §8: chat ones carry messages instead). */
+export function textOf(v: { type: "text"; body: string } | { type: "chat" } | undefined): string {
+  if (v?.type !== "text") throw new Error(`expected a text prompt's content, got ${JSON.stringify(v)}`);
+  return v.body;
+}

@@ -1,6 +1,20 @@
 import type { StructuredPatch } from "diff";
 import type { Comparison } from "../../src/model/compare.model.js";
 
+/**
+ * What a patch is about, from its file names (src/services/compare.service.ts): "Prompt",
+ * "Config", or for a chat prompt "Message 3 · user", said to be added or removed when it is.
+ */
+export function patchTitle(patch: StructuredPatch): string {
+  const gone = (name: string | undefined) => name === undefined || name === "/dev/null";
+  const name = gone(patch.newFileName) ? patch.oldFileName : patch.newFileName;
+  if (name?.endsWith("/config.json")) return "Config";
+  const message = /\/messages\/(\d+) \((\w+)\)$/.exec(name ?? "");
+  if (!message) return "Prompt";
+  const status = gone(patch.oldFileName) ? " — added" : gone(patch.newFileName) ? " — removed" : "";
+  return `Message ${message[1]} · ${message[2]}${status}`;
+}
+
 /** One patch as a table of lines: removals and additions coloured and marked with − and +. */
 export function PatchTable({ patch, title }: { patch: StructuredPatch; title: string }) {
   return (
@@ -142,21 +156,24 @@ export function DiffView({ comparison, split = false }: { comparison: Comparison
   const { patches } = comparison;
   if (!patches) return <p class="flash flash-error">These versions are too large to diff in time.</p>;
   const changed = patches.filter((p) => p.hunks.length > 0);
-  if (changed.length === 0) return <p class="muted">The two versions have the same body and config.</p>;
+  if (changed.length === 0)
+    return (
+      <p class="muted">
+        The two versions have the same {comparison.to.type === "chat" ? "messages" : "body"} and config.
+      </p>
+    );
   return (
     <>
-      {changed.map((p) => (
-        <figure class={split ? "diff-block has-split" : "diff-block"}>
-          <figcaption>{p.oldFileName?.endsWith("config.json") ? "Config" : "Prompt"}</figcaption>
-          <PatchTable patch={p} title={p.oldFileName?.endsWith("config.json") ? "Config diff" : "Prompt diff"} />
-          {split ? (
-            <SplitTable
-              patch={p}
-              title={p.oldFileName?.endsWith("config.json") ? "Config diff, side by side" : "Prompt diff, side by side"}
-            />
-          ) : null}
-        </figure>
-      ))}
+      {changed.map((p) => {
+        const title = patchTitle(p);
+        return (
+          <figure class={split ? "diff-block has-split" : "diff-block"}>
+            <figcaption>{title}</figcaption>
+            <PatchTable patch={p} title={`${title} diff`} />
+            {split ? <SplitTable patch={p} title={`${title} diff, side by side`} /> : null}
+          </figure>
+        );
+      })}
     </>
   );
 }

@@ -1,15 +1,21 @@
 import type { ErrorIssue } from "../../src/domain/errors.js";
 import type { Version } from "../../src/model/version.model.js";
 import { PromptText, versionUrl } from "../components.js";
+import { MessageList, type MessageRow, MessageRowsEditor } from "./messages.js";
 
 /** What the editor holds: the user's text (never lost), and why a save was refused, if it was. */
 export interface EditorState {
+  /** A text prompt's body. */
   body: string;
+  /** A chat prompt's messages as rows (SPEC §8); null for a text prompt. */
+  rows: MessageRow[] | null;
   config: string;
   revision: number;
   issues?: ErrorIssue[];
   /** A stale-revision conflict: the version as someone else saved it meanwhile. */
   conflict?: Version;
+  /** Rows were added, removed or moved without JavaScript: nothing is saved yet. */
+  rearranged?: boolean;
 }
 
 function issueFor(issues: ErrorIssue[] | undefined, field: string): string | undefined {
@@ -35,30 +41,36 @@ export function Editor({ version, state }: { version: Version; state: EditorStat
       hx-disabled-elt="find button"
       hx-include="#test-form"
       data-editor
-      data-unsaved={state.conflict || state.issues ? "true" : undefined}
+      data-unsaved={state.conflict || state.issues || state.rearranged ? "true" : undefined}
     >
       {state.conflict ? <Conflict theirs={state.conflict} /> : null}
       <input type="hidden" name="revision" value={String(state.revision)} />
-      <label for="body" class="field-label">
-        Prompt
-      </label>
-      <textarea
-        id="body"
-        name="body"
-        rows={18}
-        spellcheck={false}
-        dir="auto"
-        autofocus
-        aria-invalid={bodyError ? "true" : undefined}
-        aria-describedby={bodyError ? "body-error" : undefined}
-      >
-        {keepLeadingNewline(state.body)}
-      </textarea>
-      {bodyError ? (
-        <p id="body-error" class="field-error">
-          {bodyError}
-        </p>
-      ) : null}
+      {state.rows ? (
+        <MessageRowsEditor rows={state.rows} issues={state.issues} />
+      ) : (
+        <>
+          <label for="body" class="field-label">
+            Prompt
+          </label>
+          <textarea
+            id="body"
+            name="body"
+            rows={18}
+            spellcheck={false}
+            dir="auto"
+            autofocus
+            aria-invalid={bodyError ? "true" : undefined}
+            aria-describedby={bodyError ? "body-error" : undefined}
+          >
+            {keepLeadingNewline(state.body)}
+          </textarea>
+          {bodyError ? (
+            <p id="body-error" class="field-error">
+              {bodyError}
+            </p>
+          ) : null}
+        </>
+      )}
       <label for="config" class="field-label">
         Config <span class="muted">(JSON object: model, temperature, maxTokens…)</span>
       </label>
@@ -119,7 +131,11 @@ function Conflict({ theirs }: { theirs: Version }) {
         </strong>{" "}
         Your text is still in the editor below; the saved text is shown here. Saving now replaces it with yours.
       </p>
-      <PromptText body={theirs.body} label="Saved text" />
+      {theirs.type === "text" ? (
+        <PromptText body={theirs.body} label="Saved text" />
+      ) : (
+        <MessageList messages={theirs.messages} label="Saved messages" />
+      )}
     </div>
   );
 }

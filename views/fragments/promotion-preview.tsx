@@ -1,3 +1,4 @@
+import { variablesOf } from "../../src/domain/prompt-content.js";
 import type { PromotionPreview } from "../../src/model/compare.model.js";
 import type { Version } from "../../src/model/version.model.js";
 import { StageBadge, VariableList, versionUrl } from "../components.js";
@@ -34,7 +35,7 @@ export function PromotionPreviewPanel({ version, preview }: { version: Version; 
       ) : (
         <p>
           {target} has no current version yet; callers of {target} will need the variables{" "}
-          <VariableList body={version.body} />.
+          <VariableList names={variablesOf(version)} />.
         </p>
       )}
     </details>

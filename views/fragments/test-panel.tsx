@@ -86,9 +86,14 @@ export function Staleness({ status, oob }: { status: TestStatusView; oob?: boole
   );
 }
 
+/** A chat prompt's placeholders: their values are JSON arrays of messages, given in a bigger field. */
+const placeholdersOf = (version: Version) =>
+  new Set(version.type === "chat" ? version.messages.flatMap((m) => ("type" in m ? [m.name] : [])) : []);
+
 export function TestPanel({ version, status, variables, now, focusResults }: TestPanelProps) {
   const url = versionUrl(version.prompt, version.version);
   const names = Object.keys(variables);
+  const placeholders = placeholdersOf(version);
   return (
     <section class="test-panel" aria-labelledby="test-title">
       <h2 id="test-title">Test</h2>
@@ -108,12 +113,26 @@ export function TestPanel({ version, status, variables, now, focusResults }: Tes
             keeps the saved text's own, which Test needs. */}
         <fieldset class="vars" data-vars data-saved={names.join("\n")} hidden={names.length === 0}>
           <legend>Ad-hoc variables</legend>
-          {names.map((name) => (
-            <label>
-              <code>{name}</code>
-              <input name={`var.${name}`} value={variables[name]} dir="auto" />
-            </label>
-          ))}
+          {names.map((name) =>
+            placeholders.has(name) ? (
+              <label class="var-messages">
+                <code>{name}</code>
+                <textarea
+                  name={`var.${name}`}
+                  rows={3}
+                  spellcheck={false}
+                  placeholder='[{"role": "user", "content": "Hi"}]'
+                >
+                  {variables[name]}
+                </textarea>
+              </label>
+            ) : (
+              <label>
+                <code>{name}</code>
+                <input name={`var.${name}`} value={variables[name]} dir="auto" />
+              </label>
+            ),
+          )}
         </fieldset>
         <p class="muted small" data-no-vars hidden={names.length > 0}>
           This prompt has no template variables.

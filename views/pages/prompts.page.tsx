@@ -6,6 +6,8 @@ import { type FlashMessage, Layout } from "../layout.js";
 export interface CreateFormState {
   name: string;
   description: string;
+  /** "text" or "chat" (SPEC §8). */
+  type: string;
   body: string;
   issues?: ErrorIssue[];
 }
@@ -138,6 +140,17 @@ function CreateForm({ form }: { form?: CreateFormState | undefined }) {
         aria-invalid={invalid("description")}
       />
       {fieldError(issues, "description")}
+      <fieldset class="type-pick">
+        <legend>Type</legend>
+        <label>
+          <input type="radio" name="type" value="text" checked={form?.type !== "chat"} /> Text
+        </label>
+        <label>
+          <input type="radio" name="type" value="chat" checked={form?.type === "chat"} /> Chat{" "}
+          <span class="muted small">(a list of messages, starting with this text as the system message)</span>
+        </label>
+      </fieldset>
+      {fieldError(issues, "type")}
       <label for="new-body">First text</label>
       <textarea
         id="new-body"

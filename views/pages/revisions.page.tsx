@@ -1,6 +1,7 @@
 import type { RevisionChange, Version } from "../../src/model/version.model.js";
-import { PromptText, promptUrl, StageBadge, TimeAgo, versionUrl } from "../components.js";
-import { PatchTable, VariableChanges } from "../fragments/diff.js";
+import { promptUrl, StageBadge, TimeAgo, versionUrl } from "../components.js";
+import { PatchTable, patchTitle, VariableChanges } from "../fragments/diff.js";
+import { ContentView } from "../fragments/messages.js";
 import { type FlashMessage, Layout } from "../layout.js";
 
 /** What one save changed: the variables, then the body and config as line diffs. */
@@ -16,7 +17,7 @@ function Changes({ changes }: { changes: NonNullable<RevisionChange["changes"]> 
         <p class="muted">Same text and config as revision {changes.from}.</p>
       ) : (
         changed.map((p) => {
-          const what = p.oldFileName?.endsWith("config.json") ? "Config" : "Prompt";
+          const what = patchTitle(p);
           return (
             <figure class="diff-block">
               <figcaption>{what}</figcaption>
@@ -83,7 +84,7 @@ export function RevisionsPage({
               <Changes changes={change} />
               <details class="revision-text">
                 <summary>Full text of revision {r.revision}</summary>
-                <PromptText body={r.body} label={`Revision ${r.revision} text`} />
+                <ContentView content={r} label={`Revision ${r.revision} text`} />
                 {Object.keys(r.config).length ? (
                   <pre class="config-text">{JSON.stringify(r.config, null, 2)}</pre>
                 ) : null}
@@ -92,7 +93,7 @@ export function RevisionsPage({
           ) : (
             <>
               <p class="muted small">The first saved text.</p>
-              <PromptText body={r.body} label={`Revision ${r.revision} text`} />
+              <ContentView content={r} label={`Revision ${r.revision} text`} />
               {Object.keys(r.config).length ? <pre class="config-text">{JSON.stringify(r.config, null, 2)}</pre> : null}
             </>
           )}

@@ -1,4 +1,5 @@
 import type { ErrorIssue } from "../../src/domain/errors.js";
+import { variablesOf } from "../../src/domain/prompt-content.js";
 import { STAGES } from "../../src/domain/stage.js";
 import type { PromptRail } from "../../src/model/prompt.model.js";
 import type { Version } from "../../src/model/version.model.js";
@@ -6,6 +7,7 @@ import type { VersionTesting } from "../../src/model/version-page.model.js";
 import { PromptText, promptUrl, StageBadge, StageRail, TimeAgo, VariableList, versionUrl } from "../components.js";
 import { ButtonRow } from "../fragments/button-row.js";
 import { Editor, type EditorState } from "../fragments/editor.js";
+import { MessageList } from "../fragments/messages.js";
 import { PromotionPreviewPanel } from "../fragments/promotion-preview.js";
 import { TestPanel } from "../fragments/test-panel.js";
 import { Flash, type FlashMessage, Layout } from "../layout.js";
@@ -33,6 +35,7 @@ function VersionHeader({ version, now }: { version: Version; now: Date }) {
       <span class="muted">
         revision {version.revision} · edited <TimeAgo at={version.editedAt} now={now} />
       </span>
+      {version.type === "chat" ? <span class="type-chip">chat</span> : null}
     </header>
   );
 }
@@ -40,8 +43,8 @@ function VersionHeader({ version, now }: { version: Version; now: Date }) {
 function BodyView({ version }: { version: Version }) {
   const hasConfig = Object.keys(version.config).length > 0;
   return (
-    <section id="body-panel" class="body-panel" aria-label="Prompt text">
-      <PromptText body={version.body} />
+    <section id="body-panel" class="body-panel" aria-label={version.type === "text" ? "Prompt text" : "Messages"}>
+      {version.type === "text" ? <PromptText body={version.body} /> : <MessageList messages={version.messages} />}
       <h2 class="sub">Config</h2>
       {hasConfig ? (
         <pre class="config-text">{JSON.stringify(version.config, null, 2)}</pre>
@@ -68,7 +71,13 @@ function SideFacts({ version }: { version: Version }) {
         </dd>
         <dt>Variables</dt>
         <dd>
-          <VariableList body={version.body} />
+          <VariableList names={variablesOf(version)} />
+        </dd>
+        <dt>
+          Seq <span class="muted small">(Langfuse version)</span>
+        </dt>
+        <dd>
+          <code>{version.seq}</code>
         </dd>
         <dt>Content hash</dt>
         <dd>

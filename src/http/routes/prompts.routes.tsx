@@ -5,9 +5,10 @@ import { HistoryPage } from "../../../views/pages/history.page.js";
 import { PromptPage } from "../../../views/pages/prompt.page.js";
 import { PromptsPage, PromptTable } from "../../../views/pages/prompts.page.js";
 import type { Services } from "../../services/index.js";
+import { createFromForm } from "../chat-form.js";
 import { redirectAfterPost, takeFlash } from "../flash.js";
 import { withFormErrors } from "../form.js";
-import { readInput } from "../input.js";
+import { isForm, readInput } from "../input.js";
 import { compareSchema, historyJson, promptJson, promptListJson, versionJson } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { fragment, page } from "../render.js";
@@ -38,7 +39,7 @@ export function createPromptRoutes(services: Services) {
         c,
         ["validation_failed", "name_taken"],
         async () => {
-          const created = await prompts.create(input);
+          const created = await prompts.create(isForm(c) ? createFromForm(input) : input);
           const url = versionUrl(created.prompt, created.version);
           if (negotiate(c) === "json") {
             c.header("Location", url);
@@ -50,7 +51,13 @@ export function createPromptRoutes(services: Services) {
           const issues = error.issues ?? [{ path: "name", message: error.message }];
           const text = (key: string) => (typeof input[key] === "string" ? (input[key] as string) : "");
           const result = await prompts.list({});
-          const form = { name: text("name"), description: text("description"), body: text("body"), issues };
+          const form = {
+            name: text("name"),
+            description: text("description"),
+            type: text("type"),
+            body: text("body"),
+            issues: issues.map((i) => (i.path.startsWith("messages") ? { ...i, path: "body" } : i)),
+          };
           const props = {
             prompts: result.prompts,
             q: "",

@@ -13,6 +13,8 @@ type ReadMode = "json" | "text" | "html";
 
 /** One representation of a version, ready to send: its bytes and every header, decided once. */
 interface Answer {
+  /** 200 unless the representation is a refusal. */
+  status?: number;
   etag: string;
   body: Uint8Array<ArrayBuffer>;
   ok: Record<string, string>;
@@ -46,14 +48,22 @@ function answerOf(v: Version, mode: "json" | "text"): Answer {
     cached = { tag };
     answers.set(v, cached);
   }
+  if (mode === "text" && v.type === "chat") return notAcceptable;
   cached[mode] ??= answer(
-    mode === "json" ? JSON.stringify(versionJson(v)) : v.body,
+    mode === "json" ? JSON.stringify(versionJson(v)) : v.type === "text" ? v.body : "",
     `"${cached.tag}.${mode}"`,
     TYPES[mode],
     { "cache-control": "no-cache" },
   );
   return cached[mode];
 }
+
+/** SPEC §8: a chat prompt has no one raw text to give; its messages come as JSON. */
+const NOT_ACCEPTABLE = new DomainError(
+  "not_acceptable",
+  "This is a chat prompt: its messages have no plain-text form. Ask for application/json.",
+);
+const notAcceptable = { ...answer(NOT_ACCEPTABLE.message, null, TYPES.text), status: NOT_ACCEPTABLE.status };
 
 /** True when If-None-Match names `etag` (or is `*`), compared weakly as RFC 9110 §13.1.2 requires. */
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -102,9 +112,9 @@ export function createRuntimeRoutes(services: Services) {
   function respond(c: Context, mode: ReadMode, version: Version): Response | Promise<Response> {
     if (mode === "html") return htmlRead(c, version);
     const a = answerOf(version, mode);
-    if (matches(c.req.header("if-none-match"), a.etag))
+    if (a.etag && matches(c.req.header("if-none-match"), a.etag))
       return new Response(null, { status: 304, headers: a.notModified });
-    return send(a);
+    return send(a, a.status);
   }
 
   /**

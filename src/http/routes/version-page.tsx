@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { versionUrl } from "../../../views/components.js";
 import { ButtonRow } from "../../../views/fragments/button-row.js";
 import { Editor } from "../../../views/fragments/editor.js";
+import { rowsOf } from "../../../views/fragments/messages.js";
 import { Staleness } from "../../../views/fragments/test-panel.js";
 import type { FlashMessage } from "../../../views/layout.js";
 import { type EditorState, VersionPage, VersionPanel } from "../../../views/pages/version.page.js";
@@ -25,7 +26,8 @@ export interface VersionPageOptions {
 }
 
 export const editorStateOf = (v: Version): EditorState => ({
-  body: v.body,
+  body: v.type === "text" ? v.body : "",
+  rows: v.type === "chat" ? rowsOf(v.messages) : null,
   config: Object.keys(v.config).length ? JSON.stringify(v.config, null, 2) : "",
   revision: v.revision,
 });

@@ -5,6 +5,7 @@ import { DomainError } from "../../domain/errors.js";
 import { requirePromotionTarget } from "../../domain/stage.js";
 import type { Version } from "../../model/version.model.js";
 import type { Services } from "../../services/index.js";
+import { applyRowOp, messagesOfRows, type RowOp, rowOpOf, rowsOfForm } from "../chat-form.js";
 import { navigateAfterPost, redirectAfterPost } from "../flash.js";
 import { withFormErrors } from "../form.js";
 import { isForm, readForm, readInput, splitVariables } from "../input.js";
@@ -62,6 +63,8 @@ export function createVersionRoutes(services: Services) {
     })
     .post(`${BASE}/save`, async (c) => {
       const { name, v } = params(c);
+      const op = isForm(c) ? rowOpOf((await readForm(c)).op) : null;
+      if (op) return rearrangeRows(c, services, name, v, op);
       return withFormErrors(
         c,
         ["validation_failed", "stale_revision"],
@@ -159,7 +162,8 @@ export function createVersionRoutes(services: Services) {
 
 /**
  * A save from JSON, or from the editor's form, which may also say "after=test" (Save and test)
- * and, under htmx, carry the ad-hoc variable inputs of the test panel. JSON stays strict.
+ * and, under htmx, carry the ad-hoc variable inputs of the test panel. A chat editor's form
+ * sends its rows (see chat-form.ts) in place of `body`. JSON stays strict.
  */
 async function readSave(
   c: Context,
@@ -167,7 +171,8 @@ async function readSave(
   const fields = await readInput(c, { json: ["config"], int: ["revision"] });
   if (!isForm(c)) return { input: fields, andTest: false };
   const { variables, rest } = splitVariables(fields);
-  const { after, ...input } = rest;
+  const { after, op: _, role, content, ...input } = rest;
+  if (role !== undefined) input.messages = messagesOfRows(rowsOfForm(await readForm(c, { all: true })));
   return {
     input,
     andTest: after === "test",
@@ -175,9 +180,29 @@ async function readSave(
   };
 }
 
+/**
+ * Without JavaScript, adding, removing and moving message rows is a round trip: the editor
+ * comes back with the rows rearranged and the rest as typed, marked unsaved; nothing is saved.
+ */
+async function rearrangeRows(c: Context, services: Services, name: string, v: string, op: RowOp) {
+  const form = await readForm(c, { all: true });
+  const first = (key: string) => (typeof form[key] === "string" ? (form[key] as string) : "");
+  const saved = await services.versions.get(name, v);
+  if (!saved.actions.edit.allowed)
+    throw new DomainError("version_immutable", saved.actions.edit.reason ?? "Cannot edit this version");
+  const editor = {
+    ...editorStateOf(saved),
+    rows: applyRowOp(rowsOfForm(form), op),
+    config: first("config"),
+    revision: Number(first("revision")) || saved.revision,
+    rearranged: true,
+  };
+  return renderVersionPage(c, services, name, saved, { editor });
+}
+
 /** A refused save from a form or htmx: the editor stays open with the user's text and the reason. */
 async function keepEditor(c: Context, services: Services, name: string, v: string, error: DomainError) {
-  const form: Record<string, unknown> = await readForm(c).catch(() => ({}));
+  const form: Record<string, unknown> = await readForm(c, { all: true }).catch(() => ({}));
   const text = (key: string) => (typeof form[key] === "string" ? (form[key] as string) : "");
   const saved = await services.versions.get(name, v);
   const conflict = error.code === "stale_revision" ? saved : undefined;
@@ -187,6 +212,7 @@ async function keepEditor(c: Context, services: Services, name: string, v: strin
   const editor = {
     ...editorStateOf(saved),
     body: text("body"),
+    rows: saved.type === "chat" ? rowsOfForm(form) : null,
     config: text("config"),
     revision: conflict ? conflict.revision : Number(text("revision")) || saved.revision,
     ...(error.issues ? { issues: error.issues } : {}),

@@ -15,7 +15,7 @@ describe("promptrail export and import", () => {
     const dir = tempFolder();
     const first = await cli(["export", "--db", source.db.file]);
     expect([first.code, first.stderr]).toEqual([0, ""]);
-    expect(JSON.parse(first.stdout)).toMatchObject({ format: "promptrail", formatVersion: 1 });
+    expect(JSON.parse(first.stdout)).toMatchObject({ format: "promptrail", formatVersion: 2 });
     writeFileSync(join(dir, "registry.json"), first.stdout);
 
     const target = join(dir, "moved", "promptrail.db");
@@ -34,7 +34,7 @@ describe("promptrail export and import", () => {
     });
     const again = readFileSync(join(dir, "again.json"), "utf8");
     expect(withoutTime(again)).toEqual(withoutTime(first.stdout));
-    expect(again).toMatch(/^\{\n {2}"format": "promptrail",\n {2}"formatVersion": 1,\n {2}"exportedAt": /);
+    expect(again).toMatch(/^\{\n {2}"format": "promptrail",\n {2}"formatVersion": 2,\n {2}"exportedAt": /);
   });
 
   test("import reads the document from stdin with -", async () => {

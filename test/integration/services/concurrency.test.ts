@@ -4,7 +4,7 @@ import { DomainError } from "../../../src/domain/errors.js";
 import { createServices } from "../../../src/services/index.js";
 import { freshServices } from "../../support/db.js";
 import { raceProcesses } from "../../support/processes.js";
-import { eventsOf, expectVersions, refusal } from "../../support/state.js";
+import { eventsOf, expectVersions, refusal, textOf } from "../../support/state.js";
 
 /** Three OS processes' worth of startup; generous, but bounded. */
 const SLOW = 30_000;
@@ -63,7 +63,7 @@ describe("concurrency", () => {
       const version = await s.versions.get("p", "1.0");
       expect(version).toMatchObject({ revision: 2, body: `from process ${winner}` });
       const revisions = await s.versions.revisions("p", "1.0");
-      expect(revisions.map((r) => [r.revision, r.body])).toEqual([
+      expect(revisions.map((r) => [r.revision, textOf(r)])).toEqual([
         [2, `from process ${winner}`],
         [1, "base"],
       ]);
@@ -79,7 +79,7 @@ describe("concurrency", () => {
       s.versions.save("p", "1.0", { body: "A", revision: 1 }),
       s.versions.save("p", "1.0", { body: "B", revision: 1 }),
     ]);
-    const won = results.flatMap((r) => (r.status === "fulfilled" ? [r.value.body] : []));
+    const won = results.flatMap((r) => (r.status === "fulfilled" ? [textOf(r.value)] : []));
     const lost = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
@@ -88,7 +88,7 @@ describe("concurrency", () => {
 
     expect(await s.versions.get("p", "1.0")).toMatchObject({ revision: 2, body: won[0] });
     const revisions = await s.versions.revisions("p", "1.0");
-    expect(revisions.map((r) => [r.revision, r.body])).toEqual([
+    expect(revisions.map((r) => [r.revision, textOf(r)])).toEqual([
       [2, won[0]],
       [1, "base"],
     ]);
@@ -107,7 +107,7 @@ describe("concurrency", () => {
         "stale_revision",
       );
       expect(error.message).toMatch(/revision 2/);
-      expect((await elsewhere.versions.revisions("p", "1.0")).map((r) => r.body)).toEqual(["first", "base"]);
+      expect((await elsewhere.versions.revisions("p", "1.0")).map((r) => textOf(r))).toEqual(["first", "base"]);
     } finally {
       await other.close();
     }
@@ -120,8 +120,8 @@ describe("concurrency", () => {
     await Promise.all(bodies.map((body) => s.versions.save("p", "1.0", { body })));
     const revisions = await s.versions.revisions("p", "1.0");
     expect(revisions.map((r) => r.revision)).toEqual([5, 4, 3, 2, 1]);
-    expect(revisions.map((r) => r.body).sort()).toEqual(["A", "B", "C", "D", "base"]);
-    expect((await s.versions.get("p", "1.0")).body).toBe(revisions[0]?.body);
+    expect(revisions.map((r) => textOf(r)).sort()).toEqual(["A", "B", "C", "D", "base"]);
+    expect(textOf(await s.versions.get("p", "1.0"))).toBe(textOf(revisions[0]));
   });
 
   test("two promotions of different TST versions in one process leave one current PROD", async () => {

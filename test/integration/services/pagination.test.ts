@@ -52,6 +52,7 @@ describe("prompts.list", () => {
     expect(prompts).toEqual([
       {
         name: "a",
+        type: "text",
         description: "first",
         current: { DEV: "1.1", TST: null, PROD: "1.0" },
         drafts: 1,
@@ -59,6 +60,7 @@ describe("prompts.list", () => {
       },
       {
         name: "b",
+        type: "text",
         description: "",
         current: { DEV: "1.0", TST: null, PROD: null },
         drafts: 1,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { freshServices } from "../../support/db.js";
-import { dumpAll, expectVersions, refusal, refusedSql } from "../../support/state.js";
+import { dumpAll, expectVersions, refusal, refusedSql, textOf } from "../../support/state.js";
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
@@ -77,12 +77,12 @@ describe("R3", () => {
   test("body up to 1,000,000 bytes of UTF-8 and config up to 64 KiB, not one byte more", async () => {
     const s = await freshServices();
     const body = `${"€".repeat(333_333)}a`; // 999,999 + 1 bytes
-    expect((await s.prompts.create({ name: "big", body })).body).toHaveLength(333_334);
+    expect(textOf(await s.prompts.create({ name: "big", body }))).toHaveLength(333_334);
     await refusal(s.versions.save("big", "1.0", { body: `${body}a` }), "validation_failed");
 
     // The limit is on the stored body: line endings a form adds and the save strips do not count.
     const crlf = "a\r\n".repeat(333_334); // 1,000,002 bytes as sent, 666,668 as stored
-    expect((await s.versions.save("big", "1.0", { body: crlf })).body).toBe("a\n".repeat(333_334));
+    expect(textOf(await s.versions.save("big", "1.0", { body: crlf }))).toBe("a\n".repeat(333_334));
     await s.versions.save("big", "1.0", { body: `${"€".repeat(333_333)}\r\n` }); // 1,000,000 stored
     await refusal(s.versions.save("big", "1.0", { body: `${"€".repeat(333_333)}a\r\n` }), "validation_failed");
 
@@ -135,14 +135,14 @@ describe("R5", () => {
   test("EDIT saves into the same version, revision +1, keeping every saved state, with LF line endings", async () => {
     const s = await freshServices();
     await s.prompts.create({ name: "p", body: "one\r\ntwo\rthree", config: { t: 1 } });
-    expect((await s.versions.get("p", "1.0")).body).toBe("one\ntwo\nthree");
+    expect(textOf(await s.versions.get("p", "1.0"))).toBe("one\ntwo\nthree");
 
     const saved = await s.versions.save("p", "1.0", { body: "a\r\nb", revision: 1 });
     expect(saved).toMatchObject({ version: "1.0", revision: 2, body: "a\nb", config: { t: 1 } });
     await s.versions.save("p", "1.0", { body: "a\nb", config: { t: 2 }, revision: 2 });
     await expectVersions(s, s.db.sqlite, "p", ["1.0 DEV current"]);
     const revisions = await s.versions.revisions("p", "1.0");
-    expect(revisions.map((r) => [r.revision, r.body, r.config, r.actor])).toEqual([
+    expect(revisions.map((r) => [r.revision, textOf(r), r.config, r.actor])).toEqual([
       [3, "a\nb", { t: 2 }, "local"],
       [2, "a\nb", { t: 1 }, "local"],
       [1, "one\ntwo\nthree", { t: 1 }, "local"],

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { freshServices } from "../../support/db.js";
-import { eventsOf, expectVersions, refusal } from "../../support/state.js";
+import { eventsOf, expectVersions, refusal, textOf } from "../../support/state.js";
 
 /** The five everyday journeys of issue 2, each step checked against every version of the prompt. */
 describe("scenarios", () => {
@@ -19,7 +19,7 @@ describe("scenarios", () => {
     await expectVersions(s, s.db.sqlite, "support-reply", ["1.0 DEV current"]);
 
     const revisions = await s.versions.revisions("support-reply", "1.0");
-    expect(revisions.map((r) => [r.revision, r.body, r.config])).toEqual([
+    expect(revisions.map((r) => [r.revision, textOf(r), r.config])).toEqual([
       [3, "Hey {{name}}", { t: 1 }],
       [2, "Hi {{name}}", {}],
       [1, "Hello {{name}}", {}],
@@ -38,7 +38,7 @@ describe("scenarios", () => {
     expect(await s.versions.promote("p", "1.0")).toMatchObject({ stage: "PROD", current: true });
     await expectVersions(s, s.db.sqlite, "p", ["1.0 PROD current"]);
     expect((await s.prompts.get("p")).current).toEqual({ DEV: null, TST: null, PROD: "1.0" });
-    expect((await s.runtime.current("p", "prod")).body).toBe("draft");
+    expect(textOf(await s.runtime.current("p", "prod"))).toBe("draft");
   });
 
   test("ship a change: new version from PROD, edit, promote, the old PROD stays as history", async () => {
@@ -62,7 +62,7 @@ describe("scenarios", () => {
     await expectVersions(s, s.db.sqlite, "p", ["1.1 PROD current", "1.0 PROD"]);
     const old = await s.versions.get("p", "1.0");
     expect(old).toMatchObject({ stage: "PROD", current: false, body: "v1 text", revision: 1 });
-    expect((await s.runtime.current("p", "PROD")).body).toBe("v1.1 text");
+    expect(textOf(await s.runtime.current("p", "PROD"))).toBe("v1.1 text");
   });
 
   test("delete an unused draft", async () => {
@@ -99,7 +99,7 @@ describe("scenarios", () => {
     const rolledBack = await s.versions.makeCurrent("p", "1.0");
     expect(rolledBack).toMatchObject({ stage: "PROD", current: true, body: "good" });
     await expectVersions(s, s.db.sqlite, "p", ["1.1 PROD", "1.0 PROD current"]);
-    expect((await s.runtime.current("p", "PROD")).body).toBe("good");
+    expect(textOf(await s.runtime.current("p", "PROD"))).toBe("good");
     expect(rolledBack).toMatchObject({ revision: before.revision, contentHash: before.contentHash });
     expect(eventsOf(s.db.sqlite, "p").at(-1)).toMatchObject({
       type: "version.made_current",

@@ -10,7 +10,13 @@ function provider(baseUrl: string, apiKeyEnv: string | null = "PROMPTRAIL_TEST_K
   return createOpenAiProvider({ baseUrl, apiKeyEnv }, { env });
 }
 
-const request = { prompt: "Say hi to Ada", model: "m-1", timeoutMs: 5000 };
+const prompt = "Say hi to Ada";
+const request = {
+  messages: [{ role: "user" as const, content: prompt }],
+  text: prompt,
+  model: "m-1",
+  timeoutMs: 5000,
+};
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
   const error = await promise.then(
@@ -53,7 +59,7 @@ describe("openai provider against a local OpenAI-compatible server", () => {
     const answer = await provider(`${server.baseUrl}/`).complete(request);
     expect(answer.tokens).toBeNull();
     expect(server.requests[0]?.path).toBe("/chat/completions");
-    expect(server.requests[0]?.body).toEqual({ model: "m-1", messages: [{ role: "user", content: request.prompt }] });
+    expect(server.requests[0]?.body).toEqual({ model: "m-1", messages: [{ role: "user", content: prompt }] });
   });
 
   it("sends no other server secret: no OPENAI_* key, custom headers or organization", async () => {

@@ -46,8 +46,8 @@ describe("import refuses", () => {
   test("a file that is not a Promptrail export, or from a newer Promptrail", () => {
     expect(refused([])).toMatch(/^Not a Promptrail export/);
     expect(refused({ format: "langfuse", formatVersion: 1 })).toMatch(/^Not a Promptrail export/);
-    expect(refused({ format: "promptrail", formatVersion: 2, prompts: "anything" })).toBe(
-      "This file is formatVersion 2, newer than this Promptrail reads (1): upgrade promptrail to import it",
+    expect(refused({ format: "promptrail", formatVersion: 3, prompts: "anything" })).toBe(
+      "This file is formatVersion 3, newer than this Promptrail reads (2): upgrade promptrail to import it",
     );
   });
 

@@ -3,7 +3,7 @@ import { createServices } from "../../../src/services/index.js";
 import { readDocument } from "../../../src/transfer/document.schema.js";
 import { exportRegistry } from "../../../src/transfer/export.service.js";
 import { importRegistry } from "../../../src/transfer/import.service.js";
-import { freshDb } from "../../support/db.js";
+import { freshDb, freshServices } from "../../support/db.js";
 import { richRegistry } from "../../support/registry.js";
 
 const withoutIds = <T extends { id?: unknown }>(items: T[]) => items.map(({ id: _, ...rest }) => rest);
@@ -98,5 +98,112 @@ describe("export → import → export", () => {
     ]);
     expect(reply?.events.at(-1)?.type).toBe("version.tested");
     expect(reply?.testCases.map((t) => t.name)).toEqual(["late order", "refund"]);
+  });
+});
+
+describe("chat prompts and seq in the export (formatVersion 2, SPEC §8)", () => {
+  async function chatRegistry() {
+    const s = await freshServices();
+    const messages = [
+      { role: "system", content: "You help {{company}}." },
+      { type: "placeholder", name: "history" },
+      { role: "user", content: "{{question}}" },
+    ];
+    await s.prompts.create({ name: "chat", type: "chat", messages, config: { temperature: 0 } });
+    await s.versions.save("chat", "1.0", { messages: [...messages, { role: "assistant", content: "Sure." }] });
+    await s.versions.promote("chat", "1.0");
+    await s.versions.createNew("chat", "1.0");
+    await s.versions.createNew("chat", "1.0");
+    await s.versions.delete("chat", "1.2"); // the highest seq, deleted
+    return s;
+  }
+
+  test("a chat prompt's messages, revisions and seqs come back as they were", async () => {
+    const source = await chatRegistry();
+    const first = await exportRegistry(source.db.kysely, new Date("2026-12-01T10:00:00.000Z"));
+    const [prompt] = first.prompts;
+    expect(prompt).toMatchObject({ name: "chat", type: "chat", highestSeq: 3 });
+    expect(prompt?.versions.map((v) => [v.version, v.seq, v.messages?.length, "body" in v])).toEqual([
+      ["1.0", 1, 4, false],
+      ["1.1", 2, 4, false],
+    ]);
+    expect(prompt?.versions[0]?.revisions.map((r) => r.messages?.length)).toEqual([3, 4]);
+    const target = await freshDb();
+    await importRegistry(target.kysely, readDocument(JSON.parse(JSON.stringify(first))), new Date());
+    const second = await exportRegistry(target.kysely, new Date("2026-12-01T10:00:00.000Z"));
+    expect(second).toEqual(first);
+    const imported = createServices({ db: target });
+    expect(await visible(imported)).toEqual(await visible(source));
+    expect((await imported.versions.createNew("chat", "1.0")).seq).toBe(4);
+  });
+
+  test("a formatVersion 1 file still imports: text prompts, seq by version number", async () => {
+    const source = await richRegistry();
+    const v2 = JSON.parse(JSON.stringify(await exportRegistry(source.db.kysely, new Date())));
+    const v1 = {
+      ...v2,
+      formatVersion: 1,
+      prompts: v2.prompts.map(({ type: _t, highestSeq: _h, ...p }: Record<string, unknown>) => ({
+        ...p,
+        versions: (p.versions as Array<Record<string, unknown>>).map(({ seq: _s, ...v }) => v),
+      })),
+    };
+    const target = await freshDb();
+    await importRegistry(target.kysely, readDocument(v1), new Date());
+    const again = await exportRegistry(target.kysely, new Date());
+    const support = again.prompts.find((p) => p.name === "support-reply");
+    expect(support?.type).toBe("text");
+    expect(support?.versions.map((v) => v.seq)).toEqual([1, 2, 3, 4, 5]);
+    // 2.2, the highest number, was deleted: it had taken a seq too.
+    expect(support?.highestSeq).toBe(6);
+    const imported = createServices({ db: target });
+    expect((await imported.versions.createNew("support-reply", "1.0")).seq).toBe(7);
+  });
+
+  test("a version whose content is not of its prompt's type is refused, naming where", () => {
+    const doc = {
+      format: "promptrail",
+      formatVersion: 2,
+      exportedAt: "2026-12-01T10:00:00.000Z",
+      environments: Object.fromEntries(
+        ["DEV", "TST", "PROD"].map((s) => [
+          s,
+          {
+            provider: "echo",
+            baseUrl: "https://api.openai.com/v1",
+            model: "m",
+            apiKeyEnv: null,
+            timeoutMs: 1000,
+            gate: false,
+          },
+        ]),
+      ),
+      prompts: [
+        {
+          name: "c",
+          type: "chat",
+          createdAt: "2026-12-01T10:00:00.000Z",
+          versions: [
+            {
+              version: "1.0",
+              seq: 1,
+              stage: "DEV",
+              current: true,
+              body: "text in a chat prompt",
+              config: {},
+              revision: 1,
+              contentHash: "0".repeat(64),
+              createdFrom: null,
+              createdAt: "2026-12-01T10:00:00.000Z",
+              updatedAt: "2026-12-01T10:00:00.000Z",
+              revisions: [{ revision: 1, body: "x", config: {}, savedAt: "2026-12-01T10:00:00.000Z", actor: "local" }],
+            },
+          ],
+          testCases: [],
+          events: [],
+        },
+      ],
+    };
+    expect(() => readDocument(doc)).toThrow(/prompts\.0\.versions\.0: A chat prompt's versions carry messages/);
   });
 });

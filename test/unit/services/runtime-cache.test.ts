@@ -1,15 +1,17 @@
 import { describe, expect, test } from "vitest";
-import type { VersionRow } from "../../../src/db/schema.js";
+
 import { createRuntimeService, MAX_CHARS, MAX_ENTRIES } from "../../../src/services/runtime.service.js";
-import type { CurrentSource } from "../../../src/store/runtime.store.js";
+import type { CurrentRow, CurrentSource } from "../../../src/store/runtime.store.js";
 
 /** A source over an in-memory list of current versions that counts what it is asked. */
 function fakeSource(bodies: Record<string, string>) {
   const asked: string[] = [];
   let commits = 0;
   let seen = -1;
-  const row = (body: string): VersionRow => ({
+  const row = (body: string): CurrentRow => ({
     id: 1,
+    seq: 1,
+    prompt_type: "text",
     prompt_id: 1,
     major: 1,
     minor: 0,

@@ -87,6 +87,8 @@ export type Client = Awaited<ReturnType<typeof freshApp>>;
 export const VERSION_KEYS = [
   "prompt",
   "version",
+  "seq",
+  "type",
   "stage",
   "current",
   "body",
@@ -111,7 +113,8 @@ export function expectKeys(value: unknown, keys: string[]): void {
 /** A SPEC §3 version object: the exported schema, the exact key set, and the fields given. */
 export function expectVersion(value: Json, fields: Record<string, unknown> = {}): void {
   expect(versionSchema.safeParse(value).error).toBeUndefined();
-  expectKeys(value, VERSION_KEYS);
+  // SPEC §8: a chat prompt's version carries messages where a text prompt's carries body.
+  expectKeys(value, value.type === "chat" ? VERSION_KEYS.map((k) => (k === "body" ? "messages" : k)) : VERSION_KEYS);
   expectKeys(value.actions, ACTION_KEYS);
   expect(value.version).toMatch(/^\d+\.\d+$/);
   expect(Date.parse(value.createdAt)).not.toBeNaN();
