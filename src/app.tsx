@@ -13,6 +13,7 @@ import { createSettingsRoutes } from "./http/routes/settings.routes.js";
 import { createStaticRoutes } from "./http/routes/static.routes.js";
 import { createTestingRoutes } from "./http/routes/testing.routes.js";
 import { createVersionRoutes } from "./http/routes/versions.routes.js";
+import type { WebhookSettings } from "./services/deliveries.service.js";
 import { createServices } from "./services/index.js";
 
 export interface AppDeps {
@@ -21,11 +22,13 @@ export interface AppDeps {
   publicUrl?: string | null;
   /** The fetch TEST's providers use (tests inject one that never reaches the network). */
   fetch?: typeof fetch;
+  /** How webhook deliveries are sent (private networks allowed or not; tests inject timings). */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 /** The whole web app over one database: used by main.ts and by every test. */
-export function createApp({ db, publicUrl = null, fetch }: AppDeps): Hono {
-  const services = createServices({ db, ...(fetch && { fetch }) });
+export function createApp({ db, publicUrl = null, fetch, webhooks }: AppDeps): Hono {
+  const services = createServices({ db, ...(fetch && { fetch }), webhooks });
   const ownUrl = publicUrl ? new URL(publicUrl) : null;
   const app = new Hono();
   app.use(hostGuard(ownUrl));

@@ -90,6 +90,7 @@ describe("the command line", () => {
       dbFile: "env.db",
       log: "text",
       publicUrl: null,
+      webhookPrivate: false,
     });
     expect(settingsOf(args({ host: "::1", port: "8080", db: "flag.db" }), env)).toEqual({
       host: "::1",
@@ -97,6 +98,7 @@ describe("the command line", () => {
       dbFile: "flag.db",
       log: "text",
       publicUrl: null,
+      webhookPrivate: false,
     });
     expect(settingsOf(args({}), {})).toEqual({
       host: "127.0.0.1",
@@ -104,6 +106,7 @@ describe("the command line", () => {
       dbFile: "./data/promptrail.db",
       log: undefined,
       publicUrl: null,
+      webhookPrivate: false,
     });
     expect(() => settingsOf(args({}), { PROMPTRAIL_LOG: "loud" })).toThrow("PROMPTRAIL_LOG: Use off, text or json");
   });
