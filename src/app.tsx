@@ -13,6 +13,7 @@ import { createSettingsRoutes } from "./http/routes/settings.routes.js";
 import { createStaticRoutes } from "./http/routes/static.routes.js";
 import { createTestingRoutes } from "./http/routes/testing.routes.js";
 import { createVersionRoutes } from "./http/routes/versions.routes.js";
+import { createWebhookRoutes } from "./http/routes/webhooks.routes.js";
 import type { WebhookSettings } from "./services/deliveries.service.js";
 import { createServices } from "./services/index.js";
 
@@ -46,6 +47,7 @@ export function createApp({ db, publicUrl = null, fetch, webhooks }: AppDeps): H
   app.route("/", createRevisionRoutes(services));
   app.route("/", createTestingRoutes(services));
   app.route("/", createSettingsRoutes(services));
+  app.route("/", createWebhookRoutes(services));
   app.notFound(methodNotAllowed(app));
   app.onError(onError);
   return app;
