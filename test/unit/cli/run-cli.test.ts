@@ -6,7 +6,7 @@ import { settingsOf } from "../../../src/cli/settings.js";
 import { cli } from "../../support/cli.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8"));
-const VERBS = ["serve", "migrate", "backup", "export", "import"];
+const VERBS = ["serve", "migrate", "backup", "export", "import", "pull", "diff", "push", "check"];
 
 describe("the command line", () => {
   test("--version prints promptrail and the package version", async () => {
