@@ -19,7 +19,7 @@ export interface WebhookSettings {
   random: () => number;
 }
 
-export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
+const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   allowPrivate: false,
   retryDelaysMs: RETRY_DELAYS_MS,
   timeoutMs: DELIVERY_TIMEOUT_MS,
@@ -29,11 +29,11 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
 };
 
 /** A webhook's finished deliveries kept for its log; older ones go. */
-export const KEPT_DELIVERIES = 1000;
+const KEPT_DELIVERIES = 1000;
 
 export type WebhookDeps = ServiceDeps & { webhooks?: Partial<WebhookSettings> | undefined };
 
-export function webhookSettings(deps: WebhookDeps): WebhookSettings {
+function webhookSettings(deps: WebhookDeps): WebhookSettings {
   return { ...DEFAULT_WEBHOOK_SETTINGS, ...deps.webhooks };
 }
 

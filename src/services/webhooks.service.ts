@@ -28,7 +28,7 @@ import { parseInput } from "./parse.js";
 import { webhookCreateInput, webhookSaveInput } from "./webhooks.inputs.js";
 
 /** Every change is delivered to every webhook that wants it: a registry keeps this many at most. */
-export const MAX_WEBHOOKS = 50;
+const MAX_WEBHOOKS = 50;
 
 /** A new signing secret: 24 random bytes, recognisable by its prefix in a secret scanner. */
 const newSecret = () => `whsec_${randomBytes(24).toString("base64url")}`;
@@ -233,8 +233,6 @@ export function createWebhooksService(deps: WebhookDeps) {
     return rowToDelivery(row, await attemptsOf(db, [row.id]));
   }
 }
-
-export type WebhooksService = ReturnType<typeof createWebhooksService>;
 
 function rowToDelivery(row: DeliveryRow, attempts: AttemptRow[]): Delivery {
   const body = JSON.parse(row.body) as { prompt?: string | null; version?: string | null; stage?: string | null };

@@ -86,7 +86,7 @@ test("add a webhook, copy its secret, test it, see a PROD promotion arrive, rede
 
     const before = receiver.hits.length;
     await delivery.getByRole("button", { name: "Redeliver" }).click();
-    await expectFlash(page, /queued again/);
+    await expectFlash(page, /Delivery queued again/);
     await expect.poll(() => receiver.hits.length).toBeGreaterThan(before);
     const again = receiver.hits.at(-1);
     expect(again?.headers["promptrail-event"]).toBe("version.promoted");

@@ -51,6 +51,7 @@ export function WebhookPage({
     <Layout title={`Webhook ${webhook.id}`} flash={flash} crumbs={crumbs}>
       <h1 class="webhook-title">
         Webhook <span class="webhook-url">{webhook.url}</span>
+        {webhook.active ? null : <span class="status status-paused">Paused: deliveries wait</span>}
       </h1>
       {secret ? <SecretBox secret={secret} /> : null}
       <div class="webhook-layout">

@@ -9,12 +9,12 @@ import { type FlashMessage, Layout } from "../layout.js";
 const EMPTY: WebhookDraft = { url: "", types: [], stages: [], active: true, issues: [] };
 
 /** "every event" or the labels of the chosen ones. */
-export function TypesText({ types }: { types: string[] }) {
+function TypesText({ types }: { types: string[] }) {
   if (types.length === 0) return <span>every event</span>;
   return <span>{types.map((t) => EVENT_LABELS[t as keyof typeof EVENT_LABELS] ?? t).join(", ")}</span>;
 }
 
-export function StagesText({ stages }: { stages: string[] }) {
+function StagesText({ stages }: { stages: string[] }) {
   if (stages.length === 0) return <span>every stage</span>;
   return (
     <span class="stage-list">
@@ -35,13 +35,13 @@ function WebhookRow({ hook }: { hook: WebhookSummary }) {
         </a>
         {hook.active ? null : <span class="status status-paused">Paused</span>}
       </th>
-      <td>
+      <td data-label="Events">
         <TypesText types={hook.types} />
       </td>
-      <td>
+      <td data-label="Stages">
         <StagesText stages={hook.stages} />
       </td>
-      <td>
+      <td data-label="Latest delivery">
         {last ? (
           <>
             <span class={`status status-${last.status}`}>{STATUS_TEXT[last.status]}</span> <code>{last.type}</code>{" "}

@@ -47,7 +47,7 @@ async function readWebhook(c: Context): Promise<Record<string, unknown>> {
   };
 }
 
-function draftOf(input: Record<string, unknown>, error: DomainError): WebhookDraft {
+function draftFrom(input: Record<string, unknown>, error: DomainError): WebhookDraft {
   return {
     url: String(input.url ?? ""),
     types: strings(input.types),
@@ -137,7 +137,7 @@ export function createWebhookRoutes(services: Services) {
         async (error) => {
           const flash = { kind: "error" as const, text: error.message };
           const list = await webhooks.list();
-          return page(c, <WebhooksPage webhooks={list} draft={draftOf(input, error)} flash={flash} />, 422);
+          return page(c, <WebhooksPage webhooks={list} draft={draftFrom(input, error)} flash={flash} />, 422);
         },
       );
     })
@@ -170,7 +170,7 @@ export function createWebhookRoutes(services: Services) {
           const flash = { kind: "error" as const, text: error.message };
           return page(
             c,
-            <WebhookPage detail={detail} nextUrl={next} draft={draftOf(input, error)} flash={flash} />,
+            <WebhookPage detail={detail} nextUrl={next} draft={draftFrom(input, error)} flash={flash} />,
             422,
           );
         },
@@ -194,6 +194,6 @@ export function createWebhookRoutes(services: Services) {
     .post(`${HOOK}/deliveries/:delivery/redeliver`, async (c) => {
       const { id, delivery: deliveryId } = c.req.param();
       const delivery = await webhooks.redeliver(id, deliveryId);
-      return afterDeliveryAction(c, id, delivery, { kind: "ok", text: `Delivery queued again: it goes out now` });
+      return afterDeliveryAction(c, id, delivery, { kind: "ok", text: "Delivery queued again" });
     });
 }
