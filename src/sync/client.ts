@@ -100,7 +100,12 @@ export class RegistryClient {
   }
 
   async version(prompt: string, version: string): Promise<RegistryVersion> {
-    return pick(await this.call<RegistryVersion>("GET", `/prompts/${encodeURIComponent(prompt)}/versions/${version}`));
+    const v = await this.call<RegistryVersion>("GET", `/prompts/${encodeURIComponent(prompt)}/versions/${version}`);
+    // A version with no text (a chat prompt's messages, SPEC §8) has no file here yet: refuse
+    // rather than write or compare a file that is not there.
+    if (typeof v.body !== "string")
+      throw new Error(`${prompt} v${version} has no text body (a chat prompt?): these files hold text versions only`);
+    return pick(v);
   }
 
   async createPrompt(input: { name: string; description: string; body: string; config?: Config }) {

@@ -277,3 +277,35 @@ describe("the connection", () => {
     expect((await cli(["diff", "x", "--nope"])).code).toBe(2);
   });
 });
+
+test("a version without a text body (a chat prompt) is refused, never written as an empty file", async () => {
+  const version = {
+    version: "1.0",
+    stage: "DEV",
+    current: true,
+    revision: 1,
+    contentHash: "0".repeat(64),
+    createdFrom: null,
+    config: {},
+  };
+  const server = createServer((req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    if (req.url?.startsWith("/prompts?"))
+      res.end(
+        JSON.stringify({ prompts: req.url.includes("archived") ? [] : [{ name: "c", description: "" }], next: null }),
+      );
+    else if (req.url?.startsWith("/prompts/c?"))
+      res.end(JSON.stringify({ versions: [{ version: "1.0" }], next: null }));
+    else res.end(JSON.stringify({ ...version, type: "chat", messages: [{ role: "user", content: "hi" }] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const dir = tempFolder();
+    const pulled = await cli(["pull", dir, "--url", `http://127.0.0.1:${(server.address() as AddressInfo).port}`]);
+    expect(pulled.code).toBe(1);
+    expect(pulled.stderr).toMatch(/c v1\.0 has no text body \(a chat prompt\?\)/);
+    expect(existsSync(join(dir, "c"))).toBe(false);
+  } finally {
+    server.close();
+  }
+});
