@@ -44,7 +44,8 @@ export default defineConfig({
   webServer: {
     command: "node scripts/e2e-server.mjs",
     url: `${baseURL}/healthz`,
-    env: { HOST: "127.0.0.1", PORT: String(port), PROMPTRAIL_DB: dbFile },
+    // Webhooks may reach the receivers the journeys run on 127.0.0.1.
+    env: { HOST: "127.0.0.1", PORT: String(port), PROMPTRAIL_DB: dbFile, PROMPTRAIL_WEBHOOK_PRIVATE: "1" },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: "ignore",

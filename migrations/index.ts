@@ -8,6 +8,7 @@ import * as testCaseEchoOutput from "./202612010310_test_case_echo_output.js";
 import * as promptArchivedAt from "./202612010320_prompt_archived_at.js";
 import * as settingsEvents from "./202612010400_settings_events.js";
 import * as chatAndSeq from "./202612010600_chat_and_seq.js";
+import * as webhooks from "./202612010700_webhooks.js";
 
 /** Every migration, by name in the order they apply. Static, so bundles and vitest see them all. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "202612010320_prompt_archived_at": promptArchivedAt,
   "202612010400_settings_events": settingsEvents,
   "202612010600_chat_and_seq": chatAndSeq,
+  "202612010700_webhooks": webhooks,
 };

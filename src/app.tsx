@@ -14,6 +14,8 @@ import { createSettingsRoutes } from "./http/routes/settings.routes.js";
 import { createStaticRoutes } from "./http/routes/static.routes.js";
 import { createTestingRoutes } from "./http/routes/testing.routes.js";
 import { createVersionRoutes } from "./http/routes/versions.routes.js";
+import { createWebhookRoutes } from "./http/routes/webhooks.routes.js";
+import type { WebhookSettings } from "./services/deliveries.service.js";
 import { createServices } from "./services/index.js";
 
 export interface AppDeps {
@@ -22,11 +24,13 @@ export interface AppDeps {
   publicUrl?: string | null;
   /** The fetch TEST's providers use (tests inject one that never reaches the network). */
   fetch?: typeof fetch;
+  /** How webhook deliveries are sent (private networks allowed or not; tests inject timings). */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 /** The whole web app over one database: used by main.ts and by every test. */
-export function createApp({ db, publicUrl = null, fetch }: AppDeps): Hono {
-  const services = createServices({ db, ...(fetch && { fetch }) });
+export function createApp({ db, publicUrl = null, fetch, webhooks }: AppDeps): Hono {
+  const services = createServices({ db, ...(fetch && { fetch }), webhooks });
   const ownUrl = publicUrl ? new URL(publicUrl) : null;
   const app = new Hono();
   app.use(hostGuard(ownUrl));
@@ -45,6 +49,7 @@ export function createApp({ db, publicUrl = null, fetch }: AppDeps): Hono {
   app.route("/", createTestingRoutes(services));
   app.route("/", createSettingsRoutes(services));
   app.route("/", createLangfuseRoutes(services));
+  app.route("/", createWebhookRoutes(services));
   app.notFound(methodNotAllowed(app));
   app.onError(onError);
   return app;

@@ -10,6 +10,8 @@ const settings = z.object({
     .url({ protocol: /^https?$/, error: "an http(s) URL such as https://prompts.example.com" })
     .refine((v) => /^https?:\/\/[^/?#@]+\/?$/.test(v), "only scheme, host and port (no path, query or credentials)")
     .optional(),
+  // SPEC §9: may webhooks reach loopback and private networks? Off unless the operator says so.
+  PROMPTRAIL_WEBHOOK_PRIVATE: z.enum(["0", "1"], "Use 1 to allow loopback and private networks, 0 not to").optional(),
 });
 
 /** `log` is the request log's format; unset means text on a terminal, JSON otherwise. */
@@ -19,6 +21,8 @@ export type Config = {
   dbFile: string;
   log: "off" | "text" | "json" | undefined;
   publicUrl: string | null;
+  /** Webhooks may be sent to loopback and private-network addresses (README, Webhooks). */
+  webhookPrivate: boolean;
 };
 
 /** Settings from the environment, validated once at start-up; a bad value stops the start with its name. */
@@ -28,12 +32,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid settings: ${problems}`);
   }
-  const { HOST, PORT, PROMPTRAIL_DB, PROMPTRAIL_LOG, PROMPTRAIL_PUBLIC_URL } = parsed.data;
+  const { HOST, PORT, PROMPTRAIL_DB, PROMPTRAIL_LOG, PROMPTRAIL_PUBLIC_URL, PROMPTRAIL_WEBHOOK_PRIVATE } = parsed.data;
   return {
     host: HOST,
     port: PORT,
     dbFile: PROMPTRAIL_DB,
     log: PROMPTRAIL_LOG,
     publicUrl: PROMPTRAIL_PUBLIC_URL ?? null,
+    webhookPrivate: PROMPTRAIL_WEBHOOK_PRIVATE === "1",
   };
 }

@@ -330,3 +330,23 @@ document.addEventListener("htmx:responseError", (event) => {
   const status = event.detail?.xhr?.status ?? 0;
   if (status >= 500) showError(`The server failed (${status}). Nothing was changed; try again.`);
 });
+
+// ---- Copy buttons --------------------------------------------------------------------------
+
+// A button with data-copy="ID" copies the text of element ID (a secret shown once). Without
+// JavaScript it stays hidden: the text can be selected and copied by hand.
+document.addEventListener("click", async (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
+  const source = button ? document.getElementById(button.getAttribute("data-copy") ?? "") : null;
+  if (!button || !source) return;
+  try {
+    await navigator.clipboard.writeText(source.textContent ?? "");
+    button.textContent = "Copied";
+  } catch {
+    button.textContent = "Select and copy it";
+  }
+});
+function showCopyButtons() {
+  for (const button of document.querySelectorAll("[data-copy]")) button.hidden = false;
+}
+document.addEventListener("DOMContentLoaded", showCopyButtons);

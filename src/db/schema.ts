@@ -107,6 +107,52 @@ export interface TestRunsTable {
   results: string;
 }
 
+export interface WebhooksTable {
+  id: Generated<number>;
+  url: string;
+  /** The signing secret, kept as it is (an HMAC needs it); shown once, never logged or exported. */
+  secret: string;
+  /** JSON arrays; empty means every event type, every stage. */
+  types: string;
+  stages: string;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type DeliveryStatus = "pending" | "delivered" | "failed";
+
+/** The outbox (SPEC §9): written in the change's own transaction, sent by the server's worker. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  /** What receivers see and dedupe by (Promptrail-Delivery, the body's `id`). */
+  uuid: string;
+  webhook_id: number;
+  /** Null for a test delivery (`ping`). */
+  event_id: number | null;
+  type: string;
+  body: string;
+  status: DeliveryStatus;
+  /** Attempts since it was queued or redelivered. */
+  attempts: number;
+  next_attempt_at: string;
+  lease_token: string | null;
+  lease_until: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  at: string;
+  http_status: number | null;
+  duration_ms: number;
+  error: string | null;
+  /** The first 1 KiB of the answer. */
+  response: string | null;
+}
+
 export interface Database {
   prompts: PromptsTable;
   versions: VersionsTable;
@@ -116,6 +162,9 @@ export interface Database {
   test_cases: TestCasesTable;
   adhoc_variables: AdhocVariablesTable;
   test_runs: TestRunsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type PromptRow = Selectable<PromptsTable>;
@@ -126,3 +175,6 @@ export type EventRow = Selectable<EventsTable>;
 export type EnvironmentRow = Selectable<EnvironmentsTable>;
 export type TestCaseRow = Selectable<TestCasesTable>;
 export type TestRunRow = Selectable<TestRunsTable>;
+export type WebhookRow = Selectable<WebhooksTable>;
+export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type AttemptRow = Selectable<WebhookAttemptsTable>;

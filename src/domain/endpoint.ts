@@ -8,24 +8,41 @@
 export const API_KEY_ENV = /^PROMPTRAIL_[A-Z0-9][A-Z0-9_]*_KEY$/;
 export const MAX_BASE_URL = 2000;
 
-/** The base URL to store (normalized: lower-case scheme and host, no trailing slash) or why not. */
-export function checkBaseUrl(raw: string): { ok: true; url: string } | { ok: false; error: string } {
-  const value = raw.trim();
+export type UrlCheck = { ok: true; url: string } | { ok: false; error: string };
+
+/**
+ * An http(s) URL of at most 2,000 characters with a host and without credentials, parsed, or
+ * why not (`example` shows what to give; `credentials` says where credentials go instead).
+ */
+export function httpUrl(
+  value: string,
+  messages: { example: string; credentials: string },
+): { ok: true; url: URL } | { ok: false; error: string } {
   if (value.length > MAX_BASE_URL) return { ok: false, error: "Keep the URL under 2,000 characters" };
+  const wrong = { ok: false as const, error: `Give an http:// or https:// URL, e.g. ${messages.example}` };
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return { ok: false, error: "Give an http:// or https:// URL, e.g. https://api.openai.com/v1" };
+    return wrong;
   }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "")
-    return { ok: false, error: "Give an http:// or https:// URL, e.g. https://api.openai.com/v1" };
-  if (url.username !== "" || url.password !== "")
-    return { ok: false, error: "Put credentials in the key variable, not in the URL" };
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") return wrong;
+  if (url.username !== "" || url.password !== "") return { ok: false, error: messages.credentials };
+  return { ok: true, url };
+}
+
+/** The base URL to store (normalized: lower-case scheme and host, no trailing slash) or why not. */
+export function checkBaseUrl(raw: string): UrlCheck {
+  const value = raw.trim();
+  const parsed = httpUrl(value, {
+    example: "https://api.openai.com/v1",
+    credentials: "Put credentials in the key variable, not in the URL",
+  });
+  if (!parsed.ok) return parsed;
   // Checked on the text: `https://x/v1?` parses to an empty query, yet would still cut the path.
   if (/[?#]/.test(value))
     return { ok: false, error: "No query (?) or fragment (#): the key goes only to {baseUrl}/chat/completions" };
-  return { ok: true, url: url.href.replace(/\/+$/, "") };
+  return { ok: true, url: parsed.url.href.replace(/\/+$/, "") };
 }
 
 /** The one URL a key is ever sent to. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CHAT_ROLES, PROMPT_TYPES } from "../domain/chat.js";
+import { EVENT_TYPES } from "../domain/events.js";
 import { STAGES } from "../domain/stage.js";
 import type { HistoryEvent } from "../model/history.model.js";
 import type { PromptDetail, PromptSummary } from "../model/prompt.model.js";
@@ -185,4 +186,43 @@ export const environmentsSchema = z.strictObject({
   DEV: environmentSchema,
   TST: environmentSchema,
   PROD: environmentSchema,
+});
+
+const eventType = z.enum(EVENT_TYPES);
+
+/** SPEC §9: a webhook; its secret only in the answer that created it. */
+export const webhookSchema = z.strictObject({
+  id: z.int().min(1),
+  url: z.string(),
+  types: z.array(eventType),
+  stages: z.array(stage),
+  active: z.boolean(),
+});
+export const webhookCreatedSchema = webhookSchema.extend({ secret: z.string().regex(/^whsec_/) });
+export const webhooksSchema = z.strictObject({ webhooks: z.array(webhookSchema) });
+
+export const deliverySchema = z.strictObject({
+  id: z.uuid(),
+  type: z.string(),
+  prompt: z.string().nullable(),
+  version: versionNumber.nullable(),
+  stage: stage.nullable(),
+  status: z.enum(["pending", "delivered", "failed"]),
+  attempts: z.int().min(0),
+  nextAttemptAt: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  log: z.array(
+    z.strictObject({
+      at: z.string(),
+      status: z.int().nullable(),
+      durationMs: z.int().min(0),
+      error: z.string().nullable(),
+      response: z.string().nullable(),
+    }),
+  ),
+});
+export const webhookDetailSchema = webhookSchema.extend({
+  deliveries: z.array(deliverySchema),
+  next: z.string().nullable(),
 });

@@ -1,6 +1,7 @@
 import type { Db } from "../db/connect.js";
 import { createSqliteCurrentSource } from "../store/runtime.store.js";
 import { createCompareService } from "./compare.service.js";
+import type { WebhookSettings } from "./deliveries.service.js";
 import { createEnvironmentsService } from "./environments.service.js";
 import { createHistoryService } from "./history.service.js";
 import { createLangfuseService } from "./langfuse.service.js";
@@ -14,11 +15,14 @@ import { testGate } from "./test-gate.js";
 import { createTestRunsService, type TestingDeps } from "./test-runs.service.js";
 import { createVersionPageService } from "./version-page.service.js";
 import { createVersionsService, type PromotionCheck } from "./versions.service.js";
+import { createWebhooksService } from "./webhooks.service.js";
 
 export type Deps = Omit<TestingDeps, "db"> & {
   /** The database: the query builder for everything, its read-only connection for the runtime read. */
   db: Db;
   promotionChecks?: PromotionCheck[];
+  /** How webhook deliveries are sent (SPEC §9): private networks allowed or not, timings, the sender. */
+  webhooks?: Partial<WebhookSettings> | undefined;
 };
 
 /** Every service over one database. The TEST gate always guards promotions (SPEC §2). */
@@ -39,6 +43,7 @@ export function createServices({ db, ...rest }: Deps) {
     testRuns: createTestRunsService(deps),
     preview: createPreviewService(deps),
     langfuse: createLangfuseService(deps),
+    webhooks: createWebhooksService(deps),
   };
 }
 

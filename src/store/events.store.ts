@@ -1,16 +1,11 @@
 import type { Kysely } from "kysely";
 import type { Database, EventRow } from "../db/schema.js";
+import type { EventType } from "../domain/events.js";
+import { queueDeliveries } from "./outbox.store.js";
 
 type Db = Kysely<Database>;
 
-export type EventType =
-  | "prompt.created"
-  | "version.created"
-  | "version.edited"
-  | "version.promoted"
-  | "version.deleted"
-  | "version.made_current"
-  | "version.tested";
+export type { EventType } from "../domain/events.js";
 
 export interface NewEvent {
   promptId: number;
@@ -44,19 +39,41 @@ export async function appendSettingsEvent(db: Db, event: NewSettingsEvent): Prom
     .execute();
 }
 
-/** R11: the log only grows (triggers refuse UPDATE and DELETE). */
+/**
+ * R11: the log only grows (triggers refuse UPDATE and DELETE). Every change appends its event
+ * here, in its own transaction, so this is also where its webhook deliveries are queued (SPEC
+ * §9, the outbox): no change can forget them. The insert itself says whether any webhook is
+ * active (a subquery in RETURNING), so a registry without webhooks pays no extra statement.
+ */
 export async function appendEvent(db: Db, event: NewEvent): Promise<void> {
-  await db
+  const row = await db
     .insertInto("events")
-    .values({
-      prompt_id: event.promptId,
-      at: event.at,
-      actor: event.actor,
-      type: event.type,
-      version: event.version,
-      detail: JSON.stringify(event.detail),
-    })
-    .execute();
+    .values(eventValues(event))
+    .returning((eb) => [
+      "id",
+      eb.selectFrom("webhooks").select(eb.fn.countAll<number>().as("n")).where("active", "=", 1).as("hooks"),
+    ])
+    .executeTakeFirstOrThrow();
+  if (Number(row.hooks) > 0) await queueDeliveries(db, { ...event, eventId: row.id });
+}
+
+/**
+ * An event from another registry's log (import): appended as it was, and sent to no webhook —
+ * it is history, not a change happening now.
+ */
+export async function appendPastEvent(db: Db, event: NewEvent): Promise<void> {
+  await db.insertInto("events").values(eventValues(event)).execute();
+}
+
+function eventValues(event: NewEvent) {
+  return {
+    prompt_id: event.promptId,
+    at: event.at,
+    actor: event.actor,
+    type: event.type,
+    version: event.version,
+    detail: JSON.stringify(event.detail),
+  };
 }
 
 /** A prompt's events, newest first, keyset-paginated by id. */

@@ -5,7 +5,7 @@ import { type Content, hashOf, storedText } from "../domain/prompt-content.js";
 import { STAGES, type Stage } from "../domain/stage.js";
 import { compareVersions, parseVersion, type VersionNumber } from "../domain/version-number.js";
 import { updateEnvironment } from "../store/environments.store.js";
-import { appendEvent } from "../store/events.store.js";
+import { appendPastEvent } from "../store/events.store.js";
 import { insertPrompt, listPrompts, raiseSeqMark, touchPrompt } from "../store/prompts.store.js";
 import { insertRevision } from "../store/revisions.store.js";
 import { insertTestCase } from "../store/test-cases.store.js";
@@ -85,7 +85,7 @@ async function importPrompt(tx: Tx, prompt: DocumentPrompt, now: string): Promis
     };
     await insertTestCase(tx, promptId, content, now);
   }
-  for (const e of prompt.events) await appendEvent(tx, { promptId, ...e });
+  for (const e of prompt.events) await appendPastEvent(tx, { promptId, ...e });
   await touchPrompt(tx, promptId, prompt.updatedAt ?? latestTime(prompt));
 }
 

@@ -1,6 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach } from "vitest";
+import { closeAfterTest, stopServer } from "./servers.js";
 
 /** One request as the fake server received it. */
 export interface Received {
@@ -19,17 +19,6 @@ export interface FakeOpenAi {
   /** Most requests in flight at the same moment. */
   maxInFlight: number;
   close(): Promise<void>;
-}
-
-const running: Server[] = [];
-
-afterEach(async () => {
-  for (const server of running.splice(0)) await stop(server);
-});
-
-function stop(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 /** A chat completion answer as OpenAI-compatible servers send it. */
@@ -58,7 +47,7 @@ export const echoBack: Responder = (request, res) => {
 /** A real OpenAI-compatible HTTP server on 127.0.0.1 at a random port, closed after the test. */
 export async function fakeOpenAi(respond: Responder = echoBack): Promise<FakeOpenAi> {
   let inFlight = 0;
-  const fake: FakeOpenAi = { baseUrl: "", requests: [], maxInFlight: 0, close: () => stop(server) };
+  const fake: FakeOpenAi = { baseUrl: "", requests: [], maxInFlight: 0, close: () => stopServer(server) };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -76,7 +65,7 @@ export async function fakeOpenAi(respond: Responder = echoBack): Promise<FakeOpe
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  running.push(server);
+  closeAfterTest(server);
   fake.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
 }

@@ -21,3 +21,12 @@ describe("PROMPTRAIL_PUBLIC_URL", () => {
       expect(() => loadConfig({ PROMPTRAIL_PUBLIC_URL: bad }), bad).toThrow(/PROMPTRAIL_PUBLIC_URL/);
   });
 });
+
+describe("PROMPTRAIL_WEBHOOK_PRIVATE", () => {
+  test("lets webhooks reach loopback and private networks only when it is 1", () => {
+    expect(loadConfig({}).webhookPrivate).toBe(false);
+    expect(loadConfig({ PROMPTRAIL_WEBHOOK_PRIVATE: "0" }).webhookPrivate).toBe(false);
+    expect(loadConfig({ PROMPTRAIL_WEBHOOK_PRIVATE: "1" }).webhookPrivate).toBe(true);
+    expect(() => loadConfig({ PROMPTRAIL_WEBHOOK_PRIVATE: "yes" })).toThrow(/PROMPTRAIL_WEBHOOK_PRIVATE/);
+  });
+});

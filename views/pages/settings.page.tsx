@@ -2,6 +2,7 @@ import type { ErrorIssue } from "../../src/domain/errors.js";
 import { STAGES, type Stage } from "../../src/domain/stage.js";
 import type { Environment, Environments } from "../../src/model/testing.model.js";
 import { StageBadge } from "../components.js";
+import { SettingsTabs } from "../fragments/settings-tabs.js";
 import { type FlashMessage, Layout } from "../layout.js";
 
 /** A refused settings form: which stage, what was typed, and why. */
@@ -106,6 +107,7 @@ export function SettingsPage({
 }) {
   return (
     <Layout title="Settings" flash={flash}>
+      <SettingsTabs current="/settings/environments" />
       <h1>Stage environments</h1>
       <p class="muted">
         TEST runs a version against the environment of the stage it is in. Fresh installs use echo everywhere, with no

@@ -66,7 +66,7 @@ describe("the request log", () => {
     expect(text.lines()).toEqual([
       expect.stringMatching(/^Promptrail .* listening on /),
       expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z GET \/healthz 200 [\d.]+ms local$/),
-      "SIGINT: stopping; requests in flight get up to 10 s",
+      "SIGINT: stopping; requests and webhook deliveries in flight get up to 10 s",
       "Stopped",
     ]);
 

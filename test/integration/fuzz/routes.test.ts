@@ -50,6 +50,12 @@ const TEMPLATES = [
   "/prompts/{n}/test-cases/{id}/delete",
   "/settings/environments",
   "/settings/environments/{s}",
+  "/settings/webhooks",
+  "/settings/webhooks/{id}",
+  "/settings/webhooks/{id}/save",
+  "/settings/webhooks/{id}/delete",
+  "/settings/webhooks/{id}/test",
+  "/settings/webhooks/{id}/deliveries/{n}/redeliver",
   "/healthz",
   "/static/app.css",
   "/static/{n}",
@@ -92,6 +98,18 @@ const fieldValues: Record<string, fc.Arbitrary<unknown>> = {
     "https://u:p@a.example",
   ),
   apiKeyEnv: fc.constantFrom("PROMPTRAIL_DB", "PROMPTRAIL_X_KEY", "HOME", "", null),
+  // A webhook's Test sends at once: only URLs refused before anything leaves (or .invalid, which never resolves).
+  url: fc.constantFrom(
+    "x",
+    "",
+    "ftp://x",
+    "http://127.0.0.1:9/hook",
+    "http://10.0.0.1/",
+    "https://u:p@a.example/",
+    lone,
+  ),
+  types: fc.oneof(fc.array(fc.constantFrom("version.promoted", "prompt.created", "x", ""), { maxLength: 3 }), anyValue),
+  stages: fc.oneof(fc.array(fc.constantFrom("PROD", "dev", "QA"), { maxLength: 3 }), anyValue),
   provider: fc.constantFrom("echo", "openai", "x"),
   assertions: fc.array(
     fc.record({ type: fc.constantFrom("contains", "regex", "json", "max-length", "equals", "x"), value: anyValue }),
@@ -118,6 +136,10 @@ const FIELDS = [
   "var.a",
   "a_type",
   "a_value",
+  "url",
+  "types",
+  "stages",
+  "active",
 ];
 /** Mostly what a form of the app would send, sometimes anything. */
 const plausible = fc.oneof(
@@ -127,6 +149,10 @@ const plausible = fc.oneof(
   fc.record({ name: fc.string({ maxLength: 12 }), variables: fc.constant({ name: "Ada" }) }),
   fc.record({ variables: fc.constant({ name: "Bo" }) }, { requiredKeys: [] }),
   fc.record({ gate: fc.boolean(), provider: fc.constantFrom("echo", "openai") }, { requiredKeys: [] }),
+  fc.record({
+    url: fc.constantFrom("http://hooks.invalid/p", "http://127.0.0.1:9/"),
+    types: fc.constant(["version.promoted"]),
+  }),
 );
 const fields = fc
   .uniqueArray(fc.constantFrom(...FIELDS), { maxLength: 6 })

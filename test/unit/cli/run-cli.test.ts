@@ -6,7 +6,7 @@ import { settingsOf } from "../../../src/cli/settings.js";
 import { cli } from "../../support/cli.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8"));
-const VERBS = ["serve", "migrate", "backup", "export", "import"];
+const VERBS = ["serve", "migrate", "backup", "export", "import", "pull", "diff", "push", "check"];
 
 describe("the command line", () => {
   test("--version prints promptrail and the package version", async () => {
@@ -90,6 +90,7 @@ describe("the command line", () => {
       dbFile: "env.db",
       log: "text",
       publicUrl: null,
+      webhookPrivate: false,
     });
     expect(settingsOf(args({ host: "::1", port: "8080", db: "flag.db" }), env)).toEqual({
       host: "::1",
@@ -97,6 +98,7 @@ describe("the command line", () => {
       dbFile: "flag.db",
       log: "text",
       publicUrl: null,
+      webhookPrivate: false,
     });
     expect(settingsOf(args({}), {})).toEqual({
       host: "127.0.0.1",
@@ -104,6 +106,7 @@ describe("the command line", () => {
       dbFile: "./data/promptrail.db",
       log: undefined,
       publicUrl: null,
+      webhookPrivate: false,
     });
     expect(() => settingsOf(args({}), { PROMPTRAIL_LOG: "loud" })).toThrow("PROMPTRAIL_LOG: Use off, text or json");
   });

@@ -2,6 +2,7 @@ import { expect } from "vitest";
 import { createApp } from "../../../../src/app.js";
 import type { ConnectOptions } from "../../../../src/db/connect.js";
 import { errorSchema, versionSchema } from "../../../../src/http/json.js";
+import type { WebhookSettings } from "../../../../src/services/deliveries.service.js";
 import { freshDb } from "../../../support/db.js";
 import { dumpAll } from "../../../support/state.js";
 
@@ -15,10 +16,17 @@ export const FORM = "application/x-www-form-urlencoded";
 export const HX = { "hx-request": "true" };
 
 /** A fresh migrated database and the whole app over it, with one-line request helpers. */
-export async function freshApp(options: ConnectOptions & { publicUrl?: string; fetch?: typeof fetch } = {}) {
-  const { publicUrl, fetch, ...connectOptions } = options;
+export async function freshApp(
+  options: ConnectOptions & { publicUrl?: string; fetch?: typeof fetch; webhooks?: Partial<WebhookSettings> } = {},
+) {
+  const { publicUrl, fetch, webhooks, ...connectOptions } = options;
   const db = await freshDb(connectOptions);
-  const app = createApp({ db, ...(publicUrl !== undefined && { publicUrl }), ...(fetch && { fetch }) });
+  const app = createApp({
+    db,
+    ...(publicUrl !== undefined && { publicUrl }),
+    ...(fetch && { fetch }),
+    ...(webhooks && { webhooks }),
+  });
   const request = (path: string, init: RequestInit = {}) => app.request(path, init);
 
   /** A JSON call as curl or a program makes it; answers status, headers and the parsed body. */

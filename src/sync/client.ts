@@ -1,0 +1,154 @@
+import type { Config } from "../domain/content.js";
+import { compareVersions, parseVersion } from "../domain/version-number.js";
+import type { RegistryPrompt, RegistryVersion } from "./layout.js";
+
+/** A refusal or failure the server answered, with its SPEC §3 code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Page<T> {
+  next: string | null;
+  items: T[];
+}
+
+/** How many requests are in flight at once while reading the registry. */
+const PARALLEL = 8;
+
+/**
+ * The registry over its JSON API (SPEC §3), as `promptrail pull|diff|push|check` use it: the
+ * same routes a person's curl uses, with `Authorization: Bearer <PROMPTRAIL_TOKEN>` when set.
+ */
+export class RegistryClient {
+  constructor(
+    private readonly base: string,
+    private readonly token: string | undefined,
+  ) {}
+
+  private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+    const url = new URL(path, this.base);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: {
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        redirect: "manual",
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      throw new Error(`cannot reach Promptrail at ${this.base} (${cause}): is it running? Pass --url`);
+    }
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // not JSON: described below
+    }
+    if (res.ok && json !== null) return json as T;
+    const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
+    if (res.status === 401)
+      throw new ApiError(401, "unauthorized", "Promptrail wants a token: set PROMPTRAIL_TOKEN to an API token");
+    throw new ApiError(
+      res.status,
+      error?.code ?? "unexpected",
+      error?.message ?? `${method} ${path} answered ${res.status}`,
+    );
+  }
+
+  /** Every page of a paginated list, following `next`. */
+  private async all<T>(first: string, read: (json: Record<string, unknown>) => Page<T>): Promise<T[]> {
+    const items: T[] = [];
+    for (let path: string | null = first; path; ) {
+      const page = read(await this.call<Record<string, unknown>>("GET", path));
+      items.push(...page.items);
+      path = page.next;
+    }
+    return items;
+  }
+
+  /** The whole registry: every prompt (archived ones too) with every version's content. */
+  async registry(): Promise<RegistryPrompt[]> {
+    const list = (json: Record<string, unknown>) => ({
+      next: json.next as string | null,
+      items: (json.prompts as Array<{ name: string; description: string }>) ?? [],
+    });
+    const prompts = [
+      ...(await this.all("/prompts?limit=200", list)),
+      ...(await this.all("/prompts?limit=200&archived=1", list)),
+    ];
+    return inBatches(prompts, async (p) => {
+      const path = `/prompts/${encodeURIComponent(p.name)}`;
+      const numbers = await this.all(`${path}?limit=200`, (json) => ({
+        next: json.next as string | null,
+        items: (json.versions as Array<{ version: string }>).map((v) => v.version),
+      }));
+      const versions = await inBatches(numbers, (v) => this.version(p.name, v));
+      return { name: p.name, description: p.description, versions: versions.sort(byNumber) };
+    });
+  }
+
+  async version(prompt: string, version: string): Promise<RegistryVersion> {
+    const v = await this.call<RegistryVersion>("GET", `/prompts/${encodeURIComponent(prompt)}/versions/${version}`);
+    // A version with no text (a chat prompt's messages, SPEC §8) has no file here yet: refuse
+    // rather than write or compare a file that is not there.
+    if (typeof v.body !== "string")
+      throw new Error(`${prompt} v${version} has no text body (a chat prompt?): these files hold text versions only`);
+    return pick(v);
+  }
+
+  async createPrompt(input: { name: string; description: string; body: string; config?: Config }) {
+    return pick(await this.call<RegistryVersion>("POST", "/prompts", input));
+  }
+
+  async describe(prompt: string, description: string): Promise<void> {
+    await this.call("POST", `/prompts/${encodeURIComponent(prompt)}/save`, { description });
+  }
+
+  async newVersion(prompt: string, from: string, major: boolean) {
+    return pick(
+      await this.call<RegistryVersion>("POST", `/prompts/${encodeURIComponent(prompt)}/versions/${from}/new`, {
+        major,
+      }),
+    );
+  }
+
+  async save(prompt: string, version: string, edit: { body: string; config?: Config; revision: number }) {
+    return pick(
+      await this.call<RegistryVersion>("POST", `/prompts/${encodeURIComponent(prompt)}/versions/${version}/save`, edit),
+    );
+  }
+}
+
+/** The version object of SPEC §3, less what files do not keep (actions, times). */
+function pick(v: RegistryVersion): RegistryVersion {
+  const { version, stage, current, revision, contentHash, createdFrom, body, config } = v;
+  return { version, stage, current, revision, contentHash, createdFrom, body, config };
+}
+
+function byNumber(a: { version: string }, b: { version: string }): number {
+  const [x, y] = [parseVersion(a.version), parseVersion(b.version)];
+  return x && y ? compareVersions(x, y) : a.version.localeCompare(b.version);
+}
+
+/** `work` over every item, at most PARALLEL at once, answers in the items' order. */
+async function inBatches<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, lane));
+  return results;
+}

@@ -1,0 +1,71 @@
+import { createTwoFilesPatch } from "diff";
+import { canonicalJson, normalizeBody } from "../domain/content.js";
+import { sameContent } from "./layout.js";
+import type { Change, Finding, Plan } from "./plan.js";
+
+/** A unified diff of two texts, indented, without the patch's own header lines. */
+function patch(from: string, to: string, fromName: string, toName: string): string[] {
+  const text = createTwoFilesPatch(fromName, toName, from, to, "", "", { context: 3 });
+  return text
+    .split("\n")
+    .slice(1) // "==================="
+    .filter((line, i, all) => !(i === all.length - 1 && line === ""))
+    .map((line) => `    ${line}`);
+}
+
+const pretty = (value: unknown) => `${JSON.stringify(JSON.parse(canonicalJson(value as never)), null, 2)}\n`;
+
+function changeLines(c: Change): string[] {
+  switch (c.kind) {
+    case "create":
+      return [
+        `+ ${c.prompt}: new prompt, v1.0 from ${c.first.path}`,
+        ...c.drafts.map((d) => `+ ${c.prompt}: new DEV draft from ${d.path}`),
+      ];
+    case "describe":
+      return [`~ ${c.prompt}: description ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`];
+    case "draft":
+      return [`+ ${c.prompt}: new DEV draft from ${c.draft.path}${c.major ? " (a new major version)" : ""}`];
+    case "edit": {
+      const { registry: r, local } = c;
+      const lines = [`~ ${c.prompt} v${r.version} (${r.stage}): saved as revision ${r.revision + 1}`];
+      const body = normalizeBody(c.body);
+      if (body !== r.body)
+        lines.push(...patch(r.body, body, `${c.prompt} v${r.version} in Promptrail`, local.textPath));
+      if (canonicalJson(c.config) !== canonicalJson(r.config))
+        lines.push(...patch(pretty(r.config), pretty(c.config), "config in Promptrail", "config in the files"));
+      return lines;
+    }
+  }
+}
+
+const findingLine = (mark: string, f: Finding) =>
+  `${mark} ${[f.prompt, f.version ? `v${f.version}` : ""].filter(Boolean).join(" ")}${f.prompt ? ": " : ""}${f.message}`;
+
+/** What `diff` prints, and `push` before it writes: the changes, then the refusals, then the notes. */
+export function planText(plan: Plan): string {
+  const lines = plan.changes.flatMap(changeLines);
+  if (plan.changes.length === 0) lines.push("Nothing to push.");
+  if (plan.refusals.length > 0) {
+    lines.push("", "Push would refuse, and write nothing, because:");
+    lines.push(...plan.refusals.map((f) => findingLine("!", f)));
+  }
+  if (plan.notes.length > 0) {
+    lines.push("", "Not pushed:");
+    lines.push(...plan.notes.map((f) => findingLine(" ", f)));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** `check`: every path where the files and the registry differ. */
+export function differences(registry: Map<string, string>, local: Map<string, string>): string[] {
+  const lines: string[] = [];
+  for (const path of [...new Set([...registry.keys(), ...local.keys()])].sort()) {
+    const mine = local.get(path);
+    const theirs = registry.get(path);
+    if (mine === undefined) lines.push(`missing   ${path}`);
+    else if (theirs === undefined) lines.push(`extra     ${path}`);
+    else if (!sameContent(path, mine, theirs)) lines.push(`differs   ${path}`);
+  }
+  return lines;
+}

@@ -1,0 +1,311 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { getRequestListener } from "@hono/node-server";
+import { afterEach, describe, expect, test } from "vitest";
+import { createApp } from "../../../src/app.js";
+import { type HttpServer, listen } from "../../../src/server/http-server.js";
+import { createServices } from "../../../src/services/index.js";
+import { cli, tempFolder } from "../../support/cli.js";
+import { freshDb } from "../../support/db.js";
+import { dumpAll } from "../../support/state.js";
+
+const running: HttpServer[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0)) await server.stop();
+});
+
+/** A real server over a fresh registry: greet has v1.0 PROD, v1.1 TST, v1.2 a DEV draft. */
+async function registry() {
+  const db = await freshDb();
+  const s = createServices({ db });
+  await s.prompts.create({
+    name: "greet",
+    description: "Greets a customer",
+    body: "Hello {{name}}.\nWelcome!",
+    config: { temperature: 0.2, model: "gpt-4o-mini", extra: { z: 1, a: [2, { y: 1, b: 2 }] } },
+  });
+  await s.versions.promote("greet", "1.0");
+  await s.versions.promote("greet", "1.0");
+  await s.versions.createNew("greet", "1.0");
+  await s.versions.save("greet", "1.1", { body: "Hi {{name}}!" });
+  await s.versions.promote("greet", "1.1");
+  await s.versions.createNew("greet", "1.1");
+  await s.versions.makeCurrent("greet", "1.2");
+  await s.prompts.create({ name: "old-triage", body: "Sort {{ticket}}" });
+  await s.promptEdits.archive("old-triage");
+  const server = await listen(getRequestListener(createApp({ db }).fetch), { host: "127.0.0.1", port: 0 });
+  running.push(server);
+  return { db, s, url: server.url, dump: () => dumpAll(db.sqlite) };
+}
+
+const git = (dir: string, ...args: string[]) =>
+  execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+
+function repo(): string {
+  const dir = tempFolder();
+  git(dir, "init", "-q");
+  return dir;
+}
+
+const read = (dir: string, path: string) => readFileSync(join(dir, path), "utf8");
+const edit = (dir: string, path: string, change: (text: string) => string) =>
+  writeFileSync(join(dir, path), change(read(dir, path)));
+
+describe("SPEC §9 prompts as code: a round trip in a Git repository", () => {
+  test("pull, edit a DEV draft, diff shows it, push saves it as a new revision, check is clean", async () => {
+    const r = await registry();
+    const dir = repo();
+    const run = (...argv: string[]) => cli([...argv, dir, "--url", r.url]);
+
+    const pulled = await run("pull");
+    expect(pulled, pulled.stderr).toMatchObject({ code: 0 });
+    expect(pulled.stdout).toMatch(/Pulled 2 prompt\(s\), 4 version\(s\)/);
+    expect(git(dir, "ls-files", "--others").split("\n").filter(Boolean).sort()).toEqual([
+      "greet/prompt.json",
+      "greet/v1.0.meta.json",
+      "greet/v1.0.txt",
+      "greet/v1.1.meta.json",
+      "greet/v1.1.txt",
+      "greet/v1.2.meta.json",
+      "greet/v1.2.txt",
+      "old-triage/prompt.json",
+      "old-triage/v1.0.meta.json",
+      "old-triage/v1.0.txt",
+    ]);
+    expect(read(dir, "greet/v1.0.txt")).toBe("Hello {{name}}.\nWelcome!");
+    const meta = JSON.parse(read(dir, "greet/v1.0.meta.json"));
+    expect(Object.keys(meta)).toEqual(["stage", "current", "revision", "contentHash", "createdFrom", "config"]);
+    expect(meta).toMatchObject({ stage: "PROD", current: true, revision: 1, createdFrom: null });
+    // Config keys sorted at every level, whatever order they were saved in.
+    expect(Object.keys(meta.config)).toEqual(["extra", "model", "temperature"]);
+    expect(JSON.stringify(meta.config.extra)).toBe('{"a":[2,{"b":2,"y":1}],"z":1}');
+    expect(JSON.parse(read(dir, "greet/prompt.json"))).toEqual({ description: "Greets a customer" });
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "pulled");
+
+    // The same registry gives byte-identical files.
+    expect((await run("pull")).code).toBe(0);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(await run("check")).toMatchObject({ code: 0 });
+
+    edit(dir, "greet/v1.2.txt", () => "Hi {{name}}, good to see you!");
+    const diff = await run("diff");
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain("~ greet v1.2 (DEV): saved as revision 2");
+    expect(diff.stdout).toContain("-Hi {{name}}!");
+    expect(diff.stdout).toContain("+Hi {{name}}, good to see you!");
+    const dirty = await run("check");
+    expect(dirty.code).toBe(1);
+    expect(dirty.stdout).toBe("differs   greet/v1.2.txt\n");
+
+    const pushed = await run("push");
+    expect(pushed, pushed.stderr).toMatchObject({ code: 0 });
+    expect(pushed.stdout).toContain("greet v1.2: saved as revision 2");
+    const saved = await r.s.versions.get("greet", "1.2");
+    expect(saved).toMatchObject({ version: "1.2", stage: "DEV", revision: 2, body: "Hi {{name}}, good to see you!" });
+    expect((await r.s.prompts.get("greet")).versions.map((v) => v.version)).toEqual(["1.2", "1.1", "1.0"]);
+    expect(git(dir, "status", "--porcelain").split("\n").filter(Boolean).sort()).toEqual([
+      " M greet/v1.2.meta.json",
+      " M greet/v1.2.txt",
+    ]);
+    expect(JSON.parse(read(dir, "greet/v1.2.meta.json"))).toMatchObject({
+      revision: 2,
+      contentHash: saved.contentHash,
+    });
+    expect(await run("check")).toMatchObject({ code: 0 });
+    expect((await run("diff")).stdout).toBe("Nothing to push.\n");
+  });
+
+  test("a PROD file edited locally makes push exit 1 and write nothing, even the changes that were fine", async () => {
+    const r = await registry();
+    const dir = repo();
+    const run = (...argv: string[]) => cli([...argv, dir, "--url", r.url]);
+    await run("pull");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "pulled");
+    edit(dir, "greet/v1.0.txt", (t) => `${t}\nP.S. new in PROD?`);
+    edit(dir, "greet/v1.2.txt", () => "a fine DEV edit");
+    writeFileSync(join(dir, "greet/idea.txt"), "a new draft");
+    const before = r.dump();
+    const files = git(dir, "status", "--porcelain");
+    const pushed = await run("push");
+    expect(pushed.code).toBe(1);
+    expect(pushed.stdout).toContain("! greet v1.0: is in PROD, and PROD versions never change");
+    expect(pushed.stderr).toMatch(/nothing was written/);
+    expect(r.dump()).toEqual(before);
+    expect(git(dir, "status", "--porcelain")).toBe(files);
+    // The same for a conflict: the draft was edited in Promptrail since the pull.
+    git(dir, "checkout", "--", "greet/v1.0.txt");
+    rmSync(join(dir, "greet/idea.txt"));
+    await r.s.versions.save("greet", "1.2", { body: "someone else's edit" });
+    const stale = r.dump();
+    const conflict = await run("push");
+    expect(conflict.code).toBe(1);
+    expect(conflict.stdout).toContain(
+      "! greet v1.2: was edited in Promptrail too: it is at revision 2, your files at 1",
+    );
+    expect(r.dump()).toEqual(stale);
+    expect(read(dir, "greet/v1.2.txt")).toBe("a fine DEV edit");
+  });
+});
+
+describe("push: new drafts and new prompts", () => {
+  test("a new text file is a new DEV draft, renamed to the number it got; a new folder is a new prompt", async () => {
+    const r = await registry();
+    const dir = repo();
+    const run = (...argv: string[]) => cli([...argv, dir, "--url", r.url]);
+    await run("pull");
+    writeFileSync(join(dir, "greet/idea.txt"), "Yo {{name}}");
+    writeFileSync(join(dir, "greet/idea.meta.json"), JSON.stringify({ config: { temperature: 1 } }));
+    writeFileSync(join(dir, "greet/v2.0.txt"), "A whole new take, {{name}}");
+    execFileSync("mkdir", [join(dir, "welcome")]);
+    writeFileSync(join(dir, "welcome/prompt.json"), '{"description":"First mail"}');
+    writeFileSync(join(dir, "welcome/v1.0.txt"), "Welcome aboard, {{name}}");
+    writeFileSync(join(dir, "welcome/z-later.txt"), "Welcome back, {{name}}");
+    writeFileSync(join(dir, "greet/prompt.json"), '{"description": "Greets a customer by name"}');
+    await r.s.versions.createNew("greet", "1.0"); // v1.3, made in Promptrail since the pull
+    const diff = await run("diff");
+    expect(diff.stdout).toContain('~ greet: description "Greets a customer" → "Greets a customer by name"');
+    expect(diff.stdout).toContain("  greet v1.3: only in Promptrail: pull to get it");
+    expect(diff.stdout).toContain("+ greet: new DEV draft from greet/idea.txt");
+    expect(diff.stdout).toContain("+ greet: new DEV draft from greet/v2.0.txt (a new major version)");
+    expect(diff.stdout).toContain("+ welcome: new prompt, v1.0 from welcome/v1.0.txt");
+    expect(diff.stdout).toContain("+ welcome: new DEV draft from welcome/z-later.txt");
+    const pushed = await run("push");
+    expect(pushed, pushed.stdout + pushed.stderr).toMatchObject({ code: 0 });
+    expect((await r.s.prompts.get("greet")).description).toBe("Greets a customer by name");
+    expect(await r.s.versions.get("greet", "1.4")).toMatchObject({
+      stage: "DEV",
+      current: false,
+      body: "Yo {{name}}",
+      config: { temperature: 1 },
+      createdFrom: "1.3",
+    });
+    expect(await r.s.versions.get("greet", "2.0")).toMatchObject({
+      body: "A whole new take, {{name}}",
+      createdFrom: "1.4",
+    });
+    expect(await r.s.versions.get("welcome", "1.1")).toMatchObject({ body: "Welcome back, {{name}}" });
+    expect(existsSync(join(dir, "greet/idea.txt"))).toBe(false);
+    expect(existsSync(join(dir, "greet/idea.meta.json"))).toBe(false);
+    expect(read(dir, "greet/v1.4.txt")).toBe("Yo {{name}}");
+    expect(existsSync(join(dir, "welcome/z-later.txt"))).toBe(false);
+    expect(read(dir, "welcome/v1.1.txt")).toBe("Welcome back, {{name}}");
+    // v1.3 came from Promptrail and was never pulled: check says so until a pull.
+    expect((await run("check")).stdout).toBe("missing   greet/v1.3.meta.json\nmissing   greet/v1.3.txt\n");
+    await run("pull");
+    expect(await run("check")).toMatchObject({ code: 0 });
+    // Pulled afresh elsewhere, the same files, byte for byte.
+    const other = repo();
+    await cli(["pull", other, "--url", r.url]);
+    const compared = spawnSync("diff", ["-r", "-x", ".git", dir, other], { encoding: "utf8" });
+    expect(compared.stdout).toBe("");
+  });
+
+  test("pull refuses to overwrite edits not pushed yet, unless --force; it removes the files of deleted drafts", async () => {
+    const r = await registry();
+    const dir = repo();
+    await cli(["pull", dir, "--url", r.url]);
+    edit(dir, "greet/v1.2.txt", () => "mine");
+    const refused = await cli(["pull", dir, "--url", r.url]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/would overwrite edits not pushed yet \(greet\/v1\.2\.txt\)/);
+    expect(read(dir, "greet/v1.2.txt")).toBe("mine");
+    await r.s.versions.createNew("greet", "1.0");
+    await cli(["pull", dir, "--url", r.url, "--force"]);
+    expect(read(dir, "greet/v1.2.txt")).toBe("Hi {{name}}!");
+    await r.s.versions.delete("greet", "1.3");
+    await cli(["pull", dir, "--url", r.url]);
+    expect(existsSync(join(dir, "greet/v1.3.txt"))).toBe(false);
+    expect(existsSync(join(dir, "greet/v1.3.meta.json"))).toBe(false);
+  });
+
+  test("CRLF line endings and reformatted JSON are no difference; a broken meta file is refused before anything is written", async () => {
+    const r = await registry();
+    const dir = repo();
+    const run = (...argv: string[]) => cli([...argv, dir, "--url", r.url]);
+    await run("pull");
+    edit(dir, "greet/v1.0.txt", (t) => t.replace(/\n/g, "\r\n"));
+    edit(dir, "greet/v1.0.meta.json", (t) => JSON.stringify(JSON.parse(t)));
+    expect(await run("check")).toMatchObject({ code: 0 });
+    expect((await run("diff")).stdout).toBe("Nothing to push.\n");
+    writeFileSync(join(dir, "greet/v1.1.meta.json"), "{ not json");
+    edit(dir, "greet/v1.2.txt", () => "fine");
+    const before = r.dump();
+    const pushed = await run("push");
+    expect(pushed.code).toBe(1);
+    expect(pushed.stdout).toMatch(/! greet\/v1\.1\.meta\.json: not JSON/);
+    expect(r.dump()).toEqual(before);
+  });
+});
+
+describe("the connection", () => {
+  test("PROMPTRAIL_TOKEN goes as a Bearer token; a 401 says to set it; an unreachable server says so", async () => {
+    const seen: Array<string | undefined> = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(401, { "content-type": "application/json" });
+      res.end('{"error":{"code":"unauthorized","message":"Sign in"}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const dir = tempFolder();
+      const denied = await cli(["check", dir, "--url", url], { env: { PROMPTRAIL_TOKEN: "prt_secret" } });
+      expect(denied.code).toBe(1);
+      expect(denied.stderr).toMatch(/Promptrail wants a token: set PROMPTRAIL_TOKEN/);
+      expect(seen).toEqual(["Bearer prt_secret"]);
+      await cli(["pull", dir], { env: { PROMPTRAIL_URL: url } });
+      expect(seen).toEqual(["Bearer prt_secret", undefined]);
+    } finally {
+      server.close();
+    }
+    const down = await cli(["pull", tempFolder(), "--url", "http://127.0.0.1:9"]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/cannot reach Promptrail at http:\/\/127\.0\.0\.1:9 .*is it running\? Pass --url/);
+  });
+
+  test("a missing DIR or a bad --url is a usage error (exit 2)", async () => {
+    expect((await cli(["push"])).code).toBe(2);
+    expect((await cli(["check", "x", "--url", "ftp://x"])).code).toBe(2);
+    expect((await cli(["diff", "x", "--nope"])).code).toBe(2);
+  });
+});
+
+test("a version without a text body (a chat prompt) is refused, never written as an empty file", async () => {
+  const version = {
+    version: "1.0",
+    stage: "DEV",
+    current: true,
+    revision: 1,
+    contentHash: "0".repeat(64),
+    createdFrom: null,
+    config: {},
+  };
+  const server = createServer((req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    if (req.url?.startsWith("/prompts?"))
+      res.end(
+        JSON.stringify({ prompts: req.url.includes("archived") ? [] : [{ name: "c", description: "" }], next: null }),
+      );
+    else if (req.url?.startsWith("/prompts/c?"))
+      res.end(JSON.stringify({ versions: [{ version: "1.0" }], next: null }));
+    else res.end(JSON.stringify({ ...version, type: "chat", messages: [{ role: "user", content: "hi" }] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const dir = tempFolder();
+    const pulled = await cli(["pull", dir, "--url", `http://127.0.0.1:${(server.address() as AddressInfo).port}`]);
+    expect(pulled.code).toBe(1);
+    expect(pulled.stderr).toMatch(/c v1\.0 has no text body \(a chat prompt\?\)/);
+    expect(existsSync(join(dir, "c"))).toBe(false);
+  } finally {
+    server.close();
+  }
+});
