@@ -2,6 +2,7 @@ import type { VersionRow } from "../db/schema.js";
 import type { Config } from "../domain/content.js";
 import { contentHash, normalizeBody } from "../domain/content.js";
 import { DomainError } from "../domain/errors.js";
+import { makeCurrentPermission, promotePermission } from "../domain/roles.js";
 import { requirePromotionTarget, type Stage } from "../domain/stage.js";
 import { formatVersion, nextVersion } from "../domain/version-number.js";
 import type { Revision, Version } from "../model/version.model.js";
@@ -17,7 +18,7 @@ import {
   touchCurrent,
   updateContent,
 } from "../store/versions.store.js";
-import { type Actor, isoNow, LOCAL, requireVersion, type ServiceDeps } from "./context.js";
+import { type Actor, eventActor, isoNow, LOCAL, requireRole, requireVersion, type ServiceDeps } from "./context.js";
 import { newVersionInput, promoteInput, saveInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
 import { rowToVersion } from "./rows.js";
@@ -44,6 +45,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
 
     /** R8: copies any version into a new DEV draft M.(n+1) — or (M+1).0 — that is not current. */
     async createNew(name: string, version: string, input: unknown = {}, by: Actor = LOCAL): Promise<Version> {
+      requireRole(by, "edit");
       const { major } = parseInput(newVersionInput, input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
@@ -71,7 +73,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         await appendEvent(tx, {
           promptId: prompt.id,
           at: now,
-          actor: by.actor,
+          ...eventActor(by),
           type: "version.created",
           version: label,
           detail: { stage: "DEV", from, major },
@@ -88,6 +90,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
      * revision the version has moved past. Saving unchanged content changes nothing.
      */
     async save(name: string, version: string, input: unknown, by: Actor = LOCAL): Promise<Version> {
+      requireRole(by, "edit");
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
@@ -124,7 +127,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         await appendEvent(tx, {
           promptId: prompt.id,
           at: now,
-          actor: by.actor,
+          ...eventActor(by),
           type: "version.edited",
           version: current.version,
           detail: { revision: based + 1, contentHash: hash },
@@ -143,13 +146,15 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         const now = isoNow(deps);
         const { row } = await requireVersion(tx, name, version);
         const subject = rowToVersion(name, row);
+        // Checked on the row as it is now: a version promoted meanwhile may need a stronger role.
+        requireRole(by, promotePermission(subject.stage));
         const target = requirePromotionTarget(subject, to);
         for (const check of deps.promotionChecks ?? []) await check(tx, subject, target);
         const { stored, replaced } = await makeCurrentIn(tx, row, target, now);
         await appendEvent(tx, {
           promptId: row.prompt_id,
           at: now,
-          actor: by.actor,
+          ...eventActor(by),
           type: "version.promoted",
           version: subject.version,
           detail: { from: subject.stage, to: target, replaced },
@@ -160,6 +165,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
 
     /** R9: removes a DEV draft that is not current, with its revisions (and test runs). */
     async delete(name: string, version: string, by: Actor = LOCAL): Promise<{ deleted: string }> {
+      requireRole(by, "edit");
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
@@ -176,7 +182,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         await appendEvent(tx, {
           promptId: prompt.id,
           at: now,
-          actor: by.actor,
+          ...eventActor(by),
           type: "version.deleted",
           version: current.version,
           detail: { contentHash: row.content_hash },
@@ -191,6 +197,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         const now = isoNow(deps);
         const { row } = await requireVersion(tx, name, version);
         const subject = rowToVersion(name, row);
+        requireRole(by, makeCurrentPermission(row.stage));
         if (subject.current)
           throw new DomainError(
             "invalid_transition",
@@ -200,7 +207,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         await appendEvent(tx, {
           promptId: row.prompt_id,
           at: now,
-          actor: by.actor,
+          ...eventActor(by),
           type: "version.made_current",
           version: subject.version,
           detail: { stage: row.stage, replaced },
