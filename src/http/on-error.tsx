@@ -1,4 +1,4 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { Flash } from "../../views/layout.js";
 import { ErrorPage } from "../../views/pages/error.page.js";
@@ -9,12 +9,41 @@ import { negotiate } from "./negotiate.js";
 import { fragment, page } from "./render.js";
 import { wayBack } from "./way-back.js";
 
+/** How a family of routes answers a refusal in its own shape (e.g. Langfuse's `{message, error}`). */
+export type ErrorStyle = (c: Context, error: DomainError) => Response;
+
+declare module "hono" {
+  interface ContextVariableMap {
+    errorStyle: ErrorStyle;
+  }
+}
+
+/**
+ * Mounted on a path before the access check (`app.use("/api/public/*", errorStyle(style))`): every
+ * refusal of a request there — 401 and 403 of the access check included — is answered by `style`
+ * instead of SPEC §3's shapes. Headers the refusal needs (WWW-Authenticate, Retry-After) are set
+ * before `style` runs.
+ */
+export function errorStyle(style: ErrorStyle): MiddlewareHandler {
+  return (c, next) => {
+    c.set("errorStyle", style);
+    return next();
+  };
+}
+
+export const WWW_AUTHENTICATE = 'Bearer realm="promptrail"';
+
 /** One mapping from an error to the representation the request asked for, with the real status. */
 export function renderError(c: Context, error: DomainError): Response {
   applyBaseHeaders(c);
   const status = error.status as ContentfulStatusCode;
+  if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
+  if (error.code === "unauthorized") c.header("WWW-Authenticate", WWW_AUTHENTICATE);
+  const style = c.get("errorStyle");
+  if (style) return style(c, error);
   const mode = negotiate(c);
   if (mode === "json") return c.json(error.toJSON(), status);
+  if (error.code === "unauthorized") return toSignIn(c, mode, error);
   if (mode === "fragment") return flashError(c, error.message, status);
   const back = wayBack(c.req.path, error.code);
   return page(c, <ErrorPage status={error.status} code={error.code} message={error.message} back={back} />, status);
@@ -29,6 +58,34 @@ function flashError(c: Context, text: string, status: ContentfulStatusCode): Res
   c.header("HX-Reswap", "innerHTML");
   c.header("HX-Reselect", "#flash > .flash");
   return fragment(c, <Flash flash={{ kind: "error", text }} />, status);
+}
+
+/**
+ * SPEC §5 without credentials: a page goes to the sign-in page (303), htmx is told to go there
+ * (401 with HX-Redirect, so its swap shows nothing half-done); `next` brings the person back.
+ */
+function toSignIn(c: Context, mode: "page" | "fragment", error: DomainError): Response {
+  const url = `/login?next=${encodeURIComponent(comeBackTo(c))}`;
+  if (mode === "fragment") {
+    c.header("HX-Redirect", url);
+    return flashError(c, error.message, 401);
+  }
+  return c.redirect(url, 303);
+}
+
+/** Where to land after signing in: the page asked for, or for a post (or htmx) the page it came from. */
+function comeBackTo(c: Context): string {
+  const url = new URL(c.req.url);
+  const htmx = c.req.header("hx-current-url");
+  const from = htmx ?? (c.req.method === "GET" ? null : c.req.header("referer"));
+  if (from === undefined) return "/";
+  if (from === null) return `${url.pathname}${url.search}`;
+  try {
+    const back = new URL(from);
+    return back.origin === url.origin ? `${back.pathname}${back.search}` : "/";
+  } catch {
+    return "/";
+  }
 }
 
 /** The client went away while its body was still arriving (an aborted upload). */
