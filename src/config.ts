@@ -10,6 +10,8 @@ const settings = z.object({
     .url({ protocol: /^https?$/, error: "an http(s) URL such as https://prompts.example.com" })
     .refine((v) => /^https?:\/\/[^/?#@]+\/?$/.test(v), "only scheme, host and port (no path, query or credentials)")
     .optional(),
+  // SPEC §5: believe X-Forwarded-Proto / X-Forwarded-For only behind a proxy that sets them.
+  PROMPTRAIL_TRUST_PROXY: z.enum(["0", "1"], "Use 1 (behind a proxy that sets X-Forwarded-*) or 0").default("0"),
 });
 
 /** `log` is the request log's format; unset means text on a terminal, JSON otherwise. */
@@ -19,6 +21,7 @@ export type Config = {
   dbFile: string;
   log: "off" | "text" | "json" | undefined;
   publicUrl: string | null;
+  trustProxy: boolean;
 };
 
 /** Settings from the environment, validated once at start-up; a bad value stops the start with its name. */
@@ -28,12 +31,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid settings: ${problems}`);
   }
-  const { HOST, PORT, PROMPTRAIL_DB, PROMPTRAIL_LOG, PROMPTRAIL_PUBLIC_URL } = parsed.data;
+  const { HOST, PORT, PROMPTRAIL_DB, PROMPTRAIL_LOG, PROMPTRAIL_PUBLIC_URL, PROMPTRAIL_TRUST_PROXY } = parsed.data;
   return {
     host: HOST,
     port: PORT,
     dbFile: PROMPTRAIL_DB,
     log: PROMPTRAIL_LOG,
     publicUrl: PROMPTRAIL_PUBLIC_URL ?? null,
+    trustProxy: PROMPTRAIL_TRUST_PROXY === "1",
   };
 }
