@@ -43,7 +43,7 @@ export function createApp({ db, publicUrl = null, fetch, trustProxy = false }: A
   // The runtime read checks its session or token itself (SPEC §5), as cheaply as it can.
   app.route("/", createRuntimeRoutes(services));
   // Who the request is and whether its role may: before any body is read for it.
-  app.use(requireAccess(services, trust));
+  app.use(requireAccess(services));
   app.use(formGuard());
   app.use(baseHeaders());
   app.route("/", createStaticRoutes());

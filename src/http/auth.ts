@@ -10,16 +10,12 @@ import type { Credential, Mode } from "../services/access.service.js";
 import { type Actor, LOCAL } from "../services/context.js";
 import type { Services } from "../services/index.js";
 import { routePermission } from "./access.js";
-import { negotiate } from "./negotiate.js";
-import { type ProxyTrust, setSessionCookie } from "./session-cookie.js";
 
 declare module "hono" {
   interface ContextVariableMap {
     /** Who the request acts as (R11): set by the access check, LOCAL in open mode. */
     actor: Actor;
     mode: Mode;
-    /** The session cookie's value, when the request was signed in by one (to refresh the cookie). */
-    session: string;
   }
 }
 
@@ -52,10 +48,9 @@ function tokenOf(header: string): string | null {
 }
 
 /** Records who the request is, for the handlers (c.var.actor) and the request log. */
-function admit(c: Context, mode: Mode, actor: Actor, credential: Credential | null): Actor {
+function admit(c: Context, mode: Mode, actor: Actor): Actor {
   c.set("mode", mode);
   c.set("actor", actor);
-  if (credential?.kind === "session" && actor !== LOCAL) c.set("session", credential.secret);
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming && actor !== LOCAL) setRequestActor(incoming, actor.actor);
   return actor;
@@ -73,7 +68,7 @@ export function authenticate(services: Services, c: Context, optional = false): 
 }
 
 function identify(services: Services, c: Context, mode: Mode, optional: boolean) {
-  if (mode === "open") return admit(c, mode, LOCAL, null);
+  if (mode === "open") return admit(c, mode, LOCAL);
   c.set("mode", mode);
   const credential = credentialOf(c);
   const refuse = (): null => {
@@ -85,7 +80,7 @@ function identify(services: Services, c: Context, mode: Mode, optional: boolean)
   };
   if (credential === null || credential === "wrong") return refuse();
   const found = services.access.identify(credential);
-  const settle = (actor: Actor | null) => (actor ? admit(c, mode, actor, credential) : refuse());
+  const settle = (actor: Actor | null) => (actor ? admit(c, mode, actor) : refuse());
   return found instanceof Promise ? found.then(settle) : settle(found);
 }
 
@@ -94,14 +89,11 @@ function identify(services: Services, c: Context, mode: Mode, optional: boolean)
  * the route does (routePermission); 401 without a valid credential in secured mode, 403
  * `forbidden` naming the role needed. Public routes pass, signed in or not.
  */
-export function requireAccess(services: Services, trust: ProxyTrust): MiddlewareHandler {
+export function requireAccess(services: Services): MiddlewareHandler {
   return async (c, next) => {
     const permission = routePermission(c.req.method, c.req.path);
     const actor = await authenticate(services, c, permission === "public");
     if (actor && permission !== "public") requirePermission(actor.role, permission);
-    // A session lasts 14 days from its last use: each page a person opens renews the cookie too.
-    const session = c.get("session");
-    if (session && c.req.method === "GET" && negotiate(c) === "page") setSessionCookie(c, session, trust);
     return next();
   };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
-import { SESSION_COOKIE, SESSION_IDLE_MS } from "../domain/accounts.js";
+import { SESSION_COOKIE } from "../domain/accounts.js";
 
 /**
  * What the HTTP layer may believe of a proxy in front of it: with PROMPTRAIL_TRUST_PROXY=1,
@@ -33,14 +33,21 @@ export function clientAddress(c: Context, { trustProxy }: ProxyTrust): string {
   return incoming?.socket?.remoteAddress ?? "unknown";
 }
 
-/** SPEC §5: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS; it lives as long as an unused session does. */
+/**
+ * The longest a browser keeps a cookie (Chromium caps Max-Age at 400 days). The server ends a
+ * session 14 days after its last use; the cookie only has to outlive that, and is never sent
+ * again after sign-in (re-sending it would put the secret in more answers).
+ */
+const COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
+
+/** SPEC §5: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS. */
 export function setSessionCookie(c: Context, secret: string, trust: ProxyTrust): void {
   setCookie(c, SESSION_COOKIE, secret, {
     path: "/",
     httpOnly: true,
     sameSite: "Lax",
     secure: isHttps(c, trust),
-    maxAge: Math.floor(SESSION_IDLE_MS / 1000),
+    maxAge: COOKIE_MAX_AGE,
   });
 }
 

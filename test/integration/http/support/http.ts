@@ -15,10 +15,17 @@ export const FORM = "application/x-www-form-urlencoded";
 export const HX = { "hx-request": "true" };
 
 /** A fresh migrated database and the whole app over it, with one-line request helpers. */
-export async function freshApp(options: ConnectOptions & { publicUrl?: string; fetch?: typeof fetch } = {}) {
-  const { publicUrl, fetch, ...connectOptions } = options;
+export async function freshApp(
+  options: ConnectOptions & { publicUrl?: string; fetch?: typeof fetch; trustProxy?: boolean } = {},
+) {
+  const { publicUrl, fetch, trustProxy, ...connectOptions } = options;
   const db = await freshDb(connectOptions);
-  const app = createApp({ db, ...(publicUrl !== undefined && { publicUrl }), ...(fetch && { fetch }) });
+  const app = createApp({
+    db,
+    ...(publicUrl !== undefined && { publicUrl }),
+    ...(fetch && { fetch }),
+    ...(trustProxy !== undefined && { trustProxy }),
+  });
   const request = (path: string, init: RequestInit = {}) => app.request(path, init);
 
   /** A JSON call as curl or a program makes it; answers status, headers and the parsed body. */
