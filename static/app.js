@@ -219,3 +219,21 @@ document.addEventListener("htmx:responseError", (event) => {
   const status = event.detail?.xhr?.status ?? 0;
   if (status >= 500) showError(`The server failed (${status}). Nothing was changed; try again.`);
 });
+
+// ---- A new token's secret: one click copies it ----------------------------------------------
+
+// The server shows a new API token once, in a read-only field with a Copy button beside it.
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("button[data-copy]") : null;
+  const field = button && document.getElementById(button.getAttribute("data-copy") ?? "");
+  if (!(field instanceof HTMLInputElement)) return;
+  field.select();
+  navigator.clipboard?.writeText(field.value).then(
+    () => {
+      button.textContent = "Copied";
+    },
+    () => {
+      button.textContent = "Select and copy";
+    },
+  );
+});

@@ -1,6 +1,7 @@
 import type { ErrorIssue } from "../../src/domain/errors.js";
 import { SettingsFrame } from "../fragments/settings-tabs.js";
 import type { FlashMessage } from "../layout.js";
+import { useViewer } from "../viewer.js";
 
 /** One's own password: the current one, then the new one twice. */
 export function PasswordPage({ issues = [], flash }: { issues?: ErrorIssue[]; flash?: FlashMessage | null }) {
@@ -25,6 +26,15 @@ export function PasswordPage({ issues = [], flash }: { issues?: ErrorIssue[]; fl
       {issue(name) ? <p class="field-error">{issue(name)}</p> : null}
     </>
   );
+  if (useViewer()?.mode === "open")
+    return (
+      <SettingsFrame current="password" title="Change your password" flash={flash}>
+        <p class="empty">
+          Promptrail is in open mode: there are no accounts yet, so nobody has a password. Add the first admin under
+          Users, or with <code>promptrail user add NAME --role admin</code>.
+        </p>
+      </SettingsFrame>
+    );
   return (
     <SettingsFrame current="password" title="Change your password" flash={flash}>
       <form method="post" action="/settings/password" class="create-form narrow-form">

@@ -50,7 +50,7 @@ function TokenRow({ token, now, everyone }: { token: ApiToken; now: Date; everyo
       <th scope="row">{token.label}</th>
       {everyone ? <td class="user-name">{token.user}</td> : null}
       <td>{token.readOnly ? "read-only" : <span class="muted">role of its user</span>}</td>
-      <td>
+      <td class="wide-only">
         <TimeAgo at={token.createdAt} now={now} />
       </td>
       <td>{token.lastUsedAt ? <TimeAgo at={token.lastUsedAt} now={now} /> : <span class="muted">never</span>}</td>
@@ -157,7 +157,9 @@ export function TokensPage({
                     <th scope="col">Label</th>
                     {everyone ? <th scope="col">User</th> : null}
                     <th scope="col">Access</th>
-                    <th scope="col">Created</th>
+                    <th scope="col" class="wide-only">
+                      Created
+                    </th>
                     <th scope="col">Last used</th>
                     <th scope="col">
                       <span class="visually-hidden">Status</span>

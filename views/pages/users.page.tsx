@@ -41,7 +41,7 @@ function UserRow({ user, now, me }: { user: User; now: Date; me: boolean }) {
         {me ? <span class="muted small"> (you)</span> : null}
       </th>
       <td>
-        <form method="post" action={`${url}/save`} class="inline-form">
+        <form method="post" action={`${url}/save`} class="inline-form role-form">
           <label class="visually-hidden" for={`role-${user.name}`}>
             Role of {user.name}
           </label>
@@ -49,7 +49,9 @@ function UserRow({ user, now, me }: { user: User; now: Date; me: boolean }) {
           <button type="submit">Save role</button>
         </form>
       </td>
-      <td>{user.lastSeenAt ? <TimeAgo at={user.lastSeenAt} now={now} /> : <span class="muted">never</span>}</td>
+      <td class="wide-only">
+        {user.lastSeenAt ? <TimeAgo at={user.lastSeenAt} now={now} /> : <span class="muted">never</span>}
+      </td>
       <td>{user.disabled ? <span class="status-off">disabled</span> : <span class="muted">active</span>}</td>
       <td>
         <form method="post" action={`${url}/${user.disabled ? "enable" : "disable"}`} class="inline-form">
@@ -147,7 +149,9 @@ export function UsersPage({
                   <tr>
                     <th scope="col">Name</th>
                     <th scope="col">Role</th>
-                    <th scope="col">Last seen</th>
+                    <th scope="col" class="wide-only">
+                      Last seen
+                    </th>
                     <th scope="col">Status</th>
                     <th scope="col">
                       <span class="visually-hidden">Actions</span>
