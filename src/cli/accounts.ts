@@ -13,7 +13,7 @@ export const ACCOUNT_OPTIONS = { ...DB_OPTION };
  * the operator, who may do anything. Only `user add` may create the file (the first admin
  * often comes before the first start).
  */
-interface Accounts {
+export interface Accounts {
   users: ReturnType<typeof createUsersService>;
   tokens: ReturnType<typeof createTokensService>;
 }

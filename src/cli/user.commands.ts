@@ -1,4 +1,5 @@
-import { ACCOUNT_OPTIONS, columns, roleArgument, when, withAccounts } from "./accounts.js";
+import type { User } from "../model/account.model.js";
+import { ACCOUNT_OPTIONS, type Accounts, columns, roleArgument, when, withAccounts } from "./accounts.js";
 import { type Command, stringValue } from "./command.js";
 import { readPassword } from "./password-input.js";
 
@@ -76,33 +77,40 @@ export const userSetRoleCommand: Command = {
   },
 };
 
-export const userDisableCommand: Command = {
-  name: "user disable",
-  args: "NAME",
-  positionals: { min: 1, max: 1 },
-  options: { ...ACCOUNT_OPTIONS },
-  summary: "disable a user: their sessions end and their tokens stop, at once",
-  async run(args, io) {
-    const [name = ""] = args.positionals;
-    const user = await withAccounts(args, io, ({ users }) => users.disable(name));
-    io.stdout.write(`Disabled ${user.name}: their sessions ended and their tokens stopped\n`);
-    return 0;
-  },
-};
+/** A verb that changes one user and says so in one line. */
+function oneUserCommand(
+  name: string,
+  summary: string,
+  change: (users: Accounts["users"], user: string) => Promise<User>,
+  said: (user: User) => string,
+): Command {
+  return {
+    name,
+    args: "NAME",
+    positionals: { min: 1, max: 1 },
+    options: { ...ACCOUNT_OPTIONS },
+    summary,
+    async run(args, io) {
+      const [user = ""] = args.positionals;
+      io.stdout.write(`${said(await withAccounts(args, io, ({ users }) => change(users, user)))}\n`);
+      return 0;
+    },
+  };
+}
 
-export const userEnableCommand: Command = {
-  name: "user enable",
-  args: "NAME",
-  positionals: { min: 1, max: 1 },
-  options: { ...ACCOUNT_OPTIONS },
-  summary: "enable a disabled user again (their tokens work again; they sign in anew)",
-  async run(args, io) {
-    const [name = ""] = args.positionals;
-    const user = await withAccounts(args, io, ({ users }) => users.enable(name));
-    io.stdout.write(`Enabled ${user.name}\n`);
-    return 0;
-  },
-};
+export const userDisableCommand = oneUserCommand(
+  "user disable",
+  "disable a user: their sessions end and their tokens stop, at once",
+  (users, name) => users.disable(name),
+  (user) => `Disabled ${user.name}: their sessions ended and their tokens stopped`,
+);
+
+export const userEnableCommand = oneUserCommand(
+  "user enable",
+  "enable a disabled user again (their tokens work again; they sign in anew)",
+  (users, name) => users.enable(name),
+  (user) => `Enabled ${user.name}`,
+);
 
 export const userPasswordCommand: Command = {
   name: "user password",
