@@ -139,14 +139,14 @@ test("screenshots of the sign-in, users, tokens and password pages, and a viewer
   browser,
 }) => {
   test.setTimeout(90_000);
-  const pages: Array<{ name: string; as: string; path: string; then?: (page: Page) => Promise<void> }> = [
+  const pages: Array<{ name: string; as: string; path: string; act?: (page: Page) => Promise<void> }> = [
     { name: "login", as: "", path: "/login" },
     { name: "users", as: "ada", path: "/settings/users" },
     {
       name: "tokens-created",
       as: "ada",
       path: "/settings/tokens",
-      then: async (page) => {
+      act: async (page) => {
         await page.getByLabel("Label").fill("checkout-service PROD reads");
         await page.getByLabel("Read-only (acts as a viewer)").check();
         await page.getByRole("button", { name: "Create token" }).click();
@@ -175,7 +175,7 @@ test("screenshots of the sign-in, users, tokens and password pages, and a viewer
       await page.emulateMedia({ colorScheme: variant.colorScheme });
       await page.setViewportSize({ width: variant.width, height: 900 });
       await page.goto(shot.path);
-      await shot.then?.(page);
+      await shot.act?.(page);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width, `${shot.name} at ${variant.width} px`).toBeLessThanOrEqual(variant.width);
       await page.screenshot({ path: join(SCREENSHOTS, `${variant.name}-accounts-${shot.name}.png`), fullPage: true });
