@@ -7,6 +7,7 @@ import * as versionEditedAt from "./202612010300_version_edited_at.js";
 import * as testCaseEchoOutput from "./202612010310_test_case_echo_output.js";
 import * as promptArchivedAt from "./202612010320_prompt_archived_at.js";
 import * as settingsEvents from "./202612010400_settings_events.js";
+import * as accounts from "./202612010500_accounts.js";
 import * as chatAndSeq from "./202612010600_chat_and_seq.js";
 import * as webhooks from "./202612010700_webhooks.js";
 
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   "202612010310_test_case_echo_output": testCaseEchoOutput,
   "202612010320_prompt_archived_at": promptArchivedAt,
   "202612010400_settings_events": settingsEvents,
+  "202612010500_accounts": accounts,
   "202612010600_chat_and_seq": chatAndSeq,
   "202612010700_webhooks": webhooks,
 };

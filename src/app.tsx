@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { TrieRouter } from "hono/router/trie-router";
 import type { Db } from "./db/connect.js";
 import { DomainError } from "./domain/errors.js";
+import { requireAccess } from "./http/auth.js";
 import { csrfGuard, formGuard, hostGuard, sizeGuard } from "./http/guards.js";
 import { baseHeaders } from "./http/headers.js";
 import { onError, renderError } from "./http/on-error.js";
@@ -10,9 +11,12 @@ import { createPromptEditRoutes } from "./http/routes/prompt-edits.routes.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
 import { createRevisionRoutes } from "./http/routes/revisions.routes.js";
 import { createRuntimeRoutes } from "./http/routes/runtime.routes.js";
+import { createSessionRoutes } from "./http/routes/session.routes.js";
 import { createSettingsRoutes } from "./http/routes/settings.routes.js";
 import { createStaticRoutes } from "./http/routes/static.routes.js";
 import { createTestingRoutes } from "./http/routes/testing.routes.js";
+import { createTokensRoutes } from "./http/routes/tokens.routes.js";
+import { createUsersRoutes } from "./http/routes/users.routes.js";
 import { createVersionRoutes } from "./http/routes/versions.routes.js";
 import { createWebhookRoutes } from "./http/routes/webhooks.routes.js";
 import type { WebhookSettings } from "./services/deliveries.service.js";
@@ -26,22 +30,29 @@ export interface AppDeps {
   fetch?: typeof fetch;
   /** How webhook deliveries are sent (private networks allowed or not; tests inject timings). */
   webhooks?: Partial<WebhookSettings>;
+  /** PROMPTRAIL_TRUST_PROXY: believe X-Forwarded-Proto and X-Forwarded-For (SPEC §5). */
+  trustProxy?: boolean;
 }
 
 /** The whole web app over one database: used by main.ts and by every test. */
-export function createApp({ db, publicUrl = null, fetch, webhooks }: AppDeps): Hono {
+export function createApp({ db, publicUrl = null, fetch, webhooks, trustProxy = false }: AppDeps): Hono {
   const services = createServices({ db, ...(fetch && { fetch }), webhooks });
   const ownUrl = publicUrl ? new URL(publicUrl) : null;
+  const trust = { trustProxy };
   const app = new Hono();
   app.use(hostGuard(ownUrl));
   app.use(sizeGuard());
   app.use(csrfGuard(ownUrl));
-  app.use(formGuard());
   // Mounted before baseHeaders: the runtime read and /healthz send constant header objects that
   // include the base headers, and no middleware below this line runs for them (see headers.ts).
+  // The runtime read checks its session or token itself (SPEC §5), as cheaply as it can.
   app.route("/", createRuntimeRoutes(services));
+  // Who the request is and whether its role may: before any body is read for it.
+  app.use(requireAccess(services));
+  app.use(formGuard());
   app.use(baseHeaders());
   app.route("/", createStaticRoutes());
+  app.route("/", createSessionRoutes(services, trust));
   app.route("/", createPromptRoutes(services));
   app.route("/", createPromptEditRoutes(services));
   app.route("/", createVersionRoutes(services));
@@ -50,6 +61,8 @@ export function createApp({ db, publicUrl = null, fetch, webhooks }: AppDeps): H
   app.route("/", createSettingsRoutes(services));
   app.route("/", createLangfuseRoutes(services));
   app.route("/", createWebhookRoutes(services));
+  app.route("/", createUsersRoutes(services));
+  app.route("/", createTokensRoutes(services));
   app.notFound(methodNotAllowed(app));
   app.onError(onError);
   return app;

@@ -12,6 +12,8 @@ const settings = z.object({
     .optional(),
   // SPEC §9: may webhooks reach loopback and private networks? Off unless the operator says so.
   PROMPTRAIL_WEBHOOK_PRIVATE: z.enum(["0", "1"], "Use 1 to allow loopback and private networks, 0 not to").optional(),
+  // SPEC §5: believe X-Forwarded-Proto / X-Forwarded-For only behind a proxy that sets them.
+  PROMPTRAIL_TRUST_PROXY: z.enum(["0", "1"], "Use 1 (behind a proxy that sets X-Forwarded-*) or 0").default("0"),
 });
 
 /** `log` is the request log's format; unset means text on a terminal, JSON otherwise. */
@@ -23,6 +25,8 @@ export type Config = {
   publicUrl: string | null;
   /** Webhooks may be sent to loopback and private-network addresses (README, Webhooks). */
   webhookPrivate: boolean;
+  /** Believe X-Forwarded-Proto / X-Forwarded-For (PROMPTRAIL_TRUST_PROXY=1, behind a proxy). */
+  trustProxy: boolean;
 };
 
 /** Settings from the environment, validated once at start-up; a bad value stops the start with its name. */
@@ -32,7 +36,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid settings: ${problems}`);
   }
-  const { HOST, PORT, PROMPTRAIL_DB, PROMPTRAIL_LOG, PROMPTRAIL_PUBLIC_URL, PROMPTRAIL_WEBHOOK_PRIVATE } = parsed.data;
+  const {
+    HOST,
+    PORT,
+    PROMPTRAIL_DB,
+    PROMPTRAIL_LOG,
+    PROMPTRAIL_PUBLIC_URL,
+    PROMPTRAIL_WEBHOOK_PRIVATE,
+    PROMPTRAIL_TRUST_PROXY,
+  } = parsed.data;
   return {
     host: HOST,
     port: PORT,
@@ -40,5 +52,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     log: PROMPTRAIL_LOG,
     publicUrl: PROMPTRAIL_PUBLIC_URL ?? null,
     webhookPrivate: PROMPTRAIL_WEBHOOK_PRIVATE === "1",
+    trustProxy: PROMPTRAIL_TRUST_PROXY === "1",
   };
 }

@@ -331,16 +331,19 @@ document.addEventListener("htmx:responseError", (event) => {
   if (status >= 500) showError(`The server failed (${status}). Nothing was changed; try again.`);
 });
 
-// ---- Copy buttons --------------------------------------------------------------------------
+// ---- Copy buttons: a secret shown once (a webhook's, a new API token's) -------------------------
 
-// A button with data-copy="ID" copies the text of element ID (a secret shown once). Without
-// JavaScript it stays hidden: the text can be selected and copied by hand.
+// A button with data-copy="ID" copies element ID's text, or its value for a field (which is
+// selected too). A button hidden in the page appears only with JavaScript: without it the text
+// can be selected and copied by hand.
 document.addEventListener("click", async (event) => {
   const button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
   const source = button ? document.getElementById(button.getAttribute("data-copy") ?? "") : null;
   if (!button || !source) return;
+  const field = source instanceof HTMLInputElement || source instanceof HTMLTextAreaElement ? source : null;
+  field?.select();
   try {
-    await navigator.clipboard.writeText(source.textContent ?? "");
+    await navigator.clipboard.writeText(field ? field.value : (source.textContent ?? ""));
     button.textContent = "Copied";
   } catch {
     button.textContent = "Select and copy it";

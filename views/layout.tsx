@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { Account, useSettingsHome } from "./fragments/account.js";
 
 /** htmx settings: no eval (CSP), our own indicator styles, and 4xx answers swapped so errors show. */
 const HTMX_CONFIG = JSON.stringify({
@@ -35,10 +36,12 @@ export interface LayoutProps {
   title: string;
   flash?: FlashMessage | null | undefined;
   crumbs?: Child;
+  /** The sign-in page: no navigation, nothing to go to before signing in. */
+  bare?: boolean;
   children?: Child;
 }
 
-export function Layout({ title, flash, crumbs, children }: LayoutProps) {
+export function Layout({ title, flash, crumbs, bare, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -60,10 +63,15 @@ export function Layout({ title, flash, crumbs, children }: LayoutProps) {
           <a class="brand" href="/">
             Promptrail
           </a>
-          <nav aria-label="Main">
-            <a href="/prompts">Prompts</a>
-            <a href="/settings/environments">Settings</a>
-          </nav>
+          {bare ? null : (
+            <>
+              <nav aria-label="Main">
+                <a href="/prompts">Prompts</a>
+                <a href={useSettingsHome()}>Settings</a>
+              </nav>
+              <Account />
+            </>
+          )}
         </header>
         <main id="main">
           {crumbs ? (

@@ -16,6 +16,8 @@ export interface OptionSpec {
   short?: string;
   /** The placeholder shown in usage for a string flag: FILE, N, H. */
   value?: string;
+  /** A flag the verb cannot do without (usage shows it without brackets). */
+  required?: boolean;
   help: string;
 }
 

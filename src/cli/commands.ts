@@ -3,7 +3,9 @@ import type { Command } from "./command.js";
 import { migrateCommand } from "./migrate.command.js";
 import { serveCommand } from "./serve.command.js";
 import { checkCommand, diffCommand, pullCommand, pushCommand } from "./sync.commands.js";
+import { TOKEN_COMMANDS } from "./token.commands.js";
 import { exportCommand, importCommand } from "./transfer.commands.js";
+import { USER_COMMANDS } from "./user.commands.js";
 
 /**
  * Every verb, in the order `promptrail help` lists them (help itself is added by run-cli.ts).
@@ -15,6 +17,8 @@ export const COMMANDS: Command[] = [
   backupCommand,
   exportCommand,
   importCommand,
+  ...USER_COMMANDS,
+  ...TOKEN_COMMANDS,
   pullCommand,
   diffCommand,
   pushCommand,

@@ -83,6 +83,8 @@ function parse(command: Command, rest: string[]): ParsedArgs {
     throw new UsageError(String((error as Error).message).split(". To specify a positional")[0]);
   }
   if (parsed.values.help) return parsed;
+  for (const [name, spec] of Object.entries(command.options))
+    if (spec.required && parsed.values[name] === undefined) throw new UsageError(`--${name} is required`);
   const { min, max } = command.positionals;
   if (parsed.positionals.length < min) throw new UsageError(`missing ${command.args ?? "argument"}`);
   const extra = parsed.positionals[max];

@@ -1,11 +1,13 @@
 import { getRequestListener } from "@hono/node-server";
 import { createApp } from "../app.js";
-import { connect } from "../db/connect.js";
+import type { Config } from "../config.js";
+import { connect, type Db } from "../db/connect.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { GRACE_MS, listen } from "../server/http-server.js";
 import { type LogFormat, withRequestLog } from "../server/request-log.js";
 import { startWebhookWorker } from "../server/webhook-worker.js";
 import { createDeliveriesService } from "../services/deliveries.service.js";
+import { hasActiveUser } from "../store/users.store.js";
 import { type CliIo, type Command, DB_OPTION } from "./command.js";
 import { settingsOf } from "./settings.js";
 import { VERSION } from "./version.js";
@@ -17,6 +19,10 @@ export const serveCommand: Command = {
     host: { type: "string", value: "H", help: "address to listen on (default: $HOST, else 127.0.0.1)" },
     port: { type: "string", value: "N", help: "port, 0 for any free one (default: $PORT, else 3000)" },
     ...DB_OPTION,
+    "open-to-network": {
+      type: "boolean",
+      help: "serve beyond loopback without accounts (behind a proxy that authenticates; needs $PROMPTRAIL_PUBLIC_URL)",
+    },
   },
   summary: "run the web server (the default verb); migrates the database first",
   details: [
@@ -26,6 +32,9 @@ export const serveCommand: Command = {
     "exit 0. A second signal cuts them at once (a cut delivery is retried later).",
     "Logs one line per request on stdout (time, method, path, status, ms, actor); PROMPTRAIL_LOG",
     "is off, text or json (default: text on a terminal, JSON otherwise).",
+    "",
+    "With no user yet (open mode: every request acts as `local`), it listens on loopback only;",
+    "add the first admin with `promptrail user add NAME --role admin` to serve other machines.",
   ].join("\n"),
   async run(args, io) {
     const config = settingsOf(args, io.env);
@@ -34,8 +43,13 @@ export const serveCommand: Command = {
     const db = connect(config.dbFile);
     try {
       await migrateToLatest(db.kysely);
+      const refusal = await openToNetwork(db, config, args.values["open-to-network"] === true);
+      if (refusal) {
+        io.stderr.write(`promptrail serve: ${refusal}\n`);
+        return 2;
+      }
       const webhooks = { allowPrivate: config.webhookPrivate };
-      const app = createApp({ db, webhooks });
+      const app = createApp({ db, publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhooks });
       const write = (line: string) => io.stdout.write(`${line}\n`);
       const server = await listen(withRequestLog(getRequestListener(app.fetch), format, write), config);
       const worker = startWebhookWorker({
@@ -89,4 +103,26 @@ function firstSignal(io: CliIo, again: () => void): Promise<string> {
     io.signals.once("SIGTERM", onTerm);
     io.signals.once("SIGINT", onInt);
   });
+}
+
+/** Loopback: only this machine can connect (SPEC §5). */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  return bare === "localhost" || bare === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+/**
+ * SPEC §5: in open mode (no active user) the server listens on loopback only. Answers why it
+ * must not start, or null: it may (secured, loopback, or deliberately opened behind a proxy that
+ * authenticates, which `--open-to-network` with PROMPTRAIL_PUBLIC_URL says).
+ */
+async function openToNetwork(db: Db, config: Config, optedIn: boolean): Promise<string | null> {
+  if (isLoopback(config.host) || (await hasActiveUser(db.kysely))) return null;
+  if (optedIn && config.publicUrl) return null;
+  if (optedIn) return "--open-to-network needs PROMPTRAIL_PUBLIC_URL: the one address the proxy in front serves";
+  return [
+    `refusing to listen on ${config.host} with no accounts: anyone who can reach it could change PROD.`,
+    "Run `promptrail user add NAME --role admin` first (then everyone signs in),",
+    "or listen on 127.0.0.1, or behind an authenticating proxy pass --open-to-network with PROMPTRAIL_PUBLIC_URL.",
+  ].join(" ");
 }

@@ -8,7 +8,9 @@ function flag(name: string, spec: OptionSpec): string {
 
 /** "promptrail backup FILE [--db FILE] [--force]" */
 export function synopsis(command: Command): string {
-  const flags = Object.entries(command.options).map(([name, spec]) => `[${flag(name, spec)}]`);
+  const flags = Object.entries(command.options).map(([name, spec]) =>
+    spec.required ? flag(name, spec) : `[${flag(name, spec)}]`,
+  );
   return ["promptrail", command.name, command.args, ...flags].filter(Boolean).join(" ");
 }
 

@@ -153,6 +153,49 @@ export interface WebhookAttemptsTable {
   response: string | null;
 }
 
+export type RoleName = "viewer" | "editor" | "releaser" | "admin";
+
+/** SPEC §5: people who sign in. Disabled, never deleted; the password only as a scrypt hash. */
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  role: RoleName;
+  disabled: Generated<number>;
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+  last_seen_at: string | null;
+}
+
+/** A signed-in browser: the sha256 hex of its cookie, never the cookie itself. */
+export interface SessionsTable {
+  id: Generated<number>;
+  user_id: number;
+  secret_hash: string;
+  created_at: string;
+  last_used_at: string;
+}
+
+/** An API token: the sha256 hex of its secret, never the secret itself. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  label: string;
+  secret_hash: string;
+  read_only: Generated<number>;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** One failed sign-in, for the limit (kept 15 minutes). */
+export interface SignInFailuresTable {
+  id: Generated<number>;
+  name: string;
+  address: string;
+  at: string;
+}
+
 export interface Database {
   prompts: PromptsTable;
   versions: VersionsTable;
@@ -165,6 +208,10 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  sign_in_failures: SignInFailuresTable;
 }
 
 export type PromptRow = Selectable<PromptsTable>;
@@ -178,3 +225,6 @@ export type TestRunRow = Selectable<TestRunsTable>;
 export type WebhookRow = Selectable<WebhooksTable>;
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type AttemptRow = Selectable<WebhookAttemptsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;

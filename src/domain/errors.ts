@@ -1,6 +1,7 @@
 /** The closed set of error codes of SPEC §3, each with its HTTP status. */
 export const ERROR_STATUS = {
   bad_request: 400,
+  unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
@@ -13,6 +14,7 @@ export const ERROR_STATUS = {
   tests_required: 409,
   payload_too_large: 413,
   validation_failed: 422,
+  rate_limited: 429,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -28,6 +30,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: ErrorIssue[],
+    /** For rate_limited: seconds until a new attempt may succeed (the `Retry-After` header). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = "DomainError";

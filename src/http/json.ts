@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CHAT_ROLES, PROMPT_TYPES } from "../domain/chat.js";
 import { EVENT_TYPES } from "../domain/events.js";
+import { actionsFor, ROLES, type Role } from "../domain/roles.js";
 import { STAGES } from "../domain/stage.js";
 import type { HistoryEvent } from "../model/history.model.js";
 import type { PromptDetail, PromptSummary } from "../model/prompt.model.js";
@@ -113,14 +114,19 @@ export const errorSchema = z.object({
   }),
 });
 
-export function versionJson(v: Version) {
-  const { actions } = v;
+/**
+ * A version object for someone with `role` (null: open mode): its `actions` say what that role
+ * may do to it (SPEC §1's button table and §5's role table, roles.ts); `promote` is null where
+ * the role may not promote.
+ */
+export function versionJson(v: Version, role: Role | null) {
+  const actions = actionsFor(v, role);
   return versionSchema.parse({
     ...v,
     actions: {
       edit: actions.edit.allowed,
       test: actions.test.allowed,
-      promote: actions.promote,
+      promote: actions.promoteBy.allowed ? actions.promote : null,
       createNew: actions.createNew.allowed,
       delete: actions.delete.allowed,
       makeCurrent: actions.makeCurrent.allowed,
@@ -225,4 +231,30 @@ export const deliverySchema = z.strictObject({
 export const webhookDetailSchema = webhookSchema.extend({
   deliveries: z.array(deliverySchema),
   next: z.string().nullable(),
+});
+
+const role = z.enum(ROLES);
+export const userSchema = z.strictObject({
+  name: z.string(),
+  role,
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  lastSeenAt: z.string().nullable(),
+});
+export const usersSchema = z.strictObject({ users: z.array(userSchema) });
+export const tokenSchema = z.strictObject({
+  id: z.int(),
+  user: z.string(),
+  label: z.string(),
+  readOnly: z.boolean(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export const tokensSchema = z.strictObject({ tokens: z.array(tokenSchema) });
+/** The one answer that carries a token's secret: the one that created it. */
+export const newTokenSchema = z.strictObject({ token: tokenSchema, secret: z.string().startsWith("prt_") });
+export const meSchema = z.strictObject({
+  mode: z.enum(["open", "secured"]),
+  user: z.strictObject({ name: z.string(), role }).nullable(),
 });

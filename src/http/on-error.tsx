@@ -10,18 +10,23 @@ import { negotiate } from "./negotiate.js";
 import { fragment, page } from "./render.js";
 import { wayBack } from "./way-back.js";
 
+export const WWW_AUTHENTICATE = 'Bearer realm="promptrail"';
+
 /**
  * One mapping from an error to the representation the request asked for, with the real status.
  * Under /api/public/ (the Langfuse-compatible read, SPEC §8) every refusal speaks Langfuse's
- * `{message, error}`, whoever raised it: a route, a guard, the auth middleware, the 404 and 405
- * handler.
+ * `{message, error}`, whoever raised it: a route, a guard, the access check (401, 403), the 404
+ * and 405 handler.
  */
 export function renderError(c: Context, error: DomainError): Response {
   applyBaseHeaders(c);
   const status = error.status as ContentfulStatusCode;
+  if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
+  if (error.code === "unauthorized") c.header("WWW-Authenticate", WWW_AUTHENTICATE);
   if (isLangfusePath(c.req.path)) return c.json(langfuseErrorJson(error), status);
   const mode = negotiate(c);
   if (mode === "json") return c.json(error.toJSON(), status);
+  if (error.code === "unauthorized") return toSignIn(c, mode, error);
   if (mode === "fragment") return flashError(c, error.message, status);
   const back = wayBack(c.req.path, error.code);
   return page(c, <ErrorPage status={error.status} code={error.code} message={error.message} back={back} />, status);
@@ -36,6 +41,34 @@ function flashError(c: Context, text: string, status: ContentfulStatusCode): Res
   c.header("HX-Reswap", "innerHTML");
   c.header("HX-Reselect", "#flash > .flash");
   return fragment(c, <Flash flash={{ kind: "error", text }} />, status);
+}
+
+/**
+ * SPEC §5 without credentials: a page goes to the sign-in page (303), htmx is told to go there
+ * (401 with HX-Redirect, so its swap shows nothing half-done); `next` brings the person back.
+ */
+function toSignIn(c: Context, mode: "page" | "fragment", error: DomainError): Response {
+  const url = `/login?next=${encodeURIComponent(comeBackTo(c))}`;
+  if (mode === "fragment") {
+    c.header("HX-Redirect", url);
+    return flashError(c, error.message, 401);
+  }
+  return c.redirect(url, 303);
+}
+
+/** Where to land after signing in: the page asked for, or for a post (or htmx) the page it came from. */
+function comeBackTo(c: Context): string {
+  const url = new URL(c.req.url);
+  const htmx = c.req.header("hx-current-url");
+  const from = htmx ?? (c.req.method === "GET" ? null : c.req.header("referer"));
+  if (from === undefined) return "/";
+  if (from === null) return `${url.pathname}${url.search}`;
+  try {
+    const back = new URL(from);
+    return back.origin === url.origin ? `${back.pathname}${back.search}` : "/";
+  } catch {
+    return "/";
+  }
 }
 
 /** The client went away while its body was still arriving (an aborted upload). */

@@ -1,15 +1,31 @@
 import type { Kysely } from "kysely";
 import type { Database, PromptRow, VersionRow } from "../db/schema.js";
 import { DomainError } from "../domain/errors.js";
+import { type Permission, type Role, requirePermission } from "../domain/roles.js";
 import { formatVersion, parseVersion } from "../domain/version-number.js";
 import { findPromptByName } from "../store/prompts.store.js";
 import { findPromptVersion } from "../store/versions.store.js";
 
-/** Who makes a change (R11): `local` until accounts exist. */
+/**
+ * Who makes a change (R11, SPEC §5): the signed-in user's name (`local` in open mode and for the
+ * operator's command line), the role the request acts with (null: open mode, everything is
+ * allowed), and the label of the API token it came with, which each event records in its detail.
+ */
 export interface Actor {
   actor: string;
+  role: Role | null;
+  userId?: number;
+  token?: { id: number; label: string; readOnly: boolean };
 }
-export const LOCAL: Actor = { actor: "local" };
+export const LOCAL: Actor = { actor: "local", role: null };
+
+/** 403 forbidden, naming the role needed, unless `by` may do `permission` (the role table, roles.ts). */
+export function requireRole(by: Actor, permission: Permission): void {
+  requirePermission(by.role, permission);
+}
+
+/** How an event records its actor: the name, and the token's label when a token made the change. */
+export const eventActor = (by: Actor) => ({ actor: by.actor, ...(by.token ? { token: by.token.label } : {}) });
 
 export interface ServiceDeps {
   db: Kysely<Database>;

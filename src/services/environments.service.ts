@@ -4,8 +4,9 @@ import { DomainError } from "../domain/errors.js";
 import { parseStage, STAGES, type Stage } from "../domain/stage.js";
 import type { Environment, Environments } from "../model/testing.model.js";
 import { findEnvironment, listEnvironments, updateEnvironment } from "../store/environments.store.js";
+import { appendSettingsEvent } from "../store/events.store.js";
 import { inTransaction } from "../store/transaction.js";
-import { isoNow, type ServiceDeps } from "./context.js";
+import { type Actor, eventActor, isoNow, LOCAL, requireRole, type ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
 import { rowToEnvironment } from "./rows.js";
 import { environmentUpdateInput } from "./testing.inputs.js";
@@ -35,14 +36,18 @@ export function createEnvironmentsService(deps: ServiceDeps) {
     /**
      * Changes any subset of one stage's settings (stage case-insensitive; not_found otherwise)
      * and answers the whole set. `apiKeyEnv` names a PROMPTRAIL_* variable so that settings can
-     * never send another server secret anywhere; "" or null clears it.
+     * never send another server secret anywhere; "" or null clears it. Admins only; a change
+     * is a `settings.changed` event with the old and new values of what changed (the key's
+     * variable NAME at most, never a key).
      */
-    async update(stage: string, input: unknown): Promise<Environments> {
+    async update(stage: string, input: unknown, by: Actor = LOCAL): Promise<Environments> {
+      requireRole(by, "admin");
       const parsed = parseStage(stage);
       if (!parsed) throw new DomainError("not_found", `"${stage}" is not a stage: use DEV, TST or PROD`);
       const changes = parseInput(environmentUpdateInput, input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
+        const before = await environmentOf(tx, parsed);
         await updateEnvironment(tx, parsed, {
           ...(changes.provider !== undefined && { provider: changes.provider }),
           ...(changes.baseUrl !== undefined && { base_url: changes.baseUrl }),
@@ -52,8 +57,24 @@ export function createEnvironmentsService(deps: ServiceDeps) {
           ...(changes.gate !== undefined && { gate: changes.gate ? 1 : 0 }),
           updated_at: now,
         });
-        return allEnvironments(tx);
+        const after = await allEnvironments(tx);
+        const changed = changesOf(before, after[parsed]);
+        if (Object.keys(changed).length > 0)
+          await appendSettingsEvent(tx, {
+            at: now,
+            ...eventActor(by),
+            detail: { setting: "environment", stage: parsed, changes: changed },
+          });
+        return after;
       });
     },
   };
+}
+
+/** `{field: {from, to}}` for each field whose value differs. */
+function changesOf(before: Environment, after: Environment): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of Object.keys(after) as Array<keyof Environment>)
+    if (before[key] !== after[key]) changes[key] = { from: before[key], to: after[key] };
+  return changes;
 }

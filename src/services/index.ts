@@ -1,5 +1,6 @@
 import type { Db } from "../db/connect.js";
 import { createSqliteCurrentSource } from "../store/runtime.store.js";
+import { createAccessService } from "./access.service.js";
 import { createCompareService } from "./compare.service.js";
 import type { WebhookSettings } from "./deliveries.service.js";
 import { createEnvironmentsService } from "./environments.service.js";
@@ -10,9 +11,12 @@ import { createPromptEditsService } from "./prompt-edits.service.js";
 import { createPromptsService } from "./prompts.service.js";
 import { createRevisionsService } from "./revisions.service.js";
 import { createRuntimeService } from "./runtime.service.js";
+import { createSignInService } from "./sign-in.service.js";
 import { createTestCasesService } from "./test-cases.service.js";
 import { testGate } from "./test-gate.js";
 import { createTestRunsService, type TestingDeps } from "./test-runs.service.js";
+import { createTokensService } from "./tokens.service.js";
+import { createUsersService } from "./users.service.js";
 import { createVersionPageService } from "./version-page.service.js";
 import { createVersionsService, type PromotionCheck } from "./versions.service.js";
 import { createWebhooksService } from "./webhooks.service.js";
@@ -44,6 +48,10 @@ export function createServices({ db, ...rest }: Deps) {
     preview: createPreviewService(deps),
     langfuse: createLangfuseService(deps),
     webhooks: createWebhooksService(deps),
+    access: createAccessService({ ...deps, commits: () => db.watchCommits() }),
+    signIn: createSignInService(deps),
+    users: createUsersService(deps),
+    tokens: createTokensService(deps),
   };
 }
 

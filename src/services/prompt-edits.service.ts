@@ -1,7 +1,7 @@
 import { DomainError } from "../domain/errors.js";
 import { setArchivedAt, setDescription, touchPrompt } from "../store/prompts.store.js";
 import { inTransaction } from "../store/transaction.js";
-import { isoNow, requirePrompt, type ServiceDeps } from "./context.js";
+import { type Actor, isoNow, LOCAL, requirePrompt, requireRole, type ServiceDeps } from "./context.js";
 import { describeInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
 
@@ -13,7 +13,8 @@ export function createPromptEditsService(deps: ServiceDeps) {
   const { db } = deps;
   return {
     /** R1: a new description, up to 2,000 characters. */
-    async describe(name: string, input: unknown): Promise<void> {
+    async describe(name: string, input: unknown, by: Actor = LOCAL): Promise<void> {
+      requireRole(by, "edit");
       const { description } = parseInput(describeInput, input);
       await inTransaction(db, async (tx) => {
         const prompt = await requirePrompt(tx, name);
@@ -26,7 +27,8 @@ export function createPromptEditsService(deps: ServiceDeps) {
      * versions, PROD history and events stay, and the runtime read still answers. 409
      * invalid_transition if it is archived already.
      */
-    async archive(name: string): Promise<{ name: string; archivedAt: string }> {
+    async archive(name: string, by: Actor = LOCAL): Promise<{ name: string; archivedAt: string }> {
+      requireRole(by, "edit");
       return inTransaction(db, async (tx) => {
         const prompt = await requirePrompt(tx, name);
         if (prompt.archived_at) throw new DomainError("invalid_transition", `${name} is archived already`);
@@ -38,7 +40,8 @@ export function createPromptEditsService(deps: ServiceDeps) {
     },
 
     /** Brings an archived prompt back into the list; 409 invalid_transition if it is not archived. */
-    async unarchive(name: string): Promise<{ name: string; archivedAt: null }> {
+    async unarchive(name: string, by: Actor = LOCAL): Promise<{ name: string; archivedAt: null }> {
+      requireRole(by, "edit");
       return inTransaction(db, async (tx) => {
         const prompt = await requirePrompt(tx, name);
         if (!prompt.archived_at) throw new DomainError("invalid_transition", `${name} is not archived`);

@@ -17,7 +17,7 @@ import {
   insertVersion,
   listVersionSummaries,
 } from "../store/versions.store.js";
-import { type Actor, isoNow, LOCAL, requirePrompt, type ServiceDeps } from "./context.js";
+import { type Actor, eventActor, isoNow, LOCAL, requirePrompt, requireRole, type ServiceDeps } from "./context.js";
 import { createPromptInput, listPromptsInput, versionPageInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
 import { rowToSummary, rowToVersion } from "./rows.js";
@@ -47,6 +47,7 @@ export function createPromptsService(deps: ServiceDeps) {
   return {
     /** R2: a new prompt, text or chat (SPEC §8, fixed from now on), with v1.0 as its current DEV version. */
     async create(input: unknown, by: Actor = LOCAL): Promise<Version> {
+      requireRole(by, "edit");
       const { name, description, content, config } = parseInput(createPromptInput, input);
       const text = storedText(content);
       return inTransaction(db, async (tx) => {
@@ -84,7 +85,7 @@ export function createPromptsService(deps: ServiceDeps) {
           saved_at: now,
           actor: by.actor,
         });
-        const event = { promptId, at: now, actor: by.actor, version: "1.0" };
+        const event = { promptId, at: now, ...eventActor(by), version: "1.0" };
         await appendEvent(tx, { ...event, type: "prompt.created", detail: { description, type: content.type } });
         await appendEvent(tx, { ...event, type: "version.created", detail: { stage: "DEV", from: null } });
         const row = await findVersionById(tx, id);

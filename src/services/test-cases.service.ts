@@ -15,7 +15,7 @@ import {
 } from "../store/test-cases.store.js";
 import { inTransaction, type Tx } from "../store/transaction.js";
 import { newestBody } from "../store/versions.store.js";
-import { isoNow, requirePrompt, type ServiceDeps } from "./context.js";
+import { type Actor, isoNow, LOCAL, requirePrompt, requireRole, type ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
 import { rowToTestCase } from "./rows.js";
 import { MAX_TEST_CASES, testCaseInput } from "./testing.inputs.js";
@@ -80,7 +80,8 @@ export function createTestCasesService(deps: ServiceDeps) {
      * a regex that does not compile is refused here, not at TEST time (422, path
      * `assertions.N.value`). At most MAX_TEST_CASES per prompt.
      */
-    async create(promptName: string, input: unknown): Promise<TestCase> {
+    async create(promptName: string, input: unknown, by: Actor = LOCAL): Promise<TestCase> {
+      requireRole(by, "edit");
       const content = toContent(input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
@@ -96,7 +97,8 @@ export function createTestCasesService(deps: ServiceDeps) {
     },
 
     /** Replaces a test case's name, variables and assertions, with the rules of `create`. */
-    async save(promptName: string, id: number | string, input: unknown): Promise<TestCase> {
+    async save(promptName: string, id: number | string, input: unknown, by: Actor = LOCAL): Promise<TestCase> {
+      requireRole(by, "edit");
       const content = toContent(input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
@@ -109,7 +111,8 @@ export function createTestCasesService(deps: ServiceDeps) {
     },
 
     /** Removes a test case; runs already stored keep their copy of its results. */
-    async delete(promptName: string, id: number | string): Promise<{ deleted: number }> {
+    async delete(promptName: string, id: number | string, by: Actor = LOCAL): Promise<{ deleted: number }> {
+      requireRole(by, "edit");
       return inTransaction(db, async (tx) => {
         const prompt = await requirePrompt(tx, promptName);
         const row = await requireTestCase(tx, prompt, id);

@@ -13,7 +13,7 @@ import { listTestCases } from "../store/test-cases.store.js";
 import { findTestRuns, insertTestRun, latestTestRun, listTestRunSizes } from "../store/test-runs.store.js";
 import { inTransaction, type Tx } from "../store/transaction.js";
 import { findVersionById } from "../store/versions.store.js";
-import { type Actor, isoNow, LOCAL, requireVersion, type ServiceDeps } from "./context.js";
+import { type Actor, eventActor, isoNow, LOCAL, requireRole, requireVersion, type ServiceDeps } from "./context.js";
 import { environmentOf } from "./environments.service.js";
 import { idPageInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
@@ -116,7 +116,7 @@ export function createTestRunsService(deps: TestingDeps) {
       await appendEvent(tx, {
         promptId: tested.prompt_id,
         at: now,
-        actor: by.actor,
+        ...eventActor(by),
         type: "version.tested",
         version: label,
         detail: {
@@ -166,6 +166,7 @@ export function createTestRunsService(deps: TestingDeps) {
      * Throws not_found if the version is deleted before the run can be stored.
      */
     async run(promptName: string, version: string, input: unknown = {}, by: Actor = LOCAL): Promise<TestRun> {
+      requireRole(by, "edit");
       const { variables } = parseInput(runInput, input);
       const { prompt, row } = await requireVersion(db, promptName, version);
       const environment = await environmentOf(db, row.stage);

@@ -1,6 +1,7 @@
 import type { VersionRow } from "../db/schema.js";
 import { DomainError } from "../domain/errors.js";
 import { hashOf, storedText } from "../domain/prompt-content.js";
+import { makeCurrentPermission, promotePermission } from "../domain/roles.js";
 import { requirePromotionTarget, type Stage } from "../domain/stage.js";
 import { formatVersion, nextVersion } from "../domain/version-number.js";
 import type { Revision, Version } from "../model/version.model.js";
@@ -16,7 +17,7 @@ import {
   touchCurrent,
   updateContent,
 } from "../store/versions.store.js";
-import { type Actor, isoNow, LOCAL, requireVersion, type ServiceDeps } from "./context.js";
+import { type Actor, eventActor, isoNow, LOCAL, requireRole, requireVersion, type ServiceDeps } from "./context.js";
 import { newVersionInput, promoteInput, saveInputFor } from "./inputs.js";
 import { parseInput } from "./parse.js";
 import { rowToRevision, rowToVersion } from "./rows.js";
@@ -43,6 +44,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
 
     /** R8: copies any version into a new DEV draft M.(n+1) — or (M+1).0 — that is not current. */
     async createNew(name: string, version: string, input: unknown = {}, by: Actor = LOCAL): Promise<Version> {
+      requireRole(by, "edit");
       const { major } = parseInput(newVersionInput, input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
@@ -70,7 +72,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         await appendEvent(tx, {
           promptId: prompt.id,
           at: now,
-          actor: by.actor,
+          ...eventActor(by),
           type: "version.created",
           version: label,
           detail: { stage: "DEV", from, major },
@@ -88,6 +90,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
      * of the other type (422). Saving unchanged content changes nothing.
      */
     async save(name: string, version: string, input: unknown, by: Actor = LOCAL): Promise<Version> {
+      requireRole(by, "edit");
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
@@ -125,7 +128,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         await appendEvent(tx, {
           promptId: prompt.id,
           at: now,
-          actor: by.actor,
+          ...eventActor(by),
           type: "version.edited",
           version: current.version,
           detail: { revision: based + 1, contentHash: hash },
@@ -144,13 +147,15 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
         const subject = rowToVersion(prompt, row);
+        // Checked on the row as it is now: a version promoted meanwhile may need a stronger role.
+        requireRole(by, promotePermission(subject.stage));
         const target = requirePromotionTarget(subject, to);
         for (const check of deps.promotionChecks ?? []) await check(tx, subject, target);
         const { stored, replaced } = await makeCurrentIn(tx, row, target, now);
         await appendEvent(tx, {
           promptId: row.prompt_id,
           at: now,
-          actor: by.actor,
+          ...eventActor(by),
           type: "version.promoted",
           version: subject.version,
           detail: { from: subject.stage, to: target, replaced },
@@ -161,6 +166,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
 
     /** R9: removes a DEV draft that is not current, with its revisions (and test runs). */
     async delete(name: string, version: string, by: Actor = LOCAL): Promise<{ deleted: string }> {
+      requireRole(by, "edit");
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
@@ -177,7 +183,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         await appendEvent(tx, {
           promptId: prompt.id,
           at: now,
-          actor: by.actor,
+          ...eventActor(by),
           type: "version.deleted",
           version: current.version,
           detail: { contentHash: row.content_hash },
@@ -192,6 +198,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
         const subject = rowToVersion(prompt, row);
+        requireRole(by, makeCurrentPermission(row.stage));
         if (subject.current)
           throw new DomainError(
             "invalid_transition",
@@ -201,7 +208,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         await appendEvent(tx, {
           promptId: row.prompt_id,
           at: now,
-          actor: by.actor,
+          ...eventActor(by),
           type: "version.made_current",
           version: subject.version,
           detail: { stage: row.stage, replaced },

@@ -11,6 +11,8 @@ export interface NewEvent {
   promptId: number;
   at: string;
   actor: string;
+  /** The label of the API token that made the change, kept in the detail (SPEC §5). */
+  token?: string;
   type: EventType;
   version: string | null;
   detail: Record<string, unknown>;
@@ -20,6 +22,7 @@ export interface NewEvent {
 export interface NewSettingsEvent {
   at: string;
   actor: string;
+  token?: string;
   /** What changed, old and new values; never a key or a secret. */
   detail: Record<string, unknown>;
 }
@@ -34,9 +37,13 @@ export async function appendSettingsEvent(db: Db, event: NewSettingsEvent): Prom
       actor: event.actor,
       type: "settings.changed",
       version: null,
-      detail: JSON.stringify(event.detail),
+      detail: detailOf(event),
     })
     .execute();
+}
+
+function detailOf(event: { detail: Record<string, unknown>; token?: string }): string {
+  return JSON.stringify(event.token === undefined ? event.detail : { ...event.detail, token: event.token });
 }
 
 /**
@@ -72,7 +79,7 @@ function eventValues(event: NewEvent) {
     actor: event.actor,
     type: event.type,
     version: event.version,
-    detail: JSON.stringify(event.detail),
+    detail: detailOf(event),
   };
 }
 

@@ -52,7 +52,11 @@ export function brokenRules(sqlite: Database.Database): string[] {
   none("no orphan versions", "SELECT id FROM versions WHERE prompt_id NOT IN (SELECT id FROM prompts)");
   none("no orphan revisions", "SELECT id FROM revisions WHERE version_id NOT IN (SELECT id FROM versions)");
   none("no orphan test runs", "SELECT id FROM test_runs WHERE version_id NOT IN (SELECT id FROM versions)");
-  none("no orphan events", "SELECT id FROM events WHERE prompt_id NOT IN (SELECT id FROM prompts)");
+  // settings.changed events belong to no prompt (SPEC §5): only a prompt_id that names none is an orphan.
+  none(
+    "no orphan events",
+    "SELECT id FROM events WHERE prompt_id IS NOT NULL AND prompt_id NOT IN (SELECT id FROM prompts)",
+  );
   none("§7 at most 100 runs per version", "SELECT version_id FROM test_runs GROUP BY version_id HAVING count(*) > 100");
   none("the three environments", "SELECT 1 WHERE (SELECT count(*) FROM environments) <> 3");
   none(

@@ -1,12 +1,14 @@
+import { actionsFor } from "../../src/domain/roles.js";
 import type { Action } from "../../src/domain/stage.js";
 import type { Version } from "../../src/model/version.model.js";
 import { versionUrl } from "../components.js";
+import { useViewer } from "../viewer.js";
 
 /** A button the table forbids: visible, `disabled`, and described by its reason, which the row shows as text. */
-function Disabled({ id, label, action }: { id: string; label: string; action: Action }) {
+function Disabled({ id, label, action, why }: { id: string; label: string; action: Action; why: Why }) {
   return (
     <span class="tip" title={action.reason ?? undefined}>
-      <button type="button" id={id} disabled title={action.reason ?? undefined} aria-describedby={`why-${id}`}>
+      <button type="button" id={id} disabled title={action.reason ?? undefined} aria-describedby={why.idOf(id)}>
         {label}
       </button>
     </span>
@@ -49,14 +51,41 @@ function ActionForm(props: {
   );
 }
 
+interface Reason {
+  id: string;
+  label: string;
+  reason: string;
+}
+
+/** The reasons of the disabled buttons, buttons with the same reason in one line (a viewer's role). */
+interface Why {
+  groups: Array<{ id: string; labels: string[]; reason: string }>;
+  idOf(buttonId: string): string;
+}
+
+function whyOf(reasons: Reason[]): Why {
+  const groups: Why["groups"] = [];
+  const ids = new Map<string, string>();
+  for (const r of reasons) {
+    let group = groups.find((g) => g.reason === r.reason);
+    if (!group) {
+      group = { id: `why-${r.id}`, labels: [], reason: r.reason };
+      groups.push(group);
+    }
+    group.labels.push(r.label);
+    ids.set(r.id, group.id);
+  }
+  return { groups, idOf: (buttonId) => ids.get(buttonId) ?? `why-${buttonId}` };
+}
+
 /** Why each disabled button is disabled, as text anyone can read (not only a hover tooltip). */
-function Reasons({ reasons }: { reasons: Array<{ id: string; label: string; reason: string }> }) {
-  if (reasons.length === 0) return null;
+function Reasons({ why }: { why: Why }) {
+  if (why.groups.length === 0) return null;
   return (
     <ul class="reasons" aria-label="Why some buttons are disabled">
-      {reasons.map((r) => (
+      {why.groups.map((g) => (
         <li>
-          <span class="why-label">{r.label}:</span> <span id={`why-${r.id}`}>{r.reason}</span>
+          <span class="why-label">{g.labels.join(", ")}:</span> <span id={g.id}>{g.reason}</span>
         </li>
       ))}
     </ul>
@@ -64,9 +93,10 @@ function Reasons({ reasons }: { reasons: Array<{ id: string; label: string; reas
 }
 
 /**
- * The button row of SPEC §4, from the one button table (`version.actions`): Edit · Test ·
- * Promote to … · Create New Version · Delete · Make Current. Each button has a stable id, so
- * that focus stays on it across the swaps its action causes.
+ * The button row of SPEC §4, from the button table and the role table together (actionsFor):
+ * Edit · Test · Promote to … · Create New Version · Delete · Make Current. A button the stage or
+ * the viewer's role forbids stays visible, disabled, with its reason written under the row. Each
+ * button has a stable id, so that focus stays on it across the swaps its action causes.
  */
 export function ButtonRow({
   version,
@@ -81,15 +111,22 @@ export function ButtonRow({
   focusEdit?: boolean;
   oob?: boolean;
 }) {
-  const { actions } = version;
+  const actions = actionsFor(version, useViewer()?.role ?? null);
   const url = versionUrl(version.prompt, version.version);
   const label = `v${version.version}`;
   const promote = actions.promote ? `Promote to ${actions.promote}` : null;
-  const reasons = [
-    ...(actions.edit.allowed ? [] : [{ id: "action-edit", label: "Edit", reason: actions.edit.reason ?? "" }]),
-    ...(promote && promoteBlock ? [{ id: "action-promote", label: promote, reason: promoteBlock }] : []),
-    ...(actions.delete.allowed ? [] : [{ id: "action-delete", label: "Delete", reason: actions.delete.reason ?? "" }]),
-  ];
+  // The role comes first: a releaser is needed whether or not the tests have passed.
+  const promoteWhy = actions.promoteBy.reason ?? promoteBlock ?? null;
+  const refused = (id: string, name: string, action: Action): Reason[] =>
+    action.allowed ? [] : [{ id, label: name, reason: action.reason ?? "" }];
+  const why = whyOf([
+    ...refused("action-edit", "Edit", actions.edit),
+    ...refused("action-test", "Test", actions.test),
+    ...(promote && promoteWhy ? [{ id: "action-promote", label: promote, reason: promoteWhy }] : []),
+    ...refused("action-new", "Create New Version", actions.createNew),
+    ...refused("action-delete", "Delete", actions.delete),
+    ...(version.current ? [] : refused("action-make-current", "Make Current", actions.makeCurrent)),
+  ]);
   return (
     <div id="button-row" class="button-bar" hx-swap-oob={oob ? "true" : undefined}>
       <div class="button-row">
@@ -108,14 +145,18 @@ export function ButtonRow({
             </button>
           </form>
         ) : (
-          <Disabled id="action-edit" label="Edit" action={actions.edit} />
+          <Disabled id="action-edit" label="Edit" action={actions.edit} why={why} />
         )}
-        <button type="submit" id="action-test" form="test-form" class="test-button">
-          Test
-        </button>
+        {actions.test.allowed ? (
+          <button type="submit" id="action-test" form="test-form" class="test-button">
+            Test
+          </button>
+        ) : (
+          <Disabled id="action-test" label="Test" action={actions.test} why={why} />
+        )}
         {promote ? (
-          promoteBlock ? (
-            <Disabled id="action-promote" label={promote} action={{ allowed: false, reason: promoteBlock }} />
+          promoteWhy ? (
+            <Disabled id="action-promote" label={promote} action={{ allowed: false, reason: promoteWhy }} why={why} />
           ) : (
             <ActionForm
               id="action-promote"
@@ -132,11 +173,15 @@ export function ButtonRow({
             </ActionForm>
           )
         ) : null}
-        <ActionForm id="action-new" url={`${url}/new`} label="Create New Version" method="post">
-          <label class="check">
-            <input type="checkbox" name="major" value="true" /> major
-          </label>
-        </ActionForm>
+        {actions.createNew.allowed ? (
+          <ActionForm id="action-new" url={`${url}/new`} label="Create New Version" method="post">
+            <label class="check">
+              <input type="checkbox" name="major" value="true" /> major
+            </label>
+          </ActionForm>
+        ) : (
+          <Disabled id="action-new" label="Create New Version" action={actions.createNew} why={why} />
+        )}
         {actions.delete.allowed ? (
           <ActionForm
             id="action-delete"
@@ -146,9 +191,9 @@ export function ButtonRow({
             confirm={`Delete draft ${label}? This cannot be undone.`}
           />
         ) : (
-          <Disabled id="action-delete" label="Delete" action={actions.delete} />
+          <Disabled id="action-delete" label="Delete" action={actions.delete} why={why} />
         )}
-        {actions.makeCurrent.allowed ? (
+        {version.current ? null : actions.makeCurrent.allowed ? (
           <ActionForm
             id="action-make-current"
             url={`${url}/make-current`}
@@ -156,9 +201,11 @@ export function ButtonRow({
             confirm={version.stage === "PROD" ? `Roll PROD back to ${label}?` : undefined}
             method="post"
           />
-        ) : null}
+        ) : (
+          <Disabled id="action-make-current" label="Make Current" action={actions.makeCurrent} why={why} />
+        )}
       </div>
-      <Reasons reasons={reasons} />
+      <Reasons why={why} />
     </div>
   );
 }

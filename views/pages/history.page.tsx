@@ -53,7 +53,12 @@ export function HistoryPage({
         {events.map((e) => (
           <li class={`event event-${e.type.replace(".", "-")}${standsOut(e) ? " event-prod" : ""}`}>
             <TimeAgo at={e.at} now={now} />
-            <span class="actor">{e.actor}</span>
+            <span class="actor">
+              {e.actor}
+              {typeof e.detail.token === "string" ? (
+                <span class="muted small"> with the token “{e.detail.token}”</span>
+              ) : null}
+            </span>
             <span class="what">
               {sentence(e)}
               {e.version && e.type !== "version.deleted" ? (

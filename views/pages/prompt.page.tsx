@@ -1,6 +1,7 @@
 import { STAGES } from "../../src/domain/stage.js";
 import type { PromptDetail } from "../../src/model/prompt.model.js";
 import { promptUrl, StageBadge, StageRail, TimeAgo, versionUrl } from "../components.js";
+import { RoleGate } from "../fragments/role-gate.js";
 import { type FlashMessage, Layout } from "../layout.js";
 
 /** The description, editable in place without JavaScript (a details form); a refused one stays open. */
@@ -15,28 +16,30 @@ function Description({ prompt, draft }: { prompt: PromptDetail; draft?: Descript
       ) : null}
       <details class="edit-description" open={draft ? true : undefined}>
         <summary>{prompt.description ? "Edit description" : "Add a description"}</summary>
-        <form method="post" action={url} data-guard>
-          <label for="description" class="visually-hidden">
-            Description
-          </label>
-          <textarea
-            id="description"
-            name="description"
-            rows={3}
-            maxlength={2000}
-            dir="auto"
-            aria-invalid={draft ? "true" : undefined}
-            aria-describedby={draft ? "description-error" : undefined}
-          >
-            {draft ? draft.value : prompt.description}
-          </textarea>
-          {draft ? (
-            <p id="description-error" class="field-error">
-              {draft.error}
-            </p>
-          ) : null}
-          <button type="submit">Save description</button>
-        </form>
+        <RoleGate permission="edit">
+          <form method="post" action={url} data-guard>
+            <label for="description" class="visually-hidden">
+              Description
+            </label>
+            <textarea
+              id="description"
+              name="description"
+              rows={3}
+              maxlength={2000}
+              dir="auto"
+              aria-invalid={draft ? "true" : undefined}
+              aria-describedby={draft ? "description-error" : undefined}
+            >
+              {draft ? draft.value : prompt.description}
+            </textarea>
+            {draft ? (
+              <p id="description-error" class="field-error">
+                {draft.error}
+              </p>
+            ) : null}
+            <button type="submit">Save description</button>
+          </form>
+        </RoleGate>
       </details>
     </div>
   );
@@ -50,13 +53,15 @@ function ArchiveSection({ prompt }: { prompt: PromptDetail }) {
       <h2 id="archive-title" class="sub">
         Archive
       </h2>
-      <form method="post" action={`${promptUrl(prompt.name)}/archive`} class="inline-form">
-        <button type="submit">Archive</button>
-        <span class="muted small">
-          Nobody uses {prompt.name} any more? Archiving hides it from the list of prompts. Nothing is deleted: its
-          versions and PROD history stay, applications still read it, and it can be brought back.
-        </span>
-      </form>
+      <RoleGate permission="edit">
+        <form method="post" action={`${promptUrl(prompt.name)}/archive`} class="inline-form">
+          <button type="submit">Archive</button>
+          <span class="muted small">
+            Nobody uses {prompt.name} any more? Archiving hides it from the list of prompts. Nothing is deleted: its
+            versions and PROD history stay, applications still read it, and it can be brought back.
+          </span>
+        </form>
+      </RoleGate>
     </section>
   );
 }
@@ -69,9 +74,11 @@ function ArchivedBanner({ prompt, now }: { prompt: PromptDetail; now: Date }) {
     <div class="archived-banner" role="note">
       <strong>Archived</strong> <TimeAgo at={prompt.archivedAt} now={now} />: hidden from the list of prompts; nothing
       is deleted and applications still read it.
-      <form method="post" action={`${base}/unarchive`} class="inline-form">
-        <button type="submit">Unarchive</button>
-      </form>
+      <RoleGate permission="edit">
+        <form method="post" action={`${base}/unarchive`} class="inline-form">
+          <button type="submit">Unarchive</button>
+        </form>
+      </RoleGate>
     </div>
   );
 }

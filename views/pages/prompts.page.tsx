@@ -1,6 +1,7 @@
 import type { ErrorIssue } from "../../src/domain/errors.js";
 import type { PromptSummary } from "../../src/model/prompt.model.js";
 import { DraftCount, promptUrl, TimeAgo, VersionChip } from "../components.js";
+import { RoleGate } from "../fragments/role-gate.js";
 import { type FlashMessage, Layout } from "../layout.js";
 
 export interface CreateFormState {
@@ -204,7 +205,11 @@ export function PromptsPage(props: PromptsPageProps) {
             {archived ? <a href="/prompts">← Prompts in use</a> : <a href="/prompts?archived=1">Archived prompts</a>}
           </p>
         </section>
-        {archived ? null : <CreateForm form={props.form} />}
+        {archived ? null : (
+          <RoleGate permission="edit">
+            <CreateForm form={props.form} />
+          </RoleGate>
+        )}
       </div>
     </Layout>
   );

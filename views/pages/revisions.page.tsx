@@ -2,7 +2,9 @@ import type { RevisionChange, Version } from "../../src/model/version.model.js";
 import { promptUrl, StageBadge, TimeAgo, versionUrl } from "../components.js";
 import { PatchTable, patchTitle, VariableChanges } from "../fragments/diff.js";
 import { ContentView } from "../fragments/messages.js";
+import { RoleNote } from "../fragments/role-gate.js";
 import { type FlashMessage, Layout } from "../layout.js";
+import { useAllowed } from "../viewer.js";
 
 /** What one save changed: the variables, then the body and config as line diffs. */
 function Changes({ changes }: { changes: NonNullable<RevisionChange["changes"]> }) {
@@ -31,12 +33,12 @@ function Changes({ changes }: { changes: NonNullable<RevisionChange["changes"]> 
 }
 
 /** Restoring is a save of the old text into the draft: it carries the revision the page shows (R6). */
-function Restore({ version, revision }: { version: Version; revision: number }) {
+function Restore({ version, revision, disabled }: { version: Version; revision: number; disabled: boolean }) {
   const action = `${versionUrl(version.prompt, version.version)}/revisions/${revision}/restore`;
   return (
     <form method="post" action={action} class="inline-form">
       <input type="hidden" name="revision" value={String(version.revision)} />
-      <button type="submit" aria-label={`Restore revision ${revision}`}>
+      <button type="submit" aria-label={`Restore revision ${revision}`} disabled={disabled}>
         Restore
       </button>
     </form>
@@ -55,6 +57,7 @@ export function RevisionsPage({
   flash?: FlashMessage | null;
 }) {
   const editable = version.actions.edit.allowed;
+  const mayEdit = useAllowed("edit");
   return (
     <Layout title={`${version.prompt} v${version.version} revisions`} flash={flash}>
       <h1>
@@ -68,6 +71,7 @@ export function RevisionsPage({
           ? ": Restore puts an older text back as a new revision, and keeps this one too."
           : `. ${version.actions.edit.reason ?? ""}: its revisions are shown for reference.`}
       </p>
+      {editable ? <RoleNote permission="edit" /> : null}
       {changes.map(({ revision: r, changes: change }) => (
         <section class="revision" aria-label={`Revision ${r.revision}`}>
           <h2 class="sub revision-head">
@@ -77,7 +81,9 @@ export function RevisionsPage({
                 by {r.actor}, <TimeAgo at={r.savedAt} now={now} />
               </span>
             </span>
-            {editable && r.revision !== version.revision ? <Restore version={version} revision={r.revision} /> : null}
+            {editable && r.revision !== version.revision ? (
+              <Restore version={version} revision={r.revision} disabled={!mayEdit.allowed} />
+            ) : null}
           </h2>
           {change ? (
             <>

@@ -2,8 +2,8 @@ import type { ErrorIssue } from "../../src/domain/errors.js";
 import { STAGES, type Stage } from "../../src/domain/stage.js";
 import type { Environment, Environments } from "../../src/model/testing.model.js";
 import { StageBadge } from "../components.js";
-import { SettingsTabs } from "../fragments/settings-tabs.js";
-import { type FlashMessage, Layout } from "../layout.js";
+import { SettingsFrame } from "../fragments/settings-tabs.js";
+import type { FlashMessage } from "../layout.js";
 
 /** A refused settings form: which stage, what was typed, and why. */
 export interface SettingsDraft {
@@ -106,9 +106,7 @@ export function SettingsPage({
   flash?: FlashMessage | null;
 }) {
   return (
-    <Layout title="Settings" flash={flash}>
-      <SettingsTabs current="/settings/environments" />
-      <h1>Stage environments</h1>
+    <SettingsFrame current="environments" title="Stage environments" flash={flash}>
       <p class="muted">
         TEST runs a version against the environment of the stage it is in. Fresh installs use echo everywhere, with no
         gates.
@@ -123,6 +121,6 @@ export function SettingsPage({
           />
         ))}
       </div>
-    </Layout>
+    </SettingsFrame>
   );
 }

@@ -2,6 +2,7 @@ import { ASSERTION_TYPES } from "../../src/domain/assertions.js";
 import type { ErrorIssue } from "../../src/domain/errors.js";
 import type { TestCase } from "../../src/model/testing.model.js";
 import { promptUrl } from "../components.js";
+import { RoleGate, RoleNote } from "../fragments/role-gate.js";
 import { type FlashMessage, Layout } from "../layout.js";
 
 /** A test case form as the user filled it in: kept whole when a save is refused. */
@@ -208,12 +209,15 @@ export function TestCasesPage(props: {
         Every TEST of any version runs these cases in that version's stage environment. A gated stage accepts a
         promotion only after they pass.
       </p>
-      <div class="cases">
-        {testCases.map((t) => (
-          <CaseForm prompt={prompt} draft={draft?.id === t.id ? draft : asDraft(t)} title={`Test case ${t.name}`} />
-        ))}
-        <CaseForm prompt={prompt} draft={draft && !draft.id ? draft : blank} title="New test case" />
-      </div>
+      <RoleNote permission="edit" />
+      <RoleGate permission="edit" quiet>
+        <div class="cases">
+          {testCases.map((t) => (
+            <CaseForm prompt={prompt} draft={draft?.id === t.id ? draft : asDraft(t)} title={`Test case ${t.name}`} />
+          ))}
+          <CaseForm prompt={prompt} draft={draft && !draft.id ? draft : blank} title="New test case" />
+        </div>
+      </RoleGate>
     </Layout>
   );
 }

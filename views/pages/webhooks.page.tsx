@@ -2,9 +2,9 @@ import { isStage } from "../../src/domain/stage.js";
 import type { WebhookSummary } from "../../src/model/webhook.model.js";
 import { StageBadge, TimeAgo } from "../components.js";
 import { STATUS_TEXT } from "../fragments/delivery-log.js";
-import { SettingsTabs } from "../fragments/settings-tabs.js";
+import { SettingsFrame } from "../fragments/settings-tabs.js";
 import { EVENT_LABELS, type WebhookDraft, WebhookForm } from "../fragments/webhook-form.js";
-import { type FlashMessage, Layout } from "../layout.js";
+import type { FlashMessage } from "../layout.js";
 
 const EMPTY: WebhookDraft = { url: "", types: [], stages: [], active: true, issues: [] };
 
@@ -66,9 +66,7 @@ export function WebhooksPage({
   flash?: FlashMessage | null;
 }) {
   return (
-    <Layout title="Webhooks" flash={flash}>
-      <SettingsTabs current="/settings/webhooks" />
-      <h1>Webhooks</h1>
+    <SettingsFrame current="webhooks" title="Webhooks" flash={flash}>
       <div class="list-layout webhooks-layout">
         <section aria-label="Your webhooks">
           <p class="muted">
@@ -104,6 +102,6 @@ export function WebhooksPage({
           <WebhookForm id="new-webhook" action="/settings/webhooks" draft={draft ?? EMPTY} button="Add webhook" />
         </section>
       </div>
-    </Layout>
+    </SettingsFrame>
   );
 }

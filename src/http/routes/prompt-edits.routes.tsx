@@ -3,6 +3,7 @@ import { promptUrl } from "../../../views/components.js";
 import { PromptPage } from "../../../views/pages/prompt.page.js";
 import type { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
+import { actorOf } from "../auth.js";
 import { navigateAfterPost } from "../flash.js";
 import { withFormErrors } from "../form.js";
 import { readInput } from "../input.js";
@@ -33,7 +34,7 @@ export function createPromptEditRoutes(services: Services) {
         c,
         ["validation_failed"],
         async () => {
-          await promptEdits.describe(name, input);
+          await promptEdits.describe(name, input, actorOf(c));
           if (negotiate(c) === "json") {
             const prompt = await prompts.get(name);
             return c.json(promptJson(prompt, nextUrl(promptUrl(name), prompt.nextCursor, {})));
@@ -45,14 +46,14 @@ export function createPromptEditRoutes(services: Services) {
     })
     .post("/prompts/:name/archive", async (c) => {
       const name = c.req.param("name");
-      const archived = await promptEdits.archive(name);
+      const archived = await promptEdits.archive(name, actorOf(c));
       if (negotiate(c) === "json") return c.json(archiveSchema.parse(archived));
       const text = `Archived ${name}: hidden from the list; applications still read it`;
       return navigateAfterPost(c, promptUrl(name), text);
     })
     .post("/prompts/:name/unarchive", async (c) => {
       const name = c.req.param("name");
-      const back = await promptEdits.unarchive(name);
+      const back = await promptEdits.unarchive(name, actorOf(c));
       if (negotiate(c) === "json") return c.json(archiveSchema.parse(back));
       return navigateAfterPost(c, promptUrl(name), `${name} is back in the list`);
     });

@@ -5,6 +5,7 @@ import { HistoryPage } from "../../../views/pages/history.page.js";
 import { PromptPage } from "../../../views/pages/prompt.page.js";
 import { PromptsPage, PromptTable } from "../../../views/pages/prompts.page.js";
 import type { Services } from "../../services/index.js";
+import { actorOf, roleOf } from "../auth.js";
 import { createFromForm } from "../chat-form.js";
 import { redirectAfterPost, takeFlash } from "../flash.js";
 import { withFormErrors } from "../form.js";
@@ -39,11 +40,11 @@ export function createPromptRoutes(services: Services) {
         c,
         ["validation_failed", "name_taken"],
         async () => {
-          const created = await prompts.create(isForm(c) ? createFromForm(input) : input);
+          const created = await prompts.create(isForm(c) ? createFromForm(input) : input, actorOf(c));
           const url = versionUrl(created.prompt, created.version);
           if (negotiate(c) === "json") {
             c.header("Location", url);
-            return c.json(versionJson(created), 201);
+            return c.json(versionJson(created, roleOf(c)), 201);
           }
           return redirectAfterPost(c, url, `Created ${created.prompt} — v1.0 is its current DEV draft`);
         },

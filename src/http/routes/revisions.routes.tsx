@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { versionUrl } from "../../../views/components.js";
 import { RevisionsPage } from "../../../views/pages/revisions.page.js";
 import type { Services } from "../../services/index.js";
+import { actorOf, roleOf } from "../auth.js";
 import { navigateAfterPost, takeFlash } from "../flash.js";
 import { readInput } from "../input.js";
 import { revisionsJson, versionJson } from "../json.js";
@@ -23,8 +24,8 @@ export function createRevisionRoutes(services: Services) {
     .post(`${REVISIONS}/:r/restore`, async (c) => {
       const { name, v, r } = c.req.param();
       const input = await readInput(c, { int: ["revision"] });
-      const restored = await revisions.restore(name, v, r, input);
-      if (negotiate(c) === "json") return c.json(versionJson(restored));
+      const restored = await revisions.restore(name, v, r, input, actorOf(c));
+      if (negotiate(c) === "json") return c.json(versionJson(restored, roleOf(c)));
       const text = `Restored revision ${r} of v${restored.version}: it is revision ${restored.revision} now`;
       return navigateAfterPost(c, versionUrl(name, restored.version), text);
     });

@@ -2,11 +2,14 @@ import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { DomainError } from "../../domain/errors.js";
+import type { Role } from "../../domain/roles.js";
 import type { Version } from "../../model/version.model.js";
 import type { Services } from "../../services/index.js";
+import { authenticate, roleOf } from "../auth.js";
 import { applyBaseHeaders, BASE_HEADERS } from "../headers.js";
 import { versionJson } from "../json.js";
 import { negotiateRead } from "../negotiate.js";
+import { WWW_AUTHENTICATE } from "../on-error.js";
 import { renderVersionPage } from "./version-page.js";
 
 type ReadMode = "json" | "text" | "html";
@@ -32,30 +35,34 @@ function answer(text: string, etag: string | null, type: string, extra: Record<s
   return { etag: etag ?? "", body, ok, notModified: common };
 }
 
-/** The JSON and text answers of a version, made on first use and kept as long as the version is. */
+/**
+ * The answers of a version, made on first use and kept as long as the version is: its text, and
+ * its JSON once per role (the `actions` field says what the role may do; "open" in open mode).
+ */
 interface Answers {
   tag: string;
-  json?: Answer;
   text?: Answer;
+  json: Partial<Record<Role | "open", Answer>>;
 }
 const answers = new WeakMap<Version, Answers>();
 
-function answerOf(v: Version, mode: "json" | "text"): Answer {
+function answerOf(v: Version, mode: "json" | "text", role: Role | null): Answer {
   let cached = answers.get(v);
   if (!cached) {
     // The version number too: two versions can share content, revision and a millisecond.
     const tag = `${v.version}.${v.contentHash.slice(0, 24)}.${v.revision}.${Date.parse(v.updatedAt).toString(36)}`;
-    cached = { tag };
+    cached = { tag, json: {} };
     answers.set(v, cached);
   }
   if (mode === "text" && v.type === "chat") return notAcceptable;
-  cached[mode] ??= answer(
-    mode === "json" ? JSON.stringify(versionJson(v)) : v.type === "text" ? v.body : "",
-    `"${cached.tag}.${mode}"`,
-    TYPES[mode],
-    { "cache-control": "no-cache" },
-  );
-  return cached[mode];
+  const fresh = (text: string, etag: string) => answer(text, `"${etag}"`, TYPES[mode], { "cache-control": "no-cache" });
+  if (mode === "text") {
+    cached.text ??= fresh(v.type === "text" ? v.body : "", `${cached.tag}.text`);
+    return cached.text;
+  }
+  const key = role ?? "open";
+  cached.json[key] ??= fresh(JSON.stringify(versionJson(v, role)), `${cached.tag}.json${role ? `-${role}` : ""}`);
+  return cached.json[key];
 }
 
 /** SPEC §8: a chat prompt has no one raw text to give; its messages come as JSON. */
@@ -106,12 +113,13 @@ export function createRuntimeRoutes(services: Services) {
     // A refusal speaks the read's own language: JSON by default, plain text when asked.
     if (!(error instanceof DomainError) || mode === "html") throw error;
     const text = mode === "text" ? error.message : JSON.stringify(error.toJSON());
-    return send(answer(text, null, TYPES[mode]), error.status);
+    const extra: Record<string, string> = error.code === "unauthorized" ? { "www-authenticate": WWW_AUTHENTICATE } : {};
+    return send(answer(text, null, TYPES[mode], extra), error.status);
   }
 
   function respond(c: Context, mode: ReadMode, version: Version): Response | Promise<Response> {
     if (mode === "html") return htmlRead(c, version);
-    const a = answerOf(version, mode);
+    const a = answerOf(version, mode, roleOf(c));
     if (a.etag && matches(c.req.header("if-none-match"), a.etag))
       return new Response(null, { status: 304, headers: a.notModified });
     return send(a, a.status);
@@ -140,16 +148,26 @@ export function createRuntimeRoutes(services: Services) {
     })
     .get("/prompts/:name/stages/:stage", (c) => {
       const mode = readMode(c);
+      const read = () => {
+        try {
+          const found = runtime.current(c.req.param("name"), c.req.param("stage"));
+          if (found instanceof Promise)
+            return found.then(
+              (version) => respond(c, mode, version),
+              (error) => refuse(mode, error),
+            );
+          return respond(c, mode, found);
+        } catch (error) {
+          return refuse(mode, error);
+        }
+      };
       try {
-        const found = runtime.current(c.req.param("name"), c.req.param("stage"));
-        if (found instanceof Promise)
-          return found.then(
-            (version) => respond(c, mode, version),
-            (error) => refuse(mode, error),
-          );
-        return respond(c, mode, found);
+        // Secured mode: a session or token first (SPEC §5); open mode costs a cached answer.
+        const who = authenticate(services, c);
+        if (who instanceof Promise) return who.then(read, (error) => refuse(mode, error));
       } catch (error) {
         return refuse(mode, error);
       }
+      return read();
     });
 }

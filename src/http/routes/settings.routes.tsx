@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { SettingsPage } from "../../../views/pages/settings.page.js";
 import { parseStage } from "../../domain/stage.js";
 import type { Services } from "../../services/index.js";
+import { actorOf } from "../auth.js";
 import { redirectAfterPost, takeFlash } from "../flash.js";
 import { withFormErrors } from "../form.js";
 import { readInput } from "../input.js";
@@ -24,7 +25,7 @@ export function createSettingsRoutes(services: Services) {
         c,
         ["validation_failed"],
         async () => {
-          const all = await environments.update(stage, input);
+          const all = await environments.update(stage, input, actorOf(c));
           if (negotiate(c) === "json") return c.json(environmentsSchema.parse(all));
           return redirectAfterPost(c, "/settings/environments", `Saved the ${stage.toUpperCase()} environment`);
         },

@@ -5,7 +5,9 @@ import { Flash } from "../../../views/layout.js";
 import { ConfirmPage } from "../../../views/pages/confirm.page.js";
 import { type TestCaseDraft, TestCasesPage } from "../../../views/pages/test-cases.page.js";
 import { TestRunsPage } from "../../../views/pages/test-runs.page.js";
+import { requirePermission } from "../../domain/roles.js";
 import type { Services } from "../../services/index.js";
+import { actorOf, roleOf } from "../auth.js";
 import { navigateAfterPost, redirectAfterPost, takeFlash } from "../flash.js";
 import { withFormErrors } from "../form.js";
 import { isForm, readInput, splitVariables } from "../input.js";
@@ -54,7 +56,10 @@ export function createTestingRoutes(services: Services) {
       ["validation_failed", "name_taken"],
       async () => {
         if (read.problems.length > 0) refuseEveryProblem(read);
-        const saved = id ? await testCases.save(name, id, read.input) : await testCases.create(name, read.input);
+        const by = actorOf(c);
+        const saved = id
+          ? await testCases.save(name, id, read.input, by)
+          : await testCases.create(name, read.input, by);
         if (negotiate(c) === "json") {
           if (!id) c.header("Location", `${promptUrl(name)}/test-cases/${saved.id}`);
           return c.json(testCaseSchema.parse(saved), id ? 200 : 201);
@@ -73,7 +78,7 @@ export function createTestingRoutes(services: Services) {
   return new Hono()
     .post(`${VERSION}/test`, async (c) => {
       const { name, v } = c.req.param();
-      const run = await testRuns.run(name, v, await readRunInput(c));
+      const run = await testRuns.run(name, v, await readRunInput(c), actorOf(c));
       const mode = negotiate(c);
       if (mode === "json") return c.json(testRunSchema.parse(run));
       const text = `Tested v${run.version}: ${run.status}`;
@@ -111,6 +116,7 @@ export function createTestingRoutes(services: Services) {
     .post(`${CASES}/:id/save`, (c) => writeCase(c, c.req.param("name"), c.req.param("id")))
     .get(`${CASES}/:id/delete`, async (c) => {
       const { name, id } = c.req.param();
+      requirePermission(roleOf(c), "edit");
       const testCase = await testCases.get(name, id);
       const url = `${promptUrl(name)}/test-cases/${testCase.id}`;
       return page(
@@ -129,7 +135,7 @@ export function createTestingRoutes(services: Services) {
     .post(`${CASES}/:id/delete`, async (c) => {
       const { name, id } = c.req.param();
       const testCase = await testCases.get(name, id);
-      const result = await testCases.delete(name, id);
+      const result = await testCases.delete(name, id, actorOf(c));
       if (negotiate(c) === "json") return c.json(result);
       return navigateAfterPost(c, `${promptUrl(name)}/test-cases`, `Deleted test case “${testCase.name}”`);
     });

@@ -8,8 +8,10 @@ import { Staleness } from "../../../views/fragments/test-panel.js";
 import type { FlashMessage } from "../../../views/layout.js";
 import { type EditorState, VersionPage, VersionPanel } from "../../../views/pages/version.page.js";
 import { DomainError } from "../../domain/errors.js";
+import { requirePermission } from "../../domain/roles.js";
 import type { Version } from "../../model/version.model.js";
 import type { Services } from "../../services/index.js";
+import { roleOf } from "../auth.js";
 import { takeFlash } from "../flash.js";
 import { negotiate } from "../negotiate.js";
 import { fragment, page } from "../render.js";
@@ -47,6 +49,7 @@ export async function renderVersionPage(
   const shown = await services.versionPage.load(name, version);
   let editor = options.editor ?? null;
   if (options.edit && !editor) {
+    requirePermission(roleOf(c), "edit");
     const { edit } = shown.version.actions;
     if (!edit.allowed) throw new DomainError("version_immutable", edit.reason ?? "Cannot edit");
     editor = editorStateOf(shown.version);

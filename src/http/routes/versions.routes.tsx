@@ -2,9 +2,11 @@ import { type Context, Hono } from "hono";
 import { promptUrl, versionUrl } from "../../../views/components.js";
 import { ConfirmPage } from "../../../views/pages/confirm.page.js";
 import { DomainError } from "../../domain/errors.js";
+import { promotePermission, requirePermission } from "../../domain/roles.js";
 import { requirePromotionTarget } from "../../domain/stage.js";
 import type { Version } from "../../model/version.model.js";
 import type { Services } from "../../services/index.js";
+import { actorOf, roleOf } from "../auth.js";
 import { applyRowOp, messagesOfRows, type RowOp, rowOpOf, rowsOfForm } from "../chat-form.js";
 import { navigateAfterPost, redirectAfterPost } from "../flash.js";
 import { withFormErrors } from "../form.js";
@@ -27,7 +29,7 @@ export function createVersionRoutes(services: Services) {
    */
   async function landOnVersion(c: Context, v: Version, text: string, focus?: "edit" | "results") {
     const mode = negotiate(c);
-    if (mode === "json") return c.json(versionJson(v));
+    if (mode === "json") return c.json(versionJson(v, roleOf(c)));
     const url = versionUrl(v.prompt, v.version);
     if (mode === "page") return redirectAfterPost(c, focus === "results" ? `${url}#test-results` : url, text);
     return renderVersionPage(c, services, v.prompt, v, {
@@ -58,7 +60,7 @@ export function createVersionRoutes(services: Services) {
   return new Hono()
     .get(BASE, async (c) => {
       const { name, v } = params(c);
-      if (negotiate(c) === "json") return c.json(versionJson(await versions.get(name, v)));
+      if (negotiate(c) === "json") return c.json(versionJson(await versions.get(name, v), roleOf(c)));
       return renderVersionPage(c, services, name, v, { edit: c.req.query("edit") === "1" });
     })
     .post(`${BASE}/save`, async (c) => {
@@ -70,10 +72,10 @@ export function createVersionRoutes(services: Services) {
         ["validation_failed", "stale_revision"],
         async () => {
           const { input, andTest, variables } = await readSave(c);
-          const saved = await versions.save(name, v, input);
+          const saved = await versions.save(name, v, input, actorOf(c));
           const text = `Saved v${saved.version}, revision ${saved.revision}`;
           if (!andTest) return landOnVersion(c, saved, text, "edit");
-          const run = await services.testRuns.run(name, saved.version, variables ? { variables } : {});
+          const run = await services.testRuns.run(name, saved.version, variables ? { variables } : {}, actorOf(c));
           return landOnVersion(c, saved, `${text}, and tested it: ${run.status}`, "results");
         },
         (error) => keepEditor(c, services, name, v, error),
@@ -82,6 +84,7 @@ export function createVersionRoutes(services: Services) {
     .get(`${BASE}/promote`, async (c) => {
       const { name, v } = params(c);
       const version = await versions.get(name, v);
+      requirePermission(roleOf(c), promotePermission(version.stage));
       const target = requirePromotionTarget(version, c.req.query("to"));
       const url = versionUrl(name, version.version);
       return page(
@@ -105,7 +108,7 @@ export function createVersionRoutes(services: Services) {
     .post(`${BASE}/promote`, (c) =>
       refreshOnRefusal(c, async () => {
         const { name, v } = params(c);
-        const promoted = await versions.promote(name, v, await readInput(c));
+        const promoted = await versions.promote(name, v, await readInput(c), actorOf(c));
         return landOnVersion(c, promoted, `v${promoted.version} promoted to ${promoted.stage}`);
       }),
     )
@@ -113,12 +116,12 @@ export function createVersionRoutes(services: Services) {
       refreshOnRefusal(c, async () => {
         const { name, v } = params(c);
         const input = await readInput(c, { bool: ["major"] });
-        const created = await versions.createNew(name, v, input);
+        const created = await versions.createNew(name, v, input, actorOf(c));
         const url = versionUrl(name, created.version);
         const text = `Created v${created.version} from v${created.createdFrom} — a DEV draft, not current`;
         if (negotiate(c) === "json") {
           c.header("Location", url);
-          return c.json(versionJson(created), 201);
+          return c.json(versionJson(created, roleOf(c)), 201);
         }
         return navigateAfterPost(c, `${url}?edit=1`, text);
       }),
@@ -126,6 +129,7 @@ export function createVersionRoutes(services: Services) {
     .get(`${BASE}/delete`, async (c) => {
       const { name, v } = params(c);
       const version = await versions.get(name, v);
+      requirePermission(roleOf(c), "edit");
       if (!version.actions.delete.allowed)
         throw new DomainError("delete_forbidden", version.actions.delete.reason ?? "Cannot delete");
       const url = versionUrl(name, version.version);
@@ -146,7 +150,7 @@ export function createVersionRoutes(services: Services) {
     .post(`${BASE}/delete`, (c) =>
       refreshOnRefusal(c, async () => {
         const { name, v } = params(c);
-        const result = await versions.delete(name, v);
+        const result = await versions.delete(name, v, actorOf(c));
         if (negotiate(c) === "json") return c.json(deletedSchema.parse(result));
         return navigateAfterPost(c, promptUrl(name), `Deleted v${result.deleted}`);
       }),
@@ -154,7 +158,7 @@ export function createVersionRoutes(services: Services) {
     .post(`${BASE}/make-current`, (c) =>
       refreshOnRefusal(c, async () => {
         const { name, v } = params(c);
-        const made = await versions.makeCurrent(name, v);
+        const made = await versions.makeCurrent(name, v, actorOf(c));
         return landOnVersion(c, made, `v${made.version} is now the current ${made.stage} version`);
       }),
     );

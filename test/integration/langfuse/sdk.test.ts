@@ -140,3 +140,34 @@ describe("@langfuse/client against a running Promptrail", () => {
     expect((await langfuse.api.prompts.list({ page: 2, limit: 1 })).data.map((p) => p.name)).toEqual(["b"]);
   });
 });
+
+describe("@langfuse/client against a secured Promptrail (SPEC §5, §8)", () => {
+  test("a Promptrail token as the secret key reads; a wrong one is 401 in Langfuse's shape; read-only is enough", async () => {
+    const db = await freshDb();
+    const services = createServices({ db });
+    await services.users.add({ name: "admin", role: "admin", password: "correct horse battery" });
+    await services.users.add({ name: "app", role: "viewer", password: "correct horse battery" });
+    const token = (await services.tokens.create({ user: "app", label: "billing service", readOnly: true })).secret;
+    await services.prompts.create({ name: "greeting", body: "Hello {{name}}" });
+    await services.versions.promote("greeting", "1.0");
+    await services.versions.promote("greeting", "1.0");
+    const server = await listen(getRequestListener(createApp({ db }).fetch), { host: "127.0.0.1", port: 0 });
+    servers.push(server);
+
+    const langfuse = new LangfuseClient({ baseUrl: server.url, publicKey: "pk-lf-billing", secretKey: token });
+    const prompt = await langfuse.prompt.get("greeting");
+    expect(prompt.compile({ name: "Ada" })).toBe("Hello Ada");
+
+    const stranger = new LangfuseClient({ baseUrl: server.url, publicKey: "pk-lf-x", secretKey: "sk-lf-not-a-token" });
+    const refused = await stranger.api.prompts.get("greeting").then(
+      () => null,
+      (e: unknown) => e as { statusCode?: number; body?: unknown },
+    );
+    expect(refused?.statusCode).toBe(401);
+    expect(refused?.body).toEqual({ message: expect.any(String), error: "UnauthorizedError" });
+
+    const anonymous = await fetch(`${server.url}/api/public/v2/prompts/greeting`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toEqual({ message: expect.any(String), error: "UnauthorizedError" });
+  });
+});

@@ -6,7 +6,28 @@ import { settingsOf } from "../../../src/cli/settings.js";
 import { cli } from "../../support/cli.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8"));
-const VERBS = ["serve", "migrate", "backup", "export", "import", "pull", "diff", "push", "check"];
+const VERBS = [
+  "serve",
+  "migrate",
+  "backup",
+  "export",
+  "import",
+  "user add",
+  "user list",
+  "user set-role",
+  "user disable",
+  "user enable",
+  "user password",
+  "token create",
+  "token list",
+  "token revoke",
+  "pull",
+  "diff",
+  "push",
+  "check",
+];
+/** A verb as argv: "user add" is two words. */
+const words = (verb: string) => verb.split(" ");
 
 describe("the command line", () => {
   test("--version prints promptrail and the package version", async () => {
@@ -28,18 +49,22 @@ describe("the command line", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(new RegExp(`^Usage: promptrail ${verb}\\b`));
     expect(help.stdout).toContain("-h, --help");
-    expect(await cli([verb, "--help"])).toEqual(help);
-    expect(await cli([verb, "-h"])).toEqual(help);
+    expect(await cli([...words(verb), "--help"])).toEqual(help);
+    expect(await cli([...words(verb), "-h"])).toEqual(help);
   });
 
   test("the usage lines say what each verb takes", async () => {
     const usage = async (verb: string) => (await cli(["help", verb])).stdout.split("\n")[0];
-    expect(await usage("serve")).toBe("Usage: promptrail serve [--host H] [--port N] [--db FILE]");
+    expect(await usage("serve")).toBe("Usage: promptrail serve [--host H] [--port N] [--db FILE] [--open-to-network]");
     expect(await usage("migrate")).toBe("Usage: promptrail migrate [--db FILE]");
     expect(await usage("backup")).toBe("Usage: promptrail backup FILE [--db FILE] [--force]");
     expect(await usage("export")).toBe("Usage: promptrail export [--db FILE] [--out FILE]");
     expect(await usage("import")).toBe("Usage: promptrail import FILE [--db FILE]");
     expect(await usage("help")).toBe("Usage: promptrail help [VERB]");
+    expect(await usage("user add")).toBe("Usage: promptrail user add NAME --role ROLE [--db FILE]");
+    expect(await usage("user set-role")).toBe("Usage: promptrail user set-role NAME ROLE [--db FILE]");
+    expect(await usage("token create")).toBe("Usage: promptrail token create NAME --label L [--read-only] [--db FILE]");
+    expect(await usage("token list")).toBe("Usage: promptrail token list [NAME] [--db FILE]");
   });
 
   test("an unknown verb prints the overview on stderr and exits 2", async () => {
@@ -52,7 +77,7 @@ describe("the command line", () => {
   });
 
   test.each(VERBS)("%s refuses an unknown flag with its usage on stderr, exit 2", async (verb) => {
-    const { code, stdout, stderr } = await cli([verb, "--frob"]);
+    const { code, stdout, stderr } = await cli([...words(verb), "--frob"]);
     expect([code, stdout]).toEqual([2, ""]);
     expect(stderr).toBe(
       `promptrail ${verb}: Unknown option '--frob'\n${(await cli(["help", verb])).stdout.split("\n")[0]}\nRun \`promptrail help ${verb}\` for more.\n`,
@@ -91,6 +116,7 @@ describe("the command line", () => {
       log: "text",
       publicUrl: null,
       webhookPrivate: false,
+      trustProxy: false,
     });
     expect(settingsOf(args({ host: "::1", port: "8080", db: "flag.db" }), env)).toEqual({
       host: "::1",
@@ -99,6 +125,7 @@ describe("the command line", () => {
       log: "text",
       publicUrl: null,
       webhookPrivate: false,
+      trustProxy: false,
     });
     expect(settingsOf(args({}), {})).toEqual({
       host: "127.0.0.1",
@@ -107,6 +134,7 @@ describe("the command line", () => {
       log: undefined,
       publicUrl: null,
       webhookPrivate: false,
+      trustProxy: false,
     });
     expect(() => settingsOf(args({}), { PROMPTRAIL_LOG: "loud" })).toThrow("PROMPTRAIL_LOG: Use off, text or json");
   });

@@ -12,6 +12,7 @@ describe("DomainError", () => {
   test("every SPEC §3 code is there with its status, and §7's 405", () => {
     expect(ERROR_STATUS).toEqual({
       bad_request: 400,
+      unauthorized: 401,
       forbidden: 403,
       not_found: 404,
       method_not_allowed: 405,
@@ -24,6 +25,7 @@ describe("DomainError", () => {
       tests_required: 409,
       payload_too_large: 413,
       validation_failed: 422,
+      rate_limited: 429,
     });
   });
 

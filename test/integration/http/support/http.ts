@@ -17,15 +17,21 @@ export const HX = { "hx-request": "true" };
 
 /** A fresh migrated database and the whole app over it, with one-line request helpers. */
 export async function freshApp(
-  options: ConnectOptions & { publicUrl?: string; fetch?: typeof fetch; webhooks?: Partial<WebhookSettings> } = {},
+  options: ConnectOptions & {
+    publicUrl?: string;
+    fetch?: typeof fetch;
+    webhooks?: Partial<WebhookSettings>;
+    trustProxy?: boolean;
+  } = {},
 ) {
-  const { publicUrl, fetch, webhooks, ...connectOptions } = options;
+  const { publicUrl, fetch, webhooks, trustProxy, ...connectOptions } = options;
   const db = await freshDb(connectOptions);
   const app = createApp({
     db,
     ...(publicUrl !== undefined && { publicUrl }),
     ...(fetch && { fetch }),
     ...(webhooks && { webhooks }),
+    ...(trustProxy !== undefined && { trustProxy }),
   });
   const request = (path: string, init: RequestInit = {}) => app.request(path, init);
 
