@@ -86,6 +86,7 @@ export const revisionsSchema = z.object({
       })
       .refine(oneContent, "body or messages"),
   ),
+  next: z.string().nullable(),
 });
 
 export const historySchema = z.object({
@@ -137,7 +138,7 @@ export function versionJson(v: Version, role: Role | null) {
 export const promptListJson = (prompts: PromptSummary[], next: string | null) =>
   promptListSchema.parse({ prompts, next });
 export const promptJson = (p: PromptDetail, next: string | null) => promptSchema.parse({ ...p, next });
-export const revisionsJson = (revisions: Revision[]) => revisionsSchema.parse({ revisions });
+export const revisionsJson = (revisions: Revision[], next: string | null) => revisionsSchema.parse({ revisions, next });
 export const historyJson = (events: HistoryEvent[], next: string | null) => historySchema.parse({ events, next });
 
 const assertionValue = z.union([z.string(), z.number(), z.null()]);

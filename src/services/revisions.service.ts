@@ -14,13 +14,28 @@ const side = (r: Revision): Side => ({ ...r, label: `r${r.revision}` });
 
 export function createRevisionsService(deps: ServiceDeps) {
   const versions = createVersionsService(deps);
+
+  async function revisionBefore(name: string, version: string, revision: number): Promise<Revision | undefined> {
+    const { prompt, row } = await requireVersion(deps.db, name, version);
+    const stored = await findRevision(deps.db, row.id, revision - 1);
+    return stored && rowToRevision(prompt.type, stored);
+  }
   return {
-    /** Every saved state of a version, newest first, each with its diff from the state before it. */
-    async changes(name: string, version: string): Promise<RevisionChange[]> {
-      const revisions = await versions.revisions(name, version);
+    /**
+     * A page of a version's saved states, newest first, each with its diff from the state before
+     * it (the one before the page's oldest is read for that, not shown).
+     */
+    async changes(
+      name: string,
+      version: string,
+      input: unknown = {},
+    ): Promise<{ changes: RevisionChange[]; nextCursor: string | null }> {
+      const { revisions, nextCursor } = await versions.revisions(name, version, input);
+      const oldest = revisions.at(-1);
+      const base = oldest && oldest.revision > 1 ? await revisionBefore(name, version, oldest.revision) : undefined;
       const changes: RevisionChange[] = [];
       for (const [i, revision] of revisions.entries()) {
-        const before = revisions[i + 1];
+        const before = revisions[i + 1] ?? base;
         if (!before) {
           changes.push({ revision, changes: null });
           continue;
@@ -29,7 +44,7 @@ export function createRevisionsService(deps: ServiceDeps) {
         const variables = contentVariableChanges(before, revision);
         changes.push({ revision, changes: { from: before.revision, patches, variables } });
       }
-      return changes;
+      return { changes, nextCursor };
     },
 
     /**

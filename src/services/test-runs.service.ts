@@ -13,6 +13,7 @@ import { listTestCases } from "../store/test-cases.store.js";
 import { findTestRuns, insertTestRun, latestTestRun, listTestRunSizes } from "../store/test-runs.store.js";
 import { inTransaction, type Tx } from "../store/transaction.js";
 import { findVersionById } from "../store/versions.store.js";
+import { affordable } from "./byte-budget.js";
 import { type Actor, eventActor, isoNow, LOCAL, requireRole, requireVersion, type ServiceDeps } from "./context.js";
 import { environmentOf } from "./environments.service.js";
 import { idPageInput } from "./inputs.js";
@@ -50,18 +51,6 @@ export function statusView(version: Version, newest: TestRunRow | null): TestSta
 export function adHocInputs(names: string[], remembered: string | null): Variables {
   const values = remembered ? (JSON.parse(remembered) as Variables) : {};
   return Object.fromEntries(names.map((name) => [name, values[name] ?? ""]));
-}
-
-/** How many of a page's runs (newest first) fit the byte budget; always at least one. */
-function affordable(sizes: Array<{ bytes: number }>): number {
-  let total = 0;
-  let count = 0;
-  for (const { bytes } of sizes) {
-    total += Number(bytes);
-    if (count > 0 && total > MAX_LIST_RESULT_BYTES) break;
-    count += 1;
-  }
-  return count;
 }
 
 export function createTestRunsService(deps: TestingDeps) {
@@ -197,7 +186,7 @@ export function createTestRunsService(deps: TestingDeps) {
       const { limit, cursor: before } = parseInput(idPageInput, input);
       const { row } = await requireVersion(db, promptName, version);
       const sizes = await listTestRunSizes(db, row.id, { before, limit: limit + 1 });
-      const page = sizes.slice(0, Math.min(limit, affordable(sizes)));
+      const page = sizes.slice(0, Math.min(limit, affordable(sizes, MAX_LIST_RESULT_BYTES)));
       const rows = await findTestRuns(
         db,
         page.map((r) => r.id),

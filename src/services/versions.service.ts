@@ -7,7 +7,7 @@ import { formatVersion, nextVersion } from "../domain/version-number.js";
 import type { Revision, Version } from "../model/version.model.js";
 import { appendEvent } from "../store/events.store.js";
 import { touchPrompt } from "../store/prompts.store.js";
-import { insertRevision, listRevisions } from "../store/revisions.store.js";
+import { insertRevision, listRevisionRange, listRevisionSizes } from "../store/revisions.store.js";
 import { inTransaction, type Tx } from "../store/transaction.js";
 import {
   deleteVersion,
@@ -17,10 +17,14 @@ import {
   touchCurrent,
   updateContent,
 } from "../store/versions.store.js";
+import { affordable } from "./byte-budget.js";
 import { type Actor, eventActor, isoNow, LOCAL, requireRole, requireVersion, type ServiceDeps } from "./context.js";
-import { newVersionInput, promoteInput, saveInputFor } from "./inputs.js";
+import { idPageInput, newVersionInput, promoteInput, saveInputFor } from "./inputs.js";
 import { parseInput } from "./parse.js";
 import { rowToRevision, rowToVersion } from "./rows.js";
+
+/** A page of revisions loads whole revisions until their content reaches this size (at least one). */
+export const MAX_REVISIONS_PAGE_BYTES = 2 * 1024 * 1024;
 
 /** Checks run inside a promotion's transaction before anything is written (the TEST gate). */
 export type PromotionCheck = (tx: Tx, version: Version, target: Stage) => Promise<void>;
@@ -217,10 +221,27 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
       });
     },
 
-    /** Every saved state of a version, newest first, the current one included. */
-    async revisions(name: string, version: string): Promise<Revision[]> {
+    /**
+     * A version's saved states, newest first, the current one included, one page at a time
+     * (`limit`, `cursor`: the revision to continue below). A page holds whole revisions up to
+     * MAX_REVISIONS_PAGE_BYTES of content (at least one), so a draft with many 1 MB saves never
+     * answers with all of them at once (SPEC §7).
+     */
+    async revisions(
+      name: string,
+      version: string,
+      input: unknown = {},
+    ): Promise<{ revisions: Revision[]; nextCursor: string | null }> {
+      const { limit, cursor: before } = parseInput(idPageInput, input);
       const { prompt, row } = await requireVersion(db, name, version);
-      return (await listRevisions(db, row.id)).map((r) => rowToRevision(prompt.type, r));
+      const sizes = await listRevisionSizes(db, row.id, { before, limit: limit + 1 });
+      const page = sizes.slice(0, Math.min(limit, affordable(sizes, MAX_REVISIONS_PAGE_BYTES)));
+      const [newest, oldest] = [page[0], page.at(-1)];
+      const rows = newest && oldest ? await listRevisionRange(db, row.id, newest.revision, oldest.revision) : [];
+      return {
+        revisions: rows.map((r) => rowToRevision(prompt.type, r)),
+        nextCursor: sizes.length > page.length && oldest ? String(oldest.revision) : null,
+      };
     },
   };
 }

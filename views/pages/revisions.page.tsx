@@ -48,11 +48,14 @@ function Restore({ version, revision, disabled }: { version: Version; revision: 
 export function RevisionsPage({
   version,
   changes,
+  next,
   now,
   flash,
 }: {
   version: Version;
   changes: RevisionChange[];
+  /** The URL of the page of older revisions, or null on the last one. */
+  next: string | null;
   now: Date;
   flash?: FlashMessage | null;
 }) {
@@ -105,6 +108,11 @@ export function RevisionsPage({
           )}
         </section>
       ))}
+      {next ? (
+        <p class="pager">
+          <a href={next}>Older revisions →</a>
+        </p>
+      ) : null}
     </Layout>
   );
 }

@@ -8,6 +8,7 @@ import { readInput } from "../input.js";
 import { revisionsJson, versionJson } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { page } from "../render.js";
+import { nextUrl, pageQuery } from "./paging.js";
 
 const REVISIONS = "/prompts/:name/versions/:v/revisions";
 
@@ -17,9 +18,16 @@ export function createRevisionRoutes(services: Services) {
   return new Hono()
     .get(REVISIONS, async (c) => {
       const { name, v } = c.req.param();
-      if (negotiate(c) === "json") return c.json(revisionsJson(await versions.revisions(name, v)));
-      const [version, changes] = await Promise.all([versions.get(name, v), revisions.changes(name, v)]);
-      return page(c, <RevisionsPage version={version} changes={changes} now={new Date()} flash={takeFlash(c)} />);
+      const paging = pageQuery(c);
+      const more = (cursor: string | null) =>
+        nextUrl(`${versionUrl(name, v)}/revisions`, cursor, { limit: paging.limit });
+      if (negotiate(c) === "json") {
+        const listed = await versions.revisions(name, v, paging);
+        return c.json(revisionsJson(listed.revisions, more(listed.nextCursor)));
+      }
+      const [version, listed] = await Promise.all([versions.get(name, v), revisions.changes(name, v, paging)]);
+      const props = { version, changes: listed.changes, next: more(listed.nextCursor), now: new Date() };
+      return page(c, <RevisionsPage {...props} flash={takeFlash(c)} />);
     })
     .post(`${REVISIONS}/:r/restore`, async (c) => {
       const { name, v, r } = c.req.param();

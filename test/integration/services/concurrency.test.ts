@@ -62,7 +62,7 @@ describe("concurrency", () => {
       const winner = outcomes.findIndex((o) => o.ok);
       const version = await s.versions.get("p", "1.0");
       expect(version).toMatchObject({ revision: 2, body: `from process ${winner}` });
-      const revisions = await s.versions.revisions("p", "1.0");
+      const revisions = (await s.versions.revisions("p", "1.0")).revisions;
       expect(revisions.map((r) => [r.revision, textOf(r)])).toEqual([
         [2, `from process ${winner}`],
         [1, "base"],
@@ -87,7 +87,7 @@ describe("concurrency", () => {
     expect(lost[0]).toMatchObject({ code: "stale_revision" });
 
     expect(await s.versions.get("p", "1.0")).toMatchObject({ revision: 2, body: won[0] });
-    const revisions = await s.versions.revisions("p", "1.0");
+    const revisions = (await s.versions.revisions("p", "1.0")).revisions;
     expect(revisions.map((r) => [r.revision, textOf(r)])).toEqual([
       [2, won[0]],
       [1, "base"],
@@ -107,7 +107,10 @@ describe("concurrency", () => {
         "stale_revision",
       );
       expect(error.message).toMatch(/revision 2/);
-      expect((await elsewhere.versions.revisions("p", "1.0")).map((r) => textOf(r))).toEqual(["first", "base"]);
+      expect((await elsewhere.versions.revisions("p", "1.0")).revisions.map((r) => textOf(r))).toEqual([
+        "first",
+        "base",
+      ]);
     } finally {
       await other.close();
     }
@@ -118,7 +121,7 @@ describe("concurrency", () => {
     await s.prompts.create({ name: "p", body: "base" });
     const bodies = ["A", "B", "C", "D"];
     await Promise.all(bodies.map((body) => s.versions.save("p", "1.0", { body })));
-    const revisions = await s.versions.revisions("p", "1.0");
+    const revisions = (await s.versions.revisions("p", "1.0")).revisions;
     expect(revisions.map((r) => r.revision)).toEqual([5, 4, 3, 2, 1]);
     expect(revisions.map((r) => textOf(r)).sort()).toEqual(["A", "B", "C", "D", "base"]);
     expect(textOf(await s.versions.get("p", "1.0"))).toBe(textOf(revisions[0]));

@@ -141,7 +141,7 @@ describe("R5", () => {
     expect(saved).toMatchObject({ version: "1.0", revision: 2, body: "a\nb", config: { t: 1 } });
     await s.versions.save("p", "1.0", { body: "a\nb", config: { t: 2 }, revision: 2 });
     await expectVersions(s, s.db.sqlite, "p", ["1.0 DEV current"]);
-    const revisions = await s.versions.revisions("p", "1.0");
+    const revisions = (await s.versions.revisions("p", "1.0")).revisions;
     expect(revisions.map((r) => [r.revision, textOf(r), r.config, r.actor])).toEqual([
       [3, "a\nb", { t: 2 }, "local"],
       [2, "a\nb", { t: 1 }, "local"],

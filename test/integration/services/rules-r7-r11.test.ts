@@ -71,7 +71,7 @@ describe("R8", () => {
       "1.1 TST current",
       "1.0 PROD current",
     ]);
-    const revisions = await s.versions.revisions("p", "1.4");
+    const revisions = (await s.versions.revisions("p", "1.4")).revisions;
     expect(revisions.map((r) => [r.revision, textOf(r)])).toEqual([[1, "tst body"]]);
   });
 });

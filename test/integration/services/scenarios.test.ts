@@ -18,7 +18,7 @@ describe("scenarios", () => {
     expect(second).toMatchObject({ version: "1.0", revision: 3, body: "Hey {{name}}", config: { t: 1 } });
     await expectVersions(s, s.db.sqlite, "support-reply", ["1.0 DEV current"]);
 
-    const revisions = await s.versions.revisions("support-reply", "1.0");
+    const revisions = (await s.versions.revisions("support-reply", "1.0")).revisions;
     expect(revisions.map((r) => [r.revision, textOf(r), r.config])).toEqual([
       [3, "Hey {{name}}", { t: 1 }],
       [2, "Hi {{name}}", {}],

@@ -20,7 +20,7 @@ async function visible(s: ReturnType<typeof createServices>) {
         ...(await s.versions.get(p.name, v.version)),
         id: 0,
         promptId: 0,
-        revisions: await s.versions.revisions(p.name, v.version),
+        revisions: (await s.versions.revisions(p.name, v.version)).revisions,
       });
     }
     detail.push({
