@@ -4,6 +4,11 @@ const settings = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PROMPTRAIL_DB: z.string().min(1).default("./data/promptrail.db"),
+  // SPEC §10: PostgreSQL instead of the SQLite file.
+  PROMPTRAIL_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "a PostgreSQL URL such as postgres://user@host:5432/promptrail")
+    .optional(),
   PROMPTRAIL_LOG: z.enum(["off", "text", "json"], "Use off, text or json").optional(),
   // SPEC §7: the one host the server answers for (behind a proxy); an origin, no path.
   PROMPTRAIL_PUBLIC_URL: z
@@ -21,6 +26,8 @@ export type Config = {
   host: string;
   port: number;
   dbFile: string;
+  /** PostgreSQL's URL (PROMPTRAIL_DATABASE_URL); when set, the SQLite file is not used. */
+  databaseUrl: string | null;
   log: "off" | "text" | "json" | undefined;
   publicUrl: string | null;
   /** Webhooks may be sent to loopback and private-network addresses (README, Webhooks). */
@@ -40,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     HOST,
     PORT,
     PROMPTRAIL_DB,
+    PROMPTRAIL_DATABASE_URL,
     PROMPTRAIL_LOG,
     PROMPTRAIL_PUBLIC_URL,
     PROMPTRAIL_WEBHOOK_PRIVATE,
@@ -49,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     host: HOST,
     port: PORT,
     dbFile: PROMPTRAIL_DB,
+    databaseUrl: PROMPTRAIL_DATABASE_URL ?? null,
     log: PROMPTRAIL_LOG,
     publicUrl: PROMPTRAIL_PUBLIC_URL ?? null,
     webhookPrivate: PROMPTRAIL_WEBHOOK_PRIVATE === "1",

@@ -24,9 +24,9 @@ export async function withAccounts<T>(
   work: (accounts: Accounts) => Promise<T>,
   options: { create?: boolean } = {},
 ): Promise<T> {
-  const { dbFile } = settingsOf(args, io.env);
-  return usingDatabase(options.create ? dbFile : existingDatabase(dbFile), async (db) => {
-    await migrateToLatest(db.kysely);
+  const config = settingsOf(args, io.env);
+  return usingDatabase(options.create ? config : existingDatabase(config), async (db) => {
+    await migrateToLatest(db.kysely, db.engine);
     const deps = { db: db.kysely };
     return work({ users: createUsersService(deps), tokens: createTokensService(deps) });
   });

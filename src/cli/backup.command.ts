@@ -1,6 +1,7 @@
 import { backupDatabase } from "../db/backup.js";
+import { connect } from "../db/connect.js";
 import { type Command, DB_OPTION } from "./command.js";
-import { existingDatabase, settingsOf, usingDatabase } from "./settings.js";
+import { existingDatabase, settingsOf } from "./settings.js";
 
 export const backupCommand: Command = {
   name: "backup",
@@ -15,9 +16,13 @@ export const backupCommand: Command = {
   ].join("\n"),
   async run(args, io) {
     const [target = ""] = args.positionals;
-    const dbFile = existingDatabase(settingsOf(args, io.env).dbFile);
-    const done = await usingDatabase(dbFile, (db) =>
-      backupDatabase(db, dbFile, target, { force: args.values.force === true }),
+    const config = existingDatabase(settingsOf(args, io.env));
+    if (config.databaseUrl)
+      throw new Error("backup copies the SQLite file; back PostgreSQL up with pg_dump (README, PostgreSQL)");
+    const { dbFile } = config;
+    const db = connect(dbFile);
+    const done = await backupDatabase(db, dbFile, target, { force: args.values.force === true }).finally(() =>
+      db.close(),
     );
     const size = `${(done.bytes / 1024 / 1024).toFixed(1)} MiB`;
     io.stdout.write(`Backed up ${dbFile} to ${done.file} (${size}, integrity ok) in ${done.ms} ms\n`);

@@ -52,7 +52,12 @@ export function stringValue(args: ParsedArgs, name: string): string | undefined 
   return typeof value === "string" ? value : undefined;
 }
 
-/** `--db FILE`, shared by every verb that opens the database. */
+/** `--db FILE` and `--database-url URL`, shared by every verb that opens the database. */
 export const DB_OPTION: Record<string, OptionSpec> = {
   db: { type: "string", value: "FILE", help: "the SQLite file (default: $PROMPTRAIL_DB, else ./data/promptrail.db)" },
+  "database-url": {
+    type: "string",
+    value: "URL",
+    help: "PostgreSQL instead of the file: postgres://user@host:5432/db (default: $PROMPTRAIL_DATABASE_URL)",
+  },
 };

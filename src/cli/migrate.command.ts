@@ -1,3 +1,4 @@
+import { describeTarget } from "../db/connect.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { type Command, DB_OPTION } from "./command.js";
 import { settingsOf, usingDatabase } from "./settings.js";
@@ -8,9 +9,10 @@ export const migrateCommand: Command = {
   options: { ...DB_OPTION },
   summary: "bring the database to the latest schema and exit (serve does it at every start)",
   async run(args, io) {
-    const { dbFile } = settingsOf(args, io.env);
-    const applied = await usingDatabase(dbFile, (db) => migrateToLatest(db.kysely));
-    io.stdout.write(applied.length ? `Applied ${applied.join(", ")} to ${dbFile}\n` : `${dbFile} is up to date\n`);
+    const config = settingsOf(args, io.env);
+    const applied = await usingDatabase(config, (db) => migrateToLatest(db.kysely, db.engine));
+    const where = describeTarget(config);
+    io.stdout.write(applied.length ? `Applied ${applied.join(", ")} to ${where}\n` : `${where} is up to date\n`);
     return 0;
   },
 };

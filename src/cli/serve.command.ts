@@ -1,7 +1,7 @@
 import { getRequestListener } from "@hono/node-server";
 import { createApp } from "../app.js";
 import type { Config } from "../config.js";
-import { connect, type Db } from "../db/connect.js";
+import { type Db, describeTarget, open } from "../db/connect.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { GRACE_MS, listen } from "../server/http-server.js";
 import { type LogFormat, withRequestLog } from "../server/request-log.js";
@@ -40,9 +40,9 @@ export const serveCommand: Command = {
     const config = settingsOf(args, io.env);
     const format: LogFormat = config.log ?? (io.stdout.isTTY ? "text" : "json");
     const say = messenger(io, format);
-    const db = connect(config.dbFile);
+    const db = open(config);
     try {
-      await migrateToLatest(db.kysely);
+      await migrateToLatest(db.kysely, db.engine);
       const refusal = await openToNetwork(db, config, args.values["open-to-network"] === true);
       if (refusal) {
         io.stderr.write(`promptrail serve: ${refusal}\n`);
@@ -57,7 +57,7 @@ export const serveCommand: Command = {
         changed: db.watchCommits(),
         ...(format !== "off" && { log: (entry) => write(logLine(format, entry)) }),
       });
-      say(`Promptrail ${VERSION} listening on ${server.url} (database ${config.dbFile})`);
+      say(`Promptrail ${VERSION} listening on ${server.url} (database ${describeTarget(config)})`);
       const signal = await firstSignal(io, () => {
         say("Second signal: cutting the requests and webhook deliveries still in flight");
         server.cutAll();

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { type Config, loadConfig } from "../config.js";
-import { connect, type Db } from "../db/connect.js";
+import { type DatabaseTarget, type Db, open } from "../db/connect.js";
 import { type ParsedArgs, stringValue, UsageError } from "./command.js";
 
-const FLAGS = { host: "HOST", port: "PORT", db: "PROMPTRAIL_DB" } as const;
+const FLAGS = { host: "HOST", port: "PORT", db: "PROMPTRAIL_DB", "database-url": "PROMPTRAIL_DATABASE_URL" } as const;
 
 /** The settings of a verb: its flags win over the environment variables they stand for. */
 export function settingsOf(args: ParsedArgs, env: NodeJS.ProcessEnv): Config {
@@ -19,15 +19,19 @@ export function settingsOf(args: ParsedArgs, env: NodeJS.ProcessEnv): Config {
   return loadConfig({ ...env, ...overrides });
 }
 
-/** Verbs that read a registry never create an empty one by mistake. */
-export function existingDatabase(file: string): string {
-  if (!existsSync(file)) throw new Error(`no database at ${file}: pass --db FILE or set PROMPTRAIL_DB`);
-  return file;
+/**
+ * Verbs that read a registry never create an empty SQLite file by mistake (a PostgreSQL database
+ * is created by its operator, never by us).
+ */
+export function existingDatabase<T extends DatabaseTarget>(target: T): T {
+  if (!target.databaseUrl && !existsSync(target.dbFile))
+    throw new Error(`no database at ${target.dbFile}: pass --db FILE or set PROMPTRAIL_DB`);
+  return target;
 }
 
 /** Opens the database for one verb and closes it whatever happens. */
-export async function usingDatabase<T>(file: string, work: (db: Db) => Promise<T>): Promise<T> {
-  const db = connect(file);
+export async function usingDatabase<T>(target: DatabaseTarget, work: (db: Db) => Promise<T>): Promise<T> {
+  const db = open(target);
   try {
     return await work(db);
   } finally {

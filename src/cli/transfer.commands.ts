@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
+import { describeTarget } from "../db/connect.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { readDocument } from "../transfer/document.schema.js";
 import { exportRegistry } from "../transfer/export.service.js";
@@ -19,9 +20,10 @@ export const exportCommand: Command = {
     "cannot tear it. `promptrail import` loads it into a new database.",
   ].join("\n"),
   async run(args, io) {
-    const dbFile = existingDatabase(settingsOf(args, io.env).dbFile);
-    const doc = await usingDatabase(dbFile, async (db) => {
-      await migrateToLatest(db.kysely);
+    const config = existingDatabase(settingsOf(args, io.env));
+    const dbFile = describeTarget(config);
+    const doc = await usingDatabase(config, async (db) => {
+      await migrateToLatest(db.kysely, db.engine);
       return exportRegistry(db.kysely, new Date());
     });
     const json = `${JSON.stringify(doc, null, 2)}\n`;
@@ -49,13 +51,15 @@ export const importCommand: Command = {
   async run(args, io) {
     const [source = ""] = args.positionals;
     const doc = readDocument(await readJson(source, io.stdin));
-    const { dbFile } = settingsOf(args, io.env);
-    const done = await usingDatabase(dbFile, async (db) => {
-      await migrateToLatest(db.kysely);
+    const config = settingsOf(args, io.env);
+    const dbFile = describeTarget(config);
+    const done = await usingDatabase(config, async (db) => {
+      await migrateToLatest(db.kysely, db.engine);
       return importRegistry(db.kysely, doc, new Date());
     }).catch((error: unknown) => {
       if (!(error instanceof TargetNotEmpty)) throw error;
-      throw new Error(`${dbFile} already has prompts: import into a new file (--db NEW.db); nothing was written`);
+      const fresh = config.databaseUrl ? "an empty database" : "a new file (--db NEW.db)";
+      throw new Error(`${dbFile} already has prompts: import into ${fresh}; nothing was written`);
     });
     io.stdout.write(
       `Imported ${done.prompts} prompt(s), ${done.versions} version(s) and ${done.events} event(s) into ${dbFile}\n`,

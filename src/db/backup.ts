@@ -1,6 +1,6 @@
 import { existsSync, linkSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { connect, type Db } from "./connect.js";
+import { connect, type SqliteDb } from "./connect.js";
 
 export interface BackupResult {
   file: string;
@@ -20,7 +20,7 @@ const ALL_PAGES = 0x7fffffff;
  * target never holds half a backup, and is never replaced unless `force`.
  */
 export async function backupDatabase(
-  source: Db,
+  source: SqliteDb,
   sourceFile: string,
   target: string,
   { force = false } = {},

@@ -1,15 +1,34 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
 import { parseStoredMessages } from "../domain/chat.js";
 import { type Config, chatContentHash, contentHash, type Json } from "../domain/content.js";
 import { type CommitWatch, dataVersionWatch, walIndexWatch } from "./commit-watch.js";
 import type { Database } from "./schema.js";
 
-export interface Db {
+/** The two engines (SPEC §10): the embedded SQLite file, or a PostgreSQL server shared by many instances. */
+export type Engine = "sqlite" | "postgres";
+
+/** What every caller needs of a database, whichever the engine. */
+interface DbBase {
+  engine: Engine;
   /** The query builder every store function takes. */
   kysely: Kysely<Database>;
+  /**
+   * A new watcher of commits: each call of the function it answers says whether any connection
+   * (ours or another process's) may have committed since its previous call, so caches in front
+   * of the database are never stale.
+   */
+  watchCommits(): CommitWatch;
+  close(): Promise<void>;
+}
+
+export type Db = SqliteDb | PostgresDb;
+
+export interface SqliteDb extends DbBase {
+  engine: "sqlite";
   /** The raw connection, for raw SQL in tests and tools. */
   sqlite: SQLite.Database;
   /**
@@ -17,12 +36,15 @@ export interface Db {
    * committed data, never the middle of a transaction open on the main connection.
    */
   reader(): SQLite.Database;
-  /**
-   * A new watcher of commits: each call of the function it answers says whether any connection
-   * (ours or another process's) committed since its previous call. Exact and cheap: see commit-watch.ts.
-   */
-  watchCommits(): CommitWatch;
-  close(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL database (SPEC §10). Any number of instances may share it, so nothing is cached
+ * in front of it: `watchCommits` answers "changed" every time and every read asks the server.
+ */
+export interface PostgresDb extends DbBase {
+  engine: "postgres";
+  pool: pg.Pool;
 }
 
 let nativeBinding: string | undefined;
@@ -43,7 +65,7 @@ export interface ConnectOptions {
  * writers queue instead of failing, and synchronous=FULL so that a committed change survives a
  * power cut.
  */
-export function connect(file: string, options: ConnectOptions = {}): Db {
+export function connect(file: string, options: ConnectOptions = {}): SqliteDb {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file, nativeBinding ? { nativeBinding } : {});
   sqlite.pragma("journal_mode = WAL");
@@ -62,7 +84,8 @@ export function connect(file: string, options: ConnectOptions = {}): Db {
   });
   let reader: SQLite.Database | undefined;
   let wal: ReturnType<typeof walIndexWatch> | undefined;
-  const db: Db = {
+  const db: SqliteDb = {
+    engine: "sqlite",
     kysely,
     sqlite,
     reader() {
@@ -83,6 +106,67 @@ export function connect(file: string, options: ConnectOptions = {}): Db {
     },
   };
   return db;
+}
+
+/** `postgres://…` or `postgresql://…`: what PROMPTRAIL_DATABASE_URL must look like. */
+export function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\//.test(value);
+}
+
+/** Counts (bigint) and numerics come back as JS numbers, as SQLite gives them. */
+const NUMBER_TYPES = new Set<number>([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    NUMBER_TYPES.has(oid) ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * Connects to PostgreSQL at `url` with a small pool. Nothing is held in memory that another
+ * instance could change, so reads are never stale across instances (SPEC §10).
+ */
+export function connectPostgres(url: string, options: ConnectOptions & { max?: number } = {}): PostgresDb {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+  // An idle client losing its server (a restart) must not take the process down; the next query reconnects.
+  pool.on("error", () => undefined);
+  const { onQuery } = options;
+  const kysely = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(onQuery && {
+      log: (event) => {
+        if (event.level === "query") onQuery(event.query.sql);
+      },
+    }),
+  });
+  return {
+    engine: "postgres",
+    kysely,
+    pool,
+    watchCommits: () => () => true,
+    close: () => kysely.destroy(),
+  };
+}
+
+/** Where a registry lives: the SQLite file, or the PostgreSQL URL when one is given. */
+export interface DatabaseTarget {
+  dbFile: string;
+  databaseUrl: string | null;
+}
+
+/** Opens the database a verb's settings name. */
+export function open(target: DatabaseTarget): Db {
+  return target.databaseUrl ? connectPostgres(target.databaseUrl) : connect(target.dbFile);
+}
+
+/** The database as a message names it: the file, or the URL without its password. */
+export function describeTarget(target: DatabaseTarget): string {
+  if (!target.databaseUrl) return target.dbFile;
+  try {
+    const url = new URL(target.databaseUrl);
+    if (url.password) url.password = "***";
+    return url.toString();
+  } catch {
+    return "the PostgreSQL database";
+  }
 }
 
 /**

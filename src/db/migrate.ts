@@ -1,9 +1,13 @@
 import { type Kysely, sql } from "kysely";
-import { migrations } from "../../migrations/index.js";
+import { migrations as sqliteMigrations } from "../../migrations/index.js";
+import { postgresMigrations } from "../../migrations/postgres/index.js";
+import type { Engine } from "./connect.js";
 import type { Database } from "./schema.js";
 
 /** Kysely's bookkeeping table, kept so that databases migrated by its Migrator carry on. */
 const LEDGER = "kysely_migration";
+/** The advisory lock key PostgreSQL migrations take (any constant of ours). */
+const MIGRATION_LOCK = 0x7072_746d; // "prtm"
 
 /**
  * Applies every pending migration; running it again changes nothing. Throws on failure.
@@ -13,11 +17,17 @@ const LEDGER = "kysely_migration";
  * one new file both tried to create the tables (one died: `table "prompts" already exists`), and a
  * crash half-way left a half-built schema for good. Here the second process waits for the write
  * lock (busy_timeout), then reads the ledger the first one committed and finds nothing to do;
- * a crash rolls the whole step back.
+ * a crash rolls the whole step back. PostgreSQL has its own migrations (migrations/postgres: the
+ * same schema, its rules in PL/pgSQL), run the same way under an advisory lock that every
+ * instance starting at once queues on, with DDL inside the transaction.
  */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<Database>, engine: Engine = "sqlite"): Promise<string[]> {
+  const migrations = engine === "postgres" ? postgresMigrations : sqliteMigrations;
   return db.connection().execute(async (conn) => {
-    await sql`BEGIN IMMEDIATE`.execute(conn);
+    if (engine === "postgres") {
+      await sql`BEGIN`.execute(conn);
+      await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(conn);
+    } else await sql`BEGIN IMMEDIATE`.execute(conn);
     try {
       await sql`CREATE TABLE IF NOT EXISTS ${sql.table(LEDGER)} (name varchar(255) NOT NULL PRIMARY KEY, timestamp varchar(255) NOT NULL)`.execute(
         conn,

@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.js";
-import { createSqliteCurrentSource } from "../store/runtime.store.js";
+import { createQueryCurrentSource, createSqliteCurrentSource } from "../store/runtime.store.js";
 import { createAccessService } from "./access.service.js";
 import { createCompareService } from "./compare.service.js";
 import type { WebhookSettings } from "./deliveries.service.js";
@@ -10,7 +10,7 @@ import { createPreviewService } from "./preview.service.js";
 import { createPromptEditsService } from "./prompt-edits.service.js";
 import { createPromptsService } from "./prompts.service.js";
 import { createRevisionsService } from "./revisions.service.js";
-import { createRuntimeService } from "./runtime.service.js";
+import { createQueryRuntimeService, createRuntimeService } from "./runtime.service.js";
 import { createSignInService } from "./sign-in.service.js";
 import { createTestCasesService } from "./test-cases.service.js";
 import { testGate } from "./test-gate.js";
@@ -38,7 +38,10 @@ export function createServices({ db, ...rest }: Deps) {
     promptEdits: createPromptEditsService(deps),
     versions: createVersionsService({ ...deps, promotionChecks }),
     versionPage: createVersionPageService(deps),
-    runtime: createRuntimeService(createSqliteCurrentSource(db)),
+    runtime:
+      db.engine === "sqlite"
+        ? createRuntimeService(createSqliteCurrentSource(db))
+        : createQueryRuntimeService(createQueryCurrentSource(db.kysely)),
     revisions: createRevisionsService(deps),
     history: createHistoryService(deps),
     compare: createCompareService(deps),

@@ -1,7 +1,7 @@
 import { DomainError } from "../domain/errors.js";
 import { parseStage } from "../domain/stage.js";
 import type { Version } from "../model/version.model.js";
-import type { CurrentSource } from "../store/runtime.store.js";
+import type { CurrentRow, CurrentSource, QueryCurrentSource } from "../store/runtime.store.js";
 import { rowToVersion } from "./rows.js";
 
 /**
@@ -43,21 +43,10 @@ export function createRuntimeService(source: CurrentSource): RuntimeReads {
 
   function load(name: string, stageParam: string): Entry {
     const stage = parseStage(stageParam);
-    if (!stage)
-      return {
-        refusal: new DomainError("not_found", `"${stageParam}" is not a stage: use DEV, TST or PROD`),
-        chars: 0,
-      };
+    if (!stage) return { refusal: notAStage(stageParam), chars: 0 };
     const row = source.current(name, stage);
-    if (row)
-      return {
-        version: rowToVersion({ name, type: row.prompt_type }, row),
-        chars: row.body.length + row.config.length,
-      };
-    const refusal = source.promptExists(name)
-      ? new DomainError("not_found", `${name} has no current ${stage} version`)
-      : new DomainError("not_found", `No prompt named "${name}"`);
-    return { refusal, chars: 0 };
+    if (row) return found(name, row);
+    return { refusal: missing(name, stage, source.promptExists(name)), chars: 0 };
   }
 
   function remember(key: string, entry: Entry): void {
@@ -93,5 +82,37 @@ export function createRuntimeService(source: CurrentSource): RuntimeReads {
     check(): void {
       fresh();
     },
+  };
+}
+
+function notAStage(stageParam: string): DomainError {
+  return new DomainError("not_found", `"${stageParam}" is not a stage: use DEV, TST or PROD`);
+}
+
+function found(name: string, row: CurrentRow): { version: Version; chars: number } {
+  return { version: rowToVersion({ name, type: row.prompt_type }, row), chars: row.body.length + row.config.length };
+}
+
+function missing(name: string, stage: string, promptExists: boolean): DomainError {
+  return promptExists
+    ? new DomainError("not_found", `${name} has no current ${stage} version`)
+    : new DomainError("not_found", `No prompt named "${name}"`);
+}
+
+/**
+ * The runtime read on a database that other instances change too (PostgreSQL, SPEC §10): every
+ * read asks the database, one indexed query, so a write on any instance is seen by the very
+ * next read on every other. No cache means nothing to invalidate and nothing to be stale.
+ */
+export function createQueryRuntimeService(source: QueryCurrentSource): RuntimeReads {
+  return {
+    async current(name: string, stageParam: string): Promise<Version> {
+      const stage = parseStage(stageParam);
+      if (!stage) throw notAStage(stageParam);
+      const row = await source.current(name, stage);
+      if (row) return found(name, row).version;
+      throw missing(name, stage, await source.promptExists(name));
+    },
+    check: () => source.ping(),
   };
 }

@@ -82,8 +82,11 @@ export function listPrompts(
     .orderBy("name")
     .limit(opts.limit);
   if (opts.q) {
+    // Case-insensitive on both engines: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
     const pattern = `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where(sql<boolean>`(name LIKE ${pattern} ESCAPE '\\' OR description LIKE ${pattern} ESCAPE '\\')`);
+    query = query.where(
+      sql<boolean>`(lower(name) LIKE lower(${pattern}) ESCAPE '\\' OR lower(description) LIKE lower(${pattern}) ESCAPE '\\')`,
+    );
   }
   if (opts.after !== undefined) query = query.where("name", ">", opts.after);
   return query.execute();

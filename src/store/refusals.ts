@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, PostgresAdapter, sql } from "kysely";
 import type { Database } from "../db/schema.js";
 
 /**
@@ -26,6 +26,7 @@ const CONSTRAINT = "SQLITE_CONSTRAINT";
  */
 export async function refusalOf(db: Kysely<Database>, error: unknown): Promise<DatabaseRefusal | null> {
   if (!(error instanceof Error)) return null;
+  if (isPostgres(db)) return postgresRefusalOf(error);
   const code = (error as { code?: unknown }).code;
   if (typeof code !== "string" || !code.startsWith(CONSTRAINT)) return null;
   const subject = error.message.slice(error.message.indexOf(": ") + 2);
@@ -43,4 +44,23 @@ async function triggerRaising(db: Kysely<Database>, message: string): Promise<st
   const { rows } = await sql<{ name: string; sql: string }>`
     SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name`.execute(db);
   return rows.find((trigger) => trigger.sql.includes(literal))?.name ?? null;
+}
+
+/** Whether a query builder runs on PostgreSQL (SPEC §10) rather than the SQLite file. */
+export function isPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * PostgreSQL names the rule itself: a constraint's or unique index's name in `constraint` (the
+ * schema names them as SQLite reports them, `prompts.name`), and a trigger's RAISE sets it to the
+ * trigger's name (migrations/postgres). Integrity violations (class 23) and RAISEs (P0001) are
+ * refusals; a refusal without a name keeps its code.
+ */
+function postgresRefusalOf(error: Error): DatabaseRefusal | null {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  if (typeof code !== "string" || !(code.startsWith("23") || code === "P0001")) return null;
+  return new DatabaseRefusal(typeof constraint === "string" && constraint ? constraint : code, error.message, {
+    cause: error,
+  });
 }

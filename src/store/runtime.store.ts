@@ -1,5 +1,6 @@
-import type { Db } from "../db/connect.js";
-import type { VersionRow } from "../db/schema.js";
+import type { Kysely } from "kysely";
+import type { SqliteDb } from "../db/connect.js";
+import type { Database, VersionRow } from "../db/schema.js";
 import type { PromptType } from "../domain/chat.js";
 import type { Stage } from "../domain/stage.js";
 
@@ -8,8 +9,8 @@ export type CurrentRow = VersionRow & { prompt_type: PromptType };
 /**
  * Where the runtime read ("current PROD of prompt X") comes from. A backend answers from
  * committed data and says whether anything may have changed since it last said so, so that a
- * cache in front of it is never stale: SQLite by its data_version, PostgreSQL (later) by
- * LISTEN/NOTIFY or by answering "changed" every time.
+ * cache in front of it is never stale: SQLite by its data_version. PostgreSQL, shared by many
+ * instances, has no cache in front of it: see `createQueryCurrentSource`.
  */
 export interface CurrentSource {
   /** True when any connection, in this process or another, committed since the previous call. */
@@ -24,7 +25,7 @@ export interface CurrentSource {
  * sees only committed data, never the middle of a transaction open on the writer. Whether
  * anyone committed — our writer or another process on the file — comes from db.watchCommits.
  */
-export function createSqliteCurrentSource(db: Db): CurrentSource {
+export function createSqliteCurrentSource(db: SqliteDb): CurrentSource {
   const reader = db.reader();
   const current = reader.prepare<[string, Stage], CurrentRow>(
     `SELECT v.*, p.type AS prompt_type FROM versions v JOIN prompts p ON p.id = v.prompt_id
@@ -35,5 +36,33 @@ export function createSqliteCurrentSource(db: Db): CurrentSource {
     changed: db.watchCommits(),
     current: (name, stage) => current.get(name, stage),
     promptExists: (name) => promptExists.get(name) !== undefined,
+  };
+}
+
+/** The same reads as queries, answered by the server each time (PostgreSQL: SPEC §10). */
+export interface QueryCurrentSource {
+  current(name: string, stage: Stage): Promise<CurrentRow | undefined>;
+  promptExists(name: string): Promise<boolean>;
+  /** One round trip to the database: /healthz. */
+  ping(): Promise<void>;
+}
+
+export function createQueryCurrentSource(db: Kysely<Database>): QueryCurrentSource {
+  return {
+    current: (name, stage) =>
+      db
+        .selectFrom("versions as v")
+        .innerJoin("prompts as p", "p.id", "v.prompt_id")
+        .selectAll("v")
+        .select("p.type as prompt_type")
+        .where("p.name", "=", name)
+        .where("v.stage", "=", stage)
+        .where("v.is_current", "=", 1)
+        .executeTakeFirst(),
+    promptExists: async (name) =>
+      (await db.selectFrom("prompts").select("id").where("name", "=", name).executeTakeFirst()) !== undefined,
+    ping: async () => {
+      await db.selectFrom("prompts").select("id").limit(1).execute();
+    },
   };
 }

@@ -2,32 +2,65 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { type ConnectOptions, connect, type Db } from "../../src/db/connect.js";
+import { type ConnectOptions, connect, connectPostgres, type SqliteDb } from "../../src/db/connect.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createServices } from "../../src/services/index.js";
 import type { PromotionCheck } from "../../src/services/versions.service.js";
+import { createMigratedTestDatabase } from "./pg-databases.js";
 
-const opened: Array<{ db: Db; dir: string }> = [];
+/**
+ * The engine the suite runs on: SQLite unless PROMPTRAIL_TEST_ENGINE=postgres (vitest's
+ * `postgres` project, SPEC §10), where every fresh database is a new PostgreSQL database.
+ */
+export const TEST_ENGINE = process.env.PROMPTRAIL_TEST_ENGINE === "postgres" ? "postgres" : "sqlite";
+
+/**
+ * A test's database. Typed as the SQLite one so that tests reading the file with raw SQL keep
+ * their types; on PostgreSQL `sqlite` and `reader` throw, and such tests stay out of the
+ * `postgres` project (vitest.config.ts).
+ */
+export type TestDb = SqliteDb & { file: string; dir: string; drop: () => Promise<void> };
+
+const opened: TestDb[] = [];
 
 afterEach(async () => {
-  for (const { db, dir } of opened.splice(0)) {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  for (const db of opened.splice(0)) await dispose(db);
 });
 
-async function openDb(options: ConnectOptions = {}): Promise<Db & { file: string; dir: string }> {
+async function dispose(db: TestDb): Promise<void> {
+  await db.close();
+  await db.drop();
+}
+
+async function openDb(options: ConnectOptions = {}): Promise<TestDb> {
+  if (TEST_ENGINE === "postgres") return openPostgres(options);
   const dir = mkdtempSync(join(tmpdir(), "promptrail-test-"));
   const file = join(dir, "promptrail.db");
   const db = connect(file, options);
   await migrateToLatest(db.kysely);
-  return Object.assign(db, { file, dir });
+  return Object.assign(db, { file, dir, drop: async () => rmSync(dir, { recursive: true, force: true }) });
 }
 
-/** A fresh, migrated SQLite file in its own temp folder, closed and removed after the test. */
-export async function freshDb(options: ConnectOptions = {}): Promise<Db & { file: string; dir: string }> {
+async function openPostgres(options: ConnectOptions): Promise<TestDb> {
+  const { url, drop } = await createMigratedTestDatabase();
+  const db = connectPostgres(url, { ...options, max: 4 });
+  const sqliteOnly = () => {
+    throw new Error("This test reads the SQLite file directly: it runs on SQLite only");
+  };
+  const shaped = Object.defineProperties(db, {
+    sqlite: { get: sqliteOnly },
+    reader: { value: sqliteOnly },
+    file: { value: url },
+    dir: { value: "" },
+    drop: { value: drop },
+  });
+  return shaped as unknown as TestDb;
+}
+
+/** A fresh, migrated database (a SQLite file in its own temp folder), closed and removed after the test. */
+export async function freshDb(options: ConnectOptions = {}): Promise<TestDb> {
   const db = await openDb(options);
-  opened.push({ db, dir: db.dir });
+  opened.push(db);
   return db;
 }
 
@@ -58,9 +91,7 @@ export function sharedServices(setup: (s: TestServices) => Promise<void>): () =>
     await setup(shared);
   });
   afterAll(async () => {
-    if (!shared) return;
-    await shared.db.close();
-    rmSync(shared.db.dir, { recursive: true, force: true });
+    if (shared) await dispose(shared.db);
   });
   return () => {
     if (!shared) throw new Error("sharedServices is only ready inside tests");

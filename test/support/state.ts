@@ -1,5 +1,7 @@
 import type Database from "better-sqlite3";
+import { sql } from "kysely";
 import { expect } from "vitest";
+import type { Db } from "../../src/db/connect.js";
 import { DomainError, type ErrorCode } from "../../src/domain/errors.js";
 import type { Services } from "../../src/services/index.js";
 
@@ -13,29 +15,48 @@ export async function versionsOf(services: Pick<Services, "prompts">, name: stri
 }
 
 /** The same picture read straight from the table, so a service bug cannot hide a storage one. */
-export function rawVersionsOf(sqlite: Database.Database, name: string): string[] {
-  const rows = sqlite
-    .prepare(
-      `SELECT v.major, v.minor, v.stage, v.is_current FROM versions v JOIN prompts p ON p.id = v.prompt_id
-       WHERE p.name = ? ORDER BY v.major DESC, v.minor DESC`,
-    )
-    .all(name) as Array<{ major: number; minor: number; stage: string; is_current: number }>;
+export async function rawVersionsOf(db: Db, name: string): Promise<string[]> {
+  const rows = await db.kysely
+    .selectFrom("versions as v")
+    .innerJoin("prompts as p", "p.id", "v.prompt_id")
+    .select(["v.major", "v.minor", "v.stage", "v.is_current"])
+    .where("p.name", "=", name)
+    .orderBy("v.major", "desc")
+    .orderBy("v.minor", "desc")
+    .execute();
   return rows.map((r) => `${r.major}.${r.minor} ${r.stage}${r.is_current ? " current" : ""}`);
 }
 
 /** Asserts the prompt's versions through the services and in the table itself. */
 export async function expectVersions(
   services: Pick<Services, "prompts">,
-  sqlite: Database.Database,
+  db: Db,
   name: string,
   expected: string[],
 ): Promise<void> {
   expect(await versionsOf(services, name)).toEqual(expected);
-  expect(rawVersionsOf(sqlite, name)).toEqual(expected);
+  expect(await rawVersionsOf(db, name)).toEqual(expected);
 }
 
-/** Every row of every table (migration bookkeeping included): equal dumps mean nothing was written. */
-export function dumpAll(sqlite: Database.Database): Record<string, unknown[]> {
+/**
+ * Every row of every table (migration bookkeeping included), on either engine or a raw SQLite
+ * connection: equal dumps mean nothing was written.
+ */
+export async function dumpAll(db: Db | Database.Database): Promise<Record<string, unknown[]>> {
+  if ("engine" in db && db.engine === "postgres") {
+    const { rows: tables } = await sql<{ name: string }>`
+      SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`.execute(
+      db.kysely,
+    );
+    const dump: Record<string, unknown[]> = {};
+    for (const { name } of tables)
+      dump[name] = (await sql`SELECT * FROM ${sql.table(name)} ORDER BY 1`.execute(db.kysely)).rows;
+    return dump;
+  }
+  return dumpSqlite("engine" in db ? db.sqlite : db);
+}
+
+function dumpSqlite(sqlite: Database.Database): Record<string, unknown[]> {
   const tables = sqlite
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .pluck()
@@ -51,13 +72,14 @@ export interface LoggedEvent {
 }
 
 /** The raw event log of a prompt, oldest first. */
-export function eventsOf(sqlite: Database.Database, name: string): LoggedEvent[] {
-  const rows = sqlite
-    .prepare(
-      `SELECT e.type, e.actor, e.version, e.detail FROM events e JOIN prompts p ON p.id = e.prompt_id
-       WHERE p.name = ? ORDER BY e.id`,
-    )
-    .all(name) as Array<Omit<LoggedEvent, "detail"> & { detail: string }>;
+export async function eventsOf(db: Db, name: string): Promise<LoggedEvent[]> {
+  const rows = await db.kysely
+    .selectFrom("events as e")
+    .innerJoin("prompts as p", "p.id", "e.prompt_id")
+    .select(["e.type", "e.actor", "e.version", "e.detail"])
+    .where("p.name", "=", name)
+    .orderBy("e.id")
+    .execute();
   return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
 }
 

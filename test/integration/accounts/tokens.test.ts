@@ -166,7 +166,7 @@ describe("API tokens (SPEC §5)", () => {
     });
     const listed = await client.as({ session: client.who.releaser.session }, "GET", "/settings/tokens");
     expect(listed.text).not.toContain(created.body.secret);
-    expect(JSON.stringify(client.dump())).not.toContain(created.body.secret);
+    expect(JSON.stringify(await client.dump())).not.toContain(created.body.secret);
     // The page: the secret in a box, with the words, and nowhere in the next page.
     const form = await client.request("/settings/tokens", {
       method: "POST",
@@ -202,7 +202,7 @@ describe("the actor of every change (R11, SPEC §5)", () => {
     );
     expect((await client.as(session, "POST", "/prompts/p/versions/1.0/promote", {})).status).toBe(200);
     expect((await client.as(token, "POST", "/prompts/p/versions/1.0/promote", {})).status).toBe(200);
-    const events = eventsOf(client.db.sqlite, "p").map((e) => [e.type, e.actor, e.detail.token ?? null]);
+    const events = (await eventsOf(client.db, "p")).map((e) => [e.type, e.actor, e.detail.token ?? null]);
     expect(events).toEqual([
       ["prompt.created", "editor", null],
       ["version.created", "editor", null],
@@ -225,6 +225,6 @@ describe("the actor of every change (R11, SPEC §5)", () => {
       body: JSON.stringify({ name: "q", body: "x" }),
     });
     expect(res.status).toBe(201);
-    expect(eventsOf(client.db.sqlite, "q").map((e) => e.actor)).toEqual(["local", "local"]);
+    expect((await eventsOf(client.db, "q")).map((e) => e.actor)).toEqual(["local", "local"]);
   });
 });

@@ -20,7 +20,7 @@ describe("promptrail backup", () => {
     const copy = new Database(file, { readonly: true });
     expect(copy.pragma("journal_mode", { simple: true })).toBe("delete");
     expect(copy.pragma("integrity_check", { simple: true })).toBe("ok");
-    expect(dumpAll(copy)).toEqual(dumpAll(source.db.sqlite));
+    expect(await dumpAll(copy)).toEqual(await dumpAll(source.db));
     copy.close();
   });
 
@@ -36,7 +36,7 @@ describe("promptrail backup", () => {
     expect(readFileSync(file, "utf8")).toBe("yesterday's backup");
     expect((await cli(["backup", file, "--db", source.db.file, "--force"])).code).toBe(0);
     const copy = new Database(file, { readonly: true });
-    expect(dumpAll(copy)).toEqual(dumpAll(source.db.sqlite));
+    expect(await dumpAll(copy)).toEqual(await dumpAll(source.db));
     copy.close();
   });
 

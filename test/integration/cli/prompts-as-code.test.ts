@@ -38,7 +38,7 @@ async function registry() {
   await s.promptEdits.archive("old-triage");
   const server = await listen(getRequestListener(createApp({ db }).fetch), { host: "127.0.0.1", port: 0 });
   running.push(server);
-  return { db, s, url: server.url, dump: () => dumpAll(db.sqlite) };
+  return { db, s, url: server.url, dump: () => dumpAll(db) };
 }
 
 const git = (dir: string, ...args: string[]) =>
@@ -132,25 +132,25 @@ describe("SPEC §9 prompts as code: a round trip in a Git repository", () => {
     edit(dir, "greet/v1.0.txt", (t) => `${t}\nP.S. new in PROD?`);
     edit(dir, "greet/v1.2.txt", () => "a fine DEV edit");
     writeFileSync(join(dir, "greet/idea.txt"), "a new draft");
-    const before = r.dump();
+    const before = await r.dump();
     const files = git(dir, "status", "--porcelain");
     const pushed = await run("push");
     expect(pushed.code).toBe(1);
     expect(pushed.stdout).toContain("! greet v1.0: is in PROD, and PROD versions never change");
     expect(pushed.stderr).toMatch(/nothing was written/);
-    expect(r.dump()).toEqual(before);
+    expect(await r.dump()).toEqual(before);
     expect(git(dir, "status", "--porcelain")).toBe(files);
     // The same for a conflict: the draft was edited in Promptrail since the pull.
     git(dir, "checkout", "--", "greet/v1.0.txt");
     rmSync(join(dir, "greet/idea.txt"));
     await r.s.versions.save("greet", "1.2", { body: "someone else's edit" });
-    const stale = r.dump();
+    const stale = await r.dump();
     const conflict = await run("push");
     expect(conflict.code).toBe(1);
     expect(conflict.stdout).toContain(
       "! greet v1.2: was edited in Promptrail too: it is at revision 2, your files at 1",
     );
-    expect(r.dump()).toEqual(stale);
+    expect(await r.dump()).toEqual(stale);
     expect(read(dir, "greet/v1.2.txt")).toBe("a fine DEV edit");
   });
 });
@@ -237,11 +237,11 @@ describe("push: new drafts and new prompts", () => {
     expect((await run("diff")).stdout).toBe("Nothing to push.\n");
     writeFileSync(join(dir, "greet/v1.1.meta.json"), "{ not json");
     edit(dir, "greet/v1.2.txt", () => "fine");
-    const before = r.dump();
+    const before = await r.dump();
     const pushed = await run("push");
     expect(pushed.code).toBe(1);
     expect(pushed.stdout).toMatch(/! greet\/v1\.1\.meta\.json: not JSON/);
-    expect(r.dump()).toEqual(before);
+    expect(await r.dump()).toEqual(before);
   });
 });
 

@@ -57,13 +57,13 @@ describe("promptrail export and import", () => {
     writeFileSync(file, (await cli(["export", "--db", source.db.file])).stdout);
     const busy = await freshServices();
     await busy.prompts.create({ name: "mine", body: "keep me" });
-    const before = dumpAll(busy.db.sqlite);
+    const before = await dumpAll(busy.db);
     expect(await cli(["import", file, "--db", busy.db.file])).toEqual({
       code: 1,
       stdout: "",
       stderr: `promptrail import: ${busy.db.file} already has prompts: import into a new file (--db NEW.db); nothing was written\n`,
     });
-    expect(dumpAll(busy.db.sqlite)).toEqual(before);
+    expect(await dumpAll(busy.db)).toEqual(before);
   });
 
   test("a bad file is refused in one line before any database is created", async () => {

@@ -11,11 +11,11 @@ describe("editing a prompt's description (issue 9 polish)", () => {
     expectKeys(res.body, ["name", "description", "current", "versions", "next"]);
     expect(res.body.description).toBe("Answers refund tickets");
     expect((await api("GET", "/prompts")).body.prompts[0].description).toBe("Answers refund tickets");
-    const before = dump();
+    const before = await dump();
     expectError(await api("POST", "/prompts/p/save", { description: "x".repeat(2001) }), 422, "validation_failed");
     expectError(await api("POST", "/prompts/p/save", { name: "q" }), 422, "validation_failed");
     expectError(await api("POST", "/prompts/nope/save", { description: "x" }), 404, "not_found");
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
   });
 
   test("the prompt page's form saves it without JavaScript and says so", async () => {
@@ -68,10 +68,10 @@ describe("archiving a prompt nobody uses any more (issue 9 polish)", () => {
     await create("p", "x");
     expectError(await api("POST", "/prompts/p/unarchive"), 409, "invalid_transition");
     await api("POST", "/prompts/p/archive");
-    const before = dump();
+    const before = await dump();
     expectError(await api("POST", "/prompts/p/archive"), 409, "invalid_transition");
     expectError(await api("POST", "/prompts/nope/archive"), 404, "not_found");
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
   });
 
   test("a new prompt cannot take an archived prompt's name, and the refusal says where it is", async () => {

@@ -50,7 +50,7 @@ describe("chat prompts over JSON", () => {
 
   test("bad chat input is 422 naming the field, and writes nothing", async () => {
     const { api, dump } = await chatApp();
-    const before = dump();
+    const before = await dump();
     const cases: Array<[unknown, string]> = [
       [{ name: "x", type: "chat", body: "text" }, "body"],
       [{ name: "x", type: "chat" }, "messages"],
@@ -73,12 +73,12 @@ describe("chat prompts over JSON", () => {
     }
     expectError(await api("POST", "/prompts/c/versions/1.0/save", { body: "text" }), 422, "validation_failed");
     await api("POST", "/prompts", { name: "t", body: "Hi" });
-    const before2 = dump();
+    const before2 = await dump();
     const wrong = await api("POST", "/prompts/t/versions/1.0/save", { messages: [{ role: "user", content: "x" }] });
     expectError(wrong, 422, "validation_failed");
     expect(wrong.body.error.message).toBe("messages: A text prompt takes body, not messages");
-    expect(dump()).toEqual(before2);
-    expect(Object.keys(before)).toEqual(Object.keys(dump()));
+    expect(await dump()).toEqual(before2);
+    expect(Object.keys(before)).toEqual(Object.keys(await dump()));
   });
 
   test("save, revisions, new version, promote: the same rules as text; CRLF becomes LF in every message", async () => {
@@ -205,7 +205,7 @@ describe("the chat editor and pages", () => {
     const editor = await expectPage(await page("/prompts/c/versions/1.0?edit=1"));
     expect(editor.match(/data-msg-row="true"/g)?.length).toBe(3 + 1); // three rows and the template's blank one
     expect(editor).toContain('aria-label="Move message 2 up"');
-    const before = dump();
+    const before = await dump();
     const fields = rowFields(1, [
       ["system", "You answer questions about {{topic}}."],
       ["placeholder", "history"],
@@ -213,7 +213,7 @@ describe("the chat editor and pages", () => {
     ]);
     fields.append("op", "up:2");
     const moved = await expectPage(await save(fields));
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
     const order = [...moved.matchAll(/<option value="(\w+)" selected="">/g)].map((m) => m[1]);
     expect(order.slice(0, 3)).toEqual(["system", "user", "placeholder"]);
     expect(moved).toContain('data-unsaved="true"');
@@ -233,12 +233,12 @@ describe("the chat editor and pages", () => {
       { type: "placeholder", name: "history" },
       { role: "user", content: "{{question}}\nThanks" },
     ]);
-    const before = dump();
+    const before = await dump();
     const refused = await expectPage(
       await save(rowFields(2, [rows[0], ["placeholder", "two words"], rows[2]] as never)),
       422,
     );
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
     expect(refused).toContain("two words");
     expect(refused).toMatch(/Name the placeholder like a variable/);
     expect(refused).toContain('id="msg-1-error"');

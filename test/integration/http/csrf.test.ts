@@ -39,28 +39,28 @@ describe("a cross-site request is refused 403 and changes nothing", () => {
   for (const [how, headers] of crossSite) {
     test.each(posts)(`${how}: form %s`, async (_label, path, fields) => {
       const client = await ladder();
-      const before = client.dump();
+      const before = await client.dump();
       const html = await expectPage(await client.form(path, fields, headers), 403);
       expect(html).toContain("<code>forbidden</code>");
-      expect(client.dump()).toEqual(before);
+      expect(await client.dump()).toEqual(before);
     });
   }
 
   test("JSON from another site: 403 forbidden", async () => {
     const client = await ladder();
-    const before = client.dump();
+    const before = await client.dump();
     const res = await client.request("/prompts/p/versions/1.1/promote", {
       method: "POST",
       headers: { accept: "application/json", "content-type": "application/json", origin: "https://evil.example" },
       body: "{}",
     });
     expectError({ status: res.status, body: await res.json() }, 403, "forbidden");
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("htmx from another site: the refusal in #flash", async () => {
     const client = await ladder();
-    const before = client.dump();
+    const before = await client.dump();
     const res = await client.request("/prompts/p/versions/1.1/promote", {
       method: "POST",
       headers: { "hx-request": "true", "content-type": FORM, "sec-fetch-site": "cross-site" },
@@ -68,19 +68,19 @@ describe("a cross-site request is refused 403 and changes nothing", () => {
     });
     expect(res.headers.get("hx-retarget")).toBe("#flash");
     await expectFragment(res, "flash", 403);
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("a cross-site text/plain POST (a 'simple' request no preflight stops) is refused too", async () => {
     const client = await ladder();
-    const before = client.dump();
+    const before = await client.dump();
     const res = await client.request("/prompts/p/versions/1.1/promote", {
       method: "POST",
       headers: { "content-type": "text/plain", origin: "https://evil.example" },
       body: "{}",
     });
     expect(res.status).toBe(403);
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 });
 

@@ -26,10 +26,10 @@ describe("line endings (R5: LF on every save)", () => {
   test("CRLF and LF versions of the same text are the same content: no new revision", async () => {
     const { api, create, dump } = await freshApp();
     await create("p", "same\ntext");
-    const before = dump();
+    const before = await dump();
     const res = await api("POST", "/prompts/p/versions/1.0/save", { body: "same\r\ntext", revision: 1 });
     expect(res.body.revision).toBe(1);
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
   });
 
   test("a body starting with a newline survives the editor round trip", async () => {
@@ -51,7 +51,7 @@ describe("stale revision by form (R6)", () => {
     const { form, api, create, act, dump } = await freshApp();
     await create("p", "base");
     await act("p", "1.0", "save", { body: "their saved text", revision: 1 });
-    const before = dump();
+    const before = await dump();
     const res = await form("/prompts/p/versions/1.0/save", { body: "my\r\nunsaved text", config: "", revision: "1" });
     const html = await expectPage(res, 409);
     // A browser's parser turns CRLF in a textarea into LF, so either is the user's text.
@@ -59,7 +59,7 @@ describe("stale revision by form (R6)", () => {
     expect(html).toContain("their saved text");
     expect(html).toMatch(/role="alert"/);
     expect(html).toMatch(/<input type="hidden" name="revision" value="2"\/>/);
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
 
     const resubmit = await form("/prompts/p/versions/1.0/save", { body: "my unsaved text", revision: "2" });
     expectSeeOther(resubmit, "/prompts/p/versions/1.0");
@@ -69,7 +69,7 @@ describe("stale revision by form (R6)", () => {
   test("a validation failure (config not JSON) re-renders the editor with 422 and the user's text", async () => {
     const { form, create, dump } = await freshApp();
     await create("p", "base");
-    const before = dump();
+    const before = await dump();
     const html = await expectPage(
       await form("/prompts/p/versions/1.0/save", { body: "kept text", config: "[1,", revision: "1" }),
       422,
@@ -79,35 +79,35 @@ describe("stale revision by form (R6)", () => {
     expect(config.content).toBe("[1,");
     expect(attr(config.attrs, "aria-invalid")).toBe("true");
     expect(html).toMatch(/id="config-error"/);
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
   });
 
   test("config that is JSON but not an object is refused on the field", async () => {
     const { form, create, dump } = await freshApp();
     await create("p", "base");
-    const before = dump();
+    const before = await dump();
     const html = await expectPage(
       await form("/prompts/p/versions/1.0/save", { body: "b", config: "[1,2]", revision: "1" }),
       422,
     );
     expect(attr(labelled(html, "Config").attrs, "aria-invalid")).toBe("true");
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
   });
 
   test("revision that is not digits is refused, not taken as absent", async () => {
     const { form, create, dump } = await freshApp();
     await create("p", "base");
-    const before = dump();
+    const before = await dump();
     const res = await form("/prompts/p/versions/1.0/save", { body: "b", revision: "1abc" });
     expect(res.status).toBe(422);
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
   });
 });
 
 test("a malformed save of a PROD version is refused as immutable: no editor is ever shown for PROD", async () => {
   const client = await freshApp();
   await client.ladder("p");
-  const before = client.dump();
+  const before = await client.dump();
   const attempts: Fields[] = [
     { body: "b", config: "[" },
     { body: "b", revision: "x" },
@@ -121,7 +121,7 @@ test("a malformed save of a PROD version is refused as immutable: no editor is e
     expect(res.headers.get("hx-retarget")).toBe("#flash");
     expect(await res.text()).not.toMatch(/<textarea/);
   }
-  expect(client.dump()).toEqual(before);
+  expect(await client.dump()).toEqual(before);
 });
 
 describe("htmx editing in place", () => {

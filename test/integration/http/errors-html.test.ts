@@ -22,13 +22,13 @@ describe("htmx: a refused button refreshes the version panel with the refusal, s
   ])("%s", async (_label, path, status, text) => {
     const client = await freshApp();
     await client.ladder("p");
-    const before = client.dump();
+    const before = await client.dump();
     const res = await client.htmx(path, {});
     expect(res.headers.get("hx-retarget")).toBe("#version-panel");
     const html = await expectFragment(res, "version-panel", status);
     expect(html).toMatch(/<div id="flash"[^>]*hx-swap-oob="[^"]*"[^>]*><p class="flash flash-error"/);
     expect(html).toMatch(text);
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("a stale Promote to TST: the panel now shows TST and offers Promote to PROD", async () => {
@@ -55,9 +55,9 @@ describe("htmx: a refusal that has no panel to show comes back as an error in #f
   ])("%s", async (_label, path, status, text) => {
     const client = await freshApp();
     await client.ladder("p");
-    const before = client.dump();
+    const before = await client.dump();
     await expectFlashError(await client.htmx(path, fieldsFor(path)), status, text);
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("GET of something missing", async () => {
@@ -78,7 +78,7 @@ describe("htmx: a refused save keeps the editor and the user's text in #version-
     const client = await freshApp();
     await client.create("p", "original");
     await client.act("p", "1.0", "save", { body: "saved by someone else", revision: 1 });
-    const before = client.dump();
+    const before = await client.dump();
     const res = await client.htmx("/prompts/p/versions/1.0/save", { body: "my draft text", revision: "1" });
     expect(res.headers.get("hx-retarget")).toBe("#version-panel");
     const html = await expectFragment(res, "version-panel", 409);
@@ -86,13 +86,13 @@ describe("htmx: a refused save keeps the editor and the user's text in #version-
     expect(html).toContain("saved by someone else");
     expect(html).toMatch(/<input type="hidden" name="revision" value="2"\/>/);
     expect(html).toMatch(/class="flash flash-error"/);
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("config that is not JSON: 422, the text and the config kept, the field marked", async () => {
     const client = await freshApp();
     await client.create("p", "original");
-    const before = client.dump();
+    const before = await client.dump();
     const res = await client.htmx("/prompts/p/versions/1.0/save", {
       body: "new words",
       config: "{model: oops",
@@ -104,7 +104,7 @@ describe("htmx: a refused save keeps the editor and the user's text in #version-
     const config = labelled(html, "Config");
     expect(config.content).toBe("{model: oops");
     expect(config.attrs).toContain('aria-invalid="true"');
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 });
 
@@ -132,11 +132,11 @@ describe("page mode: an error page with the real status", () => {
   ])("form post: %s", async (_label, path, status, code) => {
     const client = await freshApp();
     await client.ladder("p");
-    const before = client.dump();
+    const before = await client.dump();
     const html = await expectPage(await client.form(path, fieldsFor(path)), status);
     expect(html).toContain(`<code>${code}</code>`);
     expect(html).toMatch(/role="alert"/);
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("an unparseable body with Accept: text/html is a 400 page", async () => {

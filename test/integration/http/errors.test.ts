@@ -65,10 +65,10 @@ describe("every refusal answers its code in JSON and changes nothing", () => {
     await client.ladder("p");
     await client.create("q");
     await client.act("p", "1.3", "save", { body: "moved on", revision: 1 });
-    const before = client.dump();
+    const before = await client.dump();
     const res = await call(client);
     expectError(res as { status: number; body: never }, status, code);
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 });
 
@@ -90,7 +90,7 @@ describe("deeply nested JSON is a 422 on its field, never a 5xx", () => {
   test.each([1_000, 100_000])("config %i levels deep, as JSON and as a form field", async (depth) => {
     const client = await freshApp();
     await client.create("p");
-    const before = client.dump();
+    const before = await client.dump();
     const json = raw("/prompts/p/versions/1.0/save", `{"body":"x","config":{"a":${nested(depth)}}}`);
     const res = await json(client);
     expectError(res as { status: number; body: never }, 422, "validation_failed");
@@ -99,7 +99,7 @@ describe("deeply nested JSON is a 422 on its field, never a 5xx", () => {
     ]);
     const form = await client.form("/prompts", { name: "deep", body: "x", config: `{"a":${nested(depth)}}` });
     expect(form.status).toBe(422);
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("a config nested a sensible depth is kept as sent", async () => {
@@ -115,11 +115,11 @@ test("a stale save names both revisions and writes nothing", async () => {
   const { api, create, act, dump } = await freshApp();
   await create("p", "v1");
   await act("p", "1.0", "save", { body: "v2", revision: 1 });
-  const before = dump();
+  const before = await dump();
   const res = await api("POST", "/prompts/p/versions/1.0/save", { body: "mine", revision: 1 });
   expectError(res, 409, "stale_revision");
   expect(res.body.error.message).toMatch(/2/);
-  expect(dump()).toEqual(before);
+  expect(await dump()).toEqual(before);
   expect((await api("GET", "/prompts/p/versions/1.0")).body).toMatchObject({ body: "v2", revision: 2 });
 });
 
@@ -129,7 +129,7 @@ describe("413 payload_too_large for a request over 4 MiB", () => {
   test("JSON body", async () => {
     const client = await freshApp();
     await client.create("p");
-    const before = client.dump();
+    const before = await client.dump();
     for (const path of ["/prompts", "/prompts/p/versions/1.0/save"]) {
       const res = await client.request(path, {
         method: "POST",
@@ -138,13 +138,13 @@ describe("413 payload_too_large for a request over 4 MiB", () => {
       });
       expectError({ status: res.status, body: await res.json() }, 413, "payload_too_large");
     }
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("form body: an error page with the 413 status", async () => {
     const client = await freshApp();
     await client.create("p");
-    const before = client.dump();
+    const before = await client.dump();
     const res = await client.form("/prompts/p/versions/1.0/save", { body: big, revision: "1" });
     expect(res.status).toBe(413);
     const html = await res.text();
@@ -152,7 +152,7 @@ describe("413 payload_too_large for a request over 4 MiB", () => {
     expect(html).toContain("payload_too_large");
     const created = await client.form("/prompts", { name: "big", body: big });
     expect(created.status).toBe(413);
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("a body under the limit but over the 1,000,000-byte prompt limit is 422, not 413", async () => {

@@ -13,7 +13,7 @@ async function gated(): Promise<Client> {
 
 test("409 tests_required in JSON, htmx and page mode; nothing changes", async () => {
   const client = await gated();
-  const before = client.dump();
+  const before = await client.dump();
   const json = await client.api("POST", "/prompts/p/versions/1.0/promote");
   expectError(json, 409, "tests_required");
   const htmx = await client.htmx("/prompts/p/versions/1.0/promote", {});
@@ -24,7 +24,7 @@ test("409 tests_required in JSON, htmx and page mode; nothing changes", async ()
   expect(panel).toMatch(/<button type="button" id="action-promote" disabled[^>]*>Promote to TST<\/button>/);
   const page = await expectPage(await client.form("/prompts/p/versions/1.0/promote"), 409);
   expect(page).toContain("<code>tests_required</code>");
-  expect(client.dump()).toEqual(before);
+  expect(await client.dump()).toEqual(before);
 });
 
 test("a passing test opens the gate; an edit after it needs a new test", async () => {

@@ -5,17 +5,17 @@ import { expectError, expectPage, freshApp, JSON_HEADERS, type Json } from "./su
 describe("client errors, never 5xx", () => {
   test("a baseUrl that is not a URL is 422 in JSON and in the Settings form (it was a 500)", async () => {
     const client = await freshApp();
-    const before = client.dump();
+    const before = await client.dump();
     expectError(await client.api("POST", "/settings/environments/PROD", { baseUrl: "x" }), 422, "validation_failed");
     const res = await client.form("/settings/environments/PROD", { baseUrl: "x" });
     expect(await expectPage(res, 422)).toContain("http:// or https://");
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("a malformed multipart body is 400 bad_request on every action", async () => {
     const client = await freshApp();
     await client.ladder("p");
-    const before = client.dump();
+    const before = await client.dump();
     const posts = [
       "/prompts",
       "/prompts/p/versions/1.3/save",
@@ -37,13 +37,13 @@ describe("client errors, never 5xx", () => {
         expectError({ status: res.status, body: await res.json() }, 400, "bad_request");
       }
     }
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("a lone UTF-16 surrogate is 422 with the field's path, and nothing is stored", async () => {
     const client = await freshApp();
     await client.create("p", "Hello {{name}}");
-    const before = client.dump();
+    const before = await client.dump();
     const lone = JSON.parse('"A\\ud800B"') as string;
     const attempts: Array<[string, Json, string]> = [
       ["/prompts", { name: "q", body: lone }, "body"],
@@ -60,7 +60,7 @@ describe("client errors, never 5xx", () => {
       expectError({ status: res.status, body: answer }, 422, "validation_failed");
       expect(answer.error.issues[0].path, path).toBe(at);
     }
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
     // A well-formed pair is text like any other.
     const saved = await client.api("POST", "/prompts/p/versions/1.0/save", { body: "😀 \ud83d\ude00" });
     expect(saved.status).toBe(200);

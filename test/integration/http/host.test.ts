@@ -13,7 +13,7 @@ describe("Host check", () => {
   test("a rebound POST is refused and deletes nothing; a rebound GET reads nothing", async () => {
     const client = await freshApp();
     await client.ladder("p");
-    const before = client.dump();
+    const before = await client.dump();
     const del = await client.request("http://evil.example:4401/prompts/p/versions/1.3/delete", {
       method: "POST",
       headers: { ...rebinding, "content-type": FORM, accept: "application/json" },
@@ -30,7 +30,7 @@ describe("Host check", () => {
     for (const path of ["/healthz", "/static/app.css", "/prompts/p/stages/prod", "/"]) {
       expect((await client.request(path, { headers: { host: "evil.example" } })).status, path).toBe(403);
     }
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("open mode answers the loopback names and addresses, with any port", async () => {

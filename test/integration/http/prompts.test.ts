@@ -68,24 +68,24 @@ describe("POST /prompts (create)", () => {
 
   test("form with an invalid name: 422, the form again with the user's values and the reason", async () => {
     const { form, dump } = await freshApp();
-    const before = dump();
+    const before = await dump();
     const res = await form("/prompts", { name: "Bad Name", description: "kept", body: "my text" });
     const html = await expectPage(res, 422);
     expect(html).toMatch(/<input\b[^>]*\bname="name"[^>]*value="Bad Name"/);
     expect(html).toMatch(/<textarea\b[^>]*\bname="body"[^>]*>my text<\/textarea>/);
     expect(html).toContain('aria-invalid="true"');
     expect(html).toMatch(/class="field-error"/);
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
   });
 
   test("form with a taken name: 409, the form again, nothing written", async () => {
     const { form, create, dump } = await freshApp();
     await create("taken");
-    const before = dump();
+    const before = await dump();
     const html = await expectPage(await form("/prompts", { name: "taken", body: "other" }), 409);
     expect(html).toContain("already exists");
     expect(html).toMatch(/value="taken"/);
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
   });
 });
 

@@ -11,7 +11,8 @@ describe("GET …/versions/:v/revisions", () => {
     const res = await api("GET", "/prompts/p/versions/v1.0/revisions");
     expect(res.status).toBe(200);
     expect(revisionsSchema.safeParse(res.body).error).toBeUndefined();
-    expectKeys(res.body, ["revisions"]);
+    expectKeys(res.body, ["revisions", "next"]);
+    expect(res.body.next).toBeNull();
     for (const r of res.body.revisions) expectKeys(r, ["revision", "body", "config", "savedAt", "actor"]);
     expect(res.body.revisions).toMatchObject([
       { revision: 3, body: "third", config: { a: 2 }, actor: "local" },

@@ -41,7 +41,7 @@ describe("restoring a revision into the draft: a normal save (issue 9 polish)", 
 
   test("a page left open cannot restore over a newer save (R6), PROD never, an unknown revision is 404", async () => {
     const client = await threeRevisions();
-    const before = client.dump();
+    const before = await client.dump();
     expectError(
       await client.api("POST", "/prompts/p/versions/1.0/revisions/1/restore", { revision: 2 }),
       409,
@@ -54,12 +54,12 @@ describe("restoring a revision into the draft: a normal save (issue 9 polish)", 
       422,
       "validation_failed",
     );
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
     await client.act("p", "1.0", "promote");
     await client.act("p", "1.0", "promote");
-    const prod = client.dump();
+    const prod = await client.dump();
     expectError(await client.api("POST", "/prompts/p/versions/1.0/revisions/1/restore", {}), 409, "version_immutable");
-    expect(client.dump()).toEqual(prod);
+    expect(await client.dump()).toEqual(prod);
   });
 
   test("the page offers Restore on older revisions of a draft; the form lands on the version", async () => {

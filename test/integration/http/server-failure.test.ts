@@ -20,13 +20,13 @@ async function broken(): Promise<Client> {
 
 test("a failure half-way through a change writes nothing (R13) and answers 500 internal in JSON", async () => {
   const client = await broken();
-  const before = client.dump();
+  const before = await client.dump();
   const res = await client.api("POST", "/prompts/p/versions/1.0/promote");
   expect(res.status).toBe(500);
   expectKeys(res.body, ["error"]);
   expect(res.body.error.code).toBe("internal");
   expect(res.body.error.message).not.toMatch(/events|sqlite|SQL/i);
-  expect(client.dump()).toEqual(before);
+  expect(await client.dump()).toEqual(before);
 });
 
 test("htmx: the failure shows in #flash, never silently", async () => {

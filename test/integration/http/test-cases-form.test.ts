@@ -29,7 +29,7 @@ describe("test case form: every field's error at once (issue 9, 13)", () => {
   test("a bad name, variables that are not JSON and two bad assertions are all reported", async () => {
     const client = await freshApp();
     await client.create("p", "Hi {{who}}");
-    const before = client.dump();
+    const before = await client.dump();
     const res = await post(
       client,
       "/prompts/p/test-cases",
@@ -53,7 +53,7 @@ describe("test case form: every field's error at once (issue 9, 13)", () => {
     // What was typed stays in the form.
     expect(html).toContain("{&quot;who&quot;: &quot;Ada&quot;");
     expect(html).toContain('value="lots"');
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("each error is tied to its field for screen readers", async () => {

@@ -133,10 +133,10 @@ describe("confirmation pages without JavaScript", () => {
 
   test("showing a confirmation page changes nothing", async () => {
     const client = await ladder();
-    const before = client.dump();
+    const before = await client.dump();
     await client.page("/prompts/p/versions/1.1/promote");
     await client.page("/prompts/p/versions/1.3/delete");
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 });
 

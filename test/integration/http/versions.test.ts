@@ -145,9 +145,9 @@ describe("POST …/versions/:v/save (edit)", () => {
   test("saving unchanged content writes nothing and keeps the revision", async () => {
     const { api, create, dump } = await freshApp();
     await create("p", "same", { config: { a: 1 } });
-    const before = dump();
+    const before = await dump();
     const res = await api("POST", "/prompts/p/versions/1.0/save", { body: "same", config: { a: 1 }, revision: 1 });
     expectVersion(res.body, { revision: 1 });
-    expect(dump()).toEqual(before);
+    expect(await dump()).toEqual(before);
   });
 });

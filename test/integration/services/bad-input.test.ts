@@ -143,9 +143,9 @@ describe("bad input to every service fails with its code and changes nothing", (
 
   test.each([...names, ...creates, ...versions, ...prompts, ...saves, ...lists])("%s", async (_, call, code) => {
     const s = services();
-    const before = dumpAll(s.db.sqlite);
+    const before = await dumpAll(s.db);
     const error = await refusal(call(s), code);
     if (code === "validation_failed") expect(error.issues?.length).toBeGreaterThan(0);
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    expect(await dumpAll(s.db)).toEqual(before);
   });
 });

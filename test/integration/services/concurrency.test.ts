@@ -18,7 +18,7 @@ describe("concurrency", () => {
       await s.versions.createNew("p", "1.0");
       await s.versions.promote("p", "1.0");
       await s.versions.promote("p", "1.1");
-      await expectVersions(s, s.db.sqlite, "p", ["1.1 TST current", "1.0 TST"]);
+      await expectVersions(s, s.db, "p", ["1.1 TST current", "1.0 TST"]);
 
       const outcomes = await raceProcesses(s.db.file, s.db.dir, [
         ["promote", "p", "1.0"],
@@ -29,14 +29,14 @@ describe("concurrency", () => {
         { ok: true, stage: "PROD", revision: 1 },
       ]);
 
-      const promoted = eventsOf(s.db.sqlite, "p").filter((e) => e.detail.to === "PROD");
+      const promoted = (await eventsOf(s.db, "p")).filter((e) => e.detail.to === "PROD");
       expect(promoted.map((e) => e.version).sort()).toEqual(["1.0", "1.1"]);
       const [first, second] = promoted;
       // The second promotion saw the first one's result: it replaced it.
       expect(first?.detail.replaced).toBeNull();
       expect(second?.detail.replaced).toBe(first?.version);
       const winner = second?.version;
-      await expectVersions(s, s.db.sqlite, "p", [
+      await expectVersions(s, s.db, "p", [
         `1.1 PROD${winner === "1.1" ? " current" : ""}`,
         `1.0 PROD${winner === "1.0" ? " current" : ""}`,
       ]);
@@ -67,7 +67,7 @@ describe("concurrency", () => {
         [2, `from process ${winner}`],
         [1, "base"],
       ]);
-      expect(eventsOf(s.db.sqlite, "p").filter((e) => e.type === "version.edited")).toHaveLength(1);
+      expect((await eventsOf(s.db, "p")).filter((e) => e.type === "version.edited")).toHaveLength(1);
     },
     SLOW,
   );
@@ -135,6 +135,6 @@ describe("concurrency", () => {
     await s.versions.promote("p", "1.1");
     await Promise.all([s.versions.promote("p", "1.0"), s.versions.promote("p", "1.1")]);
     // One connection serves requests in arrival order: the later promotion is the current one.
-    await expectVersions(s, s.db.sqlite, "p", ["1.1 PROD current", "1.0 PROD"]);
+    await expectVersions(s, s.db, "p", ["1.1 PROD current", "1.0 PROD"]);
   });
 });

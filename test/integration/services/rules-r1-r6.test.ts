@@ -47,7 +47,7 @@ describe("R2", () => {
       config: { model: "m" },
       createdFrom: null,
     });
-    await expectVersions(s, s.db.sqlite, "p", ["1.0 DEV current"]);
+    await expectVersions(s, s.db, "p", ["1.0 DEV current"]);
     const prompt = await s.prompts.get("p");
     expect(prompt).toMatchObject({ name: "p", description: "about", current: { DEV: "1.0", TST: null, PROD: null } });
     expect((await s.runtime.current("p", "DEV")).version).toBe("1.0");
@@ -114,7 +114,7 @@ describe("R4", () => {
       .get() as string;
     expect(index).toMatch(/UNIQUE INDEX .*\(prompt_id, stage\) WHERE is_current = 1/);
 
-    const before = dumpAll(s.db.sqlite);
+    const before = await dumpAll(s.db);
     const second = "UPDATE versions SET is_current = 1 WHERE major = 1 AND minor = 1";
     // A trigger speaks first (is_current mirrors the prompt's pointer, SPEC §7); the index
     // stands behind it on its own.
@@ -122,12 +122,12 @@ describe("R4", () => {
     s.db.sqlite.exec("BEGIN; DROP TRIGGER versions_current_mirrors_pointer");
     expect(refusedSql(s.db.sqlite, second).code).toBe("SQLITE_CONSTRAINT_UNIQUE");
     s.db.sqlite.exec("ROLLBACK");
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
-    await expectVersions(s, s.db.sqlite, "p", ["1.1 DEV", "1.0 DEV current"]);
+    expect(await dumpAll(s.db)).toEqual(before);
+    await expectVersions(s, s.db, "p", ["1.1 DEV", "1.0 DEV current"]);
     // Each prompt and each stage has its own slot.
-    await expectVersions(s, s.db.sqlite, "q", ["1.0 DEV current"]);
+    await expectVersions(s, s.db, "q", ["1.0 DEV current"]);
     await s.versions.promote("p", "1.1");
-    await expectVersions(s, s.db.sqlite, "p", ["1.1 TST current", "1.0 DEV current"]);
+    await expectVersions(s, s.db, "p", ["1.1 TST current", "1.0 DEV current"]);
   });
 });
 
@@ -140,7 +140,7 @@ describe("R5", () => {
     const saved = await s.versions.save("p", "1.0", { body: "a\r\nb", revision: 1 });
     expect(saved).toMatchObject({ version: "1.0", revision: 2, body: "a\nb", config: { t: 1 } });
     await s.versions.save("p", "1.0", { body: "a\nb", config: { t: 2 }, revision: 2 });
-    await expectVersions(s, s.db.sqlite, "p", ["1.0 DEV current"]);
+    await expectVersions(s, s.db, "p", ["1.0 DEV current"]);
     const revisions = (await s.versions.revisions("p", "1.0")).revisions;
     expect(revisions.map((r) => [r.revision, textOf(r), r.config, r.actor])).toEqual([
       [3, "a\nb", { t: 2 }, "local"],
@@ -150,9 +150,9 @@ describe("R5", () => {
     expect(revisions[0]?.contentHash).toBe((await s.versions.get("p", "1.0")).contentHash);
 
     // Saving what is already there is not an edit: no revision, no event.
-    const before = dumpAll(s.db.sqlite);
+    const before = await dumpAll(s.db);
     expect((await s.versions.save("p", "1.0", { body: "a\r\nb", revision: 3 })).revision).toBe(3);
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    expect(await dumpAll(s.db)).toEqual(before);
   });
 
   test("TST is edited in place; PROD never: version_immutable, 'Cannot edit production versions'", async () => {
@@ -161,13 +161,13 @@ describe("R5", () => {
     await s.versions.promote("p", "1.0");
     expect(await s.versions.save("p", "1.0", { body: "y" })).toMatchObject({ stage: "TST", revision: 2 });
     await s.versions.promote("p", "1.0");
-    const before = dumpAll(s.db.sqlite);
+    const before = await dumpAll(s.db);
     const error = await refusal(s.versions.save("p", "1.0", { body: "z" }), "version_immutable");
     expect(error.message).toBe("Cannot edit production versions");
     await refusal(s.versions.save("p", "1.0", { body: "y", config: { t: 1 } }), "version_immutable");
     // Immutable whatever the input: a malformed edit of PROD is still version_immutable, not 422.
     await refusal(s.versions.save("p", "1.0", { body: 5 } as unknown as { body: string }), "version_immutable");
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    expect(await dumpAll(s.db)).toEqual(before);
   });
 });
 
@@ -176,12 +176,12 @@ describe("R6", () => {
     const s = await freshServices();
     await s.prompts.create({ name: "p", body: "v1" });
     await s.versions.save("p", "1.0", { body: "v2", revision: 1 });
-    const before = dumpAll(s.db.sqlite);
+    const before = await dumpAll(s.db);
 
     const error = await refusal(s.versions.save("p", "1.0", { body: "lost?", revision: 1 }), "stale_revision");
     expect(error.status).toBe(409);
     await refusal(s.versions.save("p", "1.0", { body: "future", revision: 3 }), "stale_revision");
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    expect(await dumpAll(s.db)).toEqual(before);
 
     expect(await s.versions.save("p", "1.0", { body: "v3", revision: 2 })).toMatchObject({ revision: 3, body: "v3" });
   });

@@ -14,7 +14,7 @@ async function lifecycle() {
   for (const v of ["1.0", "1.0", "1.1", "1.1", "1.3", "1.2"]) await s.versions.promote("p", v);
   await s.versions.makeCurrent("p", "1.4");
   const expected = ["1.5 DEV", "1.4 DEV current", "1.3 TST", "1.2 TST current", "1.1 PROD current", "1.0 PROD"];
-  await expectVersions(s, s.db.sqlite, "p", expected);
+  await expectVersions(s, s.db, "p", expected);
   const id = (v: string) =>
     s.db.sqlite.prepare("SELECT id FROM versions WHERE major || '.' || minor = ?").pluck().get(v);
   return { s, expected, id };
@@ -26,7 +26,7 @@ const versionInsert = `INSERT INTO versions (prompt_id, major, minor, stage, is_
 describe("R12", () => {
   test("the database refuses every forbidden change, even as raw SQL", async () => {
     const { s, expected, id } = await lifecycle();
-    const before = dumpAll(s.db.sqlite);
+    const before = await dumpAll(s.db);
     const refusals: Array<[string, unknown[], string, RegExp]> = [
       ["UPDATE versions SET body = 'changed' WHERE id = ?", [id("1.1")], "TRIGGER", /Cannot edit production/],
       ["UPDATE versions SET body = 'changed' WHERE id = ?", [id("1.0")], "TRIGGER", /Cannot edit production/],
@@ -79,8 +79,8 @@ describe("R12", () => {
       expect({ statement, params, code: error.code }).toEqual({ statement, params, code: `SQLITE_CONSTRAINT_${kind}` });
       expect(error.message).toMatch(message);
     }
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
-    await expectVersions(s, s.db.sqlite, "p", expected);
+    expect(await dumpAll(s.db)).toEqual(before);
+    await expectVersions(s, s.db, "p", expected);
   });
 
   test("a duplicate or a reused version number is refused, even after a delete", async () => {
@@ -90,7 +90,7 @@ describe("R12", () => {
     await s.versions.createNew("p", "1.0", { major: true });
     await s.versions.delete("p", "1.1");
     await s.versions.delete("p", "2.0");
-    await expectVersions(s, s.db.sqlite, "p", ["1.0 DEV current"]);
+    await expectVersions(s, s.db, "p", ["1.0 DEV current"]);
     for (const [major, minor] of [
       [1, 0],
       [1, 1],
@@ -100,7 +100,7 @@ describe("R12", () => {
       expect(refusedSql(s.db.sqlite, versionInsert, major, minor, "DEV", 0).code).toMatch(/^SQLITE_CONSTRAINT_/);
     }
     s.db.sqlite.prepare(versionInsert).run(2, 1, "DEV", 0);
-    await expectVersions(s, s.db.sqlite, "p", ["2.1 DEV", "1.0 DEV current"]);
+    await expectVersions(s, s.db, "p", ["2.1 DEV", "1.0 DEV current"]);
     expect((await s.versions.createNew("p", "1.0")).version).toBe("2.2");
   });
 
@@ -123,20 +123,14 @@ describe("R12", () => {
     expect(run("UPDATE versions SET stage = 'TST' WHERE id = ?", id("1.5"))).toBe(1);
     expect(run("UPDATE prompts SET current_dev = NULL")).toBe(1);
     expect(run("DELETE FROM versions WHERE id = ?", id("1.4"))).toBe(1);
-    await expectVersions(s, s.db.sqlite, "p", [
-      "1.5 TST",
-      "1.3 PROD",
-      "1.2 TST current",
-      "1.1 PROD",
-      "1.0 PROD current",
-    ]);
+    await expectVersions(s, s.db, "p", ["1.5 TST", "1.3 PROD", "1.2 TST current", "1.1 PROD", "1.0 PROD current"]);
   });
 });
 
 describe("R13", () => {
   test("a refused request writes nothing", async () => {
     const { s } = await lifecycle();
-    const before = dumpAll(s.db.sqlite);
+    const before = await dumpAll(s.db);
     const refused: Array<[Promise<unknown>, ConstructorParameters<typeof DomainError>[0]]> = [
       [s.prompts.create({ name: "p", body: "again" }), "name_taken"],
       [s.prompts.create({ name: "Bad", body: "x" }), "validation_failed"],
@@ -151,7 +145,7 @@ describe("R13", () => {
       [s.versions.createNew("p", "1.0", { major: "yes" as never }), "validation_failed"],
     ];
     for (const [work, code] of refused) await refusal(work, code);
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    expect(await dumpAll(s.db)).toEqual(before);
   });
 
   test("a change that fails halfway is rolled back whole, and the next one still works", async () => {
@@ -168,17 +162,17 @@ describe("R13", () => {
       ],
     });
     await s.prompts.create({ name: "p", body: "x" });
-    const before = dumpAll(s.db.sqlite);
+    const before = await dumpAll(s.db);
     failWith = new DomainError("tests_required", "no passing run");
     await refusal(s.versions.promote("p", "1.0"), "tests_required");
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    expect(await dumpAll(s.db)).toEqual(before);
     failWith = new Error("the disk caught fire");
     await expect(s.versions.promote("p", "1.0")).rejects.toThrow("the disk caught fire");
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    expect(await dumpAll(s.db)).toEqual(before);
 
     failWith = null;
     expect(await s.versions.promote("p", "1.0")).toMatchObject({ stage: "TST", current: true });
     expect((await s.prompts.get("p")).description).toBe("half-done");
-    await expectVersions(s, s.db.sqlite, "p", ["1.0 TST current"]);
+    await expectVersions(s, s.db, "p", ["1.0 TST current"]);
   });
 });

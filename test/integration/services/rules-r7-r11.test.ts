@@ -11,7 +11,7 @@ async function everyStage() {
   for (let i = 1; i <= 3; i++) await s.versions.createNew("p", "1.0");
   await s.versions.promote("p", "1.1");
   await s.versions.makeCurrent("p", "1.2");
-  await expectVersions(s, s.db.sqlite, "p", ["1.3 DEV", "1.2 DEV current", "1.1 TST current", "1.0 PROD current"]);
+  await expectVersions(s, s.db, "p", ["1.3 DEV", "1.2 DEV current", "1.1 TST current", "1.0 PROD current"]);
   return s;
 }
 
@@ -20,11 +20,11 @@ describe("R7", () => {
     const s = await freshServices();
     await s.prompts.create({ name: "p", body: "x" });
     expect(await s.versions.promote("p", "1.0", { to: "tst" })).toMatchObject({ stage: "TST", current: true });
-    const before = dumpAll(s.db.sqlite);
+    const before = await dumpAll(s.db);
     const error = await refusal(s.versions.promote("p", "1.0", { to: "TST" }), "invalid_transition");
     expect(error.message).toMatch(/in TST now, so it would go to PROD, not TST/);
     await refusal(s.versions.promote("p", "1.0", { to: "staging" }), "validation_failed");
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    expect(await dumpAll(s.db)).toEqual(before);
     expect(await s.versions.promote("p", "1.0", { to: "PROD" })).toMatchObject({ stage: "PROD" });
   });
 
@@ -32,23 +32,23 @@ describe("R7", () => {
     const s = await everyStage();
     const replaced = await s.versions.get("p", "1.1");
     await s.versions.promote("p", "1.2");
-    await expectVersions(s, s.db.sqlite, "p", ["1.3 DEV", "1.2 TST current", "1.1 TST", "1.0 PROD current"]);
+    await expectVersions(s, s.db, "p", ["1.3 DEV", "1.2 TST current", "1.1 TST", "1.0 PROD current"]);
     const after = await s.versions.get("p", "1.1");
     expect(after).toMatchObject({ stage: "TST", current: false, body: textOf(replaced), revision: replaced.revision });
 
     await s.versions.promote("p", "1.1");
-    await expectVersions(s, s.db.sqlite, "p", ["1.3 DEV", "1.2 TST current", "1.1 PROD current", "1.0 PROD"]);
+    await expectVersions(s, s.db, "p", ["1.3 DEV", "1.2 TST current", "1.1 PROD current", "1.0 PROD"]);
     // A version that was not current leaves its old stage's current version alone.
     await s.versions.promote("p", "1.3");
-    await expectVersions(s, s.db.sqlite, "p", ["1.3 TST current", "1.2 TST", "1.1 PROD current", "1.0 PROD"]);
+    await expectVersions(s, s.db, "p", ["1.3 TST current", "1.2 TST", "1.1 PROD current", "1.0 PROD"]);
   });
 
   test("PROD cannot be promoted: invalid_transition, nothing written", async () => {
     const s = await everyStage();
-    const before = dumpAll(s.db.sqlite);
+    const before = await dumpAll(s.db);
     const error = await refusal(s.versions.promote("p", "1.0"), "invalid_transition");
     expect(error.message).toMatch(/PROD/);
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    expect(await dumpAll(s.db)).toEqual(before);
   });
 });
 
@@ -62,7 +62,7 @@ describe("R8", () => {
     const fromProd = await s.versions.createNew("p", "v1.0", { major: true });
     expect(fromProd).toMatchObject({ version: "2.0", stage: "DEV", current: false, createdFrom: "1.0", body: "x" });
     expect((await s.versions.createNew("p", "1.3")).version).toBe("2.1");
-    await expectVersions(s, s.db.sqlite, "p", [
+    await expectVersions(s, s.db, "p", [
       "2.1 DEV",
       "2.0 DEV",
       "1.4 DEV",
@@ -86,19 +86,19 @@ describe("R9", () => {
 
     expect(await s.versions.delete("p", "1.3")).toEqual({ deleted: "1.3" });
     expect(revisionsOf.get(id)).toBe(0);
-    await expectVersions(s, s.db.sqlite, "p", ["1.2 DEV current", "1.1 TST current", "1.0 PROD current"]);
+    await expectVersions(s, s.db, "p", ["1.2 DEV current", "1.1 TST current", "1.0 PROD current"]);
 
     await s.versions.promote("p", "1.2");
     await s.versions.promote("p", "1.2");
-    await expectVersions(s, s.db.sqlite, "p", ["1.2 PROD current", "1.1 TST", "1.0 PROD"]);
+    await expectVersions(s, s.db, "p", ["1.2 PROD current", "1.1 TST", "1.0 PROD"]);
     await s.versions.createNew("p", "1.0");
     await s.versions.makeCurrent("p", "1.4");
-    const before = dumpAll(s.db.sqlite);
+    const before = await dumpAll(s.db);
     for (const v of ["1.4", "1.2", "1.1", "1.0"]) {
       const error = await refusal(s.versions.delete("p", v), "delete_forbidden");
       expect(error.message).toMatch(/Only DEV drafts that are not current can be deleted/);
     }
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    expect(await dumpAll(s.db)).toEqual(before);
   });
 });
 
@@ -109,29 +109,29 @@ describe("R10", () => {
     const made = await s.versions.makeCurrent("p", "1.3");
     expect(made).toMatchObject({ stage: "DEV", current: true, revision: draft.revision, body: textOf(draft) });
     expect(made.contentHash).toBe(draft.contentHash);
-    await expectVersions(s, s.db.sqlite, "p", ["1.3 DEV current", "1.2 DEV", "1.1 TST current", "1.0 PROD current"]);
+    await expectVersions(s, s.db, "p", ["1.3 DEV current", "1.2 DEV", "1.1 TST current", "1.0 PROD current"]);
 
     await s.versions.promote("p", "1.2");
     await s.versions.makeCurrent("p", "1.1");
-    await expectVersions(s, s.db.sqlite, "p", ["1.3 DEV current", "1.2 TST", "1.1 TST current", "1.0 PROD current"]);
+    await expectVersions(s, s.db, "p", ["1.3 DEV current", "1.2 TST", "1.1 TST current", "1.0 PROD current"]);
 
-    const before = dumpAll(s.db.sqlite);
+    const before = await dumpAll(s.db);
     for (const v of ["1.3", "1.1", "1.0"]) {
       const error = await refusal(s.versions.makeCurrent("p", v), "invalid_transition");
       expect(error.message).toMatch(/already the current/);
     }
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    expect(await dumpAll(s.db)).toEqual(before);
   });
 });
 
 describe("R11", () => {
   test("every change appends exactly its event, with actor local", async () => {
     const s = await freshServices();
-    const log = () => eventsOf(s.db.sqlite, "p");
+    const log = () => eventsOf(s.db, "p");
     const appended = async (work: () => Promise<unknown>) => {
-      const before = log().length;
+      const before = (await log()).length;
       await work();
-      return log().slice(before);
+      return (await log()).slice(before);
     };
     const event = (type: string, version: string, detail: object = {}) => ({
       type,
@@ -176,7 +176,7 @@ describe("R11", () => {
   test("the log is never edited: the database refuses UPDATE and DELETE of events", async () => {
     const s = await freshServices();
     await s.prompts.create({ name: "p", body: "x" });
-    const before = dumpAll(s.db.sqlite);
+    const before = await dumpAll(s.db);
     for (const sql of [
       "UPDATE events SET actor = 'mallory'",
       "UPDATE events SET type = 'version.edited' WHERE type = 'prompt.created'",
@@ -189,6 +189,6 @@ describe("R11", () => {
     }
     const badType = "INSERT INTO events (prompt_id, at, actor, type) VALUES (1, 'now', 'local', 'version.hacked')";
     expect(refusedSql(s.db.sqlite, badType).code).toBe("SQLITE_CONSTRAINT_CHECK");
-    expect(dumpAll(s.db.sqlite)).toEqual(before);
+    expect(await dumpAll(s.db)).toEqual(before);
   });
 });

@@ -26,9 +26,9 @@ describe("import refuses", () => {
     const doc = readDocument(await exported());
     const target = await freshServices();
     await target.prompts.create({ name: "mine", body: "keep me" });
-    const before = dumpAll(target.db.sqlite);
+    const before = await dumpAll(target.db);
     await expect(importRegistry(target.db.kysely, doc, new Date())).rejects.toBeInstanceOf(TargetNotEmpty);
-    expect(dumpAll(target.db.sqlite)).toEqual(before);
+    expect(await dumpAll(target.db)).toEqual(before);
   });
 
   test("the whole file when the database refuses any part of it (one transaction)", async () => {
@@ -38,9 +38,9 @@ describe("import refuses", () => {
     target.sqlite.exec(`CREATE TRIGGER sabotage BEFORE INSERT ON events WHEN NEW.version = '1.0'
       AND NEW.type = 'version.created' AND (SELECT name FROM prompts WHERE id = NEW.prompt_id) = 'zeta.name_1'
       BEGIN SELECT RAISE(ABORT, 'sabotaged'); END`);
-    const before = dumpAll(target.sqlite);
+    const before = await dumpAll(target);
     await expect(importRegistry(target.kysely, doc, new Date())).rejects.toThrow("sabotaged");
-    expect(dumpAll(target.sqlite)).toEqual(before);
+    expect(await dumpAll(target)).toEqual(before);
   });
 
   test("a file that is not a Promptrail export, or from a newer Promptrail", () => {

@@ -108,7 +108,7 @@ describe("SPEC §9 webhooks over JSON", () => {
   test("bad input is a 4xx with a code, and changes nothing", async () => {
     const client = await freshApp();
     const { body: hook } = await client.api("POST", "/settings/webhooks", { url: HOOK });
-    const before = client.dump();
+    const before = await client.dump();
     const cases: Array<[string, unknown, number, string, string?]> = [
       ["/settings/webhooks", {}, 422, "validation_failed", "url"],
       ["/settings/webhooks", { url: "ftp://x.example" }, 422, "validation_failed", "url"],
@@ -146,7 +146,7 @@ describe("SPEC §9 webhooks over JSON", () => {
     });
     expect(broken.status).toBe(400);
     expectError(await client.api("GET", "/settings/webhooks/1?cursor=x"), 422, "validation_failed");
-    expect(client.dump()).toEqual(before);
+    expect(await client.dump()).toEqual(before);
   });
 
   test("at most 50 webhooks", async () => {

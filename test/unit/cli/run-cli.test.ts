@@ -55,16 +55,16 @@ describe("the command line", () => {
 
   test("the usage lines say what each verb takes", async () => {
     const usage = async (verb: string) => (await cli(["help", verb])).stdout.split("\n")[0];
-    expect(await usage("serve")).toBe("Usage: promptrail serve [--host H] [--port N] [--db FILE] [--open-to-network]");
-    expect(await usage("migrate")).toBe("Usage: promptrail migrate [--db FILE]");
-    expect(await usage("backup")).toBe("Usage: promptrail backup FILE [--db FILE] [--force]");
-    expect(await usage("export")).toBe("Usage: promptrail export [--db FILE] [--out FILE]");
-    expect(await usage("import")).toBe("Usage: promptrail import FILE [--db FILE]");
+    expect(await usage("serve")).toBe("Usage: promptrail serve [--host H] [--port N] [--db FILE] [--database-url URL] [--open-to-network]");
+    expect(await usage("migrate")).toBe("Usage: promptrail migrate [--db FILE] [--database-url URL]");
+    expect(await usage("backup")).toBe("Usage: promptrail backup FILE [--db FILE] [--database-url URL] [--force]");
+    expect(await usage("export")).toBe("Usage: promptrail export [--db FILE] [--database-url URL] [--out FILE]");
+    expect(await usage("import")).toBe("Usage: promptrail import FILE [--db FILE] [--database-url URL]");
     expect(await usage("help")).toBe("Usage: promptrail help [VERB]");
-    expect(await usage("user add")).toBe("Usage: promptrail user add NAME --role ROLE [--db FILE]");
-    expect(await usage("user set-role")).toBe("Usage: promptrail user set-role NAME ROLE [--db FILE]");
-    expect(await usage("token create")).toBe("Usage: promptrail token create NAME --label L [--read-only] [--db FILE]");
-    expect(await usage("token list")).toBe("Usage: promptrail token list [NAME] [--db FILE]");
+    expect(await usage("user add")).toBe("Usage: promptrail user add NAME --role ROLE [--db FILE] [--database-url URL]");
+    expect(await usage("user set-role")).toBe("Usage: promptrail user set-role NAME ROLE [--db FILE] [--database-url URL]");
+    expect(await usage("token create")).toBe("Usage: promptrail token create NAME --label L [--read-only] [--db FILE] [--database-url URL]");
+    expect(await usage("token list")).toBe("Usage: promptrail token list [NAME] [--db FILE] [--database-url URL]");
   });
 
   test("an unknown verb prints the overview on stderr and exits 2", async () => {
@@ -113,6 +113,7 @@ describe("the command line", () => {
       host: "0.0.0.0",
       port: 3000,
       dbFile: "env.db",
+      databaseUrl: null,
       log: "text",
       publicUrl: null,
       webhookPrivate: false,
@@ -122,6 +123,7 @@ describe("the command line", () => {
       host: "::1",
       port: 8080,
       dbFile: "flag.db",
+      databaseUrl: null,
       log: "text",
       publicUrl: null,
       webhookPrivate: false,
@@ -131,12 +133,24 @@ describe("the command line", () => {
       host: "127.0.0.1",
       port: 3000,
       dbFile: "./data/promptrail.db",
+      databaseUrl: null,
       log: undefined,
       publicUrl: null,
       webhookPrivate: false,
       trustProxy: false,
     });
     expect(() => settingsOf(args({}), { PROMPTRAIL_LOG: "loud" })).toThrow("PROMPTRAIL_LOG: Use off, text or json");
+  });
+
+  test("--database-url and PROMPTRAIL_DATABASE_URL pick PostgreSQL; anything but a postgres:// URL is refused", () => {
+    const args = (values: ParsedArgs["values"]): ParsedArgs => ({ values, positionals: [] });
+    const env = { PROMPTRAIL_DATABASE_URL: "postgres://env@127.0.0.1:5432/registry" };
+    expect(settingsOf(args({}), env).databaseUrl).toBe("postgres://env@127.0.0.1:5432/registry");
+    expect(settingsOf(args({ "database-url": "postgresql://flag@db/r" }), env).databaseUrl).toBe("postgresql://flag@db/r");
+    expect(() => settingsOf(args({ "database-url": "mysql://db/r" }), {})).toThrow(
+      "PROMPTRAIL_DATABASE_URL: a PostgreSQL URL such as postgres://user@host:5432/promptrail",
+    );
+    expect(() => settingsOf(args({ "database-url": "" }), {})).toThrow("--database-url needs a value");
   });
 });
 

@@ -93,7 +93,7 @@ export async function freshApp(
     await act(name, "1.2", "new");
   }
 
-  return { db, app, request, api, form, htmx, page, create, act, ladder, dump: () => dumpAll(db.sqlite) };
+  return { db, app, request, api, form, htmx, page, create, act, ladder, dump: () => dumpAll(db) };
 }
 
 export type Client = Awaited<ReturnType<typeof freshApp>>;
