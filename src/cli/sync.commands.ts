@@ -16,8 +16,9 @@ const URL_OPTION: Record<string, OptionSpec> = {
 
 const CONNECTION = [
   "Talks to a running server over its JSON API; with PROMPTRAIL_TOKEN set, sends it as",
-  "`Authorization: Bearer`. Layout: DIR/<prompt>/prompt.json, v1.2.txt (the text) and",
-  "v1.2.meta.json (stage, current, revision, contentHash, createdFrom, config). See the README.",
+  "`Authorization: Bearer`. Layout: DIR/<prompt>/prompt.json (description, type), v1.2.txt (a",
+  "text version) or v1.2.messages.json (a chat version's messages), and v1.2.meta.json (stage,",
+  "current, revision, contentHash, createdFrom, config). See the README.",
 ].join("\n");
 
 /** The folder and a client for the server the flags and environment name. */
@@ -39,7 +40,7 @@ export const pullCommand: Command = {
     ...URL_OPTION,
     force: { type: "boolean", help: "overwrite edits in DIR that were not pushed" },
   },
-  summary: "write the registry into DIR as files: one folder per prompt, one text file per version",
+  summary: "write the registry into DIR as files: one folder per prompt, one file per version",
   details: `${CONNECTION}\nThe same registry always gives the same bytes. Refuses to overwrite edits not pushed yet.`,
   async run(args, io) {
     const { dir, url, client } = target(args, io);
@@ -78,11 +79,12 @@ export const pushCommand: Command = {
   args: "DIR",
   positionals: { min: 1, max: 1 },
   options: { ...URL_OPTION },
-  summary: "save DIR's changes: new prompts, edited DEV/TST drafts, new text files as DEV drafts",
+  summary: "save DIR's changes: new prompts, edited DEV/TST drafts, new files as DEV drafts",
   details: [
     CONNECTION,
     "Never changes PROD. Everything is checked before the first write: a PROD file that differs,",
-    "a draft edited in Promptrail since the pull (a conflict) or an unreadable file makes push",
+    "a draft edited in Promptrail since the pull (a conflict), an unreadable file or a file of the",
+    "other type than its prompt's (a .txt of a chat prompt) makes push",
     "exit 1 having written nothing. After each change its files are rewritten as pull would.",
   ].join("\n"),
   async run(args, io) {
@@ -114,7 +116,7 @@ export const checkCommand: Command = {
   positionals: { min: 1, max: 1 },
   options: { ...URL_OPTION },
   summary: "exit 1 when DIR and the registry differ, 0 when they match (for CI)",
-  details: `${CONNECTION}\nText is compared with LF line endings, JSON by its value.`,
+  details: `${CONNECTION}\nText is compared with LF line endings, messages as saved, JSON by its value.`,
   async run(args, io) {
     const { dir, url, client } = target(args, io);
     const registry = await client.registry();

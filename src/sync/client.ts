@@ -1,4 +1,5 @@
 import type { Config } from "../domain/content.js";
+import type { Content } from "../domain/prompt-content.js";
 import { compareVersions, parseVersion } from "../domain/version-number.js";
 import type { RegistryPrompt, RegistryVersion } from "./layout.js";
 
@@ -95,21 +96,20 @@ export class RegistryClient {
         items: (json.versions as Array<{ version: string }>).map((v) => v.version),
       }));
       const versions = await inBatches(numbers, (v) => this.version(p.name, v));
-      return { name: p.name, description: p.description, versions: versions.sort(byNumber) };
+      // A prompt's type is fixed when it is created (SPEC §8): every version carries it.
+      const type = versions[0]?.type ?? "text";
+      return { name: p.name, description: p.description, type, versions: versions.sort(byNumber) };
     });
   }
 
   async version(prompt: string, version: string): Promise<RegistryVersion> {
-    const v = await this.call<RegistryVersion>("GET", `/prompts/${encodeURIComponent(prompt)}/versions/${version}`);
-    // A version with no text (a chat prompt's messages, SPEC §8) has no file here yet: refuse
-    // rather than write or compare a file that is not there.
-    if (typeof v.body !== "string")
-      throw new Error(`${prompt} v${version} has no text body (a chat prompt?): these files hold text versions only`);
-    return pick(v);
+    return pick(await this.call<ApiVersion>("GET", `/prompts/${encodeURIComponent(prompt)}/versions/${version}`));
   }
 
-  async createPrompt(input: { name: string; description: string; body: string; config?: Config }) {
-    return pick(await this.call<RegistryVersion>("POST", "/prompts", input));
+  /** A new prompt of the content's type (SPEC §8: `body` for text, `messages` for chat). */
+  async createPrompt(input: { name: string; description: string; content: Content; config?: Config }) {
+    const { content, ...rest } = input;
+    return pick(await this.call<ApiVersion>("POST", "/prompts", { ...rest, type: content.type, ...fields(content) }));
   }
 
   async describe(prompt: string, description: string): Promise<void> {
@@ -124,17 +124,37 @@ export class RegistryClient {
     );
   }
 
-  async save(prompt: string, version: string, edit: { body: string; config?: Config; revision: number }) {
+  async save(prompt: string, version: string, edit: { content: Content; config?: Config; revision: number }) {
+    const { content, ...rest } = edit;
     return pick(
-      await this.call<RegistryVersion>("POST", `/prompts/${encodeURIComponent(prompt)}/versions/${version}/save`, edit),
+      await this.call<ApiVersion>("POST", `/prompts/${encodeURIComponent(prompt)}/versions/${version}/save`, {
+        ...rest,
+        ...fields(content),
+      }),
     );
   }
 }
 
-/** The version object of SPEC §3, less what files do not keep (actions, times). */
-function pick(v: RegistryVersion): RegistryVersion {
-  const { version, stage, current, revision, contentHash, createdFrom, body, config } = v;
-  return { version, stage, current, revision, contentHash, createdFrom, body, config };
+/** The version object of SPEC §3 and §8: `type`, and `body` for text or `messages` for chat. */
+type ApiVersion = Omit<RegistryVersion, "type" | "body" | "messages"> & {
+  type?: string;
+  body?: unknown;
+  messages?: unknown;
+};
+
+/** A content as the API takes it: `body` or `messages`. */
+const fields = (content: Content) =>
+  content.type === "text" ? { body: content.body } : { messages: content.messages };
+
+/** The version object less what files do not keep (actions, times). */
+function pick(v: ApiVersion): RegistryVersion {
+  const { version, stage, current, revision, contentHash, createdFrom, config } = v;
+  const facts = { version, stage, current, revision, contentHash, createdFrom, config };
+  if (v.type === "chat" && Array.isArray(v.messages)) return { ...facts, type: "chat", messages: v.messages };
+  if (v.type !== "chat" && typeof v.body === "string") return { ...facts, type: "text", body: v.body };
+  throw new Error(
+    `Promptrail answered v${version} with neither a text body nor chat messages: run the server and this command from one release`,
+  );
 }
 
 function byNumber(a: { version: string }, b: { version: string }): number {

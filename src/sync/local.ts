@@ -1,22 +1,26 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { PROMPT_TYPES, type PromptType } from "../domain/chat.js";
 import type { Config } from "../domain/content.js";
+import type { Content } from "../domain/prompt-content.js";
 import { STAGES } from "../domain/stage.js";
-import { PROMPT_FILE, VERSION_TEXT, type VersionMeta } from "./layout.js";
+import { contentFileOf, PROMPT_FILE, readMessages, type VersionMeta, versionOfStem } from "./layout.js";
 
-/** A version the files know from a pull: its text (null when the file is gone) and its meta. */
+/** A version the files know from a pull: its content file, what it holds, and its meta. */
 export interface TrackedVersion {
   version: string;
-  textPath: string;
-  text: string | null;
+  /** `v1.2.txt` or `v1.2.messages.json`; null when neither is there. */
+  path: string | null;
+  /** Null when the file is missing or cannot be read (a problem says why). */
+  content: Content | null;
   meta: VersionMeta;
 }
 
-/** A text file with no meta beside it: a new DEV draft for push. */
+/** A content file with no meta beside it: a new DEV draft for push. */
 export interface DraftFile {
   path: string;
-  text: string;
+  content: Content;
   /** From `<name>.meta.json` if the draft has one; else the config of the version it is made from. */
   config: Config | null;
   /** The number its name asks for (`v2.0.txt`): a new major when it is past the highest. */
@@ -26,13 +30,15 @@ export interface DraftFile {
 export interface LocalPrompt {
   name: string;
   description: string;
+  /** The type prompt.json gives; null when it gives none (a new prompt's files then decide). */
+  type: PromptType | null;
   versions: Map<string, TrackedVersion>;
   drafts: DraftFile[];
 }
 
 export interface LocalTree {
   prompts: LocalPrompt[];
-  /** Every file of the layout found (prompt.json, *.txt, *.meta.json of prompt folders), by relative path. */
+  /** Every file of the layout found (prompt.json, *.txt, *.messages.json, *.meta.json of prompt folders), by relative path. */
   files: Map<string, string>;
   /** Files that cannot be read as the layout says, with why: push refuses while there are any. */
   problems: string[];
@@ -47,7 +53,7 @@ const metaSchema = z.strictObject({
   config: z.record(z.string(), z.json()),
 });
 const draftMetaSchema = z.object({ config: z.record(z.string(), z.json()) });
-const promptSchema = z.object({ description: z.string() });
+const promptSchema = z.object({ description: z.string(), type: z.enum(PROMPT_TYPES).optional() });
 
 function readJson<T>(path: string, schema: z.ZodType<T>, problems: string[], shown: string): T | null {
   try {
@@ -80,38 +86,58 @@ export function readLocal(dir: string): LocalTree {
 function readPrompt(folder: string, name: string, tree: LocalTree): LocalPrompt {
   const entries = readdirSync(folder).sort();
   for (const file of entries)
-    if (file === PROMPT_FILE || file.endsWith(".txt") || file.endsWith(".meta.json"))
+    if (file === PROMPT_FILE || contentFileOf(file) || file.endsWith(".meta.json"))
       tree.files.set(`${name}/${file}`, readFileSync(join(folder, file), "utf8"));
   const about = readJson(join(folder, PROMPT_FILE), promptSchema, tree.problems, `${name}/${PROMPT_FILE}`);
-  const prompt: LocalPrompt = { name, description: about?.description ?? "", versions: new Map(), drafts: [] };
+  const prompt: LocalPrompt = {
+    name,
+    description: about?.description ?? "",
+    type: about?.type ?? null,
+    versions: new Map(),
+    drafts: [],
+  };
+  // One content file per stem: `v1.2.txt` and `v1.2.messages.json` side by side is a problem.
+  const contents = new Map<string, string>();
+  for (const file of entries) {
+    const found = contentFileOf(file);
+    if (!found) continue;
+    const other = contents.get(found.stem);
+    if (other) tree.problems.push(`${name}/${file}: ${other} is there too: keep one file per version`);
+    else contents.set(found.stem, file);
+  }
+  const read = (file: string): Content | null => {
+    const text = tree.files.get(`${name}/${file}`) ?? "";
+    if (contentFileOf(file)?.type === "text") return { type: "text", body: text };
+    const messages = readMessages(text);
+    if (messages.ok) return { type: "chat", messages: messages.messages };
+    tree.problems.push(`${name}/${file}: ${messages.error}`);
+    return null;
+  };
   for (const file of entries) {
     if (!file.endsWith(".meta.json")) continue;
     const stem = file.slice(0, -".meta.json".length);
-    const number = VERSION_TEXT.exec(`${stem}.txt`);
-    if (!number) continue; // a draft's meta, read with its text below
+    const version = versionOfStem(stem);
+    if (!version) continue; // a draft's meta, read with its content below
     const meta = readJson(join(folder, file), metaSchema, tree.problems, `${name}/${file}`);
     if (!meta) continue;
-    const version = `${number[1]}.${number[2]}`;
-    const text = tree.files.get(`${name}/${stem}.txt`) ?? null;
-    prompt.versions.set(version, { version, textPath: `${name}/${stem}.txt`, text, meta });
+    const own = contents.get(stem);
+    prompt.versions.set(version, {
+      version,
+      path: own ? `${name}/${own}` : null,
+      content: own ? read(own) : null,
+      meta,
+    });
   }
-  for (const file of entries) {
-    if (!file.endsWith(".txt")) continue;
-    const stem = file.slice(0, -".txt".length);
-    const number = VERSION_TEXT.exec(file);
-    if (number && prompt.versions.has(`${number[1]}.${number[2]}`)) continue;
-    if (number && entries.includes(`${stem}.meta.json`)) continue; // its meta is unreadable: reported above
+  for (const [stem, file] of contents) {
+    const asked = versionOfStem(stem);
+    if (asked && entries.includes(`${stem}.meta.json`)) continue; // tracked above, or its meta is unreadable: reported
+    const content = read(file);
+    if (!content) continue;
     const sidecar = join(folder, `${stem}.meta.json`);
     const config = existsSync(sidecar)
       ? (readJson(sidecar, draftMetaSchema, tree.problems, `${name}/${stem}.meta.json`)?.config ?? null)
       : null;
-    const text = tree.files.get(`${name}/${file}`) ?? "";
-    prompt.drafts.push({
-      path: `${name}/${file}`,
-      text,
-      config: config as Config | null,
-      asked: number ? `${number[1]}.${number[2]}` : null,
-    });
+    prompt.drafts.push({ path: `${name}/${file}`, content, config: config as Config | null, asked });
   }
   return prompt;
 }

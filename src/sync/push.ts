@@ -31,7 +31,7 @@ export async function applyPlan(
     if (!from) throw new Error(`${prompt} has no version to create a draft from`);
     const created = await client.newVersion(prompt, from, major);
     const saved = await client.save(prompt, created.version, {
-      body: file.text,
+      content: file.content,
       ...(file.config ? { config: file.config } : {}),
       revision: created.revision,
     });
@@ -44,23 +44,23 @@ export async function applyPlan(
       const first = await client.createPrompt({
         name: c.prompt,
         description: c.description,
-        body: c.first.text,
+        content: c.first.content,
         ...(c.first.config ? { config: c.first.config } : {}),
       });
       latest.set(c.prompt, first.version);
-      writePrompt(dir, c.prompt, c.description);
+      writePrompt(dir, c.prompt, c.description, c.type);
       writeVersion(dir, c.prompt, first, c.first.path);
       say(`${c.prompt}: created, v1.0 from ${c.first.path}`);
       for (const d of c.drafts) await draft(c.prompt, d, false);
     },
     async describe(c) {
       await client.describe(c.prompt, c.to);
-      writePrompt(dir, c.prompt, c.to);
+      writePrompt(dir, c.prompt, c.to, c.type);
       say(`${c.prompt}: description saved`);
     },
     async edit(c) {
       const saved = await client.save(c.prompt, c.registry.version, {
-        body: c.body,
+        content: c.content,
         config: c.config,
         revision: c.local.meta.revision,
       });

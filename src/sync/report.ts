@@ -1,5 +1,7 @@
 import { createTwoFilesPatch } from "diff";
-import { canonicalJson, normalizeBody } from "../domain/content.js";
+import { isPlaceholder } from "../domain/chat.js";
+import { canonicalJson } from "../domain/content.js";
+import { type Content, normalizeContent } from "../domain/prompt-content.js";
 import { sameContent } from "./layout.js";
 import type { Change, Finding, Plan } from "./plan.js";
 
@@ -15,11 +17,23 @@ function patch(from: string, to: string, fromName: string, toName: string): stri
 
 const pretty = (value: unknown) => `${JSON.stringify(JSON.parse(canonicalJson(value as never)), null, 2)}\n`;
 
+/**
+ * A version's content as lines a person reads in a diff: the text as it is; messages each under
+ * a `[role]` line with their text as it is (not JSON-escaped), a placeholder as
+ * `[placeholder: name]`.
+ */
+function readable(content: Content): string {
+  if (content.type === "text") return content.body;
+  return content.messages
+    .map((m) => (isPlaceholder(m) ? `[placeholder: ${m.name}]\n` : `[${m.role}]\n${m.content}\n`))
+    .join("");
+}
+
 function changeLines(c: Change): string[] {
   switch (c.kind) {
     case "create":
       return [
-        `+ ${c.prompt}: new prompt, v1.0 from ${c.first.path}`,
+        `+ ${c.prompt}: new ${c.type === "chat" ? "chat " : ""}prompt, v1.0 from ${c.first.path}`,
         ...c.drafts.map((d) => `+ ${c.prompt}: new DEV draft from ${d.path}`),
       ];
     case "describe":
@@ -27,11 +41,10 @@ function changeLines(c: Change): string[] {
     case "draft":
       return [`+ ${c.prompt}: new DEV draft from ${c.draft.path}${c.major ? " (a new major version)" : ""}`];
     case "edit": {
-      const { registry: r, local } = c;
+      const { registry: r } = c;
       const lines = [`~ ${c.prompt} v${r.version} (${r.stage}): saved as revision ${r.revision + 1}`];
-      const body = normalizeBody(c.body);
-      if (body !== r.body)
-        lines.push(...patch(r.body, body, `${c.prompt} v${r.version} in Promptrail`, local.textPath));
+      const [from, to] = [readable(r), readable(normalizeContent(c.content))];
+      if (from !== to) lines.push(...patch(from, to, `${c.prompt} v${r.version} in Promptrail`, c.path));
       if (canonicalJson(c.config) !== canonicalJson(r.config))
         lines.push(...patch(pretty(r.config), pretty(c.config), "config in Promptrail", "config in the files"));
       return lines;

@@ -1,6 +1,17 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { hashOf, metaFile, metaText, PROMPT_FILE, promptText, type RegistryVersion, textFile } from "./layout.js";
+import type { PromptType } from "../domain/chat.js";
+import {
+  contentFile,
+  contentFileOf,
+  contentText,
+  hashOf,
+  metaFile,
+  metaText,
+  PROMPT_FILE,
+  promptText,
+  type RegistryVersion,
+} from "./layout.js";
 import type { LocalTree } from "./local.js";
 
 /** A file written whole or not at all: an interrupted write never leaves half a prompt. */
@@ -13,8 +24,9 @@ function writeWhole(path: string, content: string): void {
 
 /**
  * Makes DIR say what `files` says: writes each file whose bytes differ, and removes the files of
- * versions the registry no longer has (deleted drafts). Files outside the layout, and text files
- * not pushed yet, are left alone. Answers what it did.
+ * versions the registry no longer has (deleted drafts), or no longer has in that form (a text
+ * file of a chat version). Files outside the layout, and content files not pushed yet, are left
+ * alone. Answers what it did.
  */
 export function writeTree(dir: string, files: Map<string, string>, local: LocalTree) {
   const written: string[] = [];
@@ -26,9 +38,8 @@ export function writeTree(dir: string, files: Map<string, string>, local: LocalT
   }
   for (const prompt of local.prompts)
     for (const v of prompt.versions.values()) {
-      const meta = `${prompt.name}/${metaFile(v.version)}`;
-      if (files.has(meta)) continue;
-      for (const path of [v.textPath, meta]) {
+      for (const path of [v.path, `${prompt.name}/${metaFile(v.version)}`]) {
+        if (path === null || files.has(path)) continue;
         rmSync(join(dir, path), { force: true });
         removed.push(path);
       }
@@ -36,27 +47,28 @@ export function writeTree(dir: string, files: Map<string, string>, local: LocalT
   return { written, removed };
 }
 
-/** Edits the registry refused to lose: tracked versions whose files were changed since the pull. */
+/** Edits pull refuses to lose: tracked versions whose files were changed since the pull (unreadable ones too). */
 export function unpushedEdits(local: LocalTree): string[] {
   return local.prompts.flatMap((p) =>
-    [...p.versions.values()]
-      .filter((v) => v.text !== null && hashOf(v.text, v.meta.config) !== v.meta.contentHash)
-      .map((v) => v.textPath),
+    [...p.versions.values()].flatMap(({ path, content, meta }) =>
+      path !== null && (content === null || hashOf(content, meta.config) !== meta.contentHash) ? [path] : [],
+    ),
   );
 }
 
-/** A version's two files as pull writes them, after push saved it; `replaces` (a draft's own file) goes. */
+/** A version's two files as pull writes them, after push saved it; `replaces` (a draft's own files) goes. */
 export function writeVersion(dir: string, prompt: string, v: RegistryVersion, replaces: string | null = null): void {
-  const text = `${prompt}/${textFile(v.version)}`;
-  writeWhole(join(dir, text), v.body);
+  const path = `${prompt}/${contentFile(v.type, v.version)}`;
+  writeWhole(join(dir, path), contentText(v));
   writeWhole(join(dir, prompt, metaFile(v.version)), metaText(v));
-  if (replaces && replaces !== text) {
+  const draft = replaces && replaces !== path ? contentFileOf(replaces) : null;
+  if (replaces && draft) {
     rmSync(join(dir, replaces), { force: true });
-    rmSync(join(dir, replaces.replace(/\.txt$/, ".meta.json")), { force: true });
+    rmSync(join(dir, `${draft.stem}.meta.json`), { force: true });
   }
 }
 
 /** A prompt's prompt.json as pull writes it, after push created the prompt or saved its description. */
-export function writePrompt(dir: string, prompt: string, description: string): void {
-  writeWhole(join(dir, prompt, PROMPT_FILE), promptText(description));
+export function writePrompt(dir: string, prompt: string, description: string, type: PromptType): void {
+  writeWhole(join(dir, prompt, PROMPT_FILE), promptText(description, type));
 }

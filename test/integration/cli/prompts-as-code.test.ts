@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -85,7 +85,7 @@ describe("SPEC §9 prompts as code: a round trip in a Git repository", () => {
     // Config keys sorted at every level, whatever order they were saved in.
     expect(Object.keys(meta.config)).toEqual(["extra", "model", "temperature"]);
     expect(JSON.stringify(meta.config.extra)).toBe('{"a":[2,{"b":2,"y":1}],"z":1}');
-    expect(JSON.parse(read(dir, "greet/prompt.json"))).toEqual({ description: "Greets a customer" });
+    expect(JSON.parse(read(dir, "greet/prompt.json"))).toEqual({ description: "Greets a customer", type: "text" });
     git(dir, "add", "-A");
     git(dir, "commit", "-qm", "pulled");
 
@@ -278,34 +278,268 @@ describe("the connection", () => {
   });
 });
 
-test("a version without a text body (a chat prompt) is refused, never written as an empty file", async () => {
-  const version = {
-    version: "1.0",
-    stage: "DEV",
-    current: true,
-    revision: 1,
-    contentHash: "0".repeat(64),
-    createdFrom: null,
-    config: {},
-  };
-  const server = createServer((req, res) => {
-    res.writeHead(200, { "content-type": "application/json" });
-    if (req.url?.startsWith("/prompts?"))
-      res.end(
-        JSON.stringify({ prompts: req.url.includes("archived") ? [] : [{ name: "c", description: "" }], next: null }),
-      );
-    else if (req.url?.startsWith("/prompts/c?"))
-      res.end(JSON.stringify({ versions: [{ version: "1.0" }], next: null }));
-    else res.end(JSON.stringify({ ...version, type: "chat", messages: [{ role: "user", content: "hi" }] }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  try {
-    const dir = tempFolder();
-    const pulled = await cli(["pull", dir, "--url", `http://127.0.0.1:${(server.address() as AddressInfo).port}`]);
-    expect(pulled.code).toBe(1);
-    expect(pulled.stderr).toMatch(/c v1\.0 has no text body \(a chat prompt\?\)/);
-    expect(existsSync(join(dir, "c"))).toBe(false);
-  } finally {
-    server.close();
+describe("SPEC §8 chat prompts as code: messages in their own file", () => {
+  const SUPPORT = [
+    { role: "system", content: "You help {{product}} users.\nBe brief." },
+    { type: "placeholder", name: "history" },
+    { role: "user", content: "{{question}}" },
+  ];
+  /** The registry above plus `support`, a chat prompt: v1.0 PROD, v1.1 a DEV draft. */
+  async function withChat() {
+    const r = await registry();
+    await r.s.prompts.create({
+      name: "support",
+      description: "Answers support questions",
+      type: "chat",
+      messages: SUPPORT,
+      config: { temperature: 0, model: "gpt-4o-mini" },
+    });
+    await r.s.versions.promote("support", "1.0");
+    await r.s.versions.promote("support", "1.0");
+    await r.s.versions.createNew("support", "1.0");
+    await r.s.versions.makeCurrent("support", "1.1");
+    return r;
   }
+  /** The messages file exactly as pull writes it: canonical JSON (keys sorted), 2-space indent, a final newline. */
+  const SUPPORT_FILE = `[
+  {
+    "content": "You help {{product}} users.\\nBe brief.",
+    "role": "system"
+  },
+  {
+    "name": "history",
+    "type": "placeholder"
+  },
+  {
+    "content": "{{question}}",
+    "role": "user"
+  }
+]
+`;
+
+  test("pull, edit a DEV chat draft's messages, diff shows it, push saves a new revision, check is clean", async () => {
+    const r = await withChat();
+    const dir = repo();
+    const run = (...argv: string[]) => cli([...argv, dir, "--url", r.url]);
+
+    const pulled = await run("pull");
+    expect(pulled, pulled.stderr).toMatchObject({ code: 0 });
+    expect(pulled.stdout).toMatch(/Pulled 3 prompt\(s\), 6 version\(s\)/);
+    expect(
+      git(dir, "ls-files", "--others")
+        .split("\n")
+        .filter((f) => f.startsWith("support/")),
+    ).toEqual([
+      "support/prompt.json",
+      "support/v1.0.messages.json",
+      "support/v1.0.meta.json",
+      "support/v1.1.messages.json",
+      "support/v1.1.meta.json",
+    ]);
+    expect(read(dir, "support/prompt.json")).toBe(
+      '{\n  "description": "Answers support questions",\n  "type": "chat"\n}\n',
+    );
+    expect(read(dir, "support/v1.0.messages.json")).toBe(SUPPORT_FILE);
+    const prod = await r.s.versions.get("support", "1.0");
+    expect(JSON.parse(read(dir, "support/v1.0.meta.json"))).toEqual({
+      stage: "PROD",
+      current: true,
+      revision: 1,
+      contentHash: prod.contentHash,
+      createdFrom: null,
+      config: { model: "gpt-4o-mini", temperature: 0 },
+    });
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "pulled");
+
+    // Byte-identical: pulled again here, and pulled afresh elsewhere.
+    expect((await run("pull")).code).toBe(0);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    const other = repo();
+    await cli(["pull", other, "--url", r.url]);
+    expect(spawnSync("diff", ["-r", "-x", ".git", dir, other], { encoding: "utf8" }).stdout).toBe("");
+    expect(await run("check")).toMatchObject({ code: 0 });
+
+    // Edited as a person might: keys in any order, on one line; a message changed, one added.
+    const edited = [
+      { role: "system", content: "You help {{product}} users.\nBe brief." },
+      { type: "placeholder", name: "history" },
+      { role: "user", content: "Question: {{question}}\nAnswer in English." },
+      { role: "assistant", content: "Sure." },
+    ];
+    writeFileSync(join(dir, "support/v1.1.messages.json"), JSON.stringify(edited));
+    const diff = await run("diff");
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain("~ support v1.1 (DEV): saved as revision 2");
+    expect(diff.stdout).toContain(
+      "     [user]\n    -{{question}}\n    +Question: {{question}}\n    +Answer in English.\n",
+    );
+    expect(diff.stdout).toContain("    +[assistant]\n    +Sure.\n");
+    expect(diff.stdout).not.toContain("[system]\n    -");
+    const dirty = await run("check");
+    expect(dirty.code).toBe(1);
+    expect(dirty.stdout).toBe("differs   support/v1.1.messages.json\n");
+
+    const pushed = await run("push");
+    expect(pushed, pushed.stderr).toMatchObject({ code: 0 });
+    expect(pushed.stdout).toContain("support v1.1: saved as revision 2");
+    const saved = await r.s.versions.get("support", "1.1");
+    expect(saved).toMatchObject({ type: "chat", stage: "DEV", revision: 2, messages: edited });
+    // The file is rewritten as pull writes it, and the meta holds the new revision.
+    const fresh = repo();
+    await cli(["pull", fresh, "--url", r.url]);
+    expect(read(dir, "support/v1.1.messages.json")).toBe(read(fresh, "support/v1.1.messages.json"));
+    expect(JSON.parse(read(dir, "support/v1.1.meta.json"))).toMatchObject({
+      revision: 2,
+      contentHash: saved.contentHash,
+    });
+    expect(await run("check")).toMatchObject({ code: 0 });
+    expect((await run("diff")).stdout).toBe("Nothing to push.\n");
+    expect((await run("pull")).code).toBe(0);
+    expect(git(dir, "status", "--porcelain").split("\n").filter(Boolean).sort()).toEqual([
+      " M support/v1.1.messages.json",
+      " M support/v1.1.meta.json",
+    ]);
+  });
+
+  test("a chat PROD file edited makes push exit 1 and write nothing", async () => {
+    const r = await withChat();
+    const dir = repo();
+    const run = (...argv: string[]) => cli([...argv, dir, "--url", r.url]);
+    await run("pull");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "pulled");
+    edit(dir, "support/v1.0.messages.json", (t) => t.replace("Be brief.", "Be very brief."));
+    edit(dir, "support/v1.1.messages.json", (t) => t.replace("{{question}}", "Q: {{question}}"));
+    const before = r.dump();
+    const files = git(dir, "status", "--porcelain");
+    const pushed = await run("push");
+    expect(pushed.code).toBe(1);
+    expect(pushed.stdout).toContain("! support v1.0: is in PROD, and PROD versions never change");
+    expect(pushed.stderr).toMatch(/nothing was written/);
+    expect(r.dump()).toEqual(before);
+    expect(git(dir, "status", "--porcelain")).toBe(files);
+    // A concurrent edit of the chat draft is a conflict, as for text.
+    git(dir, "checkout", "--", "support/v1.0.messages.json");
+    await r.s.versions.save("support", "1.1", { messages: [{ role: "user", content: "theirs" }] });
+    const stale = r.dump();
+    const conflict = await run("push");
+    expect(conflict.code).toBe(1);
+    expect(conflict.stdout).toContain(
+      "! support v1.1: was edited in Promptrail too: it is at revision 2, your files at 1",
+    );
+    expect(r.dump()).toEqual(stale);
+  });
+
+  test("new chat prompts and new chat drafts are pushed from files", async () => {
+    const r = await withChat();
+    const dir = repo();
+    const run = (...argv: string[]) => cli([...argv, dir, "--url", r.url]);
+    await run("pull");
+    mkdirSync(join(dir, "concierge"));
+    writeFileSync(join(dir, "concierge/prompt.json"), '{"description": "Books tables", "type": "chat"}');
+    writeFileSync(join(dir, "concierge/v1.0.messages.json"), '[{"role": "system", "content": "Book for {{guest}}"}]');
+    writeFileSync(join(dir, "concierge/later.messages.json"), '[{"role": "user", "content": "Later, {{guest}}"}]');
+    writeFileSync(join(dir, "concierge/later.meta.json"), '{"config": {"temperature": 1}}');
+    // No type in prompt.json: messages files alone make it a chat prompt.
+    mkdirSync(join(dir, "faq"));
+    writeFileSync(join(dir, "faq/prompt.json"), '{"description": ""}');
+    writeFileSync(join(dir, "faq/v1.0.messages.json"), '[{"type": "placeholder", "name": "turns"}]');
+    writeFileSync(join(dir, "support/idea.messages.json"), '[{"role": "user", "content": "Idea: {{question}}"}]');
+    const diff = await run("diff");
+    expect(diff.stdout).toContain("+ concierge: new chat prompt, v1.0 from concierge/v1.0.messages.json");
+    expect(diff.stdout).toContain("+ concierge: new DEV draft from concierge/later.messages.json");
+    expect(diff.stdout).toContain("+ faq: new chat prompt, v1.0 from faq/v1.0.messages.json");
+    expect(diff.stdout).toContain("+ support: new DEV draft from support/idea.messages.json");
+    const pushed = await run("push");
+    expect(pushed, pushed.stdout + pushed.stderr).toMatchObject({ code: 0 });
+    expect(await r.s.versions.get("concierge", "1.0")).toMatchObject({
+      type: "chat",
+      messages: [{ role: "system", content: "Book for {{guest}}" }],
+    });
+    expect(await r.s.versions.get("concierge", "1.1")).toMatchObject({
+      type: "chat",
+      stage: "DEV",
+      messages: [{ role: "user", content: "Later, {{guest}}" }],
+      config: { temperature: 1 },
+    });
+    expect(await r.s.versions.get("faq", "1.0")).toMatchObject({
+      type: "chat",
+      messages: [{ type: "placeholder", name: "turns" }],
+    });
+    expect(await r.s.versions.get("support", "1.2")).toMatchObject({
+      type: "chat",
+      messages: [{ role: "user", content: "Idea: {{question}}" }],
+      createdFrom: "1.1",
+    });
+    expect(existsSync(join(dir, "concierge/later.messages.json"))).toBe(false);
+    expect(existsSync(join(dir, "concierge/later.meta.json"))).toBe(false);
+    expect(existsSync(join(dir, "support/idea.messages.json"))).toBe(false);
+    expect(JSON.parse(read(dir, "support/v1.2.messages.json"))).toEqual([
+      { content: "Idea: {{question}}", role: "user" },
+    ]);
+    expect(await run("check")).toMatchObject({ code: 0 });
+    const other = repo();
+    await cli(["pull", other, "--url", r.url]);
+    expect(spawnSync("diff", ["-r", "-x", ".git", dir, other], { encoding: "utf8" }).stdout).toBe("");
+  });
+
+  test("a malformed messages file, or a file of the other type, is refused before anything is written", async () => {
+    const r = await withChat();
+    const dir = repo();
+    const run = (...argv: string[]) => cli([...argv, dir, "--url", r.url]);
+    await run("pull");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "pulled");
+    const before = r.dump();
+    const refused = async (pattern: RegExp) => {
+      const files = git(dir, "status", "--porcelain");
+      const pushed = await run("push");
+      expect(pushed.code).toBe(1);
+      expect(pushed.stdout).toMatch(pattern);
+      expect(pushed.stderr).toMatch(/nothing was written/);
+      expect(r.dump()).toEqual(before);
+      expect(git(dir, "status", "--porcelain")).toBe(files);
+      git(dir, "checkout", "--", ".");
+      git(dir, "clean", "-fdq");
+    };
+
+    edit(dir, "support/v1.1.messages.json", (t) => t.replace('"system"', '"robot"'));
+    edit(dir, "greet/v1.2.txt", () => "a fine edit");
+    await refused(/! support\/v1\.1\.messages\.json: message 1, role: Use system, user or assistant/);
+
+    writeFileSync(join(dir, "support/v1.1.messages.json"), "[{ not json");
+    await refused(/! support\/v1\.1\.messages\.json: not JSON/);
+
+    writeFileSync(join(dir, "support/v1.1.messages.json"), "[]");
+    await refused(/! support\/v1\.1\.messages\.json: A chat prompt has at least one message/);
+
+    writeFileSync(
+      join(dir, "support/v1.1.messages.json"),
+      '[{"type": "placeholder", "name": "history", "role": "user"}]',
+    );
+    await refused(/! support\/v1\.1\.messages\.json: message 1/);
+
+    writeFileSync(join(dir, "support/idea.txt"), "text for a chat prompt");
+    await refused(/! support: support\/idea\.txt is a text file, but support is a chat prompt/);
+
+    writeFileSync(join(dir, "greet/idea.messages.json"), '[{"role": "user", "content": "hi"}]');
+    await refused(/! greet: greet\/idea\.messages\.json is a messages file, but greet is a text prompt/);
+
+    rmSync(join(dir, "support/v1.1.messages.json"));
+    writeFileSync(join(dir, "support/v1.1.txt"), "text in place of the messages");
+    await refused(/! support v1\.1: support\/v1\.1\.txt is a text file, but support is a chat prompt/);
+
+    edit(dir, "support/prompt.json", (t) => t.replace('"chat"', '"text"'));
+    await refused(/! support: prompt\.json says it is a text prompt, but it is a chat prompt in Promptrail/);
+
+    // pull keeps a malformed edit too, unless --force.
+    writeFileSync(join(dir, "support/v1.1.messages.json"), "[{ not json");
+    const pulled = await run("pull");
+    expect(pulled.code).toBe(1);
+    expect(pulled.stderr).toMatch(/would overwrite edits not pushed yet \(support\/v1\.1\.messages\.json\)/);
+    expect(read(dir, "support/v1.1.messages.json")).toBe("[{ not json");
+    expect((await run("pull", "--force")).code).toBe(0);
+    expect(git(dir, "status", "--porcelain")).toBe("");
+  });
 });
