@@ -297,6 +297,10 @@ const FUNCTIONS = [
      SELECT i, 1, 56320 + ((cp - 65536) & 1023)
        FROM (SELECT i, ascii(c) AS cp FROM regexp_split_to_table(k, '') WITH ORDINALITY s(c, i)) b WHERE cp >= 65536
    ) units $$`,
+  // A decimal as a double, null where it would not be one (past the largest, or rounding to 0).
+  `CREATE FUNCTION promptrail_float8(t text) RETURNS double precision LANGUAGE sql IMMUTABLE STRICT AS $$
+   SELECT CASE WHEN abs(t::numeric) >= 1.7976931348623158e308 OR (t::numeric <> 0 AND abs(t::numeric) < 2.5e-324)
+     THEN NULL ELSE t::double precision END $$`,
   `CREATE FUNCTION promptrail_js_number(lexeme text) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT
    SET extra_float_digits = 1 AS $$
    DECLARE
@@ -306,6 +310,11 @@ const FUNCTIONS = [
      point integer;
      k integer;
      sign text;
+     below numeric;
+     above numeric;
+     ok_below boolean;
+     ok_above boolean;
+     chosen text;
    BEGIN
      BEGIN
        f := lexeme::double precision;
@@ -321,6 +330,24 @@ const FUNCTIONS = [
      digits := rtrim(ltrim(digits, '0'), '0');
      IF digits = '' THEN RETURN '0'; END IF;
      k := length(digits);
+     -- PostgreSQL's shortest digits exclude a candidate lying exactly on the rounding bound, which
+     -- JavaScript takes (537351741357781600): the shortest prefix, rounded either way, that reads back.
+     FOR p IN 1 .. k - 1 LOOP
+       below := left(digits, p)::numeric;
+       above := below + 1;
+       ok_below := coalesce(promptrail_float8(below::text || 'e' || (point - p)) = abs(f), false);
+       ok_above := coalesce(promptrail_float8(above::text || 'e' || (point - p)) = abs(f), false);
+       IF ok_below OR ok_above THEN
+         IF ok_below AND ok_above THEN
+           ok_below := digits::numeric - below * 10::numeric ^ (k - p) <= above * 10::numeric ^ (k - p) - digits::numeric;
+         END IF;
+         chosen := CASE WHEN ok_below THEN below ELSE above END::text;
+         point := point - p + length(chosen);
+         digits := rtrim(chosen, '0');
+         k := length(digits);
+         EXIT;
+       END IF;
+     END LOOP;
      IF k <= point AND point <= 21 THEN RETURN sign || digits || repeat('0', point - k); END IF;
      IF 0 < point AND point <= 21 THEN RETURN sign || left(digits, point) || '.' || substr(digits, point + 1); END IF;
      IF -6 < point AND point <= 0 THEN RETURN sign || '0.' || repeat('0', -point) || digits; END IF;
@@ -463,13 +490,15 @@ const POINTER = (stage: string) =>
 const VERSION_TYPE = "(SELECT type FROM prompts WHERE id = NEW.prompt_id)";
 const REVISION_TYPE =
   "(SELECT p.type FROM versions v JOIN prompts p ON p.id = v.prompt_id WHERE v.id = NEW.version_id)";
+/** R3: the hash of the row's content by its prompt's type (null for malformed chat messages). */
+const EXPECTED_HASH = (type: string) => `CASE ${type} WHEN 'chat' THEN promptrail_chat_hash(NEW.body, NEW.config)
+  ELSE promptrail_content_hash(NEW.body, NEW.config) END`;
 /** R3 by the prompt's type; a chat row whose messages are malformed is left to the *_messages trigger. */
 const HASH_BY = (type: string) => `DECLARE kind text := ${type};
   BEGIN
     ${refuse(
       `NOT (kind = 'chat' AND promptrail_chat_hash(NEW.body, NEW.config) IS NULL)
-      AND NEW.content_hash IS DISTINCT FROM CASE kind WHEN 'chat' THEN promptrail_chat_hash(NEW.body, NEW.config)
-        ELSE promptrail_content_hash(NEW.body, NEW.config) END`,
+      AND NEW.content_hash IS DISTINCT FROM ${EXPECTED_HASH("kind")}`,
       M.contentHash,
     )}
   END;`;
@@ -704,7 +733,8 @@ const TRIGGERS: Trigger[] = [
       "the edit time changes only with a saved revision",
     ),
   },
-  // R5: an edit of a draft steps the revision by one, stored first with the new content.
+  // R5: an edit of a draft steps the revision by one, stored first with the new content. SQLite
+  // runs the hash and messages triggers first (newer): content they refuse is left to them.
   {
     name: "versions_edit_keeps_revision",
     on: "AFTER UPDATE OF body, config, revision, content_hash ON versions",
@@ -713,7 +743,8 @@ const TRIGGERS: Trigger[] = [
          OR NEW.revision IS DISTINCT FROM OLD.revision OR NEW.content_hash IS DISTINCT FROM OLD.content_hash)
        AND (NEW.revision IS DISTINCT FROM OLD.revision + 1 OR NOT EXISTS (SELECT 1 FROM revisions r
          WHERE r.version_id = NEW.id AND r.revision = NEW.revision AND r.content_hash = NEW.content_hash
-           AND r.body = NEW.body AND r.config = NEW.config))`,
+           AND r.body = NEW.body AND r.config = NEW.config))
+       AND NEW.content_hash IS NOT DISTINCT FROM ${EXPECTED_HASH(VERSION_TYPE)}`,
       "an edit must store its revision first",
     ),
   },

@@ -38,7 +38,25 @@ const anyText = fc.oneof(
   fc.string({ unit: "binary", maxLength: 30 }).map((s) => s.replaceAll("\0", "")),
   fc.constantFrom('"', "\\", "\n\r\t\b\f", "\u0001\u001f\u007f", "\u2028\u2029", "é", "😀", "\uffff", "/", "</script>"),
 );
-const NUMBERS = [0, -0, 0.7, 1e-7, 1e-6, 1e21, 1e20, 123456789012345680000, -1.5e-300, 5e-324, 2 ** 53, 0.1 + 0.2, 100];
+const NUMBERS = [
+  5.373517413577816e17,
+  2 ** 60,
+  1e22,
+  2 ** 53 + 2,
+  0,
+  -0,
+  0.7,
+  1e-7,
+  1e-6,
+  1e21,
+  1e20,
+  123456789012345680000,
+  -1.5e-300,
+  5e-324,
+  2 ** 53,
+  0.1 + 0.2,
+  100,
+];
 const json: fc.Arbitrary<Json> = fc.letrec<{ value: Json }>((tie) => ({
   value: fc.oneof(
     { depthSize: "small" },

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { connect } from "../../../src/db/connect.js";
 import { migrateToLatest } from "../../../src/db/migrate.js";
 import { applyPostgresSchema, createTestDatabase, postgresKysely } from "../../support/postgres.js";
