@@ -793,4 +793,26 @@ describe("R12 against raw SQL on PostgreSQL (SPEC §10)", () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  test("a version keeps its latest 100 test runs: older ones are pruned, by the database itself", async () => {
+    await pg.connection().execute(async (c) => {
+      await sql`BEGIN`.execute(c);
+      const { id } = await lookup(c);
+      const version = id("p 1.4");
+      const first = (
+        await sql<{ id: number }>`SELECT min(id) AS id FROM test_runs WHERE version_id = ${version}`.execute(c)
+      ).rows[0]?.id;
+      for (let i = 0; i < 120; i++)
+        await sql`INSERT INTO test_runs (version_id, revision, content_hash, stage, provider, model, status, started_at, duration_ms, results)
+          SELECT version_id, revision, content_hash, stage, provider, model, status, started_at, duration_ms, results FROM test_runs WHERE id = ${first}`.execute(
+          c,
+        );
+      const ids = (
+        await sql<{ id: number }>`SELECT id FROM test_runs WHERE version_id = ${version} ORDER BY id`.execute(c)
+      ).rows.map((r) => r.id);
+      await sql`ROLLBACK`.execute(c);
+      expect(ids).toHaveLength(100);
+      expect(ids[0]).toBe((ids.at(-1) as number) - 99);
+    });
+  });
 });
