@@ -13,6 +13,8 @@ const RULES: Record<string, { code: ErrorCode; message?: string }> = {
   versions_prod_immutable: { code: "version_immutable", message: "Cannot edit production versions" },
   prompts_insert_name_fresh: { code: "name_taken", message: "A prompt with that name already exists" },
   test_cases_insert_name_fresh: { code: "name_taken", message: "A test case with that name already exists" },
+  // The same RAISE text: SQLite names the first trigger raising it, PostgreSQL the one that did.
+  test_cases_update_name_free: { code: "name_taken", message: "A test case with that name already exists" },
   revisions_insert_not_prod: { code: "version_immutable", message: "Cannot edit production versions" },
   versions_delete_dev_only: { code: "delete_forbidden" },
   prompts_never_deleted: { code: "delete_forbidden" },

@@ -55,15 +55,23 @@ describe("the command line", () => {
 
   test("the usage lines say what each verb takes", async () => {
     const usage = async (verb: string) => (await cli(["help", verb])).stdout.split("\n")[0];
-    expect(await usage("serve")).toBe("Usage: promptrail serve [--host H] [--port N] [--db FILE] [--database-url URL] [--open-to-network]");
+    expect(await usage("serve")).toBe(
+      "Usage: promptrail serve [--host H] [--port N] [--db FILE] [--database-url URL] [--open-to-network]",
+    );
     expect(await usage("migrate")).toBe("Usage: promptrail migrate [--db FILE] [--database-url URL]");
     expect(await usage("backup")).toBe("Usage: promptrail backup FILE [--db FILE] [--database-url URL] [--force]");
     expect(await usage("export")).toBe("Usage: promptrail export [--db FILE] [--database-url URL] [--out FILE]");
     expect(await usage("import")).toBe("Usage: promptrail import FILE [--db FILE] [--database-url URL]");
     expect(await usage("help")).toBe("Usage: promptrail help [VERB]");
-    expect(await usage("user add")).toBe("Usage: promptrail user add NAME --role ROLE [--db FILE] [--database-url URL]");
-    expect(await usage("user set-role")).toBe("Usage: promptrail user set-role NAME ROLE [--db FILE] [--database-url URL]");
-    expect(await usage("token create")).toBe("Usage: promptrail token create NAME --label L [--read-only] [--db FILE] [--database-url URL]");
+    expect(await usage("user add")).toBe(
+      "Usage: promptrail user add NAME --role ROLE [--db FILE] [--database-url URL]",
+    );
+    expect(await usage("user set-role")).toBe(
+      "Usage: promptrail user set-role NAME ROLE [--db FILE] [--database-url URL]",
+    );
+    expect(await usage("token create")).toBe(
+      "Usage: promptrail token create NAME --label L [--read-only] [--db FILE] [--database-url URL]",
+    );
     expect(await usage("token list")).toBe("Usage: promptrail token list [NAME] [--db FILE] [--database-url URL]");
   });
 
@@ -146,7 +154,9 @@ describe("the command line", () => {
     const args = (values: ParsedArgs["values"]): ParsedArgs => ({ values, positionals: [] });
     const env = { PROMPTRAIL_DATABASE_URL: "postgres://env@127.0.0.1:5432/registry" };
     expect(settingsOf(args({}), env).databaseUrl).toBe("postgres://env@127.0.0.1:5432/registry");
-    expect(settingsOf(args({ "database-url": "postgresql://flag@db/r" }), env).databaseUrl).toBe("postgresql://flag@db/r");
+    expect(settingsOf(args({ "database-url": "postgresql://flag@db/r" }), env).databaseUrl).toBe(
+      "postgresql://flag@db/r",
+    );
     expect(() => settingsOf(args({ "database-url": "mysql://db/r" }), {})).toThrow(
       "PROMPTRAIL_DATABASE_URL: a PostgreSQL URL such as postgres://user@host:5432/promptrail",
     );
