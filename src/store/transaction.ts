@@ -22,8 +22,8 @@ export async function inTransaction<T>(db: Kysely<Database>, work: (tx: Tx) => P
   const postgres = isPostgres(db);
   return db.connection().execute(async (tx) => {
     if (postgres) {
-      await sql`BEGIN`.execute(tx);
-      await sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`.execute(tx);
+      // One round trip: without parameters the driver sends both statements as one simple query.
+      await sql.raw(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`).execute(tx);
     } else await sql`BEGIN IMMEDIATE`.execute(tx);
     try {
       const result = await work(tx);

@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { domainErrorOf } from "../../../src/services/refusals.js";
 import { DatabaseRefusal } from "../../../src/store/refusals.js";
 import { inTransaction } from "../../../src/store/transaction.js";
-import { freshServices, type TestServices } from "../../support/db.js";
+import { freshServices, TEST_ENGINE, type TestServices } from "../../support/db.js";
 
 /**
  * When the database is the one to refuse (R12: the last line, even for code that skipped a
@@ -44,8 +44,9 @@ describe("database refusals by rule name", () => {
     [
       "editing PROD",
       "UPDATE versions SET body = 'changed' WHERE stage = 'PROD'",
-      // The first trigger by name of those that share its text (and so its meaning).
-      "revisions_insert_not_prod",
+      // SQLite names the first trigger by name of those that share its text (and so its meaning);
+      // PostgreSQL names the trigger that raised it.
+      TEST_ENGINE === "postgres" ? "versions_prod_immutable" : "revisions_insert_not_prod",
       "version_immutable",
     ],
     ["deleting TST", "DELETE FROM versions WHERE stage = 'TST'", "versions_delete_dev_only", "delete_forbidden"],
@@ -70,7 +71,7 @@ describe("database refusals by rule name", () => {
     ],
     [
       "an oversized body",
-      "UPDATE versions SET body = zeroblob(1000001) WHERE minor = 3",
+      `UPDATE versions SET body = ${TEST_ENGINE === "postgres" ? "repeat('x', 1000001)" : "zeroblob(1000001)"} WHERE minor = 3`,
       "versions_body_size",
       "validation_failed",
     ],

@@ -1,8 +1,9 @@
+import { sql } from "kysely";
 import { describe, expect, test } from "vitest";
 import { DocumentError, readDocument } from "../../../src/transfer/document.schema.js";
 import { exportRegistry } from "../../../src/transfer/export.service.js";
 import { importRegistry, TargetNotEmpty } from "../../../src/transfer/import.service.js";
-import { freshDb, freshServices } from "../../support/db.js";
+import { freshDb, freshServices, TEST_ENGINE } from "../../support/db.js";
 import { richRegistry } from "../../support/registry.js";
 import { dumpAll } from "../../support/state.js";
 
@@ -35,12 +36,26 @@ describe("import refuses", () => {
     const doc = readDocument(await exported());
     const target = await freshDb();
     // The last event of the last prompt is refused: prompts, versions and environments before it must go too.
-    target.sqlite.exec(`CREATE TRIGGER sabotage BEFORE INSERT ON events WHEN NEW.version = '1.0'
-      AND NEW.type = 'version.created' AND (SELECT name FROM prompts WHERE id = NEW.prompt_id) = 'zeta.name_1'
-      BEGIN SELECT RAISE(ABORT, 'sabotaged'); END`);
-    const before = await dumpAll(target);
-    await expect(importRegistry(target.kysely, doc, new Date())).rejects.toThrow("sabotaged");
-    expect(await dumpAll(target)).toEqual(before);
+    const when = `NEW.version = '1.0' AND NEW.type = 'version.created'
+      AND (SELECT name FROM prompts WHERE id = NEW.prompt_id) = 'zeta.name_1'`;
+    if (TEST_ENGINE === "postgres")
+      await sql
+        .raw(`CREATE FUNCTION sabotage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+          IF ${when} THEN RAISE EXCEPTION 'sabotaged'; END IF; RETURN NEW; END $$;
+          CREATE TRIGGER sabotage BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION sabotage()`)
+        .execute(target.kysely);
+    else
+      target.sqlite.exec(`CREATE TRIGGER sabotage BEFORE INSERT ON events WHEN ${when}
+        BEGIN SELECT RAISE(ABORT, 'sabotaged'); END`);
+    try {
+      const before = await dumpAll(target);
+      await expect(importRegistry(target.kysely, doc, new Date())).rejects.toThrow("sabotaged");
+      expect(await dumpAll(target)).toEqual(before);
+    } finally {
+      // PostgreSQL test databases are reused, emptied, by the next test: take the saboteur away.
+      if (TEST_ENGINE === "postgres")
+        await sql.raw("DROP TRIGGER sabotage ON events; DROP FUNCTION sabotage()").execute(target.kysely);
+    }
   });
 
   test("a file that is not a Promptrail export, or from a newer Promptrail", () => {
