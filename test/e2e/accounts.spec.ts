@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import pg from "pg";
 
 /**
  * SPEC §5 in the browser. The run's shared server is in open mode (the other journeys need it),
@@ -16,12 +17,32 @@ const DB = join(
   "accounts.db",
 );
 const SCREENSHOTS = join("test-results", "screenshots");
+/**
+ * On the PostgreSQL run (`npm run test:e2e:postgres`), the secured server and the command line use
+ * a database of their own on the test server instead of the file, made afresh for each run.
+ */
+const POSTGRES = process.env.PROMPTRAIL_E2E_ENGINE === "postgres";
+const ADMIN_URL = process.env.PROMPTRAIL_TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const PG_NAME = `promptrail_e2e_accounts_${Number(process.env.PROMPTRAIL_E2E_PORT ?? 3917)}`;
+const PG_URL = Object.assign(new URL(ADMIN_URL), { pathname: `/${PG_NAME}` }).toString();
+const DATABASE = POSTGRES ? ["--database-url", PG_URL] : ["--db", DB];
+
+async function freshPostgresDatabase(): Promise<void> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${PG_NAME}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${PG_NAME}"`);
+  } finally {
+    await admin.end();
+  }
+}
 
 let server: ChildProcess | undefined;
 let base = "";
 
 function promptrail(args: string[], stdin = ""): string {
-  const done = spawnSync(process.execPath, [BUNDLE, ...args, "--db", DB], { input: stdin, encoding: "utf8" });
+  const done = spawnSync(process.execPath, [BUNDLE, ...args, ...DATABASE], { input: stdin, encoding: "utf8" });
   if (done.status !== 0) throw new Error(`promptrail ${args.join(" ")}: ${done.stderr}`);
   return done.stdout;
 }
@@ -29,12 +50,13 @@ function promptrail(args: string[], stdin = ""): string {
 test.beforeAll(async () => {
   mkdirSync(dirname(DB), { recursive: true });
   for (const suffix of ["", "-wal", "-shm"]) rmSync(`${DB}${suffix}`, { force: true });
+  if (POSTGRES) await freshPostgresDatabase();
   promptrail(["user", "add", "ada", "--role", "admin"], `${PASSWORD}\n`);
   promptrail(["user", "add", "eddie", "--role", "editor"], `${PASSWORD}\n`);
   promptrail(["user", "add", "rita", "--role", "releaser"], `${PASSWORD}\n`);
   promptrail(["user", "add", "vera", "--role", "viewer"], `${PASSWORD}\n`);
   const token = promptrail(["token", "create", "ada", "--label", "e2e setup"]).trim();
-  server = spawn(process.execPath, [BUNDLE, "serve", "--port", "0", "--db", DB], {
+  server = spawn(process.execPath, [BUNDLE, "serve", "--port", "0", ...DATABASE], {
     env: { PATH: process.env.PATH, PROMPTRAIL_LOG: "off" },
     stdio: ["ignore", "pipe", "pipe"],
   });
