@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { echoBack, fakeOpenAi } from "../support/fake-openai.js";
 
@@ -239,6 +240,37 @@ describe("the single executable, alone in an empty folder with a clean environme
       current: true,
     });
     expect((await verb(["import", join(dir, "registry.json"), "--db", moved])).code).toBe(1); // not empty now
+  });
+
+  it("moves the registry into PostgreSQL with import --database-url, then serves it from there (SPEC §10)", async () => {
+    const adminUrl = process.env.PROMPTRAIL_TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+    const name = `promptrail_binary_${process.pid}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE "${name}"`);
+      expect((await verb(["export", "--db", dbFile, "--out", join(dir, "to-postgres.json")])).code).toBe(0);
+      const imported = await verb(["import", join(dir, "to-postgres.json"), "--database-url", url]);
+      expect(imported).toMatchObject({ code: 0, stderr: "" });
+      const port = await freePort();
+      const child = clean(["serve", "--port", String(port)], { PROMPTRAIL_DATABASE_URL: url, PROMPTRAIL_LOG: "off" });
+      try {
+        let read: Response | undefined;
+        for (const started = Date.now(); !read && Date.now() - started < 15_000; await sleep(20))
+          read = await fetch(`http://127.0.0.1:${port}/prompts/greeting/stages/PROD`).catch(() => undefined);
+        expect(read?.status).toBe(200);
+        expect(await read?.json()).toMatchObject({ prompt: "greeting", stage: "PROD", body: "Hello {{who}}" });
+      } finally {
+        const exited = exitOf(child);
+        child.kill("SIGTERM");
+        expect(await exited).toBe(0);
+      }
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    }
   });
 
   it("answers --version and --help, and exits 2 on an unknown verb", async () => {

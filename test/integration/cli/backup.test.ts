@@ -40,6 +40,15 @@ describe("promptrail backup", () => {
     copy.close();
   });
 
+  test("on PostgreSQL it says to use pg_dump, and writes nothing", async () => {
+    const dir = tempFolder();
+    const target = join(dir, "copy.db");
+    const done = await cli(["backup", target, "--database-url", "postgres://nobody@127.0.0.1:1/none"]);
+    expect(done).toMatchObject({ code: 1, stdout: "" });
+    expect(done.stderr).toMatch(/backup copies the SQLite file; back PostgreSQL up with pg_dump/);
+    expect(existsSync(target)).toBe(false);
+  });
+
   test("refuses, in one line each, targets that cannot be a backup", async () => {
     const source = await richRegistry();
     const dir = tempFolder();
