@@ -6,16 +6,19 @@
 //    runtime-read prompt "read" (the same body and config as bench/seed.mjs's, current in PROD).
 // 2. The built server serves them: one instance on the SQLite file; instances A and B, two
 //    processes, on the one PostgreSQL database.
-// 3. The runtime read (JSON) is loaded with wrk (or bench/load.mjs when wrk is missing),
+// 3. The three answer the same body and config (checked).
+// 4. The runtime read (JSON) is loaded with wrk (or bench/load.mjs when wrk is missing),
 //    CONNECTIONS connections, best of ROUNDS: SQLite; PostgreSQL on A; PostgreSQL on A and B at
 //    once, two load processes of CONNECTIONS/2 each (req/s summed, latencies the worse of two).
-// 4. Freshness: a promotion to PROD on A, then at once the runtime read on B, RUNS times,
+// 5. Freshness: a promotion to PROD on A, then at once the runtime read on B, RUNS times,
 //    alternating A and B; how many reads saw the new version, and the write→read time.
-// 5. Writes: WRITERS clients save for SECONDS, two per version with the revision they last saw
+// 6. Writes: WRITERS clients save for SECONDS, two per version with the revision they last saw
 //    (R6, so one of two racing saves is refused 409 and retried on the version as it now is),
 //    split across A and B; then by SQL: every accepted save is the stored revision it claimed
 //    (no lost update), revisions contiguous, one current version per stage. Before that, RUNS
 //    rounds of one version promoted to TST on A and on B at once (exactly one may win).
+// 7. Step 4 again in secured mode (SPEC §5): a first admin is added and the read carries a
+//    read-only API token, as applications in production read.
 //
 // Loopback only, bounded in time. Settings: BENCH_SECONDS (5 per load), BENCH_ROUNDS (2),
 // BENCH_CONNECTIONS (50), BENCH_RUNS (20), BENCH_WRITERS (8), BENCH_PG_ADMIN_URL (the server's
@@ -107,6 +110,10 @@ try {
   } finally {
     await pgCheck.end();
   }
+  // Secured mode (SPEC §5), as applications in production read: a first admin, a read-only API token.
+  sqlite.token = addToken(sqliteEnv);
+  a.token = b.token = addToken(pgEnv);
+  await runtimeReads(`${await sameAnswer(agent, [sqlite, a, b])}, with a read-only API token`, { sqlite, a, b });
   agent.destroy();
 
   const cpu = os.cpus();
@@ -145,7 +152,7 @@ async function seedRead(agent, target) {
 /** Every target answers the runtime read with the same body and config; answers the JSON's size. */
 async function sameAnswer(agent, targets) {
   const answers = await Promise.all(
-    targets.map((t) => get(agent, `${baseOf(t)}/prompts/read/stages/PROD`, JSON_ACCEPT)),
+    targets.map((t) => expect(get(agent, `${baseOf(t)}/prompts/read/stages/PROD`, readHeaders(t)), 200)),
   );
   const parsed = answers.map((a) => JSON.parse(a.body.toString()));
   for (const p of parsed) {
@@ -166,7 +173,7 @@ async function runtimeReads(what, { sqlite, a, b }) {
   const best = new Map();
   for (let round = 0; round < ROUNDS; round++) {
     for (const [label, targets] of setups) {
-      const result = await load(targets, path, JSON_ACCEPT, 200);
+      const result = await load(targets, path, 200);
       if (!best.has(label) || result.rps > best.get(label).rps) best.set(label, result);
     }
   }
@@ -321,13 +328,14 @@ async function writes(agent, label, tag, targets, query) {
  * load process each); req/s summed, latencies the worse of the targets'. CPU per request of the
  * server processes and of the PostgreSQL backends serving this database.
  */
-async function load(targets, path, headers, expected) {
+async function load(targets, path, expected) {
   const each = Math.max(1, Math.floor(CONNECTIONS / targets.length));
   const urls = targets.map((t) => `${baseOf(t)}${path}`);
-  await Promise.all(urls.map((url) => measure(url, headers, expected, 1, each))); // warm-up: JIT, pools
+  const headers = targets.map(readHeaders);
+  await Promise.all(urls.map((url, i) => measure(url, headers[i], expected, 1, each))); // warm-up: JIT, pools
   const serversBefore = targets.map((t) => cpuSeconds(t.pid));
   const pgBefore = backendCpu();
-  const results = await Promise.all(urls.map((url) => measure(url, headers, expected, SECONDS, each)));
+  const results = await Promise.all(urls.map((url, i) => measure(url, headers[i], expected, SECONDS, each)));
   const serverCpu = targets.reduce((sum, t, i) => sum + cpuSeconds(t.pid) - serversBefore[i], 0);
   const pgAfter = backendCpu();
   const pgCpu = [...pgAfter].reduce((sum, [pid, s]) => sum + s - (pgBefore.get(pid) ?? 0), 0);
@@ -417,8 +425,23 @@ function start(command, args, env, pattern) {
   });
 }
 
+/** The runtime read's headers for a target: JSON, and its API token once the registry has users. */
+function readHeaders(target) {
+  return target.token ? { ...JSON_ACCEPT, Authorization: `Bearer ${target.token}` } : JSON_ACCEPT;
+}
+
 function baseOf(target) {
   return `http://127.0.0.1:${target.port}`;
+}
+
+/** Adds the first user (an admin: the registry is secured from then on) and answers a read-only token of theirs. */
+function addToken(env) {
+  const cli = (args, input) =>
+    execFileSync(process.execPath, [bundle, ...args], { env, input })
+      .toString()
+      .trim();
+  cli(["user", "add", "bench", "--role", "admin"], "bench-password-123\n");
+  return cli(["token", "create", "bench", "--label", "bench", "--read-only"]);
 }
 
 /** Runs `work` with a client of the server's admin database (CREATE/DROP DATABASE run outside transactions). */
