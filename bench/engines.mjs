@@ -437,7 +437,7 @@ function baseOf(target) {
 /** Adds the first user (an admin: the registry is secured from then on) and answers a read-only token of theirs. */
 function addToken(env) {
   const cli = (args, input) =>
-    execFileSync(process.execPath, [bundle, ...args], { env, input })
+    execFileSync(process.execPath, [bundle, ...args], { env, input, stdio: "pipe" })
       .toString()
       .trim();
   cli(["user", "add", "bench", "--role", "admin"], "bench-password-123\n");
