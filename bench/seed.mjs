@@ -14,10 +14,21 @@ import Database from "better-sqlite3";
 
 const AT = "2026-11-01T09:00:00.000Z";
 
-/** sha256 of the canonical {"body","config"} JSON (R3); configs here have sorted keys already. */
+/** JSON with object keys sorted and no whitespace, as src/domain/content.ts makes it. */
+const canonical = (value) => {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object")
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(value);
+};
+
+/** sha256 of the canonical {"body","config"} JSON (R3); `config` is JSON text. */
 const hashOf = (body, config) =>
   createHash("sha256")
-    .update(`{"body":${JSON.stringify(body)},"config":${config}}`, "utf8")
+    .update(canonical({ body, config: JSON.parse(config) }), "utf8")
     .digest("hex");
 
 const WORDS = "answer the customer politely cite the order number and never promise a refund before checking".split(
@@ -45,6 +56,10 @@ function bodies(bytes) {
 export function seed(file) {
   const db = new Database(file);
   db.pragma("foreign_keys = ON");
+  // The schema's triggers check content hashes with functions every app connection registers
+  // (src/db/connect.ts). The seed writes text prompts only: a chat row would be refused.
+  db.function("promptrail_content_hash", { deterministic: true }, hashOf);
+  db.function("promptrail_chat_hash", { deterministic: true }, (_body, _config) => null);
   const insertPrompt = db.prepare(
     "INSERT INTO prompts (name, description, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
   );
@@ -58,9 +73,16 @@ export function seed(file) {
   const insertEvent = db.prepare(
     "INSERT INTO events (prompt_id, at, actor, type, version, detail) VALUES (?, ?, 'local', ?, ?, ?)",
   );
-  const moveTo = db.prepare("UPDATE versions SET stage = ?, is_current = 1 WHERE id = ?");
-  const clearDev = db.prepare("UPDATE versions SET is_current = 0 WHERE prompt_id = ? AND stage = 'DEV'");
-  const makeCurrent = db.prepare("UPDATE versions SET is_current = 1 WHERE id = ?");
+  // The current version of a stage is a pointer on the prompt; triggers keep versions.is_current
+  // in step with it (migrations/202612010100_hardening.ts), as src/store/versions.store.ts writes.
+  const point = Object.fromEntries(
+    ["DEV", "TST", "PROD"].map((stage) => [
+      stage,
+      db.prepare(`UPDATE prompts SET current_${stage.toLowerCase()} = ? WHERE id = ?`),
+    ]),
+  );
+  const isCurrent = db.prepare("SELECT is_current FROM versions WHERE id = ?").pluck();
+  const moveTo = db.prepare("UPDATE versions SET stage = ? WHERE id = ?");
 
   function prompt(name, count, bodyOf, config = "{}") {
     const id = insertPrompt.get(name, `Seeded for the benchmark: ${count} versions`, AT, AT).id;
@@ -85,8 +107,10 @@ export function seed(file) {
   }
 
   function promote(promptId, versionId, number, to) {
-    if (to === "TST") clearDev.run(promptId);
+    // R7: a version current in the stage it leaves leaves that stage with none.
+    if (isCurrent.get(versionId)) point[to === "TST" ? "DEV" : "TST"].run(null, promptId);
     moveTo.run(to, versionId);
+    point[to].run(versionId, promptId);
     insertEvent.run(promptId, AT, "version.promoted", number, JSON.stringify({ from: "DEV", to, replaced: null }));
   }
 
@@ -96,7 +120,7 @@ export function seed(file) {
     promote(id, ids[prod], `1.${prod}`, "TST");
     promote(id, ids[prod], `1.${prod}`, "PROD");
     promote(id, ids[prod + 1], `1.${prod + 1}`, "TST");
-    makeCurrent.run(ids[count - 1]);
+    point.DEV.run(ids[count - 1], id);
     const detail = JSON.stringify({ stage: "DEV", replaced: null });
     insertEvent.run(id, AT, "version.made_current", `1.${count - 1}`, detail);
   }
