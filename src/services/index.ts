@@ -41,7 +41,7 @@ export function createServices({ db, ...rest }: Deps) {
     runtime:
       db.engine === "sqlite"
         ? createRuntimeService(createSqliteCurrentSource(db))
-        : createQueryRuntimeService(createQueryCurrentSource(db.kysely)),
+        : createQueryRuntimeService(createQueryCurrentSource(db)),
     revisions: createRevisionsService(deps),
     history: createHistoryService(deps),
     compare: createCompareService(deps),

@@ -1,6 +1,5 @@
-import type { Kysely } from "kysely";
-import type { SqliteDb } from "../db/connect.js";
-import type { Database, VersionRow } from "../db/schema.js";
+import type { PostgresDb, SqliteDb } from "../db/connect.js";
+import type { VersionRow } from "../db/schema.js";
 import type { PromptType } from "../domain/chat.js";
 import type { Stage } from "../domain/stage.js";
 
@@ -47,22 +46,22 @@ export interface QueryCurrentSource {
   ping(): Promise<void>;
 }
 
-export function createQueryCurrentSource(db: Kysely<Database>): QueryCurrentSource {
+/**
+ * On PostgreSQL, as named prepared statements on the pool: each connection parses and plans them
+ * once (an unnamed query is planned at every call, about twice the database's time per read).
+ */
+export function createQueryCurrentSource(db: PostgresDb): QueryCurrentSource {
+  const current = {
+    name: "promptrail_runtime_current",
+    text: `SELECT v.*, p.type AS prompt_type FROM versions v JOIN prompts p ON p.id = v.prompt_id
+           WHERE p.name = $1 AND v.stage = $2 AND v.is_current = 1`,
+  };
+  const exists = { name: "promptrail_runtime_exists", text: "SELECT id FROM prompts WHERE name = $1" };
   return {
-    current: (name, stage) =>
-      db
-        .selectFrom("versions as v")
-        .innerJoin("prompts as p", "p.id", "v.prompt_id")
-        .selectAll("v")
-        .select("p.type as prompt_type")
-        .where("p.name", "=", name)
-        .where("v.stage", "=", stage)
-        .where("v.is_current", "=", 1)
-        .executeTakeFirst(),
-    promptExists: async (name) =>
-      (await db.selectFrom("prompts").select("id").where("name", "=", name).executeTakeFirst()) !== undefined,
+    current: async (name, stage) => (await db.pool.query<CurrentRow>({ ...current, values: [name, stage] })).rows[0],
+    promptExists: async (name) => (await db.pool.query({ ...exists, values: [name] })).rowCount !== 0,
     ping: async () => {
-      await db.selectFrom("prompts").select("id").limit(1).execute();
+      await db.pool.query("SELECT 1");
     },
   };
 }
