@@ -24,9 +24,6 @@ const SQLITE_ONLY = [
   "test/integration/services/concurrency.test.ts",
   "test/integration/services/edited-at.test.ts",
   "test/integration/services/pagination.test.ts",
-  "test/integration/services/rules-r1-r6.test.ts",
-  "test/integration/services/rules-r7-r11.test.ts",
-  "test/integration/services/rules-r12-r13.test.ts",
 ];
 
 export default defineConfig({
