@@ -6,6 +6,7 @@ import { defineConfig } from "vitest/config";
  * several instances, moving a registry between engines).
  */
 const ON_BOTH_ENGINES = [
+  "test/integration/accounts/**/*.test.ts",
   "test/integration/http/**/*.test.{ts,tsx}",
   "test/integration/langfuse/**/*.test.ts",
   "test/integration/services/**/*.test.ts",
