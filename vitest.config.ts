@@ -11,6 +11,7 @@ const ON_BOTH_ENGINES = [
   "test/integration/langfuse/**/*.test.ts",
   "test/integration/services/**/*.test.ts",
   "test/integration/transfer/**/*.test.ts",
+  "test/integration/webhooks/**/*.test.ts",
 ];
 
 /** Of those, the ones that read or race on the SQLite file itself. */
