@@ -10,6 +10,7 @@ const ON_BOTH_ENGINES = [
   "test/integration/http/**/*.test.{ts,tsx}",
   "test/integration/langfuse/**/*.test.ts",
   "test/integration/services/**/*.test.ts",
+  "test/integration/testing/**/*.test.ts",
   "test/integration/transfer/**/*.test.ts",
   "test/integration/webhooks/**/*.test.ts",
 ];
