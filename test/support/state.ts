@@ -157,18 +157,6 @@ export async function refusedRaw(db: OnEither, statement: string, ...params: unk
   return { kind, message, rule: refusal?.rule ?? code };
 }
 
-/** Runs raw SQL that the database must refuse, answering the SQLite error for closer checks. */
-export function refusedSql(sqlite: Database.Database, sql: string, ...params: unknown[]) {
-  let error: unknown;
-  try {
-    sqlite.prepare(sql).run(...params);
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `the database accepted: ${sql}`).toBeInstanceOf(Error);
-  return error as Error & { code: string };
-}
-
 /** The body of a text prompt's version or revision (SPEC §8: chat ones carry messages instead). */
 export function textOf(v: { type: "text"; body: string } | { type: "chat" } | undefined): string {
   if (v?.type !== "text") throw new Error(`expected a text prompt's content, got ${JSON.stringify(v)}`);
