@@ -72,7 +72,10 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     // The body is exactly the bytes stored in the outbox, the data the event's detail.
     const promoted = r.hits.find((h) => h.body.type === "version.promoted" && h.body.stage === "PROD");
     expect(promoted?.body.data).toEqual({ from: "TST", to: "PROD", replaced: null });
-    expect((await outbox(w)).map((d) => d.status)).toEqual(Array(EXPECTED.length).fill("delivered"));
+    // Each answer is recorded after the receiver has sent it.
+    await expect
+      .poll(async () => (await outbox(w)).map((d) => d.status))
+      .toEqual(Array(EXPECTED.length).fill("delivered"));
     expect((await outbox(w)).every((d) => d.webhook_id === webhook.id)).toBe(true);
   });
 
@@ -92,8 +95,9 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     expect(new Set(hits.map((h) => h.raw)).size).toBe(1);
     // The backoff waited between attempts (60 ms, jitter ±20 % around it).
     for (let i = 1; i < 4; i++) expect((hits[i]?.at ?? 0) - (hits[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(45);
-    const [row] = await outbox(w);
-    expect(row).toMatchObject({ status: "delivered", attempts: 4, lease_token: null });
+    await expect
+      .poll(async () => (await outbox(w))[0])
+      .toMatchObject({ status: "delivered", attempts: 4, lease_token: null });
     const log = (await rawSql(w.db, "SELECT http_status, error, response FROM webhook_attempts ORDER BY id")).rows;
     expect(log).toEqual([
       { http_status: 500, error: "The receiver answered 500", response: "not now (1)" },
@@ -161,10 +165,10 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     await r.waitFor(3);
     await sleep(150);
     expect(r.hits.map((h) => h.path)).toEqual(Array(3).fill("/hooks/promptrail"));
-    const log = (
-      await rawSql(w.db, "SELECT http_status, error, length(response) AS kept FROM webhook_attempts ORDER BY id")
-    ).rows;
-    expect(log).toEqual([
+    const log = async () =>
+      (await rawSql(w.db, "SELECT http_status, error, length(response) AS kept FROM webhook_attempts ORDER BY id"))
+        .rows;
+    await expect.poll(log).toEqual([
       {
         http_status: 307,
         error: "Redirect to /hooks/promptrail/elsewhere not followed: give the webhook its final URL",
@@ -219,8 +223,10 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     await w.webhooks.save(String(webhook.id), { active: true });
     await r.waitFor(3);
     expect(r.hits[2]?.body.id).toBe(failed.id);
-    const detail = await w.webhooks.get(String(webhook.id));
-    expect(detail.deliveries.map((d) => [d.status, d.log.length])).toEqual([
+    // The worker records the answer after the receiver has sent it.
+    const deliveries = async () =>
+      (await w.webhooks.get(String(webhook.id))).deliveries.map((d) => [d.status, d.log.length]);
+    await expect.poll(deliveries).toEqual([
       ["delivered", 2],
       ["delivered", 1],
     ]);
