@@ -1,32 +1,24 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Tests that run on PostgreSQL as well (SPEC §10): every one that goes through the services or
- * the HTTP app without reading the SQLite file itself, and PostgreSQL's own (its raw-SQL rules,
- * several instances, moving a registry between engines).
+ * Tests that run on PostgreSQL as well (SPEC §10): the folders whose tests go through the
+ * services, the HTTP app or server processes on the test's database (test/support/db.ts), with
+ * raw SQL only through engine-neutral helpers (test/support/state.ts). The few tests in them
+ * about SQLite itself (its file's bytes, its migration history) skip on PostgreSQL
+ * (`test.skipIf(TEST_ENGINE === "postgres")`). PostgreSQL's own tests (its raw-SQL rules, several
+ * instances, moving a registry between engines) run there only. On SQLite only: unit tests; db/
+ * and crash/ (the SQLite file itself: WAL, commit watch, backups, migrations, crash loops); cli/
+ * (the verbs, run on SQLite files); fuzz/ (its invariants are raw SQLite SQL, test/support/
+ * invariants.ts); server/ (the HTTP server alone, no database).
  */
 const ON_BOTH_ENGINES = [
+  "test/integration/accounts/**/*.test.ts",
   "test/integration/http/**/*.test.{ts,tsx}",
   "test/integration/langfuse/**/*.test.ts",
   "test/integration/services/**/*.test.ts",
+  "test/integration/testing/**/*.test.ts",
   "test/integration/transfer/**/*.test.ts",
-];
-
-/** Of those, the ones that read or race on the SQLite file itself. */
-const SQLITE_ONLY = [
-  "test/integration/http/aborted-upload.test.ts",
-  "test/integration/http/hardening.test.ts",
-  "test/integration/http/pagination.test.ts",
-  "test/integration/http/runtime-freshness.test.ts",
-  "test/integration/http/runtime.test.ts",
-  "test/integration/http/server-failure.test.ts",
-  "test/integration/http/version-actions.test.ts",
-  "test/integration/services/concurrency.test.ts",
-  "test/integration/services/edited-at.test.ts",
-  "test/integration/services/pagination.test.ts",
-  "test/integration/services/rules-r1-r6.test.ts",
-  "test/integration/services/rules-r7-r11.test.ts",
-  "test/integration/services/rules-r12-r13.test.ts",
+  "test/integration/webhooks/**/*.test.ts",
 ];
 
 export default defineConfig({
@@ -46,7 +38,6 @@ export default defineConfig({
         test: {
           name: "postgres",
           include: [...ON_BOTH_ENGINES, "test/integration/postgres/**/*.test.ts"],
-          exclude: SQLITE_ONLY,
           env: { PROMPTRAIL_TEST_ENGINE: "postgres" },
           globalSetup: ["test/support/pg-global-setup.ts"],
         },

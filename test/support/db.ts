@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { type ConnectOptions, connect, connectPostgres, type SqliteDb } from "../../src/db/connect.js";
+import { type ConnectOptions, connect, connectPostgres, type Db, type SqliteDb } from "../../src/db/connect.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createServices } from "../../src/services/index.js";
 import type { PromotionCheck } from "../../src/services/versions.service.js";
@@ -62,6 +62,22 @@ export async function freshDb(options: ConnectOptions = {}): Promise<TestDb> {
   const db = await openDb(options);
   opened.push(db);
   return db;
+}
+
+/**
+ * The environment that points the command line or a server process at a test's database: the
+ * SQLite file, or on PostgreSQL its URL (which is what `file` holds there).
+ */
+export function databaseEnv(db: TestDb): { PROMPTRAIL_DB: string } | { PROMPTRAIL_DATABASE_URL: string } {
+  return TEST_ENGINE === "postgres" ? { PROMPTRAIL_DATABASE_URL: db.file } : { PROMPTRAIL_DB: db.file };
+}
+
+/**
+ * A connection of its own to a test's database, as another process or instance would open it
+ * (the SQLite file again, or a new pool on the PostgreSQL database); the caller closes it.
+ */
+export function connectAgain(db: TestDb): Db {
+  return TEST_ENGINE === "postgres" ? connectPostgres(db.file, { max: 2 }) : connect(db.file);
 }
 
 export interface ServiceOptions {

@@ -1,11 +1,12 @@
 /**
- * A second OS process for concurrency tests: opens the database file on its own connection,
+ * A second OS process for concurrency tests: opens the database (the SQLite file, or a
+ * PostgreSQL database by its URL) on its own connection,
  * says it is ready, waits for the shared barrier file, then runs one service call and prints
  * the outcome as one line of JSON. Run with `node --import tsx`.
  *
- * argv: dbFile barrierDir workerId action prompt version [body revision]
+ * argv: dbFileOrUrl barrierDir workerId action prompt version [body revision]
  */
-import { connect } from "../../src/db/connect.js";
+import { connect, connectPostgres, isPostgresUrl } from "../../src/db/connect.js";
 import { DomainError } from "../../src/domain/errors.js";
 import { createServices } from "../../src/services/index.js";
 import { awaitBarrier } from "./barrier.js";
@@ -13,7 +14,7 @@ import { awaitBarrier } from "./barrier.js";
 const [file, barrier, worker, action, prompt, version, body, revision] = process.argv.slice(2);
 if (!file || !barrier || !worker || !prompt || !version) throw new Error("usage: see the header of this file");
 
-const db = connect(file);
+const db = isPostgresUrl(file) ? connectPostgres(file, { max: 2 }) : connect(file);
 const services = createServices({ db });
 await db.kysely.selectFrom("prompts").select("id").execute(); // connection warm before the start line
 

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -13,7 +14,8 @@ export type WorkerOutcome = { ok: true; stage: string; revision: number } | { ok
  * Starts one OS process per argument list (lifecycle-worker.ts unless `worker` names another
  * script that waits at the barrier, see barrier.ts), waits until each has opened its own
  * connection and reached the barrier, then releases them all at once. Answers each one's line
- * of JSON.
+ * of JSON. `file` is the SQLite file or a PostgreSQL URL (what TestDb.file holds); the barrier
+ * is a folder in `dir` (the OS's temp folder when empty), removed when the race is over.
  */
 export async function raceProcesses<T = WorkerOutcome>(
   file: string,
@@ -21,7 +23,15 @@ export async function raceProcesses<T = WorkerOutcome>(
   jobs: string[][],
   worker: string = lifecycleWorker,
 ): Promise<T[]> {
-  const barrier = mkdtempSync(join(dir, "barrier-"));
+  const barrier = mkdtempSync(join(dir || tmpdir(), "promptrail-barrier-"));
+  try {
+    return await race<T>(file, barrier, jobs, worker);
+  } finally {
+    rmSync(barrier, { recursive: true, force: true });
+  }
+}
+
+async function race<T>(file: string, barrier: string, jobs: string[][], worker: string): Promise<T[]> {
   let failure: unknown = null;
   const runs = jobs.map((args, i) => {
     const child = spawn(process.execPath, ["--import", "tsx", worker, file, barrier, String(i), ...args], {

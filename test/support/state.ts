@@ -1,9 +1,11 @@
 import type Database from "better-sqlite3";
-import { sql } from "kysely";
+import { CompiledQuery, type Kysely, sql } from "kysely";
 import { expect } from "vitest";
 import type { Db } from "../../src/db/connect.js";
+import type { Database as Schema } from "../../src/db/schema.js";
 import { DomainError, type ErrorCode } from "../../src/domain/errors.js";
 import type { Services } from "../../src/services/index.js";
+import { isPostgres, refusalOf } from "../../src/store/refusals.js";
 
 /**
  * Every version of a prompt as "number STAGE" plus " current" when it holds its stage's flag,
@@ -94,16 +96,65 @@ export async function refusal(work: Promise<unknown>, code: ErrorCode): Promise<
   return error as DomainError;
 }
 
-/** Runs raw SQL that the database must refuse, answering the SQLite error for closer checks. */
-export function refusedSql(sqlite: Database.Database, sql: string, ...params: unknown[]) {
-  let error: unknown;
-  try {
-    sqlite.prepare(sql).run(...params);
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `the database accepted: ${sql}`).toBeInstanceOf(Error);
-  return error as Error & { code: string };
+/** A database of either engine, or one connection of it (`{ kysely: connection }`, for a transaction of its own). */
+type OnEither = { kysely: Kysely<Schema> };
+
+/**
+ * Runs one raw SQL statement with `?` placeholders on either engine (they become `$1`, `$2`… on
+ * PostgreSQL; the statements of the tests have no `?` inside literals), answering its rows and the
+ * number of rows it changed.
+ */
+export async function rawSql<Row = Record<string, unknown>>(
+  db: OnEither,
+  statement: string,
+  ...params: unknown[]
+): Promise<{ rows: Row[]; changes: number }> {
+  let n = 0;
+  const text = isPostgres(db.kysely) ? statement.replaceAll("?", () => `$${++n}`) : statement;
+  const result = await db.kysely.executeQuery<Row>(CompiledQuery.raw(text, params));
+  return { rows: result.rows, changes: Number(result.numAffectedRows ?? 0) };
+}
+
+/** The first column of the first row of a raw SQL read, on either engine. */
+export async function rawValue(db: OnEither, statement: string, ...params: unknown[]): Promise<unknown> {
+  const { rows } = await rawSql(db, statement, ...params);
+  const [row] = rows;
+  return row === undefined ? undefined : Object.values(row)[0];
+}
+
+/** PostgreSQL's SQLSTATEs as the kinds SQLite's constraint codes name. */
+const POSTGRES_KINDS: Record<string, string> = {
+  "23505": "UNIQUE",
+  "23514": "CHECK",
+  "23502": "NOTNULL",
+  "23503": "FOREIGNKEY",
+  P0001: "TRIGGER",
+};
+
+export interface RawRefusal {
+  /** CHECK, UNIQUE, TRIGGER, NOTNULL, FOREIGNKEY (SQLite's PRIMARYKEY is UNIQUE on PostgreSQL). */
+  kind: string;
+  /** The database's message: a trigger's RAISE text, word for word the same on both engines. */
+  message: string;
+  /** The rule as the app names it (src/store/refusals.ts): trigger, CHECK, or a UNIQUE's columns. */
+  rule: string;
+}
+
+/** Runs raw SQL (`?` placeholders) that the database must refuse, on either engine, answering who refused it. */
+export async function refusedRaw(db: OnEither, statement: string, ...params: unknown[]): Promise<RawRefusal> {
+  const error = await rawSql(db, statement, ...params).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `the database accepted: ${statement}`).toBeInstanceOf(Error);
+  const { code, message } = error as Error & { code: string };
+  const kind = isPostgres(db.kysely)
+    ? (POSTGRES_KINDS[code] ?? code)
+    : code === "SQLITE_CONSTRAINT_PRIMARYKEY"
+      ? "UNIQUE"
+      : code.replace(/^SQLITE_CONSTRAINT_/, "");
+  const refusal = await refusalOf(db.kysely, error);
+  return { kind, message, rule: refusal?.rule ?? code };
 }
 
 /** The body of a text prompt's version or revision (SPEC §8: chat ones carry messages instead). */

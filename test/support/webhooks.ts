@@ -1,4 +1,6 @@
+import type { Kysely } from "kysely";
 import { afterEach } from "vitest";
+import type { Database } from "../../src/db/schema.js";
 import { startWebhookWorker, type WebhookWorker } from "../../src/server/webhook-worker.js";
 import { createDeliveriesService, type WebhookSettings } from "../../src/services/deliveries.service.js";
 import { createServices } from "../../src/services/index.js";
@@ -32,8 +34,6 @@ export async function webhookWorld(settings: Partial<WebhookSettings> = {}) {
 }
 
 /** The rows of the outbox, oldest first. */
-export function outbox(world: { db: { sqlite: import("better-sqlite3").Database } }) {
-  return world.db.sqlite.prepare("SELECT * FROM webhook_deliveries ORDER BY id").all() as Array<
-    Record<string, unknown>
-  >;
+export function outbox(world: { db: { kysely: Kysely<Database> } }): Promise<Array<Record<string, unknown>>> {
+  return world.db.kysely.selectFrom("webhook_deliveries").selectAll().orderBy("id").execute();
 }

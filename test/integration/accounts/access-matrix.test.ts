@@ -432,11 +432,17 @@ function fixtures(client: Client, me: string | null, mode: Mode): Fixtures {
       hash ??= hashPassword(PASSWORD);
       const name = unique("u");
       const now = new Date().toISOString();
-      client.db.sqlite
-        .prepare(
-          "INSERT INTO users (name, role, disabled, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .run(name, role, disabled || mode === "open" ? 1 : 0, await hash, now, now);
+      await client.db.kysely
+        .insertInto("users")
+        .values({
+          name,
+          role,
+          disabled: disabled || mode === "open" ? 1 : 0,
+          password_hash: await hash,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
       return name;
     },
   };
@@ -492,10 +498,7 @@ describe("every route × every role × every credential (SPEC §5)", () => {
       ),
     ];
     const userIds = new Map(
-      (client.db.sqlite.prepare("SELECT name, id FROM users").all() as Array<{ name: string; id: number }>).map((u) => [
-        u.name,
-        u.id,
-      ]),
+      (await client.db.kysely.selectFrom("users").select(["name", "id"]).execute()).map((u) => [u.name, u.id]),
     );
     for (const [role, cred] of combos) {
       const f = fixtures(client, role, "secured");

@@ -4,7 +4,8 @@ import { createApp } from "../../../src/app.js";
 import { listen } from "../../../src/server/http-server.js";
 import { withRequestLog } from "../../../src/server/request-log.js";
 import { cli } from "../../support/cli.js";
-import { freshDb } from "../../support/db.js";
+import { databaseEnv, freshDb } from "../../support/db.js";
+import { dumpAll, refusedRaw } from "../../support/state.js";
 
 const stops: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -41,7 +42,7 @@ test("passwords, session cookies and token secrets appear nowhere but where they
   for (const p of Object.values(passwords)) secrets.add(p);
 
   // The first admin and an editor, from the command line (its output is checked too).
-  const env = { PROMPTRAIL_DB: db.file };
+  const env = databaseEnv(db);
   const outputs: string[] = [];
   const run = async (argv: string[], stdin = "") => {
     const done = await cli(argv, { env, stdin });
@@ -150,23 +151,16 @@ test("passwords, session cookies and token secrets appear nowhere but where they
   expect(lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l).actor)).toContain("eve");
 
   // The database: only hashes, and no secret in any row of any table.
-  const dump = JSON.stringify(db.sqlite.prepare("SELECT * FROM sqlite_master").all()) + JSON.stringify(allRows(db));
+  const dump = JSON.stringify(await dumpAll(db));
   for (const secret of secrets) expect(dump.includes(secret), `the database holds ${secret.slice(0, 8)}…`).toBe(false);
-  const hashes = db.sqlite.prepare("SELECT password_hash FROM users").pluck().all() as string[];
-  for (const hash of hashes) expect(hash).toMatch(/^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
-  for (const table of ["sessions", "api_tokens"]) {
-    const stored = db.sqlite.prepare(`SELECT secret_hash FROM ${table}`).pluck().all() as string[];
+  const hashes = await db.kysely.selectFrom("users").select("password_hash").execute();
+  for (const { password_hash } of hashes) expect(password_hash).toMatch(/^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+  for (const table of ["sessions", "api_tokens"] as const) {
+    const stored = await db.kysely.selectFrom(table).select("secret_hash").execute();
     expect(stored.length).toBeGreaterThan(0);
-    for (const hash of stored) expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    for (const { secret_hash } of stored) expect(secret_hash).toMatch(/^[0-9a-f]{64}$/);
   }
   // And it refuses to store anything else there.
-  expect(() => db.sqlite.prepare("UPDATE api_tokens SET secret_hash = ?").run(apiToken)).toThrow(/CHECK constraint/);
-  expect(() => db.sqlite.prepare("UPDATE users SET password_hash = ?").run(passwords.admin)).toThrow(
-    /CHECK constraint/,
-  );
+  expect((await refusedRaw(db, "UPDATE api_tokens SET secret_hash = ?", apiToken)).kind).toBe("CHECK");
+  expect((await refusedRaw(db, "UPDATE users SET password_hash = ?", passwords.admin)).kind).toBe("CHECK");
 });
-
-function allRows(db: Awaited<ReturnType<typeof freshDb>>): unknown {
-  const tables = db.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-  return Object.fromEntries(tables.map((t) => [t, db.sqlite.prepare(`SELECT * FROM "${t}"`).all()]));
-}

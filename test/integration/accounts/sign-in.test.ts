@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { PASSWORD, securedApp, sessionCookie } from "../../support/accounts.js";
+import { TEST_ENGINE } from "../../support/db.js";
+import { rawSql, rawValue } from "../../support/state.js";
 import { FORM, freshApp } from "../http/support/http.js";
 
 const HTML = "text/html,application/xhtml+xml,*/*;q=0.8";
@@ -158,7 +160,7 @@ describe("the failed sign-in limit: the 6th failure in 15 minutes is 429", () =>
     const client = await securedApp({ trustProxy: true });
     for (let i = 0; i < 5; i++) await attempt(client, "editor", "wrong", "10.1.1.1");
     const old = new Date(Date.now() - 16 * 60_000).toISOString();
-    client.db.sqlite.prepare("UPDATE sign_in_failures SET at = ?").run(old);
+    await rawSql(client.db, "UPDATE sign_in_failures SET at = ?", old);
     expect((await attempt(client, "editor", PASSWORD, "10.1.1.1")).status).toBe(200);
   });
 });
@@ -168,10 +170,10 @@ describe("sessions", () => {
     const client = await securedApp();
     const { session } = client.who.editor;
     const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
-    client.db.sqlite.prepare("UPDATE sessions SET last_used_at = ?").run(daysAgo(13));
+    await rawSql(client.db, "UPDATE sessions SET last_used_at = ?", daysAgo(13));
     expect((await client.as({ session }, "GET", "/me")).status).toBe(200);
     await expect.poll(() => lastUsed(client)).toBeGreaterThan(Date.now() - 60_000);
-    client.db.sqlite.prepare("UPDATE sessions SET last_used_at = ?").run(daysAgo(15));
+    await rawSql(client.db, "UPDATE sessions SET last_used_at = ?", daysAgo(15));
     const expired = await client.as({ session }, "GET", "/me");
     expect([expired.status, expired.body.error.code]).toEqual([401, "unauthorized"]);
   });
@@ -223,10 +225,10 @@ describe("sessions", () => {
     await client.local.users.disable("releaser");
     expect((await client.as({ session }, "GET", "/me")).status).toBe(401);
     expect(
-      client.db.sqlite
-        .prepare("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = 'releaser'")
-        .pluck()
-        .get(),
+      await rawValue(
+        client.db,
+        "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = 'releaser'",
+      ),
     ).toBe(0);
   });
 });
@@ -251,8 +253,13 @@ describe("GET /me", () => {
   });
 });
 
-/** Read on the read-only connection, which sees only committed data (the touch is written after the answer). */
-function lastUsed(client: Awaited<ReturnType<typeof securedApp>>): number {
-  const at = client.db.reader().prepare("SELECT max(last_used_at) FROM sessions").pluck().get() as string;
-  return Date.parse(at);
+/**
+ * Read where only committed data shows (the touch is written after the answer): SQLite's
+ * read-only connection, or any of PostgreSQL's.
+ */
+async function lastUsed(client: Awaited<ReturnType<typeof securedApp>>): Promise<number> {
+  const read = "SELECT max(last_used_at) FROM sessions";
+  const at =
+    TEST_ENGINE === "postgres" ? await rawValue(client.db, read) : client.db.reader().prepare(read).pluck().get();
+  return Date.parse(at as string);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { connect } from "../../../src/db/connect.js";
 import { createServices } from "../../../src/services/index.js";
 import { securedApp } from "../../support/accounts.js";
+import { connectAgain } from "../../support/db.js";
 import { eventsOf } from "../../support/state.js";
 import { freshApp } from "../http/support/http.js";
 
@@ -92,8 +92,8 @@ describe("API tokens (SPEC §5)", () => {
     expect((await client.as({ token }, "GET", "/prompts")).status).toBe(200);
     const list = await client.as({ token }, "GET", "/settings/tokens");
     const id = list.body.tokens.find((t: { readOnly: boolean }) => !t.readOnly).id;
-    // As the command line does it: its own connection to the file.
-    const other = connect(client.db.file);
+    // As the command line does it: its own connection to the database.
+    const other = connectAgain(client.db);
     await createServices({ db: other }).tokens.revoke(id);
     await other.close();
     const refused = await client.as({ token }, "GET", "/prompts");

@@ -1,14 +1,18 @@
 import { describe, expect, test } from "vitest";
+import type { Db } from "../../../src/db/connect.js";
 import { PASSWORD, securedApp } from "../../support/accounts.js";
-import { freshServices } from "../../support/db.js";
+import { freshServices, TEST_ENGINE } from "../../support/db.js";
+import { rawSql, refusedRaw } from "../../support/state.js";
 import { expectError } from "../http/support/http.js";
 
-const settingsEvents = (sqlite: { prepare(sql: string): { all(): unknown[] } }) =>
+const settingsEvents = async (db: Db) =>
   (
-    sqlite.prepare("SELECT actor, detail FROM events WHERE type = 'settings.changed' ORDER BY id").all() as Array<{
-      actor: string;
-      detail: string;
-    }>
+    await db.kysely
+      .selectFrom("events")
+      .select(["actor", "detail"])
+      .where("type", "=", "settings.changed")
+      .orderBy("id")
+      .execute()
   ).map((e) => ({ actor: e.actor, ...JSON.parse(e.detail) }));
 
 describe("users (SPEC §5)", () => {
@@ -35,30 +39,33 @@ describe("users (SPEC §5)", () => {
 
   test("the database keeps those rules against raw SQL too, and keeps names and users for good", async () => {
     const s = await freshServices();
-    const insert = (name: string, role: string, disabled = 0) =>
-      s.db.sqlite
-        .prepare(
-          "INSERT INTO users (name, role, disabled, password_hash, created_at, updated_at) VALUES (?, ?, ?, 'scrypt$x', 'now', 'now')",
-        )
-        .run(name, role, disabled);
-    expect(() => insert("eve", "editor")).toThrow("active users need an active admin");
-    insert("off", "editor", 1); // disabled users do not secure anything
-    expect(() => s.db.sqlite.prepare("UPDATE users SET disabled = 0 WHERE name = 'off'").run()).toThrow(
+    const insert =
+      "INSERT INTO users (name, role, disabled, password_hash, created_at, updated_at) VALUES (?, ?, ?, 'scrypt$x', 'now', 'now')";
+    expect((await refusedRaw(s.db, insert, "eve", "editor", 0)).message).toContain("active users need an active admin");
+    await rawSql(s.db, insert, "off", "editor", 1); // disabled users do not secure anything
+    expect((await refusedRaw(s.db, "UPDATE users SET disabled = 0 WHERE name = 'off'")).message).toContain(
       "active users need an active admin",
     );
-    insert("ada", "admin");
+    await rawSql(s.db, insert, "ada", "admin", 0);
+    // Each engine's way of replacing a row in place.
+    const replace =
+      TEST_ENGINE === "postgres"
+        ? "INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES ('ada', 'viewer', 'scrypt$y', 'n', 'n') ON CONFLICT (name) DO UPDATE SET role = excluded.role"
+        : "INSERT OR REPLACE INTO users (name, role, password_hash, created_at, updated_at) VALUES ('ada', 'viewer', 'scrypt$y', 'n', 'n')";
     for (const sql of [
       "UPDATE users SET disabled = 1 WHERE name = 'ada'",
       "UPDATE users SET role = 'viewer' WHERE name = 'ada'",
       "UPDATE users SET name = 'bob' WHERE name = 'ada'",
       "DELETE FROM users WHERE name = 'off'",
-      "INSERT OR REPLACE INTO users (name, role, password_hash, created_at, updated_at) VALUES ('ada', 'viewer', 'scrypt$y', 'n', 'n')",
+      replace,
       "UPDATE users SET name = 'a b' WHERE name = 'off'",
       "UPDATE users SET role = 'owner' WHERE name = 'off'",
       "UPDATE users SET password_hash = 'hunter2' WHERE name = 'off'",
     ])
-      expect(() => s.db.sqlite.prepare(sql).run(), sql).toThrow();
-    expect(s.db.sqlite.prepare("SELECT name, role, disabled FROM users ORDER BY name").all()).toEqual([
+      expect((await refusedRaw(s.db, sql)).kind, sql).toMatch(/^(CHECK|TRIGGER)$/);
+    expect(
+      await s.db.kysely.selectFrom("users").select(["name", "role", "disabled"]).orderBy("name").execute(),
+    ).toEqual([
       { name: "ada", role: "admin", disabled: 0 },
       { name: "off", role: "editor", disabled: 1 },
     ]);
@@ -88,7 +95,7 @@ describe("users (SPEC §5)", () => {
     await client.as(admin, "POST", "/settings/users/viewer/save", { role: "editor" });
     await client.as(admin, "POST", "/settings/users/viewer/disable", {});
     await client.as(admin, "POST", "/settings/environments/tst", { gate: true, timeoutMs: 5000 });
-    const events = settingsEvents(client.db.sqlite);
+    const events = await settingsEvents(client.db);
     expect(events.slice(0, 6)).toEqual([
       { actor: "local", setting: "user", user: "admin", change: "added", role: "admin" },
       { actor: "local", setting: "user", user: "viewer", change: "added", role: "viewer" },
@@ -138,7 +145,7 @@ describe("users (SPEC §5)", () => {
     const s = await freshServices();
     await s.environments.update("prod", { provider: "openai", apiKeyEnv: "PROMPTRAIL_OPENAI_KEY" });
     await s.environments.update("prod", { provider: "openai" });
-    const events = settingsEvents(s.db.sqlite);
+    const events = await settingsEvents(s.db);
     expect(events).toHaveLength(1);
     expect(events[0].changes).toEqual({
       provider: { from: "echo", to: "openai" },

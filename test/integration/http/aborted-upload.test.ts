@@ -3,6 +3,7 @@ import { serve } from "@hono/node-server";
 import { afterEach, expect, test, vi } from "vitest";
 import { createApp } from "../../../src/app.js";
 import { freshDb } from "../../support/db.js";
+import { rawValue } from "../../support/state.js";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -26,5 +27,5 @@ test("an aborted upload logs one line, not a stack, and stores nothing (issue 8,
   await new Promise((resolve) => setTimeout(resolve, 100));
   server.close();
   expect(lines).toEqual(["POST /prompts: the client went away before its request arrived whole"]);
-  expect(db.sqlite.prepare("SELECT count(*) FROM prompts").pluck().get()).toBe(0);
+  expect(await rawValue(db, "SELECT count(*) FROM prompts")).toBe(0);
 });

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { rawValue } from "../../support/state.js";
 import { expectError, expectPage, freshApp, JSON_HEADERS, type Json } from "./support/http.js";
 
 /** Issue 8: requests that reached a 5xx or stored what is not text. Each is a 4xx that changes nothing. */
@@ -139,7 +140,7 @@ describe("test runs are bounded (issue 8, item 9)", () => {
     const res = await client.api("GET", "/prompts/p/versions/1.0/tests?limit=200");
     expect(res.body.runs.map((r: Json) => r.id)).toEqual(Array.from({ length: 100 }, (_, i) => 103 - i));
     // The event log still tells of every run.
-    const tested = client.db.sqlite.prepare("SELECT count(*) FROM events WHERE type = 'version.tested'").pluck().get();
+    const tested = await rawValue(client.db, "SELECT count(*) FROM events WHERE type = 'version.tested'");
     expect(tested).toBe(103);
   });
 });

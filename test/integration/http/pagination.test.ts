@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { describe, expect, test } from "vitest";
 import { type Client, expectError, expectPage, freshApp } from "./support/http.js";
 
@@ -153,13 +154,12 @@ describe("compare pickers are bounded", () => {
   test("they offer the newest 200 versions and the two compared, however many there are", async () => {
     const client = await freshApp();
     await client.create("p", "v0");
-    const insert = client.db.sqlite.prepare(
-      `INSERT INTO versions (prompt_id, major, minor, stage, body, content_hash, created_at, updated_at)
-       SELECT id, 1, ?, 'DEV', 'v' || ?, promptrail_content_hash('v' || ?, '{}'), 'x', 'x' FROM prompts WHERE name = 'p'`,
-    );
-    client.db.sqlite.transaction(() => {
-      for (let minor = 1; minor <= 250; minor++) insert.run(minor, minor, minor);
-    })();
+    await client.db.kysely.transaction().execute(async (tx) => {
+      for (let minor = 1; minor <= 250; minor++)
+        await sql`INSERT INTO versions (prompt_id, major, minor, stage, body, content_hash, created_at, updated_at)
+          SELECT id, 1, ${minor}, 'DEV', ${`v${minor}`}, promptrail_content_hash(${`v${minor}`}, '{}'), 'x', 'x'
+          FROM prompts WHERE name = 'p'`.execute(tx);
+    });
     const html = await expectPage(await client.page("/prompts/p/compare?from=1.3&to=1.250"));
     const options = (select: string) =>
       [

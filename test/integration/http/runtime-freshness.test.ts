@@ -1,13 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { connect } from "../../../src/db/connect.js";
 import { createServices } from "../../../src/services/index.js";
+import { connectAgain } from "../../support/db.js";
 import { raceProcesses } from "../../support/processes.js";
 import { type Client, freshApp } from "./support/http.js";
 
 /**
  * The runtime read answers from memory; these tests hold it to "a write is visible to the very
  * next read", whoever wrote: this app, another connection in this process (a CLI verb, a second
- * server), or another process on the same file.
+ * server), or another process on the same database (SPEC §10: another instance).
  */
 async function reads(client: Client, stage: string) {
   const json = await client.request(`/prompts/p/stages/${stage}`, { headers: { accept: "application/json" } });
@@ -61,13 +61,13 @@ describe("the runtime read after a write", () => {
     expect((await reads(client, "dev")).text).toBe("new");
   });
 
-  test("by another connection in this process, e.g. a second server on the same file", async () => {
+  test("by another connection in this process, e.g. a second server on the same database", async () => {
     const client = await freshApp();
     await client.create("p", "one");
     await client.act("p", "1.0", "promote");
     await client.act("p", "1.0", "promote");
     await warm(client, "prod");
-    const other = connect(client.db.file);
+    const other = connectAgain(client.db);
     try {
       const services = createServices({ db: other });
       await services.versions.createNew("p", "1.0");
@@ -82,7 +82,7 @@ describe("the runtime read after a write", () => {
     }
   });
 
-  test("by another process on the same file", async () => {
+  test("by another process on the same database", async () => {
     const client = await freshApp();
     await client.create("p", "one");
     await client.act("p", "1.0", "promote");

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { healthSchema } from "../../../src/http/json.js";
+import { rawSql } from "../../support/state.js";
 import { expectError, expectKeys, expectPage, expectVersion, freshApp } from "./support/http.js";
 
 type App = Awaited<ReturnType<typeof freshApp>>;
@@ -173,13 +174,13 @@ describe("GET /prompts/:name/stages/:stage (runtime read)", () => {
     await client.create("p", "same");
     await client.act("p", "1.0", "new");
     await client.act("p", "1.1", "promote");
-    const pin = () => client.db.sqlite.prepare("UPDATE versions SET updated_at = '2030-01-01T00:00:00.000Z'").run();
-    pin();
+    const pin = () => rawSql(client.db, "UPDATE versions SET updated_at = '2030-01-01T00:00:00.000Z'");
+    await pin();
     const before = await read(client, "/prompts/p/stages/tst");
     const tag = strongEtag(before);
     expect((await before.json()).version).toBe("1.1");
     await client.act("p", "1.0", "promote");
-    pin();
+    await pin();
     const after = await read(client, "/prompts/p/stages/tst", { "if-none-match": tag });
     expect(after.status).toBe(200);
     expect((await after.json()).version).toBe("1.0");

@@ -1,11 +1,15 @@
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { rawSql } from "../../support/state.js";
 import { type Client, expectFragment, expectKeys, expectPage, freshApp } from "./support/http.js";
 
 // The app logs what failed; keep the test output clean and check that it did.
 beforeEach(() => {
   vi.spyOn(console, "error").mockImplementation(() => {});
 });
-afterEach(() => {
+/** The databases broken below, mended after the test (PostgreSQL's are reused, rows reset). */
+const brokenDbs: Client["db"][] = [];
+afterEach(async () => {
+  for (const db of brokenDbs.splice(0)) await rawSql(db, "ALTER TABLE events_gone RENAME TO events");
   expect(console.error).toHaveBeenCalled();
   vi.restoreAllMocks();
 });
@@ -14,7 +18,8 @@ afterEach(() => {
 async function broken(): Promise<Client> {
   const client = await freshApp();
   await client.create("p");
-  client.db.sqlite.exec("ALTER TABLE events RENAME TO events_gone");
+  await rawSql(client.db, "ALTER TABLE events RENAME TO events_gone");
+  brokenDbs.push(client.db);
   return client;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { deletedSchema } from "../../../src/http/json.js";
+import { rawValue } from "../../support/state.js";
 import { expectError, expectFragment, expectKeys, expectSeeOther, expectVersion, freshApp } from "./support/http.js";
 
 const stages = async (api: Awaited<ReturnType<typeof freshApp>>["api"], name: string) =>
@@ -102,7 +103,7 @@ describe("POST …/delete", () => {
     expectKeys(res.body, ["deleted"]);
     expect(res.body).toEqual({ deleted: "1.1" });
     expectError(await api("GET", "/prompts/p/versions/1.1"), 404, "not_found");
-    const revisions = db.sqlite.prepare("SELECT count(*) FROM revisions").pluck().get();
+    const revisions = await rawValue(db, "SELECT count(*) FROM revisions");
     expect(revisions).toBe(1);
   });
 

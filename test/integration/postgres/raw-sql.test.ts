@@ -554,6 +554,22 @@ async function attacks({ id, one }: Lookup): Promise<Attack[]> {
       rule: "remembered variables are an object",
       sql: "INSERT INTO adhoc_variables (prompt_id, variables, updated_at) VALUES (1, '[]', 'n')",
     },
+    // Text that is not JSON at all, in every JSON column (a CHECK lets an unknown through).
+    { rule: "R3 a config that is not JSON", sql: `UPDATE versions SET config = 'not json' WHERE id = ${id("p 1.5")}` },
+    { rule: "test case variables that are not JSON", sql: "UPDATE test_cases SET variables = '{' WHERE name = 'b'" },
+    { rule: "test case assertions that are not JSON", sql: "UPDATE test_cases SET assertions = '[' WHERE name = 'b'" },
+    {
+      rule: "remembered variables that are not JSON",
+      sql: "INSERT INTO adhoc_variables (prompt_id, variables, updated_at) VALUES (1, 'nope', 'n')",
+    },
+    {
+      rule: "webhook types that are not JSON",
+      sql: `INSERT INTO webhooks (url, secret, types, created_at, updated_at) VALUES ('https://h.example/', '${"s".repeat(32)}', 'all', 'n', 'n')`,
+    },
+    {
+      rule: "webhook stages that are not JSON",
+      sql: `INSERT INTO webhooks (url, secret, stages, created_at, updated_at) VALUES ('https://h.example/', '${"s".repeat(32)}', 'PROD', 'n', 'n')`,
+    },
     // users (SPEC §5)
     {
       rule: "a user is never replaced",

@@ -1,10 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { connect } from "../../../src/db/connect.js";
 import { DomainError } from "../../../src/domain/errors.js";
 import { createServices } from "../../../src/services/index.js";
-import { freshServices } from "../../support/db.js";
+import { connectAgain, freshServices, TEST_ENGINE } from "../../support/db.js";
 import { raceProcesses } from "../../support/processes.js";
-import { eventsOf, expectVersions, refusal, textOf } from "../../support/state.js";
+import { eventsOf, expectVersions, rawValue, refusal, textOf } from "../../support/state.js";
 
 /** Three OS processes' worth of startup; generous, but bounded. */
 const SLOW = 30_000;
@@ -40,8 +39,8 @@ describe("concurrency", () => {
         `1.1 PROD${winner === "1.1" ? " current" : ""}`,
         `1.0 PROD${winner === "1.0" ? " current" : ""}`,
       ]);
-      const currentProd = s.db.sqlite.prepare("SELECT count(*) FROM versions WHERE stage = 'PROD' AND is_current = 1");
-      expect(currentProd.pluck().get()).toBe(1);
+      const currentProd = "SELECT count(*) FROM versions WHERE stage = 'PROD' AND is_current = 1";
+      expect(await rawValue(s.db, currentProd)).toBe(1);
     },
     SLOW,
   );
@@ -94,10 +93,10 @@ describe("concurrency", () => {
     ]);
   });
 
-  test("two connections to one file save on the same revision: the second is stale_revision", async () => {
+  test("two connections to one database save on the same revision: the second is stale_revision", async () => {
     const s = await freshServices();
     await s.prompts.create({ name: "p", body: "base" });
-    const other = connect(s.db.file);
+    const other = connectAgain(s.db);
     try {
       const elsewhere = createServices({ db: other });
       const seen = await elsewhere.versions.get("p", "1.0");
@@ -134,7 +133,16 @@ describe("concurrency", () => {
     await s.versions.promote("p", "1.0");
     await s.versions.promote("p", "1.1");
     await Promise.all([s.versions.promote("p", "1.0"), s.versions.promote("p", "1.1")]);
-    // One connection serves requests in arrival order: the later promotion is the current one.
-    await expectVersions(s, s.db, "p", ["1.1 PROD current", "1.0 PROD"]);
+    // The promotion that ran second (its event is the later one) replaced the first and is current.
+    const promoted = (await eventsOf(s.db, "p")).filter((e) => e.detail.to === "PROD");
+    const [first, second] = promoted;
+    expect(second?.detail.replaced).toBe(first?.version);
+    // SQLite's one connection serves requests in arrival order; PostgreSQL's pool queues them
+    // on the write lock, in whatever order they reach it.
+    if (TEST_ENGINE === "sqlite") expect(second?.version).toBe("1.1");
+    await expectVersions(s, s.db, "p", [
+      `1.1 PROD${second?.version === "1.1" ? " current" : ""}`,
+      `1.0 PROD${second?.version === "1.0" ? " current" : ""}`,
+    ]);
   });
 });

@@ -28,8 +28,11 @@ describe("prompts.list", () => {
 
   test("the default page is 50 and at most 200 fit in one", async () => {
     const s = await freshServices();
-    const insert = s.db.sqlite.prepare("INSERT INTO prompts (name, created_at, updated_at) VALUES (?, 'now', 'now')");
-    for (let i = 0; i < 201; i++) insert.run(`p${String(i).padStart(3, "0")}`);
+    const names = Array.from({ length: 201 }, (_, i) => `p${String(i).padStart(3, "0")}`);
+    await s.db.kysely
+      .insertInto("prompts")
+      .values(names.map((name) => ({ name, created_at: "now", updated_at: "now" })))
+      .execute();
     const first = await s.prompts.list();
     expect(first.prompts).toHaveLength(50);
     expect(first.nextCursor).toBe("p049");

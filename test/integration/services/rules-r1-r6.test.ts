@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import { freshServices } from "../../support/db.js";
-import { dumpAll, expectVersions, refusal, refusedSql, textOf } from "../../support/state.js";
+import { freshServices, TEST_ENGINE } from "../../support/db.js";
+import { dumpAll, expectVersions, rawSql, rawValue, refusal, refusedRaw, textOf } from "../../support/state.js";
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
@@ -26,10 +26,10 @@ describe("R1", () => {
     // The table refuses what the schema refuses.
     const insert = "INSERT INTO prompts (name, description, created_at, updated_at) VALUES (?, ?, 'now', 'now')";
     for (const name of ["Upper", "-dash", "with space", "é", "a".repeat(101), ""]) {
-      expect(refusedSql(s.db.sqlite, insert, name, "").code).toBe("SQLITE_CONSTRAINT_CHECK");
+      expect((await refusedRaw(s.db, insert, name, "")).kind).toBe("CHECK");
     }
-    expect(refusedSql(s.db.sqlite, insert, "a", "").message).toBe("a prompt with that name already exists");
-    expect(refusedSql(s.db.sqlite, insert, "long", "d".repeat(2001)).code).toBe("SQLITE_CONSTRAINT_CHECK");
+    expect((await refusedRaw(s.db, insert, "a", "")).message).toBe("a prompt with that name already exists");
+    expect((await refusedRaw(s.db, insert, "long", "d".repeat(2001))).kind).toBe("CHECK");
   });
 });
 
@@ -70,8 +70,9 @@ describe("R3", () => {
     const saved = await s.versions.save("p", "1.0", { body: "Hi", config: {} });
     expect(saved).toMatchObject({ createdAt: times[0], updatedAt: times[1], revision: 2 });
     expect(saved.contentHash).toBe(sha256('{"body":"Hi","config":{}}'));
-    const stored = s.db.sqlite.prepare("SELECT content_hash FROM versions WHERE major = 1 AND minor = 0").pluck().get();
-    expect(stored).toBe(saved.contentHash);
+    expect(await rawValue(s.db, "SELECT content_hash FROM versions WHERE major = 1 AND minor = 0")).toBe(
+      saved.contentHash,
+    );
   });
 
   test("body up to 1,000,000 bytes of UTF-8 and config up to 64 KiB, not one byte more", async () => {
@@ -94,10 +95,10 @@ describe("R3", () => {
     );
 
     const update = "UPDATE versions SET body = ?, revision = revision + 1";
-    expect(refusedSql(s.db.sqlite, update, `${body}a`).code).toBe("SQLITE_CONSTRAINT_CHECK");
+    expect((await refusedRaw(s.db, update, `${body}a`)).kind).toBe("CHECK");
     const updateConfig = "UPDATE versions SET config = ?";
     for (const bad of ["[]", "not json", "1", `{"k":"${"c".repeat(filler + 1)}"}`]) {
-      expect(refusedSql(s.db.sqlite, updateConfig, bad).code).toBe("SQLITE_CONSTRAINT_CHECK");
+      expect((await refusedRaw(s.db, updateConfig, bad)).kind).toBe("CHECK");
     }
   });
 });
@@ -108,20 +109,30 @@ describe("R4", () => {
     await s.prompts.create({ name: "p", body: "x" });
     await s.versions.createNew("p", "1.0");
     await s.prompts.create({ name: "q", body: "x" });
-    const index = s.db.sqlite
-      .prepare("SELECT sql FROM sqlite_master WHERE name = 'versions_one_current_per_stage'")
-      .pluck()
-      .get() as string;
-    expect(index).toMatch(/UNIQUE INDEX .*\(prompt_id, stage\) WHERE is_current = 1/);
+    const index =
+      TEST_ENGINE === "postgres"
+        ? await rawValue(s.db, `SELECT indexdef FROM pg_indexes WHERE indexname = 'versions.prompt_id, versions.stage'`)
+        : await rawValue(s.db, "SELECT sql FROM sqlite_master WHERE name = 'versions_one_current_per_stage'");
+    expect(index).toMatch(/UNIQUE INDEX .*\(prompt_id, stage\) WHERE \(?is_current = 1\)?/);
 
     const before = await dumpAll(s.db);
     const second = "UPDATE versions SET is_current = 1 WHERE major = 1 AND minor = 1";
     // A trigger speaks first (is_current mirrors the prompt's pointer, SPEC §7); the index
-    // stands behind it on its own.
-    expect(refusedSql(s.db.sqlite, second).message).toMatch(/follows the prompt's current version/);
-    s.db.sqlite.exec("BEGIN; DROP TRIGGER versions_current_mirrors_pointer");
-    expect(refusedSql(s.db.sqlite, second).code).toBe("SQLITE_CONSTRAINT_UNIQUE");
-    s.db.sqlite.exec("ROLLBACK");
+    // stands behind it on its own (dropped only inside a transaction rolled back: DDL is
+    // transactional on both engines).
+    expect((await refusedRaw(s.db, second)).message).toMatch(/follows the prompt's current version/);
+    const without = await s.db.kysely.connection().execute(async (connection) => {
+      const one = { kysely: connection };
+      await rawSql(one, "BEGIN");
+      try {
+        const on = TEST_ENGINE === "postgres" ? " ON versions" : "";
+        await rawSql(one, `DROP TRIGGER versions_current_mirrors_pointer${on}`);
+        return await refusedRaw(one, second);
+      } finally {
+        await rawSql(one, "ROLLBACK");
+      }
+    });
+    expect(without.kind).toBe("UNIQUE");
     expect(await dumpAll(s.db)).toEqual(before);
     await expectVersions(s, s.db, "p", ["1.1 DEV", "1.0 DEV current"]);
     // Each prompt and each stage has its own slot.

@@ -4,7 +4,7 @@ import { contentHash } from "../../../src/domain/content.js";
 import { DomainError } from "../../../src/domain/errors.js";
 import { appendEvent } from "../../../src/store/events.store.js";
 import { freshServices } from "../../support/db.js";
-import { dumpAll, expectVersions, refusal, refusedSql } from "../../support/state.js";
+import { dumpAll, expectVersions, rawSql, refusal, refusedRaw } from "../../support/state.js";
 
 /** 1.0 PROD (history), 1.1 PROD current, 1.2 TST current, 1.3 TST, 1.4 DEV current, 1.5 DEV. */
 async function lifecycle() {
@@ -15,8 +15,9 @@ async function lifecycle() {
   await s.versions.makeCurrent("p", "1.4");
   const expected = ["1.5 DEV", "1.4 DEV current", "1.3 TST", "1.2 TST current", "1.1 PROD current", "1.0 PROD"];
   await expectVersions(s, s.db, "p", expected);
-  const id = (v: string) =>
-    s.db.sqlite.prepare("SELECT id FROM versions WHERE major || '.' || minor = ?").pluck().get(v);
+  const rows = await s.db.kysely.selectFrom("versions").select(["id", "major", "minor"]).execute();
+  const ids = new Map(rows.map((r) => [`${r.major}.${r.minor}`, r.id]));
+  const id = (v: string) => ids.get(v);
   return { s, expected, id };
 }
 
@@ -75,8 +76,8 @@ describe("R12", () => {
       ["DELETE FROM prompts", [], "TRIGGER", /a prompt with versions is never deleted/],
     ];
     for (const [statement, params, kind, message] of refusals) {
-      const error = refusedSql(s.db.sqlite, statement, ...params);
-      expect({ statement, params, code: error.code }).toEqual({ statement, params, code: `SQLITE_CONSTRAINT_${kind}` });
+      const error = await refusedRaw(s.db, statement, ...params);
+      expect({ statement, params, kind: error.kind }).toEqual({ statement, params, kind });
       expect(error.message).toMatch(message);
     }
     expect(await dumpAll(s.db)).toEqual(before);
@@ -97,16 +98,16 @@ describe("R12", () => {
       [2, 0],
       [1, 9],
     ]) {
-      expect(refusedSql(s.db.sqlite, versionInsert, major, minor, "DEV", 0).code).toMatch(/^SQLITE_CONSTRAINT_/);
+      expect((await refusedRaw(s.db, versionInsert, major, minor, "DEV", 0)).kind).toMatch(/^(TRIGGER|UNIQUE)$/);
     }
-    s.db.sqlite.prepare(versionInsert).run(2, 1, "DEV", 0);
+    await rawSql(s.db, versionInsert, 2, 1, "DEV", 0);
     await expectVersions(s, s.db, "p", ["2.1 DEV", "1.0 DEV current"]);
     expect((await s.versions.createNew("p", "1.0")).version).toBe("2.2");
   });
 
   test("what the rules allow, raw SQL may still do", async () => {
     const { s, id } = await lifecycle();
-    const run = (statement: string, ...params: unknown[]) => s.db.sqlite.prepare(statement).run(...params).changes;
+    const run = async (statement: string, ...params: unknown[]) => (await rawSql(s.db, statement, ...params)).changes;
     const keep = `INSERT INTO revisions (version_id, revision, body, config, content_hash, saved_at, actor)
       SELECT id, revision + 1, ?, config, ?, 'now', 'raw' FROM versions WHERE id = ?`;
     const edit = "UPDATE versions SET body = ?, revision = revision + 1, content_hash = ? WHERE id = ?";
@@ -114,15 +115,15 @@ describe("R12", () => {
       ["dev edit", "1.5"],
       ["tst edit", "1.3"],
     ]) {
-      expect(run(keep, text, contentHash(text as string, {}), id(v as string))).toBe(1);
-      expect(run(edit, text, contentHash(text as string, {}), id(v as string))).toBe(1);
+      expect(await run(keep, text, contentHash(text as string, {}), id(v as string))).toBe(1);
+      expect(await run(edit, text, contentHash(text as string, {}), id(v as string))).toBe(1);
     }
     // A rollback is one statement on the prompt's pointer; is_current follows.
-    expect(run("UPDATE prompts SET current_prod = ?", id("1.0"))).toBe(1);
-    expect(run("UPDATE versions SET stage = 'PROD' WHERE id = ?", id("1.3"))).toBe(1);
-    expect(run("UPDATE versions SET stage = 'TST' WHERE id = ?", id("1.5"))).toBe(1);
-    expect(run("UPDATE prompts SET current_dev = NULL")).toBe(1);
-    expect(run("DELETE FROM versions WHERE id = ?", id("1.4"))).toBe(1);
+    expect(await run("UPDATE prompts SET current_prod = ?", id("1.0"))).toBe(1);
+    expect(await run("UPDATE versions SET stage = 'PROD' WHERE id = ?", id("1.3"))).toBe(1);
+    expect(await run("UPDATE versions SET stage = 'TST' WHERE id = ?", id("1.5"))).toBe(1);
+    expect(await run("UPDATE prompts SET current_dev = NULL")).toBe(1);
+    expect(await run("DELETE FROM versions WHERE id = ?", id("1.4"))).toBe(1);
     await expectVersions(s, s.db, "p", ["1.5 TST", "1.3 PROD", "1.2 TST current", "1.1 PROD", "1.0 PROD current"]);
   });
 });
@@ -131,20 +132,21 @@ describe("R13", () => {
   test("a refused request writes nothing", async () => {
     const { s } = await lifecycle();
     const before = await dumpAll(s.db);
-    const refused: Array<[Promise<unknown>, ConstructorParameters<typeof DomainError>[0]]> = [
-      [s.prompts.create({ name: "p", body: "again" }), "name_taken"],
-      [s.prompts.create({ name: "Bad", body: "x" }), "validation_failed"],
-      [s.versions.save("p", "1.1", { body: "no" }), "version_immutable"],
-      [s.versions.save("p", "1.2", { body: "no", revision: 99 }), "stale_revision"],
-      [s.versions.save("p", "9.9", { body: "no" }), "not_found"],
-      [s.versions.promote("p", "1.1"), "invalid_transition"],
-      [s.versions.makeCurrent("p", "1.2"), "invalid_transition"],
-      [s.versions.delete("p", "1.4"), "delete_forbidden"],
-      [s.versions.delete("p", "1.2"), "delete_forbidden"],
-      [s.versions.createNew("nope", "1.0"), "not_found"],
-      [s.versions.createNew("p", "1.0", { major: "yes" as never }), "validation_failed"],
+    const refused: Array<[() => Promise<unknown>, ConstructorParameters<typeof DomainError>[0]]> = [
+      [() => s.prompts.create({ name: "p", body: "again" }), "name_taken"],
+      [() => s.prompts.create({ name: "Bad", body: "x" }), "validation_failed"],
+      [() => s.versions.save("p", "1.1", { body: "no" }), "version_immutable"],
+      [() => s.versions.save("p", "1.2", { body: "no", revision: 99 }), "stale_revision"],
+      [() => s.versions.save("p", "9.9", { body: "no" }), "not_found"],
+      [() => s.versions.promote("p", "1.1"), "invalid_transition"],
+      [() => s.versions.makeCurrent("p", "1.2"), "invalid_transition"],
+      [() => s.versions.delete("p", "1.4"), "delete_forbidden"],
+      [() => s.versions.delete("p", "1.2"), "delete_forbidden"],
+      [() => s.versions.createNew("nope", "1.0"), "not_found"],
+      [() => s.versions.createNew("p", "1.0", { major: "yes" as never }), "validation_failed"],
     ];
-    for (const [work, code] of refused) await refusal(work, code);
+    // One at a time: each refusal is awaited before the next request starts.
+    for (const [work, code] of refused) await refusal(work(), code);
     expect(await dumpAll(s.db)).toEqual(before);
   });
 

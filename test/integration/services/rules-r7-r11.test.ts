@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { freshServices } from "../../support/db.js";
-import { dumpAll, eventsOf, expectVersions, refusal, refusedSql, textOf } from "../../support/state.js";
+import { dumpAll, eventsOf, expectVersions, rawValue, refusal, refusedRaw, textOf } from "../../support/state.js";
 
 /** A prompt with 1.0 current in PROD, 1.1 current in TST, 1.2 current in DEV and 1.3 a spare draft. */
 async function everyStage() {
@@ -81,11 +81,11 @@ describe("R9", () => {
     const s = await everyStage();
     await s.versions.save("p", "1.3", { body: "edited" });
     const id = (await s.versions.get("p", "1.3")).id;
-    const revisionsOf = s.db.sqlite.prepare("SELECT count(*) FROM revisions WHERE version_id = ?").pluck();
-    expect(revisionsOf.get(id)).toBe(2);
+    const revisionsOf = () => rawValue(s.db, "SELECT count(*) FROM revisions WHERE version_id = ?", id);
+    expect(await revisionsOf()).toBe(2);
 
     expect(await s.versions.delete("p", "1.3")).toEqual({ deleted: "1.3" });
-    expect(revisionsOf.get(id)).toBe(0);
+    expect(await revisionsOf()).toBe(0);
     await expectVersions(s, s.db, "p", ["1.2 DEV current", "1.1 TST current", "1.0 PROD current"]);
 
     await s.versions.promote("p", "1.2");
@@ -183,12 +183,12 @@ describe("R11", () => {
       "DELETE FROM events",
       "DELETE FROM events WHERE type = 'version.created'",
     ]) {
-      const error = refusedSql(s.db.sqlite, sql);
-      expect(error.code).toBe("SQLITE_CONSTRAINT_TRIGGER");
+      const error = await refusedRaw(s.db, sql);
+      expect(error.kind).toBe("TRIGGER");
       expect(error.message).toBe("the event log is append-only");
     }
     const badType = "INSERT INTO events (prompt_id, at, actor, type) VALUES (1, 'now', 'local', 'version.hacked')";
-    expect(refusedSql(s.db.sqlite, badType).code).toBe("SQLITE_CONSTRAINT_CHECK");
+    expect((await refusedRaw(s.db, badType)).kind).toBe("CHECK");
     expect(await dumpAll(s.db)).toEqual(before);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { refusedRaw } from "../../support/state.js";
 import { rejection, testingServices } from "../../support/testing.js";
 
 const seeded = {
@@ -69,10 +70,10 @@ describe("environments", () => {
   it("the database itself refuses a key variable outside PROMPTRAIL_*_KEY", async () => {
     const { db } = await testingServices();
     for (const name of ["AWS_SECRET_ACCESS_KEY", "PROMPTRAIL_DB", "PROMPTRAIL_KEY"])
-      expect(() => db.sqlite.prepare("UPDATE environments SET api_key_env = ?").run(name)).toThrow(
+      expect((await refusedRaw(db, "UPDATE environments SET api_key_env = ?", name)).message).toMatch(
         /apiKeyEnv must name a PROMPTRAIL_…_KEY variable/,
       );
-    expect(() => db.sqlite.prepare("UPDATE environments SET provider = 'other'").run()).toThrow(/CHECK/);
-    expect(() => db.sqlite.prepare("UPDATE environments SET timeout_ms = 10").run()).toThrow(/CHECK/);
+    expect((await refusedRaw(db, "UPDATE environments SET provider = 'other'")).kind).toBe("CHECK");
+    expect((await refusedRaw(db, "UPDATE environments SET timeout_ms = 10")).kind).toBe("CHECK");
   });
 });

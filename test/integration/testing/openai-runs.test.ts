@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { TEST_ENGINE, type TestDb } from "../../support/db.js";
 import {
   closedPortUrl,
   completion,
@@ -8,6 +9,7 @@ import {
   type Responder,
   sendJson,
 } from "../../support/fake-openai.js";
+import { dumpAll, rawValue } from "../../support/state.js";
 import { rejection, testingServices } from "../../support/testing.js";
 
 const KEY = "sk-promptrail-test-key-5f1c9a7e";
@@ -39,8 +41,14 @@ const byPrompt: Responder = (request, res) => {
 };
 
 /** Every byte SQLite keeps for the database: the file and its write-ahead log. */
-function databaseBytes(file: string): string {
-  return [file, `${file}-wal`, `${file}-shm`]
+/**
+ * What the database holds: on SQLite the bytes of its files, checkpointed (free pages and all);
+ * on PostgreSQL every row of every table.
+ */
+async function databaseBytes(db: TestDb): Promise<string> {
+  if (TEST_ENGINE === "postgres") return JSON.stringify(await dumpAll(db));
+  db.sqlite.pragma("wal_checkpoint(TRUNCATE)");
+  return [db.file, `${db.file}-wal`, `${db.file}-shm`]
     .filter((f) => existsSync(f))
     .map((f) => readFileSync(f).toString("latin1"))
     .join("");
@@ -157,8 +165,7 @@ describe("TEST against an OpenAI-compatible server", () => {
       await s.testRuns.status("p", "1.0"),
     ];
     for (const answer of answers) expect(JSON.stringify(answer)).not.toContain(KEY);
-    s.db.sqlite.pragma("wal_checkpoint(TRUNCATE)");
-    const bytes = databaseBytes(s.db.file);
+    const bytes = await databaseBytes(s.db);
     expect(bytes).toContain("PROMPTRAIL_TEST_KEY");
     expect(bytes).toContain("answer to fine"); // the search does see stored runs
     expect(bytes).not.toContain(KEY);
@@ -193,7 +200,7 @@ describe("a version that changes while its test runs", () => {
     const error = await running;
     expect(error.code).toBe("not_found");
     expect(error.message).toBe("v1.1 was deleted while its test ran; the run was not stored");
-    expect(s.db.sqlite.prepare("SELECT count(*) FROM test_runs").pluck().get()).toBe(0);
+    expect(await rawValue(s.db, "SELECT count(*) FROM test_runs")).toBe(0);
   });
 
   it("edited meanwhile: the run is stored against the revision and content that were tested", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_LIST_RESULT_BYTES } from "../../../src/services/test-runs.service.js";
+import { rawSql, refusedRaw } from "../../support/state.js";
 import { rejection, testingServices } from "../../support/testing.js";
 
 const NOW = /^\d{4}-\d\d-\d\dT/;
@@ -191,11 +192,9 @@ describe("stored runs", () => {
     const results = JSON.stringify([
       { case: "big", status: "passed", output, error: null, latencyMs: 1, tokens: null, assertions: [] },
     ]);
-    const insert = s.db.sqlite.prepare(
-      `INSERT INTO test_runs (version_id, revision, content_hash, stage, provider, model, status, started_at, duration_ms, results)
-       SELECT id, revision, content_hash, stage, 'echo', 'm', 'passed', '2030-01-01T00:00:00.000Z', 1, ? FROM versions WHERE id = ?`,
-    );
-    for (let i = 0; i < 6; i++) insert.run(results, id);
+    const insert = `INSERT INTO test_runs (version_id, revision, content_hash, stage, provider, model, status, started_at, duration_ms, results)
+       SELECT id, revision, content_hash, stage, 'echo', 'm', 'passed', '2030-01-01T00:00:00.000Z', 1, ? FROM versions WHERE id = ?`;
+    for (let i = 0; i < 6; i++) await rawSql(s.db, insert, results, id);
     const seen: number[][] = [];
     let cursor: string | null = null;
     do {
@@ -232,14 +231,14 @@ describe("stored runs", () => {
     const draft = await s.versions.createNew("greet", "1.0");
     const run = await s.testRuns.run("greet", draft.version, { variables: { name: "a", place: "b" } });
     const kept = await s.testRuns.run("greet", "1.0", { variables: { name: "a", place: "b" } });
-    expect(() => s.db.sqlite.prepare("UPDATE test_runs SET status = 'passed'").run()).toThrow(
+    expect((await refusedRaw(s.db, "UPDATE test_runs SET status = 'passed'")).message).toContain(
       "test runs are never changed",
     );
-    expect(() => s.db.sqlite.prepare("DELETE FROM test_runs WHERE id = ?").run(run.id)).toThrow(
+    expect((await refusedRaw(s.db, "DELETE FROM test_runs WHERE id = ?", run.id)).message).toContain(
       "test runs are deleted only with their version",
     );
     await s.versions.delete("greet", draft.version);
-    const ids = s.db.sqlite.prepare("SELECT id FROM test_runs").pluck().all();
+    const ids = (await s.db.kysely.selectFrom("test_runs").select("id").execute()).map((r) => r.id);
     expect(ids).toEqual([kept.id]);
   });
 

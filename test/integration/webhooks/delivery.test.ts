@@ -6,6 +6,7 @@ import { createDeliveriesService } from "../../../src/services/deliveries.servic
 import { createServices } from "../../../src/services/index.js";
 import { freshDb } from "../../support/db.js";
 import { type Hit, receiver, signatureValid } from "../../support/receiver.js";
+import { rawSql, rawValue } from "../../support/state.js";
 import { FAST, outbox, webhookWorld } from "../../support/webhooks.js";
 
 const BODY_KEYS = ["id", "type", "at", "actor", "prompt", "version", "stage", "data"];
@@ -71,8 +72,11 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     // The body is exactly the bytes stored in the outbox, the data the event's detail.
     const promoted = r.hits.find((h) => h.body.type === "version.promoted" && h.body.stage === "PROD");
     expect(promoted?.body.data).toEqual({ from: "TST", to: "PROD", replaced: null });
-    expect(outbox(w).map((d) => d.status)).toEqual(Array(EXPECTED.length).fill("delivered"));
-    expect(outbox(w).every((d) => d.webhook_id === webhook.id)).toBe(true);
+    // Each answer is recorded after the receiver has sent it.
+    await expect
+      .poll(async () => (await outbox(w)).map((d) => d.status))
+      .toEqual(Array(EXPECTED.length).fill("delivered"));
+    expect((await outbox(w)).every((d) => d.webhook_id === webhook.id)).toBe(true);
   });
 
   test("a receiver that fails three times, then answers 2xx, gets the delivery exactly once more, same id", async () => {
@@ -91,9 +95,10 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     expect(new Set(hits.map((h) => h.raw)).size).toBe(1);
     // The backoff waited between attempts (60 ms, jitter ±20 % around it).
     for (let i = 1; i < 4; i++) expect((hits[i]?.at ?? 0) - (hits[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(45);
-    const [row] = outbox(w);
-    expect(row).toMatchObject({ status: "delivered", attempts: 4, lease_token: null });
-    const log = w.db.sqlite.prepare("SELECT http_status, error, response FROM webhook_attempts ORDER BY id").all();
+    await expect
+      .poll(async () => (await outbox(w))[0])
+      .toMatchObject({ status: "delivered", attempts: 4, lease_token: null });
+    const log = (await rawSql(w.db, "SELECT http_status, error, response FROM webhook_attempts ORDER BY id")).rows;
     expect(log).toEqual([
       { http_status: 500, error: "The receiver answered 500", response: "not now (1)" },
       { http_status: 502, error: "The receiver answered 502", response: "not now (2)" },
@@ -113,7 +118,7 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     await r.waitFor(6); // two events, three attempts each
     await sleep(200);
     expect(r.hits).toHaveLength(6);
-    expect(outbox(w).map((d) => [d.status, d.attempts])).toEqual([
+    expect((await outbox(w)).map((d) => [d.status, d.attempts])).toEqual([
       ["failed", 3],
       ["failed", 3],
     ]);
@@ -160,8 +165,10 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     await r.waitFor(3);
     await sleep(150);
     expect(r.hits.map((h) => h.path)).toEqual(Array(3).fill("/hooks/promptrail"));
-    const log = w.db.sqlite.prepare("SELECT http_status, error, length(response) AS kept FROM webhook_attempts").all();
-    expect(log).toEqual([
+    const log = async () =>
+      (await rawSql(w.db, "SELECT http_status, error, length(response) AS kept FROM webhook_attempts ORDER BY id"))
+        .rows;
+    await expect.poll(log).toEqual([
       {
         http_status: 307,
         error: "Redirect to /hooks/promptrail/elsewhere not followed: give the webhook its final URL",
@@ -170,7 +177,7 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
       { http_status: null, error: "No answer within 0.3 s", kept: null },
       { http_status: 200, error: null, kept: 1024 },
     ]);
-    expect(outbox(w)[0]?.status).toBe("delivered");
+    expect((await outbox(w))[0]?.status).toBe("delivered");
   });
 
   test("without PROMPTRAIL_WEBHOOK_PRIVATE loopback is refused: when saved, and when a name resolves to it (DNS rebinding)", async () => {
@@ -185,13 +192,13 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     await w.prompts.create({ name: "p", body: "x" });
     await sleep(300);
     expect(r.hits).toEqual([]);
-    const errors = w.db.sqlite.prepare("SELECT error FROM webhook_attempts").all() as Array<{ error: string }>;
+    const errors = (await rawSql<{ error: string }>(w.db, "SELECT error FROM webhook_attempts ORDER BY id")).rows;
     expect(errors.map((e) => e.error)).toEqual(
       Array(2).fill(
         "Refused: rebind.example resolves to 127.0.0.1, a loopback address; the server's operator can allow loopback and private networks with PROMPTRAIL_WEBHOOK_PRIVATE=1",
       ),
     );
-    expect(outbox(w).map((d) => d.status)).toEqual(["failed", "failed"]);
+    expect((await outbox(w)).map((d) => d.status)).toEqual(["failed", "failed"]);
   });
 
   test("Test sends a signed ping at once and answers its attempt; Redeliver sends a delivery again, same id", async () => {
@@ -216,8 +223,10 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     await w.webhooks.save(String(webhook.id), { active: true });
     await r.waitFor(3);
     expect(r.hits[2]?.body.id).toBe(failed.id);
-    const detail = await w.webhooks.get(String(webhook.id));
-    expect(detail.deliveries.map((d) => [d.status, d.log.length])).toEqual([
+    // The worker records the answer after the receiver has sent it.
+    const deliveries = async () =>
+      (await w.webhooks.get(String(webhook.id))).deliveries.map((d) => [d.status, d.log.length]);
+    await expect.poll(deliveries).toEqual([
       ["delivered", 2],
       ["delivered", 1],
     ]);
@@ -252,9 +261,9 @@ describe("leases: one sender at a time, and a dead sender's deliveries are not l
     expect((await other.attempt(taken as NonNullable<typeof taken>)).delivered).toBe(true);
     // The first sender comes back late: its attempt is logged, but the delivery's state is not its to change.
     await dying.attempt(held as NonNullable<typeof held>);
-    expect(outbox(s)).toEqual([expect.objectContaining({ status: "delivered", attempts: 1, lease_token: null })]);
+    expect(await outbox(s)).toEqual([expect.objectContaining({ status: "delivered", attempts: 1, lease_token: null })]);
     expect(r.hits.map((h) => h.body.id)).toEqual([held?.uuid, held?.uuid]);
-    expect(s.db.sqlite.prepare("SELECT count(*) AS n FROM webhook_attempts").get()).toEqual({ n: 2 });
+    expect(await rawValue(s.db, "SELECT count(*) AS n FROM webhook_attempts")).toBe(2);
   });
 
   test("stopping the worker lets the attempt in flight finish and record itself", async () => {
@@ -268,7 +277,7 @@ describe("leases: one sender at a time, and a dead sender's deliveries are not l
     await w.prompts.create({ name: "p", body: "x" });
     await r.waitFor(1);
     await w.worker.stop();
-    expect(outbox(w)).toEqual([expect.objectContaining({ status: "delivered", lease_token: null })]);
+    expect(await outbox(w)).toEqual([expect.objectContaining({ status: "delivered", lease_token: null })]);
   });
 
   test("cutting the worker aborts the attempt in flight: logged as stopped, due again after its backoff", async () => {
@@ -279,8 +288,8 @@ describe("leases: one sender at a time, and a dead sender's deliveries are not l
     await r.waitFor(1);
     w.worker.cut();
     await w.worker.stop();
-    expect(outbox(w)).toEqual([expect.objectContaining({ status: "pending", attempts: 1, lease_token: null })]);
-    expect(w.db.sqlite.prepare("SELECT error FROM webhook_attempts").all()).toEqual([
+    expect(await outbox(w)).toEqual([expect.objectContaining({ status: "pending", attempts: 1, lease_token: null })]);
+    expect((await rawSql(w.db, "SELECT error FROM webhook_attempts")).rows).toEqual([
       { error: "Stopped: the server was shutting down" },
     ]);
   });

@@ -1,13 +1,16 @@
 import { expect, test } from "vitest";
 import { exportRegistry } from "../../../src/transfer/export.service.js";
 import { importRegistry } from "../../../src/transfer/import.service.js";
-import { freshDb, freshServices } from "../../support/db.js";
+import { freshDb, freshServices, TEST_ENGINE, type TestServices } from "../../support/db.js";
+import { rawSql, rawValue } from "../../support/state.js";
 
 const URL_ = "https://hooks.example.com/promptrail";
-const pending = (s: { db: { sqlite: import("better-sqlite3").Database } }) =>
-  s.db.sqlite
-    .prepare("SELECT webhook_id, event_id, type, status, body FROM webhook_deliveries ORDER BY id")
-    .all() as Array<{ webhook_id: number; event_id: number; type: string; status: string; body: string }>;
+const pending = (s: TestServices) =>
+  s.db.kysely
+    .selectFrom("webhook_deliveries")
+    .select(["webhook_id", "event_id", "type", "status", "body"])
+    .orderBy("id")
+    .execute();
 
 /** SPEC §9: "A change and its deliveries are written in one transaction (an outbox)". */
 test("a change writes one pending delivery per webhook that wants it, in its own transaction, with its event", async () => {
@@ -18,7 +21,7 @@ test("a change writes one pending delivery per webhook that wants it, in its own
   await s.prompts.create({ name: "p", body: "x" });
   await s.versions.promote("p", "1.0");
   await s.versions.promote("p", "1.0");
-  const rows = pending(s);
+  const rows = await pending(s);
   expect(rows.map((r) => [r.webhook_id, r.type, r.status])).toEqual([
     [all.webhook.id, "prompt.created", "pending"],
     [all.webhook.id, "version.created", "pending"],
@@ -27,14 +30,11 @@ test("a change writes one pending delivery per webhook that wants it, in its own
     [promotions.webhook.id, "version.promoted", "pending"],
   ]);
   // Each delivery points at its event, which carries the same time, actor and version.
-  const events = s.db.sqlite
-    .prepare("SELECT id, type, at, version FROM events WHERE prompt_id IS NOT NULL")
-    .all() as Array<{
-    id: number;
-    type: string;
-    at: string;
-    version: string;
-  }>;
+  const events = await s.db.kysely
+    .selectFrom("events")
+    .select(["id", "type", "at", "version"])
+    .where("prompt_id", "is not", null)
+    .execute();
   for (const row of rows) {
     const event = events.find((e) => e.id === row.event_id);
     const body = JSON.parse(row.body);
@@ -47,14 +47,14 @@ test("a refused change queues nothing, and nor does anything it did before the r
   const s = await freshServices();
   await s.webhooks.create({ url: URL_ });
   await s.prompts.create({ name: "p", body: "x" });
-  const before = pending(s).length;
+  const before = (await pending(s)).length;
   await s.versions.promote("p", "1.0");
   await s.versions.promote("p", "1.0");
-  const queued = pending(s).length;
+  const queued = (await pending(s)).length;
   await expect(s.versions.save("p", "1.0", { body: "changed" })).rejects.toThrow(/production/);
   await expect(s.versions.save("p", "9.9", { body: "changed" })).rejects.toThrow(/no version/);
   await expect(s.prompts.create({ name: "p", body: "again" })).rejects.toThrow(/exists/);
-  expect(pending(s).length).toBe(queued);
+  expect((await pending(s)).length).toBe(queued);
   expect(queued).toBe(before + 2);
 });
 
@@ -62,15 +62,23 @@ test("an outbox write that fails rolls the whole change back: no event, no versi
   const s = await freshServices();
   await s.webhooks.create({ url: URL_ });
   await s.prompts.create({ name: "p", body: "x" });
-  // Make the outbox refuse the next delivery, as a full disk would.
-  s.db.sqlite.exec(`CREATE TRIGGER outbox_full BEFORE INSERT ON webhook_deliveries
-    BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
-  await expect(s.versions.createNew("p", "1.0")).rejects.toThrow(/disk full/);
-  expect(s.db.sqlite.prepare("SELECT count(*) AS n FROM versions").get()).toEqual({ n: 1 });
-  expect(s.db.sqlite.prepare("SELECT count(*) AS n FROM events WHERE type = 'version.created'").get()).toEqual({
-    n: 1,
-  });
-  expect(pending(s).map((r) => r.type)).toEqual(["prompt.created", "version.created"]);
+  // Make the outbox refuse the next delivery, as a full disk would (dropped after: the database is reused).
+  const postgres = TEST_ENGINE === "postgres";
+  for (const statement of postgres
+    ? [
+        `CREATE FUNCTION outbox_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`,
+        "CREATE TRIGGER outbox_full BEFORE INSERT ON webhook_deliveries FOR EACH ROW EXECUTE FUNCTION outbox_full()",
+      ]
+    : ["CREATE TRIGGER outbox_full BEFORE INSERT ON webhook_deliveries BEGIN SELECT RAISE(ABORT, 'disk full'); END"])
+    await rawSql(s.db, statement);
+  try {
+    await expect(s.versions.createNew("p", "1.0")).rejects.toThrow(/disk full/);
+  } finally {
+    await rawSql(s.db, postgres ? "DROP FUNCTION outbox_full() CASCADE" : "DROP TRIGGER outbox_full");
+  }
+  expect(await rawValue(s.db, "SELECT count(*) AS n FROM versions")).toBe(1);
+  expect(await rawValue(s.db, "SELECT count(*) AS n FROM events WHERE type = 'version.created'")).toBe(1);
+  expect((await pending(s)).map((r) => r.type)).toEqual(["prompt.created", "version.created"]);
 });
 
 test("the stage is the version's after the change: a deleted draft's is DEV, a test's the stage it was tested in", async () => {
@@ -81,7 +89,7 @@ test("the stage is the version's after the change: a deleted draft's is DEV, a t
   await s.versions.delete("p", "1.1");
   await s.versions.promote("p", "1.0");
   await s.testRuns.run("p", "1.0", {});
-  const bodies = pending(s).map((r) => JSON.parse(r.body));
+  const bodies = (await pending(s)).map((r) => JSON.parse(r.body));
   expect(bodies.map((b) => [b.type, b.version, b.stage])).toEqual([
     ["prompt.created", "1.0", "DEV"],
     ["version.created", "1.0", "DEV"],
@@ -100,10 +108,8 @@ test("an import replays history into the log but sends none of it", async () => 
   const target = await freshServices();
   await target.webhooks.create({ url: URL_ });
   await importRegistry(target.db.kysely, doc, new Date());
-  expect(target.db.sqlite.prepare("SELECT count(*) AS n FROM events WHERE prompt_id IS NOT NULL").get()).toEqual({
-    n: 3,
-  });
-  expect(pending(target)).toEqual([]);
+  expect(await rawValue(target.db, "SELECT count(*) AS n FROM events WHERE prompt_id IS NOT NULL")).toBe(3);
+  expect(await pending(target)).toEqual([]);
 });
 
 test("without webhooks a change costs no statement more than it did", async () => {

@@ -1,10 +1,10 @@
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import Database from "better-sqlite3";
 import { afterEach, expect, test } from "vitest";
-import { listeningUrl, spawnCli, tempFolder } from "../../support/cli.js";
+import { listeningUrl, spawnCli } from "../../support/cli.js";
+import { databaseEnv, freshDb, type TestDb } from "../../support/db.js";
 import { receiver, signatureValid } from "../../support/receiver.js";
+import { rawSql, rawValue } from "../../support/state.js";
 
 /** `promptrail serve` as its own process, allowed to reach the loopback receiver. */
 const servers: ChildProcessWithoutNullStreams[] = [];
@@ -17,8 +17,10 @@ afterEach(async () => {
   }
 });
 
-async function serve(file: string) {
-  const server = spawnCli(["serve", "--port", "0", "--db", file], {
+/** On the test's database: its SQLite file, or on PostgreSQL its URL (SPEC §10: any number of instances). */
+async function serve(db: TestDb) {
+  const server = spawnCli(["serve", "--port", "0"], {
+    ...databaseEnv(db),
     PROMPTRAIL_LOG: "json",
     PROMPTRAIL_WEBHOOK_PRIVATE: "1",
   });
@@ -36,10 +38,10 @@ async function post(base: string, path: string, body: unknown) {
   return res.json() as Promise<Record<string, unknown>>;
 }
 
-async function until<T>(what: string, read: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = read();
+    const value = await read();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
@@ -47,59 +49,54 @@ async function until<T>(what: string, read: () => T | undefined, timeoutMs = 20_
 }
 
 test("a server killed with SIGKILL after the commit, before the delivery, delivers after its restart", async () => {
-  const file = join(tempFolder(), "promptrail.db");
+  const db = await freshDb();
   // The receiver is down when the change commits: its port refuses connections.
   const probe = await receiver();
   const port = probe.port;
   await probe.close();
-  const first = await serve(file);
+  const first = await serve(db);
   const hook = await post(first.url, "/settings/webhooks", {
     url: `http://127.0.0.1:${port}/hooks`,
     types: ["version.promoted"],
   });
   await post(first.url, "/prompts", { name: "greet", body: "Hello" });
   await post(first.url, "/prompts/greet/versions/1.0/promote", {});
-  const db = new Database(file, { readonly: true });
-  try {
-    // The first attempt was refused; the next is ~10 s away. Killed now, nothing is left in memory.
-    await until("the first attempt", () => db.prepare("SELECT 1 FROM webhook_attempts").get());
-    first.server.kill("SIGKILL");
-    await new Promise((resolve) => first.server.once("exit", resolve));
-    const before = db.prepare("SELECT uuid, status, attempts FROM webhook_deliveries").all();
-    expect(before).toEqual([{ uuid: expect.any(String), status: "pending", attempts: 1 }]);
+  // The first attempt was refused; the next is ~10 s away. Killed now, nothing is left in memory.
+  await until("the first attempt", () => rawValue(db, "SELECT 1 FROM webhook_attempts"));
+  first.server.kill("SIGKILL");
+  await new Promise((resolve) => first.server.once("exit", resolve));
+  const before = (await rawSql(db, "SELECT uuid, status, attempts FROM webhook_deliveries")).rows;
+  expect(before).toEqual([{ uuid: expect.any(String), status: "pending", attempts: 1 }]);
 
-    const r = await receiver(undefined, port);
-    await serve(file);
-    const [hit] = await r.waitFor(1, 20_000);
-    await sleep(300);
-    expect(r.hits).toHaveLength(1);
-    expect(hit?.body).toMatchObject({
-      id: (before[0] as { uuid: string }).uuid,
-      type: "version.promoted",
-      stage: "TST",
-    });
-    expect(signatureValid(hit as NonNullable<typeof hit>, String(hook.secret))).toBe(true);
-    await until("the delivery to be recorded", () =>
-      db.prepare("SELECT 1 FROM webhook_deliveries WHERE status = 'delivered'").get(),
-    );
-    expect(db.prepare("SELECT http_status FROM webhook_attempts ORDER BY id").all()).toEqual([
-      { http_status: null },
-      { http_status: 204 },
-    ]);
-  } finally {
-    db.close();
-  }
+  const r = await receiver(undefined, port);
+  await serve(db);
+  const [hit] = await r.waitFor(1, 20_000);
+  await sleep(300);
+  expect(r.hits).toHaveLength(1);
+  expect(hit?.body).toMatchObject({
+    id: (before[0] as { uuid: string }).uuid,
+    type: "version.promoted",
+    stage: "TST",
+  });
+  expect(signatureValid(hit as NonNullable<typeof hit>, String(hook.secret))).toBe(true);
+  await until("the delivery to be recorded", () =>
+    rawValue(db, "SELECT 1 FROM webhook_deliveries WHERE status = 'delivered'"),
+  );
+  expect((await rawSql(db, "SELECT http_status FROM webhook_attempts ORDER BY id")).rows).toEqual([
+    { http_status: null },
+    { http_status: 204 },
+  ]);
 }, 60_000);
 
 test("two server processes on one database never send the same delivery twice", async () => {
-  const file = join(tempFolder(), "promptrail.db");
+  const db = await freshDb();
   const r = await receiver(async (_hit, res) => {
     await sleep(20 + Math.random() * 30);
     res.writeHead(204);
     res.end();
   });
-  const a = await serve(file);
-  const b = await serve(file);
+  const a = await serve(db);
+  const b = await serve(db);
   await post(a.url, "/settings/webhooks", { url: r.url });
   // Changes through both servers; each server's worker sees every commit and races for the outbox.
   for (let i = 0; i < 15; i++) {
@@ -110,13 +107,8 @@ test("two server processes on one database never send the same delivery twice", 
   const ids = r.hits.map((h) => h.body.id);
   expect(ids).toHaveLength(30);
   expect(new Set(ids).size).toBe(30);
-  const db = new Database(file, { readonly: true });
-  try {
-    expect(db.prepare("SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status").all()).toEqual([
-      { status: "delivered", n: 30 },
-    ]);
-    expect(db.prepare("SELECT count(*) AS n FROM webhook_attempts").get()).toEqual({ n: 30 });
-  } finally {
-    db.close();
-  }
+  expect((await rawSql(db, "SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status")).rows).toEqual([
+    { status: "delivered", n: 30 },
+  ]);
+  expect(await rawValue(db, "SELECT count(*) AS n FROM webhook_attempts")).toBe(30);
 }, 60_000);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { deliverySchema, webhookDetailSchema, webhookSchema } from "../../../src/http/json.js";
 import { receiver } from "../../support/receiver.js";
+import { rawSql, rawValue } from "../../support/state.js";
 import {
   expectError,
   expectFragment,
@@ -32,14 +33,14 @@ const DELIVERY_KEYS = [
 const formOf = (fields: Array<[string, string]>) => new URLSearchParams(fields).toString();
 const HTML = "text/html,application/xhtml+xml,*/*;q=0.8";
 
-function settingsEvents(client: Awaited<ReturnType<typeof freshApp>>) {
+async function settingsEvents(client: Awaited<ReturnType<typeof freshApp>>) {
   return (
-    client.db.sqlite
-      .prepare("SELECT actor, detail FROM events WHERE type = 'settings.changed' ORDER BY id")
-      .all() as Array<{
-      actor: string;
-      detail: string;
-    }>
+    await client.db.kysely
+      .selectFrom("events")
+      .select(["actor", "detail"])
+      .where("type", "=", "settings.changed")
+      .orderBy("id")
+      .execute()
   ).map((e) => ({ actor: e.actor, detail: JSON.parse(e.detail) }));
 }
 
@@ -82,7 +83,7 @@ describe("SPEC §9 webhooks over JSON", () => {
     }
     // Every change is a settings.changed event (SPEC §5), never with the secret.
     await client.api("POST", `/settings/webhooks/${created.body.id}/delete`);
-    const events = settingsEvents(client);
+    const events = await settingsEvents(client);
     expect(events.map((e) => e.detail.action)).toEqual(["created", "saved", "deleted"]);
     expect(events[1]?.detail).toEqual({
       webhook: created.body.id,
@@ -101,7 +102,7 @@ describe("SPEC §9 webhooks over JSON", () => {
     expect(saved.body).toEqual({ ...body, url: `${HOOK}/v2`, secret: undefined });
     const deleted = await client.api("POST", `/settings/webhooks/${body.id}/delete`);
     expect(deleted).toMatchObject({ status: 200, body: { deleted: body.id } });
-    expect(client.db.sqlite.prepare("SELECT count(*) AS n FROM webhook_deliveries").get()).toEqual({ n: 0 });
+    expect(await rawValue(client.db, "SELECT count(*) AS n FROM webhook_deliveries")).toBe(0);
     expectError(await client.api("GET", `/settings/webhooks/${body.id}`), 404, "not_found");
   });
 
@@ -282,7 +283,7 @@ describe("the Webhooks page, with and without JavaScript", () => {
   test("Test over htmx swaps the delivery log and says what happened; as a form it goes back to the webhook", async () => {
     const client = await freshApp(); // loopback not allowed: the ping is refused, and says why
     const hook = (await client.api("POST", "/settings/webhooks", { url: HOOK })).body;
-    client.db.sqlite.prepare("UPDATE webhooks SET url = 'http://127.0.0.1:9/hook'").run();
+    await rawSql(client.db, "UPDATE webhooks SET url = 'http://127.0.0.1:9/hook'");
     const res = await client.htmx(`/settings/webhooks/${hook.id}/test`, {});
     const html = await expectFragment(res, "deliveries");
     expect(html).toContain("Failed");
