@@ -23,15 +23,28 @@
 // Loopback only, bounded in time. Settings: BENCH_SECONDS (5 per load), BENCH_ROUNDS (2),
 // BENCH_CONNECTIONS (50), BENCH_RUNS (20), BENCH_WRITERS (8), BENCH_PG_ADMIN_URL (the server's
 // admin database, default postgres://postgres@127.0.0.1:5432/postgres).
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
+import {
+  children,
+  cpuSeconds,
+  fmt,
+  get,
+  hasWrk,
+  markdown,
+  measure,
+  median,
+  post,
+  quantile,
+  root,
+  start,
+} from "./support.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -39,9 +52,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WRITERS = Math.max(2, Number(process.env.BENCH_WRITERS ?? 8));
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const root = fileURLToPath(new URL("..", import.meta.url));
 const bundle = join(root, "dist", "promptrail.mjs");
-const hasWrk = spawnSync("wrk", ["--version"]).error === undefined;
 
 const READ_BODY = `You are a support agent for {{company}}. ${"Answer the ticket politely and cite the order number. ".repeat(9)}`;
 const READ_CONFIG = { model: "gpt-4o-mini", temperature: 0.2 };
@@ -55,7 +66,6 @@ const file = join(dir, "bench.db");
 const dbName = `promptrail_bench_${randomBytes(6).toString("hex")}`;
 const adminUrl = new URL(ADMIN_URL);
 const databaseUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).toString();
-const children = [];
 const rows = [];
 const row = (what, measured) => rows.push([what, measured]);
 let created = false;
@@ -350,81 +360,6 @@ async function load(targets, path, expected) {
   };
 }
 
-async function measure(url, headers, expected, seconds, connections) {
-  const headerArgs = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
-  if (hasWrk) {
-    const args = [
-      "-t1",
-      `-c${connections}`,
-      `-d${seconds}s`,
-      "--latency",
-      ...headerArgs.flatMap((h) => ["-H", h]),
-      url,
-    ];
-    const out = await run("wrk", args);
-    const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + socketErrors(out);
-    return {
-      rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
-      p50: duration(/50%\s+([\d.]+\w+)/.exec(out)?.[1]),
-      p99: duration(/99%\s+([\d.]+\w+)/.exec(out)?.[1]),
-      requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? 0),
-      errors,
-    };
-  }
-  const out = await run(process.execPath, [
-    join(root, "bench", "load.mjs"),
-    url,
-    String(connections),
-    String(seconds),
-    String(expected),
-    ...headerArgs,
-  ]);
-  const r = JSON.parse(out);
-  return { rps: r.requests / r.seconds, p50: r.p50, p99: r.p99, requests: r.requests, errors: r.errors };
-}
-
-function socketErrors(out) {
-  const m = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  return m ? m.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
-}
-
-function duration(text) {
-  const m = /^([\d.]+)(us|ms|s)$/.exec(text ?? "");
-  if (!m) return Number.NaN;
-  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
-}
-
-function run(command, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited with ${code}`))));
-  });
-}
-
-/** Starts a server process and waits for its port in its output. */
-function start(command, args, env, pattern) {
-  const child = spawn(command, args, { env, cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${output}`)), 30_000);
-    child.stdout.on("data", (chunk) => {
-      output += chunk;
-      const match = pattern.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ port: Number(match[1]), pid: child.pid, child });
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
-  });
-}
-
 /** The runtime read's headers for a target: JSON, and its API token once the registry has users. */
 function readHeaders(target) {
   return target.token ? { ...JSON_ACCEPT, Authorization: `Bearer ${target.token}` } : JSON_ACCEPT;
@@ -455,29 +390,6 @@ async function onAdmin(work) {
   }
 }
 
-function get(agent, url, headers = {}, method = "GET", body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-function post(agent, url, json) {
-  return get(
-    agent,
-    url,
-    { Accept: "application/json", "Content-Type": "application/json" },
-    "POST",
-    JSON.stringify(json),
-  );
-}
-
 /** The answer, when its status is `status`; otherwise the run stops with what the server said. */
 async function expect(pending, status) {
   const res = await pending;
@@ -490,32 +402,6 @@ function codeOf(res) {
     return JSON.parse(res.body.toString()).error?.code ?? "";
   } catch {
     return "";
-  }
-}
-
-function median(xs) {
-  return quantile(xs, 0.5);
-}
-function quantile(xs, q) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-}
-function fmt(n) {
-  return Math.round(n).toLocaleString("en");
-}
-
-function markdown(header, body) {
-  const lines = [header, header.map(() => "---"), ...body];
-  return lines.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
-}
-
-/** User + system CPU seconds of a process so far (Linux; 0 elsewhere). */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0;
   }
 }
 

@@ -11,25 +11,35 @@
 //
 // Loopback only, bounded in time. Settings: BENCH_SECONDS (5 per load), BENCH_ROUNDS (2),
 // BENCH_CONNECTIONS (50), BENCH_RUNS (20 requests per page or write).
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { seed } from "./seed.mjs";
+import {
+  children,
+  cpuSeconds,
+  fmt,
+  get,
+  hasWrk,
+  markdown,
+  measure,
+  median,
+  post,
+  quantile,
+  root,
+  start,
+} from "./support.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const root = fileURLToPath(new URL("..", import.meta.url));
 const bundle = join(root, "dist", "promptrail.mjs");
-const hasWrk = spawnSync("wrk", ["--version"]).error === undefined;
 
 const dir = mkdtempSync(join(os.tmpdir(), "promptrail-bench-"));
 const file = join(dir, "bench.db");
-const children = [];
 const rows = [];
 const row = (what, measured, target = "") => rows.push([what, measured, target]);
 
@@ -248,135 +258,21 @@ async function writes(base, agent) {
 
 /** Loads `url` for SECONDS; answers req/s, p99 ms and the server's CPU µs per request. */
 async function load(target, url, headers, expected) {
-  await measure(url, headers, expected, 1); // warm-up: JIT, caches
+  await measure(url, headers, expected, 1, CONNECTIONS); // warm-up: JIT, caches
   const before = target.pid ? cpuSeconds(target.pid) : 0;
-  const result = await measure(url, headers, expected, SECONDS);
+  const result = await measure(url, headers, expected, SECONDS, CONNECTIONS);
   const cpu = target.pid ? cpuSeconds(target.pid) - before : 0;
   return { ...result, cpuMicros: result.requests ? (cpu * 1e6) / result.requests : 0 };
-}
-
-async function measure(url, headers, expected, seconds) {
-  const headerArgs = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
-  if (hasWrk) {
-    const args = [
-      "-t1",
-      `-c${CONNECTIONS}`,
-      `-d${seconds}s`,
-      "--latency",
-      ...headerArgs.flatMap((h) => ["-H", h]),
-      url,
-    ];
-    const out = await run("wrk", args);
-    const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
-    const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + socketErrors(out);
-    return {
-      rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
-      p99: duration(/99%\s+([\d.]+\w+)/.exec(out)?.[1]),
-      requests,
-      errors,
-    };
-  }
-  const out = await run(process.execPath, [
-    join(root, "bench", "load.mjs"),
-    url,
-    String(CONNECTIONS),
-    String(seconds),
-    String(expected),
-    ...headerArgs,
-  ]);
-  const r = JSON.parse(out);
-  return { rps: r.requests / r.seconds, p99: r.p99, requests: r.requests, errors: r.errors };
-}
-
-function socketErrors(out) {
-  const m = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  return m ? m.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
-}
-
-function duration(text) {
-  const m = /^([\d.]+)(us|ms|s)$/.exec(text ?? "");
-  if (!m) return Number.NaN;
-  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
-}
-
-function run(command, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited with ${code}`))));
-  });
-}
-
-/** Starts a server process and waits for its port in its output. */
-function start(command, args, env, pattern) {
-  const child = spawn(command, args, { env, cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${output}`)), 30_000);
-    child.stdout.on("data", (chunk) => {
-      output += chunk;
-      const match = pattern.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ port: Number(match[1]), pid: child.pid, child });
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
-  });
 }
 
 function stop(target) {
   target.child.kill("SIGTERM");
 }
 
-function get(agent, url, headers = {}, method = "GET", body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-function post(agent, url, json) {
-  return get(
-    agent,
-    url,
-    { Accept: "application/json", "Content-Type": "application/json" },
-    "POST",
-    JSON.stringify(json),
-  );
-}
-
 /** Response headers a server can send again as they are (no hop-by-hop ones, no date). */
 function sendable(headers) {
   const skip = new Set(["date", "connection", "keep-alive", "transfer-encoding"]);
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !skip.has(name)));
-}
-
-function median(xs) {
-  return quantile(xs, 0.5);
-}
-function quantile(xs, q) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-}
-function fmt(n) {
-  return Math.round(n).toLocaleString("en");
-}
-
-function markdown(header, body) {
-  const lines = [header, header.map(() => "---"), ...body];
-  return lines.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 }
 
 /** A figure from /proc/<pid>/status, in MiB (Linux). */
@@ -386,15 +282,5 @@ function memory(pid, field) {
     return Math.round(kb / 1024);
   } catch {
     return "n/a";
-  }
-}
-
-/** User + system CPU seconds of a process so far (Linux; 0 elsewhere). */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0;
   }
 }
