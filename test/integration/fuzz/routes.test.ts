@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { expect, test } from "vitest";
 import { ERROR_STATUS } from "../../../src/domain/errors.js";
 import { errorSchema } from "../../../src/http/json.js";
+import { langfuseErrorSchema } from "../../../src/http/langfuse-json.js";
 import { brokenRules, digest } from "../../support/invariants.js";
 import { freshApp } from "../http/support/http.js";
 
@@ -41,6 +42,10 @@ const TEMPLATES = [
   "/prompts/{n}/versions/{v}/test",
   "/prompts/{n}/versions/{v}/tests",
   "/prompts/{n}/versions/{v}/revisions",
+  "/prompts/{n}/versions/{v}/revisions/{id}/restore",
+  "/prompts/{n}/save",
+  "/prompts/{n}/archive",
+  "/prompts/{n}/unarchive",
   "/prompts/{n}/compare",
   "/prompts/{n}/history",
   "/prompts/{n}/stages/{s}",
@@ -56,6 +61,18 @@ const TEMPLATES = [
   "/settings/webhooks/{id}/delete",
   "/settings/webhooks/{id}/test",
   "/settings/webhooks/{id}/deliveries/{n}/redeliver",
+  "/login",
+  "/logout",
+  "/me",
+  "/settings/password",
+  "/settings/users",
+  "/settings/users/{n}/save",
+  "/settings/users/{n}/disable",
+  "/settings/users/{n}/enable",
+  "/settings/tokens",
+  "/settings/tokens/{id}/revoke",
+  "/api/public/v2/prompts",
+  "/api/public/v2/prompts/{n}",
   "/healthz",
   "/static/app.css",
   "/static/{n}",
@@ -262,7 +279,11 @@ test(`fuzzing every route: ${RUNS} requests, no 5xx, errors in SPEC §3's shape,
       expect(res.status, text.slice(0, 300)).toBeLessThan(500);
       if (res.status >= 400) {
         tally.refused++;
-        if (r.method !== "HEAD" && (res.headers.get("content-type") ?? "").startsWith("application/json")) {
+        const json = r.method !== "HEAD" && (res.headers.get("content-type") ?? "").startsWith("application/json");
+        if (json && r.path.startsWith("/api/public/")) {
+          // The Langfuse-compatible routes answer errors as Langfuse does (SPEC §8): {message, error}.
+          expect(langfuseErrorSchema.safeParse(JSON.parse(text)).success, text.slice(0, 300)).toBe(true);
+        } else if (json) {
           const parsed = errorSchema.safeParse(JSON.parse(text));
           expect(parsed.success, text.slice(0, 300)).toBe(true);
           const code = parsed.data?.error.code ?? "";
