@@ -6,6 +6,7 @@ import { requireAccess } from "./http/auth.js";
 import { csrfGuard, formGuard, hostGuard, sizeGuard } from "./http/guards.js";
 import { baseHeaders } from "./http/headers.js";
 import { onError, renderError } from "./http/on-error.js";
+import { createChangeRoutes } from "./http/routes/changes.routes.js";
 import { createLangfuseRoutes } from "./http/routes/langfuse.routes.js";
 import { createPromptEditRoutes } from "./http/routes/prompt-edits.routes.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
@@ -19,6 +20,7 @@ import { createTokensRoutes } from "./http/routes/tokens.routes.js";
 import { createUsersRoutes } from "./http/routes/users.routes.js";
 import { createVersionRoutes } from "./http/routes/versions.routes.js";
 import { createWebhookRoutes } from "./http/routes/webhooks.routes.js";
+import { type ChangeFeed, createChangeFeed } from "./services/change-feed.service.js";
 import type { WebhookSettings } from "./services/deliveries.service.js";
 import { createServices } from "./services/index.js";
 
@@ -32,10 +34,12 @@ export interface AppDeps {
   webhooks?: Partial<WebhookSettings>;
   /** PROMPTRAIL_TRUST_PROXY: believe X-Forwarded-Proto and X-Forwarded-For (SPEC §5). */
   trustProxy?: boolean;
+  /** The change stream's reader of the log (`serve` ends its streams when it stops). */
+  changes?: ChangeFeed;
 }
 
 /** The whole web app over one database: used by main.ts and by every test. */
-export function createApp({ db, publicUrl = null, fetch, webhooks, trustProxy = false }: AppDeps): Hono {
+export function createApp({ db, publicUrl = null, fetch, webhooks, trustProxy = false, changes }: AppDeps): Hono {
   const services = createServices({ db, ...(fetch && { fetch }), webhooks });
   const ownUrl = publicUrl ? new URL(publicUrl) : null;
   const trust = { trustProxy };
@@ -47,6 +51,8 @@ export function createApp({ db, publicUrl = null, fetch, webhooks, trustProxy = 
   // include the base headers, and no middleware below this line runs for them (see headers.ts).
   // The runtime read checks its session or token itself (SPEC §5), as cheaply as it can.
   app.route("/", createRuntimeRoutes(services));
+  // The change stream has the runtime read's access rules: checked in its route, never a redirect.
+  app.route("/", createChangeRoutes(services, changes ?? createChangeFeed({ db })));
   // Who the request is and whether its role may: before any body is read for it.
   app.use(requireAccess(services));
   app.use(formGuard());

@@ -19,6 +19,13 @@ const settings = z.object({
   PROMPTRAIL_WEBHOOK_PRIVATE: z.enum(["0", "1"], "Use 1 to allow loopback and private networks, 0 not to").optional(),
   // SPEC §5: believe X-Forwarded-Proto / X-Forwarded-For only behind a proxy that sets them.
   PROMPTRAIL_TRUST_PROXY: z.enum(["0", "1"], "Use 1 (behind a proxy that sets X-Forwarded-*) or 0").default("0"),
+  // The change stream's keep-alive comment (docs/applications.md): under most proxies' idle timeouts.
+  PROMPTRAIL_HEARTBEAT_MS: z.coerce
+    .number("a number of milliseconds")
+    .int("a whole number of milliseconds")
+    .min(10, "at least 10 ms")
+    .max(3_600_000, "at most an hour (3600000)")
+    .default(15_000),
 });
 
 /** `log` is the request log's format; unset means text on a terminal, JSON otherwise. */
@@ -34,6 +41,8 @@ export type Config = {
   webhookPrivate: boolean;
   /** Believe X-Forwarded-Proto / X-Forwarded-For (PROMPTRAIL_TRUST_PROXY=1, behind a proxy). */
   trustProxy: boolean;
+  /** How often every open change stream gets its keep-alive comment (PROMPTRAIL_HEARTBEAT_MS). */
+  heartbeatMs: number;
 };
 
 /** Settings from the environment, validated once at start-up; a bad value stops the start with its name. */
@@ -52,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     PROMPTRAIL_PUBLIC_URL,
     PROMPTRAIL_WEBHOOK_PRIVATE,
     PROMPTRAIL_TRUST_PROXY,
+    PROMPTRAIL_HEARTBEAT_MS,
   } = parsed.data;
   return {
     host: HOST,
@@ -62,5 +72,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     publicUrl: PROMPTRAIL_PUBLIC_URL ?? null,
     webhookPrivate: PROMPTRAIL_WEBHOOK_PRIVATE === "1",
     trustProxy: PROMPTRAIL_TRUST_PROXY === "1",
+    heartbeatMs: PROMPTRAIL_HEARTBEAT_MS,
   };
 }

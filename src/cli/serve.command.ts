@@ -6,6 +6,7 @@ import { migrateToLatest } from "../db/migrate.js";
 import { GRACE_MS, listen } from "../server/http-server.js";
 import { type LogFormat, withRequestLog } from "../server/request-log.js";
 import { startWebhookWorker } from "../server/webhook-worker.js";
+import { createChangeFeed } from "../services/change-feed.service.js";
 import { createDeliveriesService } from "../services/deliveries.service.js";
 import { hasActiveUser } from "../store/users.store.js";
 import { type CliIo, type Command, DB_OPTION } from "./command.js";
@@ -29,7 +30,8 @@ export const serveCommand: Command = {
     "Sends webhook deliveries as changes commit (PROMPTRAIL_WEBHOOK_PRIVATE=1 lets them reach",
     "loopback and private networks). Stops gracefully on SIGTERM or SIGINT: no new connections,",
     `requests and deliveries in flight get up to ${GRACE_MS / 1000} s to finish, the database is closed,`,
-    "exit 0. A second signal cuts them at once (a cut delivery is retried later).",
+    "exit 0. A second signal cuts them at once (a cut delivery is retried later). Open change",
+    "streams (GET /changes) end at once; PROMPTRAIL_HEARTBEAT_MS sets their keep-alive (15000).",
     "Logs one line per request on stdout (time, method, path, status, ms, actor); PROMPTRAIL_LOG",
     "is off, text or json (default: text on a terminal, JSON otherwise).",
     "",
@@ -49,7 +51,8 @@ export const serveCommand: Command = {
         return 2;
       }
       const webhooks = { allowPrivate: config.webhookPrivate };
-      const app = createApp({ db, publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhooks });
+      const changes = createChangeFeed({ db, heartbeatMs: config.heartbeatMs });
+      const app = createApp({ db, publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhooks, changes });
       const write = (line: string) => io.stdout.write(`${line}\n`);
       const server = await listen(withRequestLog(getRequestListener(app.fetch), format, write), config);
       const worker = startWebhookWorker({
@@ -64,6 +67,9 @@ export const serveCommand: Command = {
         worker.cut();
       });
       say(`${signal}: stopping; requests and webhook deliveries in flight get up to ${GRACE_MS / 1000} s`);
+      // Open change streams end now (their clients resume elsewhere with Last-Event-ID): they
+      // never finish by themselves, so waiting for them would only hold the stop for the grace.
+      changes.close();
       const [{ cut }] = await Promise.all([server.stop(), worker.stop()]);
       say(cut ? `Stopped; ${cut} request(s) were cut` : "Stopped");
     } finally {

@@ -30,3 +30,12 @@ describe("PROMPTRAIL_WEBHOOK_PRIVATE", () => {
     expect(() => loadConfig({ PROMPTRAIL_WEBHOOK_PRIVATE: "yes" })).toThrow(/PROMPTRAIL_WEBHOOK_PRIVATE/);
   });
 });
+
+describe("PROMPTRAIL_HEARTBEAT_MS", () => {
+  test("sets the change stream's keep-alive period: 15 s unless told, whole milliseconds from 10 to an hour", () => {
+    expect(loadConfig({}).heartbeatMs).toBe(15_000);
+    expect(loadConfig({ PROMPTRAIL_HEARTBEAT_MS: "250" }).heartbeatMs).toBe(250);
+    for (const bad of ["0", "9", "1.5", "soon", "3600001"])
+      expect(() => loadConfig({ PROMPTRAIL_HEARTBEAT_MS: bad }), bad).toThrow(/PROMPTRAIL_HEARTBEAT_MS/);
+  });
+});

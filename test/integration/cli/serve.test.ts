@@ -7,6 +7,7 @@ import { COMMANDS } from "../../../src/cli/commands.js";
 import { runCli } from "../../../src/cli/run-cli.js";
 import { memoryIo, tempFolder } from "../../support/cli.js";
 import { echoBack, fakeOpenAi } from "../../support/fake-openai.js";
+import { sseReader } from "../../support/sse.js";
 
 /** `promptrail serve` in this process on a free port; SIGTERM and SIGINT come from `signals`. */
 async function serve(env: NodeJS.ProcessEnv = {}, extra: string[] = []) {
@@ -123,6 +124,27 @@ describe("a graceful stop", () => {
     expect(await s.exited).toBe(0);
     expect(performance.now() - started).toBeLessThan(4000); // Node keeps idle connections 5 s otherwise
     expect(s.lines().at(-1)).toBe("Stopped");
+  });
+});
+
+describe("a graceful stop with change streams open", () => {
+  test("ends every stream at once: they do not hold the stop for its grace, and it exits 0", async () => {
+    const s = await serve({ PROMPTRAIL_LOG: "json", PROMPTRAIL_HEARTBEAT_MS: "50" });
+    const streams = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const res = await fetch(`${s.base}/changes`, { headers: { accept: "text/event-stream" } });
+        const reader = sseReader(res.body as ReadableStream<Uint8Array>);
+        await reader.next((m) => m.comment === "keep-alive"); // the setting reached the server
+        return reader;
+      }),
+    );
+    const started = performance.now();
+    s.signals.emit("SIGTERM");
+    for (const reader of streams) expect(await reader.next((m) => m.comment !== "keep-alive")).toBeNull();
+    expect(await s.exited).toBe(0);
+    expect(performance.now() - started).toBeLessThan(4000); // the grace is 10 s
+    expect(s.lines().at(-1)).toContain('"msg":"Stopped"');
+    expect(s.printed.stdout).toContain('"path":"/changes","status":200');
   });
 });
 

@@ -1,39 +1,17 @@
-import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { listeningUrl, spawnCli } from "../../support/cli.js";
-import { createMigratedTestDatabase } from "../../support/pg-databases.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import { postgresInstances } from "../../support/pg-instances.js";
 
 /**
  * SPEC §10 with real processes: two `promptrail serve` instances on one PostgreSQL database,
  * as behind a load balancer. Races go to both at once; the database must keep one current
  * version per stage and lose no update, and a change on one is seen by the next read on the other.
  */
-let database: Awaited<ReturnType<typeof createMigratedTestDatabase>>;
-const servers: ChildProcessWithoutNullStreams[] = [];
+const setup = postgresInstances(2);
 let a = "";
 let b = "";
-
-beforeAll(async () => {
-  database = await createMigratedTestDatabase();
-  const start = async () => {
-    const child = spawnCli(["serve", "--port", "0"], { PROMPTRAIL_DATABASE_URL: database.url, PROMPTRAIL_LOG: "off" });
-    servers.push(child);
-    return listeningUrl(child);
-  };
-  [a, b] = await Promise.all([start(), start()]);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(
-    servers.map(
-      (child) =>
-        new Promise((resolve) =>
-          child.exitCode !== null ? resolve(null) : (child.once("exit", resolve), child.kill("SIGTERM")),
-        ),
-    ),
-  );
-  await database?.drop();
+beforeAll(() => {
+  [a = "", b = ""] = setup().instances;
 });
 
 async function call(base: string, path: string, body?: unknown) {
@@ -46,7 +24,7 @@ async function call(base: string, path: string, body?: unknown) {
 }
 
 async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: database.url });
+  const client = new pg.Client({ connectionString: setup().url });
   await client.connect();
   try {
     return (await client.query<T>(text, values)).rows;
