@@ -1,4 +1,5 @@
 import { backupCommand } from "./backup.command.js";
+import { bundleCommand } from "./bundle.command.js";
 import type { Command } from "./command.js";
 import { migrateCommand } from "./migrate.command.js";
 import { serveCommand } from "./serve.command.js";
@@ -17,6 +18,7 @@ export const COMMANDS: Command[] = [
   backupCommand,
   exportCommand,
   importCommand,
+  bundleCommand,
   ...USER_COMMANDS,
   ...TOKEN_COMMANDS,
   pullCommand,

@@ -21,13 +21,18 @@ const CONNECTION = [
   "current, revision, contentHash, createdFrom, config). See the README.",
 ].join("\n");
 
+/** A client for the server at `url`, with PROMPTRAIL_TOKEN when set; a URL that is not http(s) is a usage error. */
+export function registryClient(url: string, io: CliIo): RegistryClient {
+  if (!/^https?:\/\/[^/?#]+/.test(url))
+    throw new UsageError(`--url takes an http(s) URL such as ${DEFAULT_URL}, not "${url}"`);
+  return new RegistryClient(url, io.env.PROMPTRAIL_TOKEN || undefined);
+}
+
 /** The folder and a client for the server the flags and environment name. */
 function target(args: ParsedArgs, io: CliIo) {
   const [dir = ""] = args.positionals;
   const url = stringValue(args, "url") ?? io.env.PROMPTRAIL_URL ?? DEFAULT_URL;
-  if (!/^https?:\/\/[^/?#]+/.test(url))
-    throw new UsageError(`--url takes an http(s) URL such as ${DEFAULT_URL}, not "${url}"`);
-  return { dir: resolve(dir), url, client: new RegistryClient(url, io.env.PROMPTRAIL_TOKEN || undefined) };
+  return { dir: resolve(dir), url, client: registryClient(url, io) };
 }
 
 const say = (io: CliIo) => (line: string) => io.stdout.write(`${line}\n`);

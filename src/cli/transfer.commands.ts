@@ -79,7 +79,7 @@ async function readJson(source: string, stdin: Readable): Promise<unknown> {
 }
 
 /** The whole file or nothing: a reader never sees half an export. */
-function writeWhole(file: string, content: string): void {
+export function writeWhole(file: string, content: string): void {
   const partial = `${file}.partial-${process.pid}`;
   try {
     writeFileSync(partial, content);

@@ -102,6 +102,31 @@ export class RegistryClient {
     });
   }
 
+  /**
+   * Every prompt's current version in `stage`, as the runtime read answers it (archived prompts
+   * too). A prompt whose stage lost its current version since the list was read is left out.
+   */
+  async currentIn(stage: string): Promise<Array<Record<string, unknown>>> {
+    const list = (json: Record<string, unknown>) => ({
+      next: json.next as string | null,
+      items: ((json.prompts as Array<{ name: string; current: Record<string, string | null> }>) ?? [])
+        .filter((p) => p.current[stage])
+        .map((p) => p.name),
+    });
+    const names = [
+      ...(await this.all("/prompts?limit=200", list)),
+      ...(await this.all("/prompts?limit=200&archived=1", list)),
+    ];
+    const read = (name: string) =>
+      this.call<Record<string, unknown>>("GET", `/prompts/${encodeURIComponent(name)}/stages/${stage}`).catch(
+        (error: unknown) => {
+          if (error instanceof ApiError && error.status === 404) return null;
+          throw error;
+        },
+      );
+    return (await inBatches(names, read)).filter((v) => v !== null);
+  }
+
   async version(prompt: string, version: string): Promise<RegistryVersion> {
     return pick(await this.call<ApiVersion>("GET", `/prompts/${encodeURIComponent(prompt)}/versions/${version}`));
   }

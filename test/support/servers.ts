@@ -1,5 +1,8 @@
 import type { Server } from "node:http";
+import { getRequestListener } from "@hono/node-server";
+import type { Hono } from "hono";
 import { afterEach } from "vitest";
+import { type HttpServer, listen } from "../../src/server/http-server.js";
 
 const running: Server[] = [];
 
@@ -16,4 +19,17 @@ export function stopServer(server: Server): Promise<void> {
 /** Closes `server` after the test that started it. */
 export function closeAfterTest(server: Server): void {
   running.push(server);
+}
+
+const listening: HttpServer[] = [];
+
+afterEach(async () => {
+  for (const server of listening.splice(0)) await server.stop();
+});
+
+/** `app` served on 127.0.0.1 by the server's own listener, on a free port, until the test ends: its URL. */
+export async function serveUntilTestEnds(app: Hono): Promise<string> {
+  const server = await listen(getRequestListener(app.fetch), { host: "127.0.0.1", port: 0 });
+  listening.push(server);
+  return server.url;
 }

@@ -3,19 +3,13 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { getRequestListener } from "@hono/node-server";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createApp } from "../../../src/app.js";
-import { type HttpServer, listen } from "../../../src/server/http-server.js";
 import { createServices } from "../../../src/services/index.js";
 import { cli, tempFolder } from "../../support/cli.js";
 import { freshDb } from "../../support/db.js";
+import { serveUntilTestEnds } from "../../support/servers.js";
 import { dumpAll } from "../../support/state.js";
-
-const running: HttpServer[] = [];
-afterEach(async () => {
-  for (const server of running.splice(0)) await server.stop();
-});
 
 /** A real server over a fresh registry: greet has v1.0 PROD, v1.1 TST, v1.2 a DEV draft. */
 async function registry() {
@@ -36,9 +30,8 @@ async function registry() {
   await s.versions.makeCurrent("greet", "1.2");
   await s.prompts.create({ name: "old-triage", body: "Sort {{ticket}}" });
   await s.promptEdits.archive("old-triage");
-  const server = await listen(getRequestListener(createApp({ db }).fetch), { host: "127.0.0.1", port: 0 });
-  running.push(server);
-  return { db, s, url: server.url, dump: () => dumpAll(db) };
+  const url = await serveUntilTestEnds(createApp({ db }));
+  return { db, s, url, dump: () => dumpAll(db) };
 }
 
 const git = (dir: string, ...args: string[]) =>

@@ -12,6 +12,7 @@ const VERBS = [
   "backup",
   "export",
   "import",
+  "bundle",
   "user add",
   "user list",
   "user set-role",
