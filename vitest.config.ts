@@ -34,6 +34,15 @@ export default defineConfig({
         },
       },
       {
+        // @promptrail/client (client/): its own tests, against its build and a real server process.
+        extends: true,
+        test: {
+          name: "client",
+          include: ["client/test/**/*.test.ts"],
+          globalSetup: ["client/test/support/build.ts"],
+        },
+      },
+      {
         extends: true,
         test: {
           name: "postgres",
