@@ -46,13 +46,19 @@ export function checkBundleShape(input: unknown, stage: Stage): Bundle {
 }
 
 /**
- * R3's content hash of a version, as the server computes it: sha256 of the canonical JSON of
- * `{body, config}`, or `{config, messages}` for a chat prompt.
+ * A version's content hash, as the server computes it: sha256 of the canonical JSON of
+ * `{body, config}` (or `{config, messages}` for a chat prompt), with the contract's
+ * `variables`, `tools` and `responseFormat` beside them, each only when it is not empty.
  */
 export function contentHashOf(v: PromptVersion): Promise<string> {
   const content: { [key: string]: Json } =
     v.type === "chat" ? { messages: v.messages as unknown as Json } : { body: v.body as string };
-  return sha256Hex(canonicalJson({ ...content, config: v.config }));
+  const nonEmpty = (value: unknown) =>
+    Array.isArray(value) ? value.length > 0 : value !== null && value !== undefined;
+  const contract: { [key: string]: Json } = {};
+  for (const field of ["responseFormat", "tools", "variables"])
+    if (nonEmpty(v[field])) contract[field] = v[field] as Json;
+  return sha256Hex(canonicalJson({ ...content, config: v.config, ...contract }));
 }
 
 /**

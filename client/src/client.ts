@@ -1,5 +1,7 @@
 import { type Bundle, checkBundleShape, verifyBundle } from "./bundle.js";
 import { PromptrailError } from "./errors.js";
+import type { Json } from "./hash.js";
+import { type ChatMessage, type Content, render, type Variable } from "./render.js";
 import type { Change } from "./types.js";
 import { isPromptVersion, isStage, type PromptVersion, type Source, type Stage } from "./types.js";
 import { type Watch, type WatchOptions, watchChanges } from "./watch.js";
@@ -38,14 +40,53 @@ export interface OtelAttributes {
   "promptrail.content_hash": string;
 }
 
+/** A rendered prompt, as the server's render endpoints answer it. */
+export type Rendering = {
+  prompt: string;
+  version: string;
+  stage: Stage;
+  config: { [key: string]: Json };
+  tools: Json[];
+  responseFormat: Json;
+} & ({ type: "text"; body: string } | { type: "chat"; messages: ChatMessage[] });
+
 /** What `get` answers: the version object, where it came from, and what to do with it. */
 export type Prompt = PromptVersion & {
   readonly source: Source;
+  /**
+   * The template filled with `variables`, strictly by the version's contract, as the server's
+   * render does it: throws `validation_failed` with one issue per bad variable (a missing
+   * required one, a wrong type, a value outside an enum, one the contract does not know unless
+   * `strict: false`).
+   */
+  render(variables?: Record<string, unknown>, options?: { strict?: boolean }): Rendering;
   /** Attributes for the span of the LLM call that used this prompt. */
   otelAttributes(): OtelAttributes;
 };
 
 const methods = {
+  render(this: Prompt, variables: Record<string, unknown> = {}, options: { strict?: boolean } = {}): Rendering {
+    const content = (
+      this.type === "chat" ? { type: "chat", messages: this.messages ?? [] } : { type: "text", body: this.body ?? "" }
+    ) as Content;
+    const outcome = render(content, (this.variables as Variable[] | undefined) ?? [], variables, options);
+    if (!outcome.ok) {
+      const [first] = outcome.issues;
+      const message = first ? `${first.path.join(".")}: ${first.message}` : "The variables do not fit this prompt";
+      throw new PromptrailError("validation_failed", message, { issues: outcome.issues });
+    }
+    const tools = (this.tools as Json[] | undefined) ?? [];
+    const responseFormat = (this.responseFormat as Json | undefined) ?? null;
+    const base = {
+      prompt: this.prompt,
+      version: this.version,
+      stage: this.stage,
+      config: this.config,
+      tools,
+      responseFormat,
+    };
+    return { ...base, ...outcome.rendered };
+  },
   otelAttributes(this: Prompt): OtelAttributes {
     return {
       "gen_ai.prompt.name": this.prompt,
