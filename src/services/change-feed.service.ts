@@ -17,8 +17,8 @@ export interface ChangeSink {
 
 export interface ChangeFeed {
   /**
-   * Follows the log for `sink`: the changes after `after`, or (null) after the newest change
-   * now. Answers the function that unsubscribes.
+   * Follows the log for `sink`: the changes after `after`, or (null, or an id the log has not
+   * reached) after the newest change now. Answers the function that unsubscribes.
    */
   subscribe(after: number | null, sink: ChangeSink): Promise<() => void>;
   /** Ends every stream and refuses new ones: the server is stopping. */
@@ -180,7 +180,10 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed {
         sink.end();
         return () => undefined;
       }
-      const cursor = after ?? (await latestSeq(db.kysely));
+      // An id past the newest change is no change of this log (another registry's, or one
+      // restored from an older backup): waiting for the log to reach it would hide what comes.
+      const latest = await latestSeq(db.kysely);
+      const cursor = after === null || after > latest ? latest : after;
       // The feed may stop meanwhile (its last subscriber left): from the check on, no await.
       while (head === null && !closed) await start();
       const current = head;

@@ -57,6 +57,8 @@ export function createChangeRoutes(services: Services, feed: ChangeFeed) {
         c,
         new DomainError("bad_request", "Last-Event-ID must be the id of a change this stream sent (digits only)"),
       );
+    // HEAD: the headers a stream would have, and no stream that never ends.
+    if (c.req.method === "HEAD") return new Response(null, { status: 200, headers: STREAM_HEADERS });
     return openStream(feed, after);
   });
 }

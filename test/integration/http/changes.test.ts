@@ -121,6 +121,25 @@ describe("the change stream", () => {
     expect(await live.change()).toEqual(next);
   });
 
+  test("a Last-Event-ID past the newest change (another registry's) starts with the next change", async () => {
+    const { call, open } = await setup();
+    await call("/prompts", { name: "here", body: "x" });
+    const { reader } = await open({ "last-event-id": "999999" });
+    const opening = await reader.next();
+    expect(Number(opening?.comment?.split(" ").at(-1))).toBeLessThan(999999);
+    await call("/prompts/here/versions/1.0/promote", {});
+    expect((await reader.change())?.data).toMatchObject({ type: "version.promoted", prompt: "here" });
+  });
+
+  test("HEAD answers the stream's headers and no stream", async () => {
+    const { app, feed } = await setup();
+    const res = await app.request("/changes", { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    expect(await res.text()).toBe("");
+    expect(feed.subscribers).toBe(0);
+  });
+
   test("a comment line keeps an idle stream open, at the period set", async () => {
     const { open } = await setup({ heartbeatMs: 30 });
     const { reader } = await open();
