@@ -126,6 +126,7 @@ const TABLE: Record<string, Case[]> = {
   "GET /prompts/:name/stages/:stage": [
     { need: "read", request: async (f) => ({ path: `/prompts/${await f.prompt()}/stages/dev` }), ok: 200 },
   ],
+  "GET /changes": [{ need: "read", request: async () => ({ path: "/changes" }), ok: 200 }],
   [`GET ${V}`]: [{ need: "read", request: async (f) => ({ path: at(await f.prompt()) }), ok: 200 }],
   [`POST ${V}/save`]: [
     { need: "edit", request: async (f) => ({ path: `${at(await f.prompt())}/save`, body: { body: "new" } }), ok: 200 },
@@ -460,6 +461,11 @@ async function call(client: Client | SecuredClient, shown: Shown, req: Request) 
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+  // A change stream never ends by itself: its status is the answer.
+  if (res.headers.get("content-type")?.startsWith("text/event-stream")) {
+    await res.body?.cancel();
+    return { status: res.status, text: "" };
+  }
   return { status: res.status, text: await res.text() };
 }
 
