@@ -14,7 +14,12 @@ export const bundleCommand: Command = {
   name: "bundle",
   positionals: { min: 0, max: 0 },
   options: {
-    stage: { type: "string", value: "STAGE", required: true, help: "the stage whose current versions to bundle: PROD" },
+    stage: {
+      type: "string",
+      value: "STAGE",
+      required: true,
+      help: "whose current versions to bundle: DEV, TST or PROD (what applications read)",
+    },
     out: { type: "string", value: "FILE", help: "write to FILE instead of stdout" },
     url: {
       type: "string",
