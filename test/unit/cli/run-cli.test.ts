@@ -127,6 +127,7 @@ describe("the command line", () => {
       publicUrl: null,
       webhookPrivate: false,
       trustProxy: false,
+      heartbeatMs: 15_000,
     });
     expect(settingsOf(args({ host: "::1", port: "8080", db: "flag.db" }), env)).toEqual({
       host: "::1",
@@ -137,6 +138,7 @@ describe("the command line", () => {
       publicUrl: null,
       webhookPrivate: false,
       trustProxy: false,
+      heartbeatMs: 15_000,
     });
     expect(settingsOf(args({}), {})).toEqual({
       host: "127.0.0.1",
@@ -147,6 +149,7 @@ describe("the command line", () => {
       publicUrl: null,
       webhookPrivate: false,
       trustProxy: false,
+      heartbeatMs: 15_000,
     });
     expect(() => settingsOf(args({}), { PROMPTRAIL_LOG: "loud" })).toThrow("PROMPTRAIL_LOG: Use off, text or json");
   });
