@@ -26,11 +26,11 @@ export async function richRegistry(options: ServiceOptions = {}): Promise<TestSe
   await s.versions.save("support-reply", "1.0", { body: "Be kind.\n\nTicket: {{ticket}}", config: { temperature: 0 } });
   await s.versions.promote("support-reply", "1.0");
   await s.versions.save("support-reply", "1.0", { body: "Be kind, in TST.\n\nTicket: {{ticket}}" });
-  await s.versions.promote("support-reply", "1.0");
+  await s.versions.promote("support-reply", "1.0", { to: "PROD" });
   await s.versions.createNew("support-reply", "1.0");
   await s.versions.save("support-reply", "1.1", { body: "Be brief.\n\nTicket: {{ticket}}" });
   await s.versions.promote("support-reply", "1.1");
-  await s.versions.promote("support-reply", "1.1");
+  await s.versions.promote("support-reply", "1.1", { to: "PROD" });
   await s.versions.makeCurrent("support-reply", "1.0"); // rollback: 1.1 stays PROD, not current
   await s.versions.createNew("support-reply", "1.1"); // 1.2
   await s.versions.createNew("support-reply", "1.1"); // 1.3

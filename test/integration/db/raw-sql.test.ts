@@ -30,7 +30,15 @@ async function registry() {
   const s = await freshServices();
   await s.prompts.create({ name: "p", body: "x" });
   for (let i = 1; i <= 5; i++) await s.versions.createNew("p", "1.0");
-  for (const v of ["1.0", "1.0", "1.1", "1.1", "1.3", "1.2"]) await s.versions.promote("p", v);
+  for (const [v, to] of [
+    ["1.0", "TST"],
+    ["1.0", "PROD"],
+    ["1.1", "TST"],
+    ["1.1", "PROD"],
+    ["1.3", "TST"],
+    ["1.2", "TST"],
+  ])
+    await s.versions.promote("p", v as string, { to });
   await s.versions.makeCurrent("p", "1.4");
   await s.prompts.create({ name: "q", body: "y" });
   await s.testCases.create("p", { name: "one", assertions: [{ type: "contains", value: "zzz" }] });
