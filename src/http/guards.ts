@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { DomainError } from "../domain/errors.js";
+import { isPublic } from "./access.js";
 import { isForm, readForm } from "./input.js";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -78,15 +79,30 @@ export function csrfGuard(publicUrl: URL | null): MiddlewareHandler {
   };
 }
 
-/** Bodies over 4 MiB are refused with 413 before they are read whole. */
+/** What a sign-in or sign-out carries: a name, a password and a `next` path fit with room to spare. */
+export const MAX_SIGN_IN_BYTES = 8 * 1024;
+
+/**
+ * Bodies over 4 MiB are refused with 413 before they are read whole; bodies sent to the paths
+ * open to anyone in secured mode (`/login`, `/healthz`, `/static/…`) and to `/logout`, over 8
+ * KiB. (Without a session or token every other route is refused before its body is read: see
+ * requireAccess.)
+ */
 export function sizeGuard(): MiddlewareHandler {
-  const limit = bodyLimit({
-    maxSize: MAX_REQUEST_BYTES,
-    onError: () => {
-      throw new DomainError("payload_too_large", "The request is over 4 MiB");
-    },
-  });
-  return (c, next) => (SAFE.has(c.req.method) ? next() : limit(c, next));
+  const limit = (maxSize: number, message: string) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new DomainError("payload_too_large", message);
+      },
+    });
+  const large = limit(MAX_REQUEST_BYTES, "The request is over 4 MiB");
+  const small = limit(MAX_SIGN_IN_BYTES, "A sign-in is a name and a password: the request is over 8 KiB");
+  return (c, next) => {
+    if (SAFE.has(c.req.method)) return next();
+    const path = c.req.path;
+    return (isPublic(path) || path === "/logout" ? small : large)(c, next);
+  };
 }
 
 /**
