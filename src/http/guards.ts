@@ -39,6 +39,13 @@ export function isOwnHost(host: string, publicUrl: URL | null): boolean {
   return parsed.hostname === publicUrl.hostname && (parsed.port === "" || parsed.port === defaultPort(publicUrl));
 }
 
+/** `host[:port]` of an absolute URL, without parsing it (the runtime read's hot path passes here). */
+function authorityOf(url: string): string {
+  const start = url.indexOf("//") + 2;
+  const end = url.indexOf("/", start);
+  return url.slice(start, end === -1 ? undefined : end);
+}
+
 /**
  * SPEC §7: a request whose Host is not this server's is refused 403 before anything else runs.
  * A page on evil.example whose DNS name is switched to 127.0.0.1 (DNS rebinding) reaches the
@@ -48,14 +55,17 @@ export function isOwnHost(host: string, publicUrl: URL | null): boolean {
 export function hostGuard(publicUrl: URL | null): MiddlewareHandler {
   return async (c, next) => {
     // The Host header is what the request URL is built from on a real server; app.request() in
-    // tests may send none, and then the URL's host is the one to check. Parsing the URL only
-    // then keeps the runtime read's hot path free of it.
-    const host = c.req.header("host") ?? new URL(c.req.url).host;
-    if (!isOwnHost(host, publicUrl))
-      throw new DomainError(
-        "forbidden",
-        `This server does not answer for the host ${JSON.stringify(host.slice(0, 100))}`,
-      );
+    // tests may send none, and then the URL's host is the one to check.
+    const header = c.req.header("host");
+    // An absolute-form target (`POST http://evil.example/prompts`) names its own authority,
+    // which the request URL is then built from whatever Host says: both must be this server's.
+    const target = authorityOf(c.req.url);
+    for (const host of header === undefined || header === target ? [target] : [header, target])
+      if (!isOwnHost(host, publicUrl))
+        throw new DomainError(
+          "forbidden",
+          `This server does not answer for the host ${JSON.stringify(host.slice(0, 100))}`,
+        );
     return next();
   };
 }
