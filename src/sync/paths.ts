@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { PROMPT_NAME } from "../domain/limits.js";
 import { formatVersion, parseVersion } from "../domain/version-number.js";
 
@@ -23,7 +23,7 @@ export const isVersionNumber = (version: unknown): version is string => {
 /** Whether `path` is `root` or lies under it (both absolute). */
 function within(root: string, path: string): boolean {
   const rel = relative(root, path);
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** The nearest part of `path` that exists, with its symbolic links resolved. */
