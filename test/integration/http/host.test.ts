@@ -5,11 +5,15 @@ import { isOwnHost } from "../../../src/http/guards.js";
 import { listen } from "../../../src/server/http-server.js";
 import { expectError, FORM, freshApp } from "./support/http.js";
 
-/** Sends `head` (and `body`) as they are on a new connection; answers the status line's code. */
+/**
+ * Sends `head` (and `body`) as they are on a new connection and answers the status line's code.
+ * The request says `Connection: close`: the server closes once it has answered (ending our side
+ * first would let it drop an answer that is not ready yet).
+ */
 function rawRequest(url: string, head: string, body = ""): Promise<number> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.end(`${head}\r\n\r\n${body}`));
+    const socket = connect(Number(port), hostname, () => socket.write(`${head}\r\n\r\n${body}`));
     let answer = "";
     socket.on("data", (chunk) => {
       answer += chunk.toString("latin1");
