@@ -6,6 +6,7 @@ import { parseStage, type Stage } from "../domain/stage.js";
 import { versionJson } from "../http/json.js";
 import { currentVersions } from "../services/bundle.service.js";
 import { type CliIo, type Command, DB_OPTION, type ParsedArgs, stringValue, UsageError } from "./command.js";
+import { userPath } from "./paths.js";
 import { existingDatabase, settingsOf, usingDatabase } from "./settings.js";
 import { registryClient } from "./sync.commands.js";
 import { writeWhole } from "./transfer.commands.js";
@@ -39,7 +40,8 @@ export const bundleCommand: Command = {
     const stage = stageOf(args);
     const { bundle, from } = await bundleFrom(args, io, stage);
     const json = `${JSON.stringify(bundle, null, 2)}\n`;
-    const out = stringValue(args, "out");
+    const given = stringValue(args, "out");
+    const out = given === undefined ? undefined : userPath(io.env, given);
     const count = Object.keys(bundle.prompts).length;
     if (count === 0) io.stderr.write(`No prompt has a current ${stage} version in ${from}: the bundle is empty\n`);
     if (out === undefined) io.stdout.write(json);
