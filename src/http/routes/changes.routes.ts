@@ -12,7 +12,7 @@ import { WWW_AUTHENTICATE } from "../on-error.js";
 /** How long EventSource waits before it reconnects after the stream ends (the `retry:` field). */
 const RETRY_MS = 2_000;
 /** Bytes a subscriber may leave unread before its stream is ended (it resumes with Last-Event-ID). */
-const MAX_UNREAD = 1024 * 1024;
+export const MAX_UNREAD = 1024 * 1024;
 /** What the stream queues before it tells a catch-up to wait for the reader. */
 const HIGH_WATER = 64 * 1024;
 
@@ -43,7 +43,7 @@ const HEARTBEAT = encoder.encode(sseComment("keep-alive"));
  * the access middleware (which would send a person without a session to the sign-in page): a
  * program gets 401 with `WWW-Authenticate`, never a redirect.
  */
-export function createChangeRoutes(services: Services, feed: ChangeFeed) {
+export function createChangeRoutes(services: Services, feed: ChangeFeed, maxUnread = MAX_UNREAD) {
   return new Hono().get("/changes", async (c) => {
     try {
       const actor = await authenticate(services, c);
@@ -59,7 +59,7 @@ export function createChangeRoutes(services: Services, feed: ChangeFeed) {
       );
     // HEAD: the headers a stream would have, and no stream that never ends.
     if (c.req.method === "HEAD") return new Response(null, { status: 200, headers: STREAM_HEADERS });
-    return openStream(feed, after);
+    return openStream(feed, after, maxUnread);
   });
 }
 
@@ -73,10 +73,10 @@ function refuse(c: Context, error: unknown): Response {
 
 /**
  * The stream: a ReadableStream the feed writes into. A subscriber that leaves more than
- * MAX_UNREAD bytes unread is ended rather than buffered without bound; one that goes away
+ * `maxUnread` bytes unread is ended rather than buffered without bound; one that goes away
  * (the socket closes, the body is cancelled) is unsubscribed.
  */
-async function openStream(feed: ChangeFeed, after: number | null): Promise<Response> {
+async function openStream(feed: ChangeFeed, after: number | null, maxUnread: number): Promise<Response> {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let unsubscribe: (() => void) | undefined;
   let wake: (() => void) | undefined;
@@ -89,7 +89,8 @@ async function openStream(feed: ChangeFeed, after: number | null): Promise<Respo
   const push = (bytes: Uint8Array) => {
     if (ended) return;
     controller.enqueue(bytes);
-    if ((controller.desiredSize ?? 0) < -MAX_UNREAD) sink.end();
+    // What is queued and not yet read: the high-water mark less what the stream still desires.
+    if (HIGH_WATER - (controller.desiredSize ?? 0) > maxUnread) sink.end();
   };
   const sink: ChangeSink = {
     open: (seq) => push(encoder.encode(`retry: ${RETRY_MS}\n${sseComment(`changes after ${seq}`)}`)),

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { createApp } from "../../../src/app.js";
+import { createChangeRoutes } from "../../../src/http/routes/changes.routes.js";
 import {
   type ChangeFeed,
   type ChangeFeedOptions,
@@ -164,6 +165,19 @@ describe("the change stream", () => {
       expect(res.headers.get("content-type")).toMatch(/^application\/json/);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("bad_request");
     }
+  });
+
+  test("a reader that leaves too much unread has its stream ended, not buffered without bound", async () => {
+    const { db, feed, call } = await setup();
+    const app = createChangeRoutes(createServices({ db }), feed, 2_000);
+    const res = await app.request("/changes", { headers: { accept: "text/event-stream" } });
+    expect(feed.subscribers).toBe(1);
+    for (let i = 0; i < 12; i++) await call("/prompts", { name: `flood-${i}`, body: "x" }); // ~24 events, ~4 KB
+    await expect.poll(() => feed.subscribers).toBe(0);
+    // What was queued before the end is still delivered whole; then the stream is over.
+    const text = await res.text();
+    expect(text.endsWith("\n\n")).toBe(true);
+    expect(text.length).toBeLessThan(2_000 + 1_000);
   });
 
   test("stopping the server ends every open stream; a stream that leaves stops being fed", async () => {
