@@ -142,6 +142,35 @@ describe("get", () => {
   });
 });
 
+describe("render", () => {
+  test("fills what the server answered; a placeholder the contract does not declare is a required string", async () => {
+    const server = await withGreeting();
+    const prompt = await new Promptrail({ baseUrl: server.url }).get("greeting");
+    expect(prompt.render({ name: "Ada" })).toEqual({
+      prompt: "greeting",
+      version: "1.0",
+      stage: "PROD",
+      type: "text",
+      body: "Hello Ada",
+      config: { temperature: 0.2 },
+      tools: [],
+      responseFormat: null,
+    });
+    const refusal = (variables: Record<string, unknown>, strict?: boolean) => {
+      try {
+        prompt.render(variables, strict === undefined ? {} : { strict });
+      } catch (error) {
+        return error as PromptrailError;
+      }
+      return null;
+    };
+    expect(refusal({})).toMatchObject({ code: "validation_failed", issues: [{ path: ["variables", "name"] }] });
+    expect(refusal({ name: 3 })?.issues?.[0]?.message).toBe("Expected a string");
+    expect(refusal({ name: "Ada", extra: "x" })?.issues?.map((i) => i.path)).toEqual([["variables", "extra"]]);
+    expect(refusal({ name: "Ada", extra: "x" }, false)).toBeNull();
+  });
+});
+
 describe("watch", () => {
   test("follows the change stream; across a server restart it resumes after the last change, missing none", async () => {
     const server = await withGreeting();
