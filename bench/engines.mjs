@@ -47,6 +47,7 @@ import {
   post,
   quantile,
   root,
+  SERVER_FLAGS,
   start,
 } from "./support.mjs";
 
@@ -87,10 +88,10 @@ try {
   execFileSync(process.execPath, [bundle, "migrate"], { env: pgEnv, stdio: "ignore" });
 
   const listening = /listening on https?:\/\/\S+:(\d+)/;
-  const sqlite = await start(process.execPath, [bundle], sqliteEnv, listening);
+  const sqlite = await start(process.execPath, [...SERVER_FLAGS, bundle], sqliteEnv, listening);
   const [a, b] = await Promise.all([
-    start(process.execPath, [bundle], pgEnv, listening),
-    start(process.execPath, [bundle], pgEnv, listening),
+    start(process.execPath, [...SERVER_FLAGS, bundle], pgEnv, listening),
+    start(process.execPath, [...SERVER_FLAGS, bundle], pgEnv, listening),
   ]);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 2 * WRITERS });
   await seedRead(agent, sqlite);

@@ -8,15 +8,17 @@
 // reports where its memory is (bench/memory-probe.mjs, loaded with --import): V8's heap spaces,
 // memory outside the heap (external, array buffers) and what remains, native code and SQLite.
 //
-// Loopback only, bounded. Settings: BENCH_PROMPTS (10000), BENCH_WORKERS (8).
+// Loopback only, bounded. Settings: BENCH_PROMPTS (10000), BENCH_WORKERS (8), BENCH_NODE_FLAGS
+// (node flags for the server instead of the ones `npm start` uses, space-separated).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { join } from "node:path";
-import { children, get, machine, post, root, start } from "./support.mjs";
+import { children, get, machine, post, root, SERVER_FLAGS, start } from "./support.mjs";
 
 const PROMPTS = Number(process.env.BENCH_PROMPTS ?? 10_000);
+const NODE_FLAGS = process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? SERVER_FLAGS;
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 8);
 const bundle = join(root, "dist", "promptrail.mjs");
 const dir = mkdtempSync(join(os.tmpdir(), "promptrail-bench-memory-"));
@@ -30,7 +32,7 @@ try {
   const probe = join(root, "bench", "memory-probe.mjs");
   const server = await start(
     process.execPath,
-    ["--import", probe, bundle],
+    [...NODE_FLAGS, "--import", probe, bundle],
     { ...env, BENCH_MEMORY_REPORT: report },
     /listening on https?:\/\/\S+:(\d+)/,
   );
@@ -81,7 +83,7 @@ try {
   const b = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
   console.log(
-    `Promptrail bench, memory — ${machine()}; ${PROMPTS.toLocaleString("en")} prompts created over HTTP, ` +
+    `Promptrail bench, memory — ${machine()}; server: node ${NODE_FLAGS.join(" ")}; ${PROMPTS.toLocaleString("en")} prompts created over HTTP, ` +
       `${WORKERS} at a time, ${pages.toLocaleString("en")} pages loaded meanwhile, in ${seconds.toFixed(1)} s ` +
       `(${Math.round(PROMPTS / seconds)} creations/s)\n`,
   );

@@ -35,6 +35,7 @@ import {
   post,
   quantile,
   root,
+  SERVER_FLAGS,
   start,
 } from "./support.mjs";
 
@@ -64,8 +65,8 @@ try {
   );
 
   const listening = /listening on https?:\/\/\S+:(\d+)/;
-  const server = await start(process.execPath, [bundle], env, listening);
-  const quiet = await start(process.execPath, [bundle], { ...env, PROMPTRAIL_LOG: "off" }, listening);
+  const server = await start(process.execPath, [...SERVER_FLAGS, bundle], env, listening);
+  const quiet = await start(process.execPath, [...SERVER_FLAGS, bundle], { ...env, PROMPTRAIL_LOG: "off" }, listening);
   const base = `http://127.0.0.1:${server.port}`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 

@@ -6,9 +6,12 @@ import http from "node:http";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { serverFlags } from "../scripts/build.mjs";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
 export const hasWrk = spawnSync("wrk", ["--version"]).error === undefined;
+/** The node flags `npm start` runs the server with, so that the bench runs it the same way. */
+export const SERVER_FLAGS = serverFlags();
 /** Every process `start` spawned, for the script to stop at its end. */
 export const children = [];
 
@@ -68,7 +71,12 @@ export function get(agent, url, headers = {}, method = "GET", body) {
       res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on("error", reject);
     });
-    req.on("error", reject);
+    req.on("error", (error) => {
+      // A kept-alive connection the server closed (its 5 s keep-alive timeout) just as it was
+      // reused: nothing reached the server, so the request is sent again (Node's documented advice).
+      if (req.reusedSocket && error.code === "ECONNRESET") get(agent, url, headers, method, body).then(resolve, reject);
+      else reject(error);
+    });
     req.end(body);
   });
 }

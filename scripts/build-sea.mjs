@@ -29,7 +29,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import postject from "postject";
-import { common, root } from "./build.mjs";
+import { common, root, serverFlags } from "./build.mjs";
 
 const require = createRequire(import.meta.url);
 const SENTINEL = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
@@ -144,6 +144,8 @@ export async function buildBinary({
         disableExperimentalSEAWarning: true,
         useSnapshot: false, // breaks with this app's bundle (see DESIGN.md)
         useCodeCache: true,
+        // Node 24's SEA starts with these, as `npm start` does (Node 20's knows no execArgv).
+        ...(self ? {} : { execArgv: serverFlags() }),
         assets,
       },
       null,

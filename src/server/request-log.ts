@@ -41,6 +41,17 @@ export function createServerLog(format: LogFormat, write: (text: string) => void
   let buffer = "";
   let scheduled = false;
   const actors = new WeakMap<IncomingMessage, string>();
+  // Requests that arrive within one millisecond share their time's text.
+  let shownAt = Number.NaN;
+  let shown = "";
+  const timeOf = (ms: number) => {
+    const whole = Math.floor(ms);
+    if (whole !== shownAt) {
+      shownAt = whole;
+      shown = new Date(whole).toISOString();
+    }
+    return shown;
+  };
 
   function flush(): void {
     scheduled = false;
@@ -66,10 +77,11 @@ export function createServerLog(format: LogFormat, write: (text: string) => void
       if (format === "off") return handle;
       return (req, res) => {
         const started = performance.now();
-        res.once("close", () => {
+        // 'close' comes once per response: `on` spares the wrapper `once` would allocate.
+        res.on("close", () => {
           const ms = performance.now() - started;
           const entry: RequestLine = {
-            time: new Date(performance.timeOrigin + started).toISOString(),
+            time: timeOf(performance.timeOrigin + started),
             method: req.method ?? "",
             path: pathOf(req.url),
             status: res.statusCode,

@@ -75,8 +75,9 @@ export function createRuntimeService(deps: RuntimeDeps) {
   let generation: number | undefined;
 
   /** Brings the caches to the database's state at a moment after this call: answers the generation. */
-  async function fresh(): Promise<number> {
-    const seen = await changes.read();
+  const fresh = (): Promise<number> => changes.read().then(settle);
+
+  function settle(seen: number): number {
     if (seen !== generation) {
       versions.clear();
       identities.clear();
@@ -92,13 +93,23 @@ export function createRuntimeService(deps: RuntimeDeps) {
   /** Keeps what was loaded under generation `at` only if nothing moved since. */
   const still = (at: number) => at === generation;
 
+  /** Who, from memory alone when it can be (open mode, or a credential seen since the last change). */
+  function knownWho(credential: Credential | null): Who | undefined {
+    if (secured === false) return OPEN;
+    if (secured === undefined) return undefined;
+    if (credential === null) return NOBODY;
+    const key = `${credential.kind}:${hashSecret(credential.secret)}`;
+    const identity = identities.get(key);
+    return identity === undefined ? undefined : { mode: "secured", actor: use(key, identity) };
+  }
+
   async function who(at: number, credential: Credential | null): Promise<Who> {
     if (secured === undefined) {
       const value = await hasActiveUser(db);
       if (still(at)) secured = value;
-      if (!value) return { mode: "open", actor: LOCAL };
-    } else if (!secured) return { mode: "open", actor: LOCAL };
-    if (credential === null) return { mode: "secured", actor: null };
+      if (!value) return OPEN;
+    } else if (!secured) return OPEN;
+    if (credential === null) return NOBODY;
     const key = `${credential.kind}:${hashSecret(credential.secret)}`;
     let identity = identities.get(key);
     if (identity === undefined) {
@@ -157,8 +168,10 @@ export function createRuntimeService(deps: RuntimeDeps) {
     return identity.actor;
   }
 
+  const keyOf = (name: string, stageParam: string) => `${stageParam}\u0000${name}`;
+
   async function current(at: number, name: string, stageParam: string): Promise<Current> {
-    const key = `${stageParam}\u0000${name}`;
+    const key = keyOf(name, stageParam);
     const kept = versions.get(key);
     if (kept) return kept;
     const entry = await load(name, stageParam);
@@ -194,7 +207,8 @@ export function createRuntimeService(deps: RuntimeDeps) {
   return {
     /** Who a request with `credential` is (SPEC §5): the access check of every route. */
     async who(credential: Credential | null): Promise<Who> {
-      return who(await fresh(), credential);
+      const at = await fresh();
+      return knownWho(credential) ?? who(at, credential);
     },
 
     /**
@@ -212,8 +226,9 @@ export function createRuntimeService(deps: RuntimeDeps) {
      */
     async read(credential: Credential | null, name: string, stage: string) {
       const at = await fresh();
-      const asker = await who(at, credential);
-      const entry = await current(at, name, stage);
+      // From memory without a further await when both are there: the read at volume.
+      const asker = knownWho(credential) ?? (await who(at, credential));
+      const entry = versions.get(keyOf(name, stage)) ?? (await current(at, name, stage));
       return { who: asker, version: () => versionOf(entry) };
     },
 
@@ -225,6 +240,9 @@ export function createRuntimeService(deps: RuntimeDeps) {
 }
 
 export type RuntimeService = ReturnType<typeof createRuntimeService>;
+
+const OPEN: Who = { mode: "open", actor: LOCAL };
+const NOBODY: Who = { mode: "secured", actor: null };
 
 function notAStage(stageParam: string): DomainError {
   return new DomainError("not_found", `"${stageParam}" is not a stage: use DEV, TST or PROD`);
