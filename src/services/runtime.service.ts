@@ -205,7 +205,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
   };
 
   return {
-    /** Who a request with `credential` is (SPEC §5): the access check of every route. */
+    /** Who a request with `credential` is (open mode, or its actor): the access check of every route. */
     async who(credential: Credential | null): Promise<Who> {
       const at = await fresh();
       return knownWho(credential) ?? who(at, credential);

@@ -112,7 +112,7 @@ const send = (a: Answer, status = 200) => new Response(a.body, { status, headers
  * The runtime read and /healthz: the requests applications make at volume. They are mounted
  * before any middleware that sets headers and answer with precomputed text and constant header
  * objects (the base headers included), so the Node adapter writes them without building a
- * Headers object. The runtime service keeps freshness exact and checks who asks (SPEC §5).
+ * Headers object. The runtime service keeps freshness exact and checks who asks.
  */
 export function createRuntimeRoutes(services: Services, notes: RequestNotes) {
   const { runtime } = services;
