@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
 import pg from "pg";
+import { expectAccessible } from "./support/axe.js";
 
 /**
  * SPEC §5 in the browser. The run's shared server is in open mode (the other journeys need it),
@@ -201,6 +202,7 @@ test("screenshots of the sign-in, users, tokens and password pages, and a viewer
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width, `${shot.name} at ${variant.width} px`).toBeLessThanOrEqual(variant.width);
       await page.screenshot({ path: join(SCREENSHOTS, `${variant.name}-accounts-${shot.name}.png`), fullPage: true });
+      await expectAccessible(page, `${variant.name} ${shot.name}`);
     }
     for (const context of sessions.values()) await context.close();
   }

@@ -1,12 +1,13 @@
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
+import { expectAccessible } from "./support/axe.js";
 import { button, expect, promptPath, test, versionPath } from "./support/journeys.js";
 
 /**
  * Full-page screenshots of every page, in light and dark and on a 390 px phone, for a person to
  * look at: test-results/screenshots/<variant>-<page>.png (gitignored). The test checks only that
- * every page renders without script errors and never gets wider than the screen; how it looks is
- * for human eyes.
+ * every page renders without script errors, never gets wider than the screen and has no WCAG 2.1 AA
+ * violation axe-core can find; how it looks is for human eyes.
  */
 const DIR = join("test-results", "screenshots");
 
@@ -121,14 +122,18 @@ test("screenshots of every page in light, dark and at 390 px", async ({ page, ap
     { page: "test-runs", open: (p) => p.goto(`${versionPath(name, v12.version)}/tests`).then(() => undefined) },
     { page: "confirm", open: (p) => p.goto(`${versionPath(name, v11.version)}/promote`).then(() => undefined) },
     { page: "error", open: (p) => p.goto(`${versionPath(name, "1.0")}/delete`).then(() => undefined) },
+    { page: "not-found", open: (p) => p.goto(versionPath(name, "9.9")).then(() => undefined) },
+    { page: "confirm-delete", open: (p) => p.goto(`${versionPath(name, v12.version)}/delete`).then(() => undefined) },
+    { page: "users", open: (p) => p.goto("/settings/users").then(() => undefined) },
+    { page: "tokens", open: (p) => p.goto("/settings/tokens").then(() => undefined) },
     { page: "archived", open: (p) => p.goto("/prompts?archived=1").then(() => undefined) },
   ];
 
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
-    // The error page is answered with its real status (409), which Chromium logs as a failed load.
-    if (message.type() === "error" && !/status of 409/.test(message.text()))
+    // Error pages are answered with their real status (409, 404), which Chromium logs as a failed load.
+    if (message.type() === "error" && !/status of 40[49]/.test(message.text()))
       problems.push(`console: ${message.text()}`);
   });
   for (const variant of VARIANTS) {
@@ -141,6 +146,7 @@ test("screenshots of every page in light, dark and at 390 px", async ({ page, ap
       // Nothing may widen the page past the screen (a phone would scroll sideways).
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect.soft(width, `${variant.name} ${shot.page}: page width`).toBeLessThanOrEqual(variant.width);
+      await expectAccessible(page, `${variant.name} ${shot.page}`);
     }
   }
   expect(problems).toEqual([]);

@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
+import { expectAccessible } from "./support/axe.js";
 import { answerNextDialog, button, expect, expectFlash, test } from "./support/journeys.js";
 
 /**
@@ -117,6 +118,7 @@ test("screenshots of the webhooks pages in light, dark and at 390 px", async ({ 
       await addWebhook(page, `${receiver.url}?via=${variant.name}`);
       const hookUrl = page.url();
       await page.screenshot({ path: join(DIR, `${variant.name}-webhook-created.png`), fullPage: true });
+      await expectAccessible(page, `${variant.name} webhook created`);
       await button(page, "Test").click();
       await expectFlash(page, /Test delivered/);
       const v = await api.createPrompt();
@@ -125,8 +127,10 @@ test("screenshots of the webhooks pages in light, dark and at 390 px", async ({ 
       await expect(page.locator(".delivery").filter({ hasText: v.prompt })).toContainText("Delivered");
       await page.locator(".delivery summary").first().click();
       await page.screenshot({ path: join(DIR, `${variant.name}-webhook.png`), fullPage: true });
+      await expectAccessible(page, `${variant.name} webhook`);
       await page.goto("/settings/webhooks");
       await page.screenshot({ path: join(DIR, `${variant.name}-webhooks.png`), fullPage: true });
+      await expectAccessible(page, `${variant.name} webhooks`);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect.soft(width, `${variant.name}: page width`).toBeLessThanOrEqual(variant.width);
       await page.goto(hookUrl);

@@ -1,0 +1,121 @@
+import { expect, test } from "vitest";
+import { type Client, expectFragment, expectPage, expectSeeOther, freshApp } from "./support/http.js";
+
+/**
+ * What the pages say after an action, where the words matter: a TEST that failed is not the green
+ * "done", the gate's note goes when a Test opens the gate, an empty prompt saved is a warning.
+ */
+
+/** The flash message of an answer: its kind and its text. */
+function flashOf(html: string): { kind: string; text: string } | null {
+  const match = /<p class="flash flash-(\w+)">([^<]*)<\/p>/.exec(html);
+  return match ? { kind: match[1] ?? "", text: match[2] ?? "" } : null;
+}
+
+/** The flash a 303 leaves for the next page, from its cookie (encoded once by us, once by setCookie). */
+function flashCookie(res: Response): { kind: string; text: string } {
+  const raw = /promptrail_flash=([^;]*)/.exec(res.headers.get("set-cookie") ?? "")?.[1] ?? "";
+  return JSON.parse(decodeURIComponent(decodeURIComponent(raw)));
+}
+
+async function withCases(client: Client, cases: Array<{ name: string; value: string }>) {
+  await client.create("p", "Hello {{who}}");
+  for (const c of cases) {
+    const res = await client.api("POST", "/prompts/p/test-cases", {
+      name: c.name,
+      variables: { who: "Ada" },
+      assertions: [{ type: "contains", value: c.value }],
+    });
+    expect(res.status).toBe(201);
+  }
+}
+
+test("a failed TEST is announced as a warning that counts the cases, in htmx and without JavaScript", async () => {
+  const client = await freshApp();
+  await withCases(client, [
+    { name: "greets", value: "Hello Ada" },
+    { name: "never", value: "Goodbye" },
+  ]);
+  const htmx = await client.htmx("/prompts/p/versions/1.0/test", {});
+  const html = await expectFragment(htmx, "test-results");
+  expect(flashOf(html)).toEqual({ kind: "warn", text: "Tested v1.0: failed — 1 of 2 cases failed" });
+
+  const form = await client.form("/prompts/p/versions/1.0/test");
+  expectSeeOther(form, "/prompts/p/versions/1.0#test-results");
+  expect(flashCookie(form)).toEqual({ kind: "warn", text: "Tested v1.0: failed — 1 of 2 cases failed" });
+});
+
+test("an erring TEST says so as a warning; a passing one is the green message", async () => {
+  const client = await freshApp();
+  await client.create("p", "Hello {{who}}");
+  // No test cases, no variables: the ad-hoc case cannot fill {{who}}.
+  const erred = await expectFragment(await client.htmx("/prompts/p/versions/1.0/test", {}), "test-results");
+  expect(flashOf(erred)).toEqual({ kind: "warn", text: "Tested v1.0: error — the case could not run" });
+  const passed = await client.htmx("/prompts/p/versions/1.0/test", { "var.who": "Ada" });
+  expect(flashOf(await passed.text())).toEqual({ kind: "ok", text: "Tested v1.0: passed (1 case)" });
+});
+
+test("Save and test says both: the save, and how the test went", async () => {
+  const client = await freshApp();
+  await withCases(client, [{ name: "never", value: "Goodbye" }]);
+  const res = await client.htmx("/prompts/p/versions/1.0/save", { body: "Hi {{who}}", revision: "1", after: "test" });
+  const html = await expectFragment(res, "version-panel");
+  expect(flashOf(html)).toEqual({
+    kind: "warn",
+    text: "Saved v1.0, revision 2, and tested it: failed — the case failed",
+  });
+});
+
+test("a Test that opens the TST gate clears the gate's note in place (out of band)", async () => {
+  const client = await freshApp();
+  await client.create("p", "Hello");
+  expect((await client.api("POST", "/settings/environments/tst", { gate: true })).status).toBe(200);
+  const before = await expectPage(await client.page("/prompts/p/versions/1.0"));
+  expect(before).toMatch(/<p id="gate-note" class="gate-note">TST requires a passing test before promotion/);
+
+  const html = await expectFragment(await client.htmx("/prompts/p/versions/1.0/test", {}), "test-results");
+  expect(html).toContain('<p id="gate-note" class="gate-note" hx-swap-oob="true"></p>');
+  expect(html).toMatch(/<button type="submit" id="action-promote"[^>]*>Promote to TST<\/button>/);
+  const after = await expectPage(await client.page("/prompts/p/versions/1.0"));
+  expect(after).toContain('<p id="gate-note" class="gate-note"></p>');
+});
+
+test("saving an empty prompt text is allowed, and the page warns about it", async () => {
+  const client = await freshApp();
+  await client.create("p", "Hello");
+  const html = await expectFragment(
+    await client.htmx("/prompts/p/versions/1.0/save", { body: "  \r\n ", revision: "1" }),
+    "version-panel",
+  );
+  expect(flashOf(html)).toEqual({
+    kind: "warn",
+    text: "Saved v1.0, revision 2 — but the prompt text is empty: a model would be sent nothing",
+  });
+  expect(html).toContain("The prompt text is empty: a model would be sent nothing.");
+  // The JSON answer is as it always was: the saved version.
+  const json = await client.api("POST", "/prompts/p/versions/1.0/save", { body: "", revision: 2 });
+  expect(json.status).toBe(200);
+  expect(json.body.body).toBe("");
+
+  const created = await client.form("/prompts", { name: "blank", body: "" });
+  expectSeeOther(created, "/prompts/blank/versions/1.0");
+  expect(flashCookie(created)).toEqual({
+    kind: "warn",
+    text: "Created blank — v1.0 is its current DEV draft. Its text is empty: write it with Edit",
+  });
+});
+
+test("a chat prompt whose messages are all blank warns; a placeholder alone is content", async () => {
+  const client = await freshApp();
+  await client.create("c", "", { type: "chat", body: undefined, messages: [{ role: "system", content: "Hi" }] });
+  const blank = await client.htmx("/prompts/c/versions/1.0/save", { role: "system", content: " ", revision: "1" });
+  expect(flashOf(await blank.text())?.text).toBe(
+    "Saved v1.0, revision 2 — but every message is empty: a model would be sent nothing",
+  );
+  const slot = await client.htmx("/prompts/c/versions/1.0/save", {
+    role: "placeholder",
+    content: "history",
+    revision: "2",
+  });
+  expect(flashOf(await slot.text())).toEqual({ kind: "ok", text: "Saved v1.0, revision 3" });
+});
