@@ -131,7 +131,8 @@ export function splitVariables(fields: Record<string, unknown>): {
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (!key.startsWith("var.")) rest[key] = value;
-    else if (typeof value === "string" && value !== "") variables[key.slice(4)] = value;
+    // Their boxes are textareas: forms send CRLF line ends, the values are LF like every saved text.
+    else if (typeof value === "string" && value !== "") variables[key.slice(4)] = value.replace(/\r\n?/g, "\n");
   }
   return { variables, rest };
 }

@@ -9,6 +9,7 @@ import type { Services } from "../../services/index.js";
 import { actorOf, roleOf } from "../auth.js";
 import { createFromForm } from "../chat-form.js";
 import { redirectAfterPost, setFlash, takeFlash } from "../flash.js";
+import { messageForPeople } from "../for-people.js";
 import { withFormErrors } from "../form.js";
 import { isForm, readInput } from "../input.js";
 import { compareSchema, historyJson, promptJson, promptListJson, versionJson } from "../json.js";
@@ -70,7 +71,7 @@ export function createPromptRoutes(services: Services) {
             now: new Date(),
             archived: false,
           };
-          const flash = { kind: "error" as const, text: error.message };
+          const flash = { kind: "error" as const, text: messageForPeople(error) };
           return page(c, <PromptsPage {...props} form={form} flash={flash} />, error.status as 422);
         },
       );

@@ -4,6 +4,7 @@ import { parseStage } from "../../domain/stage.js";
 import type { Services } from "../../services/index.js";
 import { actorOf } from "../auth.js";
 import { redirectAfterPost, takeFlash } from "../flash.js";
+import { messageForPeople } from "../for-people.js";
 import { withFormErrors } from "../form.js";
 import { readInput } from "../input.js";
 import { environmentsSchema } from "../json.js";
@@ -34,7 +35,7 @@ export function createSettingsRoutes(services: Services) {
           const parsed = parseStage(stage) ?? "DEV";
           const values = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, String(v)]));
           const draft = { stage: parsed, values, issues: error.issues ?? [] };
-          const flash = { kind: "error" as const, text: error.message };
+          const flash = { kind: "error" as const, text: messageForPeople(error) };
           return page(c, <SettingsPage environments={await environments.get()} draft={draft} flash={flash} />, 422);
         },
       );

@@ -6,6 +6,7 @@ import { roleAllows } from "../../domain/roles.js";
 import type { Services } from "../../services/index.js";
 import { actorOf } from "../auth.js";
 import { redirectAfterPost, takeFlash } from "../flash.js";
+import { messageForPeople } from "../for-people.js";
 import { withFormErrors } from "../form.js";
 import { readInput } from "../input.js";
 import { newTokenSchema, tokenSchema, tokensSchema } from "../json.js";
@@ -69,7 +70,11 @@ export function createTokensRoutes(services: Services) {
           const text = (key: string) => (typeof input[key] === "string" ? (input[key] as string) : "");
           const issues = error.issues ?? [{ path: "label", message: error.message }];
           const draft = { label: text("label"), user: text("user"), readOnly: input.readOnly === true, issues };
-          return tokensPage(c, { draft, flash: { kind: "error", text: error.message }, status: error.status as 422 });
+          return tokensPage(c, {
+            draft,
+            flash: { kind: "error", text: messageForPeople(error) },
+            status: error.status as 422,
+          });
         },
       );
     })

@@ -11,6 +11,7 @@ import type { Services } from "../../services/index.js";
 import { actorOf, roleOf } from "../auth.js";
 import { applyRowOp, messagesOfRows, type RowOp, rowOpOf, rowsOfForm } from "../chat-form.js";
 import { navigateAfterPost, setFlash } from "../flash.js";
+import { messageForPeople } from "../for-people.js";
 import { withFormErrors } from "../form.js";
 import { isForm, readForm, readInput, splitVariables } from "../input.js";
 import { deletedSchema, versionJson } from "../json.js";
@@ -62,7 +63,7 @@ export function createVersionRoutes(services: Services) {
       const refusal = toDomainError(error);
       if (!refusal || refusal.code === "not_found" || negotiate(c) !== "fragment") throw error;
       const { name, v } = params(c);
-      const flash = { kind: "error" as const, text: refusal.message };
+      const flash = { kind: "error" as const, text: messageForPeople(refusal) };
       c.header("HX-Retarget", "#version-panel");
       c.header("HX-Reswap", "outerHTML");
       return renderVersionPage(c, services, name, v, { flash, status: refusal.status as 409 });
@@ -242,6 +243,6 @@ async function keepEditor(c: Context, services: Services, name: string, v: strin
   return renderVersionPage(c, services, name, saved, {
     editor,
     status: error.status as 409,
-    flash: { kind: "error", text: error.message },
+    flash: { kind: "error", text: messageForPeople(error) },
   });
 }

@@ -9,6 +9,7 @@ import type { DomainError } from "../../domain/errors.js";
 import type { Delivery, Webhook } from "../../model/webhook.model.js";
 import type { Services } from "../../services/index.js";
 import { navigateAfterPost, redirectAfterPost, setFlash, takeFlash } from "../flash.js";
+import { messageForPeople } from "../for-people.js";
 import { withFormErrors } from "../form.js";
 import { isForm, readForm, readInput } from "../input.js";
 import {
@@ -135,7 +136,7 @@ export function createWebhookRoutes(services: Services) {
           return redirectAfterPost(c, `${BASE}/${webhook.id}`, "Webhook added: copy its signing secret now");
         },
         async (error) => {
-          const flash = { kind: "error" as const, text: error.message };
+          const flash = { kind: "error" as const, text: messageForPeople(error) };
           const list = await webhooks.list();
           return page(c, <WebhooksPage webhooks={list} draft={draftFrom(input, error)} flash={flash} />, 422);
         },
@@ -167,7 +168,7 @@ export function createWebhookRoutes(services: Services) {
         },
         async (error) => {
           const { detail, next } = await showWebhook(c, id);
-          const flash = { kind: "error" as const, text: error.message };
+          const flash = { kind: "error" as const, text: messageForPeople(error) };
           return page(
             c,
             <WebhookPage detail={detail} nextUrl={next} draft={draftFrom(input, error)} flash={flash} />,

@@ -119,3 +119,31 @@ test("a chat prompt whose messages are all blank warns; a placeholder alone is c
   });
   expect(flashOf(await slot.text())).toEqual({ kind: "ok", text: "Saved v1.0, revision 3" });
 });
+
+test("a refused chat save counts rows from 1 in the page; the JSON issues keep their 0-based paths", async () => {
+  const client = await freshApp();
+  await client.create("c", "", { type: "chat", body: undefined, messages: [{ role: "system", content: "Hi" }] });
+  const fields = new URLSearchParams([
+    ["revision", "1"],
+    ["role", "system"],
+    ["content", "Hi"],
+    ["role", "placeholder"],
+    ["content", " "],
+  ]);
+  const res = await client.request("/prompts/c/versions/1.0/save", {
+    method: "POST",
+    headers: { "hx-request": "true", "content-type": "application/x-www-form-urlencoded" },
+    body: fields.toString(),
+  });
+  const html = await expectFragment(res, "version-panel", 422);
+  expect(flashOf(html)?.text).toMatch(/^Message 2: Name the placeholder like a variable/);
+  const json = await client.api("POST", "/prompts/c/versions/1.0/save", {
+    messages: [
+      { role: "system", content: "Hi" },
+      { type: "placeholder", name: "" },
+    ],
+  });
+  expect(json.status).toBe(422);
+  expect(json.body.error.issues[0].path).toBe("messages.1.name");
+  expect(json.body.error.message).toMatch(/^messages\.1\.name: /);
+});
