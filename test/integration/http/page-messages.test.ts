@@ -147,3 +147,46 @@ test("a refused chat save counts rows from 1 in the page; the JSON issues keep t
   expect(json.body.error.issues[0].path).toBe("messages.1.name");
   expect(json.body.error.message).toMatch(/^messages\.1\.name: /);
 });
+
+test("config errors say what is wrong in words, with the line and column of a JSON mistake", async () => {
+  const client = await freshApp();
+  await client.create("p", "Hello");
+  const bad = await client.htmx("/prompts/p/versions/1.0/save", {
+    body: "Hello",
+    config: '{\r\n  "model": "gpt-4o-mini"\r\n  "temperature": 0.2\r\n}',
+    revision: "1",
+  });
+  const html = await expectFragment(bad, "version-panel", 422);
+  const where = "Not valid JSON at line 3, column 3: expected “,” or “}” after a value";
+  expect(flashOf(html)?.text).toBe(`Config: ${where}`);
+  expect(html).toContain(`<p id="config-error" class="field-error">${where}</p>`);
+
+  const list = await client.htmx("/prompts/p/versions/1.0/save", { body: "Hello", config: "[1, 2]", revision: "1" });
+  expect(await list.text()).toContain(
+    "The config must be a JSON object of settings, like {&quot;model&quot;: &quot;gpt-4o-mini&quot;, &quot;temperature&quot;: 0.2}; this is a list ([…])",
+  );
+  const json = await client.api("POST", "/prompts/p/versions/1.0/save", { config: "text" });
+  expect(json.status).toBe(422);
+  expect(json.body.error.issues).toEqual([
+    { path: "config", message: expect.stringMatching(/^The config must be a JSON object .*; this is text in quotes$/) },
+  ]);
+
+  const body = await client.request("/prompts/p/versions/1.0/save", {
+    method: "POST",
+    headers: { accept: "application/json", "content-type": "application/json" },
+    body: '{"body": "x",\n "config": {"a": 1,}}',
+  });
+  expect(body.status).toBe(400);
+  expect((await body.json()).error.message).toBe(
+    "The request body is not valid JSON (line 2, column 20: unexpected “}” after a comma: JSON allows no trailing comma)",
+  );
+});
+
+test("a chat placeholder's value that is not JSON: the case's error says where", async () => {
+  const client = await freshApp();
+  await client.create("c", "", { type: "chat", body: undefined, messages: [{ type: "placeholder", name: "history" }] });
+  const run = await client.api("POST", "/prompts/c/versions/1.0/test", { variables: { history: '[{"role": "user"' } });
+  expect(run.body.results[0].error).toMatch(
+    /takes a JSON array of messages.*; the value given is not valid JSON at line 1, column 17: the text ends too early/,
+  );
+});
