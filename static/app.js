@@ -390,3 +390,10 @@ function showCopyButtons() {
   for (const button of document.querySelectorAll("[data-copy]")) button.hidden = false;
 }
 document.addEventListener("DOMContentLoaded", showCopyButtons);
+
+// What only works with this script (the editor's keys) is hidden in the markup and shown here.
+function showScriptOnly() {
+  for (const el of document.querySelectorAll("[data-needs-js]")) el.hidden = false;
+}
+document.addEventListener("DOMContentLoaded", showScriptOnly);
+document.addEventListener("htmx:load", showScriptOnly);

@@ -199,3 +199,23 @@ test("a variable's box being typed into keeps its place and focus while the boxe
   await button(page, "Test").click();
   await expect(page.getByRole("region", { name: "Test results" })).toContainText("Saved one\ntwo");
 });
+
+test("Cancel and Esc close the editor without a console error; the key hints show with the script", async ({
+  page,
+  api,
+}) => {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  const v = await api.createPrompt({ body: "Quiet {{x}}" });
+  await page.goto(versionPath(v.prompt, "1.0"));
+  await button(page, "Edit").click();
+  await expect(page.getByText("saves,")).toBeVisible();
+  await button(page, "Cancel").click();
+  await expect(page.getByLabel("Prompt", { exact: true })).toBeHidden();
+  await button(page, "Edit").click();
+  await page.getByLabel("Prompt", { exact: true }).press("Escape");
+  await expect(page.getByLabel("Prompt", { exact: true })).toBeHidden();
+  expect(errors).toEqual([]);
+});

@@ -100,7 +100,9 @@ function SideFacts({ version }: { version: Version }) {
         </dd>
         <dt>Content hash</dt>
         <dd>
-          <code title={version.contentHash}>{version.contentHash.slice(0, 12)}</code>
+          <code class="hash" title={version.contentHash}>
+            {version.contentHash.slice(0, 12)}
+          </code>
         </dd>
       </dl>
       <ul class="links">
