@@ -97,8 +97,8 @@ export function Editor({ version, state }: { version: Version; state: EditorStat
         <button type="submit" name="after" value="test">
           Save and test
         </button>
-        {/* biome-ignore lint/a11y/useSemanticElements: a link is Cancel's natural no-JS form; role=button names it as the spec asks */}
         {/* hx-disabled-elt="unset": the form's "find button" would find nothing inside a link (a console error). */}
+        {/* biome-ignore lint/a11y/useSemanticElements: a link is Cancel's natural no-JS form; role=button names it as the spec asks */}
         <a
           role="button"
           class="button"
