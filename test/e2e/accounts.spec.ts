@@ -158,6 +158,24 @@ test("a refused sign-in says why in words, and keeps the name", async ({ browser
   await context.close();
 });
 
+test("a new token's secret is shown once: reloading the page shows it no more and makes no second token", async ({
+  browser,
+}) => {
+  const { context, page } = await signedIn(browser, "eddie", "/settings/tokens");
+  const rows = page.getByRole("row").filter({ hasText: "reload check" });
+  await page.getByLabel("Label").fill("reload check");
+  await page.getByRole("button", { name: "Create token" }).click();
+  await expect(page).toHaveURL("/settings/tokens");
+  const secret = await page.getByLabel("The new token").inputValue();
+  expect(secret).toMatch(/^prt_/);
+  await expect(rows).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByLabel("The new token")).toHaveCount(0);
+  await expect(page.getByText(secret)).toHaveCount(0);
+  await expect(rows).toHaveCount(1);
+  await context.close();
+});
+
 test("screenshots of the sign-in, users, tokens and password pages, and a viewer's version page", async ({
   browser,
 }) => {
