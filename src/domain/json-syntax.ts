@@ -25,7 +25,8 @@ class Stop extends Error {
   }
 }
 
-const WHITESPACE = new Set([" ", "\t", "\n", "\r"]);
+/** JSON's whitespace: space, tab, LF, CR (NaN past either end is not). */
+const isSpace = (code: number) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 const ESCAPES = new Set(['"', "\\", "/", "b", "f", "n", "r", "t"]);
 const LITERALS: Record<string, string> = { t: "true", f: "false", n: "null" };
 
@@ -42,8 +43,9 @@ function unexpected(text: string, at: number): Stop {
   const char = text[at];
   if (char === "'") return new Stop(at, "unexpected “'”: JSON needs double quotes");
   if (char === "}" || char === "]") {
-    const before = text.slice(0, at).trimEnd();
-    if (before.endsWith(",")) return new Stop(at, `unexpected “${char}” after a comma: JSON allows no trailing comma`);
+    let before = at - 1;
+    while (isSpace(text.charCodeAt(before))) before--;
+    if (text[before] === ",") return new Stop(at, `unexpected “${char}” after a comma: JSON allows no trailing comma`);
   }
   return new Stop(at, `unexpected ${shown(text, at)}`);
 }
@@ -53,7 +55,7 @@ class Scanner {
   constructor(readonly text: string) {}
 
   skip(): void {
-    while (this.at < this.text.length && WHITESPACE.has(this.text[this.at] as string)) this.at++;
+    while (isSpace(this.text.charCodeAt(this.at))) this.at++;
   }
 
   string(): void {
@@ -88,7 +90,8 @@ class Scanner {
 
   digits(problem: string): void {
     const start = this.at;
-    while (/[0-9]/.test(this.text[this.at] ?? "")) this.at++;
+    for (let code = this.text.charCodeAt(this.at); code >= 0x30 && code <= 0x39; code = this.text.charCodeAt(this.at))
+      this.at++;
     if (this.at === start) throw new Stop(this.at, problem);
   }
 
@@ -185,10 +188,19 @@ class Scanner {
 
 /** Line and column (both from 1, the column in characters) of a UTF-16 offset. */
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const lineStart = before.lastIndexOf("\n") + 1;
-  const line = before.split("\n").length;
-  return { line, column: Array.from(before.slice(lineStart)).length + 1 };
+  let line = 1;
+  let lineStart = 0;
+  for (let at = text.indexOf("\n"); at !== -1 && at < offset; at = text.indexOf("\n", at + 1)) {
+    line++;
+    lineStart = at + 1;
+  }
+  // Characters, not UTF-16 units: the second half of a surrogate pair does not count.
+  let column = 1;
+  for (let at = lineStart; at < offset; at++) {
+    const code = text.charCodeAt(at);
+    if (code < 0xdc00 || code > 0xdfff || at === lineStart) column++;
+  }
+  return { line, column };
 }
 
 /** The first syntax error of `text`, or null when it is valid JSON. */

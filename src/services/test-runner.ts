@@ -38,7 +38,7 @@ export interface Execution {
 export async function executeCases(
   plan: { content: Content; config: Config; environment: Environment; cases: PlannedCase[] },
   provider: Provider,
-  options: { concurrency?: number; signal?: AbortSignal; testRegex?: RegexTester } = {},
+  options: { concurrency?: number; signal?: AbortSignal; testRegex?: RegexTester; owner?: string } = {},
 ): Promise<Execution> {
   const settings = modelSettings(plan.config, plan.environment.model);
   const started = performance.now();
@@ -48,7 +48,8 @@ export async function executeCases(
     provider,
     timeoutMs: plan.environment.timeoutMs,
     signal: options.signal,
-    testRegex: options.testRegex ?? regexRunner.forRun(),
+    // Regexes queue as the prompt's: one prompt cannot take the whole regex pool.
+    testRegex: options.testRegex ?? regexRunner.forRun(options.owner),
   };
   const results = await mapLimit(plan.cases, options.concurrency ?? CASE_CONCURRENCY, (c) => runCase(c, context));
   return {

@@ -168,6 +168,7 @@ export function createTestRunsService(deps: TestingDeps) {
       const content = contentOf(prompt.type, row.body);
       const config = JSON.parse(row.config) as Config;
       const execution = await executeCases({ content, config, environment, cases }, provider, {
+        owner: prompt.name,
         ...(deps.concurrency !== undefined && { concurrency: deps.concurrency }),
       });
       return store(row, formatVersion(row), { startedAt, provider: provider.name, execution }, variables, by);
