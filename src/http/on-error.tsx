@@ -4,10 +4,12 @@ import { Flash } from "../../views/layout.js";
 import { ErrorPage } from "../../views/pages/error.page.js";
 import { DomainError } from "../domain/errors.js";
 import { domainErrorOf } from "../services/refusals.js";
+import { messageForPeople } from "./for-people.js";
 import { applyBaseHeaders } from "./headers.js";
 import { isLangfusePath, langfuseErrorJson } from "./langfuse-json.js";
 import { negotiate } from "./negotiate.js";
 import { fragment, page } from "./render.js";
+import { type RequestNotes, rawPath } from "./request-notes.js";
 import { wayBack } from "./way-back.js";
 
 export const WWW_AUTHENTICATE = 'Bearer realm="promptrail"';
@@ -27,9 +29,10 @@ export function renderError(c: Context, error: DomainError): Response {
   const mode = negotiate(c);
   if (mode === "json") return c.json(error.toJSON(), status);
   if (error.code === "unauthorized") return toSignIn(c, mode, error);
-  if (mode === "fragment") return flashError(c, error.message, status);
+  if (mode === "fragment") return flashError(c, messageForPeople(error), status);
   const back = wayBack(c.req.path, error.code);
-  return page(c, <ErrorPage status={error.status} code={error.code} message={error.message} back={back} />, status);
+  const message = messageForPeople(error);
+  return page(c, <ErrorPage status={error.status} code={error.code} message={message} back={back} />, status);
 }
 
 /**
@@ -82,15 +85,27 @@ export function toDomainError(error: unknown): DomainError | null {
   return error instanceof DomainError ? error : domainErrorOf(error);
 }
 
-export function onError(error: Error, c: Context): Response {
-  const known = toDomainError(error);
-  if (known) return renderError(c, known);
-  if (clientAborted(error, c)) {
-    // Not a server failure: one line, no stack (issue 8, item 9). Nobody reads the answer.
-    console.error(`${c.req.method} ${c.req.path}: the client went away before its request arrived whole`);
-    return renderError(c, new DomainError("bad_request", "The request body did not arrive whole"));
-  }
-  console.error(`${c.req.method} ${c.req.path} failed:`, error);
+/**
+ * The app's one error handler: refusals get their status and representation; anything else is a
+ * 500 that says nothing of the failure to the client, and is told to the server's log (`notes`)
+ * with the path as the client sent it.
+ */
+export function errorHandler(notes: RequestNotes) {
+  return (error: Error, c: Context): Response => {
+    const known = toDomainError(error);
+    if (known) return renderError(c, known);
+    const request = { method: c.req.method, path: rawPath(c) };
+    if (clientAborted(error, c)) {
+      // Not a server failure: one line, no stack. Nobody reads the answer.
+      notes.failed(request, "the client went away before its request arrived whole");
+      return renderError(c, new DomainError("bad_request", "The request body did not arrive whole"));
+    }
+    notes.failed(request, "request failed", error);
+    return internalError(c);
+  };
+}
+
+function internalError(c: Context): Response {
   applyBaseHeaders(c);
   const message = "Something went wrong on the server; nothing was changed.";
   if (isLangfusePath(c.req.path)) return c.json(langfuseErrorJson({ status: 500, message }), 500);

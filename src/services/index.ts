@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.js";
-import { createQueryCurrentSource, createSqliteCurrentSource } from "../store/runtime.store.js";
-import { createAccessService } from "./access.service.js";
+import { changesOf } from "../store/changes.store.js";
+import { currentSourceOf } from "../store/runtime.store.js";
 import { createCompareService } from "./compare.service.js";
 import type { WebhookSettings } from "./deliveries.service.js";
 import { createEnvironmentsService } from "./environments.service.js";
@@ -10,7 +10,7 @@ import { createPreviewService } from "./preview.service.js";
 import { createPromptEditsService } from "./prompt-edits.service.js";
 import { createPromptsService } from "./prompts.service.js";
 import { createRevisionsService } from "./revisions.service.js";
-import { createQueryRuntimeService, createRuntimeService } from "./runtime.service.js";
+import { createRuntimeService } from "./runtime.service.js";
 import { createSignInService } from "./sign-in.service.js";
 import { createTestCasesService } from "./test-cases.service.js";
 import { testGate } from "./test-gate.js";
@@ -38,10 +38,7 @@ export function createServices({ db, ...rest }: Deps) {
     promptEdits: createPromptEditsService(deps),
     versions: createVersionsService({ ...deps, promotionChecks }),
     versionPage: createVersionPageService(deps),
-    runtime:
-      db.engine === "sqlite"
-        ? createRuntimeService(createSqliteCurrentSource(db))
-        : createQueryRuntimeService(createQueryCurrentSource(db)),
+    runtime: createRuntimeService({ ...deps, changes: changesOf(db), source: currentSourceOf(db) }),
     revisions: createRevisionsService(deps),
     history: createHistoryService(deps),
     compare: createCompareService(deps),
@@ -51,7 +48,6 @@ export function createServices({ db, ...rest }: Deps) {
     preview: createPreviewService(deps),
     langfuse: createLangfuseService(deps),
     webhooks: createWebhooksService(deps),
-    access: createAccessService({ ...deps, commits: () => db.watchCommits() }),
     signIn: createSignInService(deps),
     users: createUsersService(deps),
     tokens: createTokensService(deps),

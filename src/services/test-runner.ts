@@ -1,6 +1,7 @@
 import { type Assertion, type AssertionResult, evaluate, type RegexTester } from "../domain/assertions.js";
 import { type ChatMessage, renderChat, transcript } from "../domain/chat.js";
 import type { Config } from "../domain/content.js";
+import { jsonSyntaxError } from "../domain/json-syntax.js";
 import { type ModelSettings, modelSettings } from "../domain/model-settings.js";
 import type { Content } from "../domain/prompt-content.js";
 import { MAX_RENDERED_BYTES, renderTemplate } from "../domain/template.js";
@@ -90,9 +91,15 @@ function render(content: Content, variables: Record<string, string>): Rendered {
   if ("badPlaceholder" in r)
     return {
       ok: false,
-      error: `The placeholder ${r.badPlaceholder} takes a JSON array of messages, e.g. [{"role": "user", "content": "Hi"}]`,
+      error: `The placeholder ${r.badPlaceholder} takes a JSON array of messages, e.g. [{"role": "user", "content": "Hi"}]${jsonProblem(variables[r.badPlaceholder] ?? "")}`,
     };
   return { ok: false, error: missing(r.missing) };
+}
+
+/** Where a placeholder's value stops being JSON, if that is what is wrong with it. */
+function jsonProblem(value: string): string {
+  const at = jsonSyntaxError(value);
+  return at ? `; the value given is not valid JSON at line ${at.line}, column ${at.column}: ${at.problem}` : "";
 }
 
 const tooLarge = (bytes: number) =>

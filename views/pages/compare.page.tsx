@@ -1,6 +1,7 @@
 import type { Comparison } from "../../src/model/compare.model.js";
 import { promptUrl, StageBadge, versionUrl } from "../components.js";
 import { DiffView, VariableChanges } from "../fragments/diff.js";
+import { PromptTabs } from "../fragments/prompt-tabs.js";
 import { Layout } from "../layout.js";
 
 function Picker({
@@ -40,9 +41,12 @@ export function ComparePage({
   const { from, to } = comparison;
   return (
     <Layout title={`${prompt}: v${from.version} → v${to.version}`}>
-      <h1>
-        <a href={promptUrl(prompt)}>{prompt}</a> <span aria-hidden="true">›</span> Compare
-      </h1>
+      <header class="prompt-head">
+        <h1>
+          <a href={promptUrl(prompt)}>{prompt}</a> <span aria-hidden="true">›</span> Compare
+        </h1>
+        <PromptTabs prompt={prompt} current="compare" />
+      </header>
       <form method="get" action={`${promptUrl(prompt)}/compare`} class="compare-pick">
         <Picker name="from" label="From" versions={versions} selected={from.version} />
         <span aria-hidden="true">→</span>

@@ -5,9 +5,10 @@ import { DomainError } from "../../domain/errors.js";
 import { requirePermission } from "../../domain/roles.js";
 import type { ChangeFeed, ChangeSink } from "../../services/change-feed.service.js";
 import type { Services } from "../../services/index.js";
-import { authenticate } from "../auth.js";
+import { admit, credentialOf, usable } from "../auth.js";
 import { BASE_HEADERS } from "../headers.js";
 import { WWW_AUTHENTICATE } from "../on-error.js";
+import type { RequestNotes } from "../request-notes.js";
 
 /** How long EventSource waits before it reconnects after the stream ends (the `retry:` field). */
 const RETRY_MS = 2_000;
@@ -43,10 +44,11 @@ const HEARTBEAT = encoder.encode(sseComment("keep-alive"));
  * the access middleware (which would send a person without a session to the sign-in page): a
  * program gets 401 with `WWW-Authenticate`, never a redirect.
  */
-export function createChangeRoutes(services: Services, feed: ChangeFeed, maxUnread = MAX_UNREAD) {
+export function createChangeRoutes(services: Services, notes: RequestNotes, feed: ChangeFeed, maxUnread = MAX_UNREAD) {
   return new Hono().get("/changes", async (c) => {
     try {
-      const actor = await authenticate(services, c);
+      const credential = credentialOf(c);
+      const actor = admit(c, notes, await services.runtime.who(usable(credential)), credential);
       if (actor) requirePermission(actor.role, "read");
     } catch (error) {
       return refuse(c, error);

@@ -1,23 +1,35 @@
 import { type Context, Hono } from "hono";
 import { promptUrl, versionUrl } from "../../../views/components.js";
+import type { FlashMessage } from "../../../views/layout.js";
 import { ConfirmPage } from "../../../views/pages/confirm.page.js";
 import { DomainError } from "../../domain/errors.js";
+import { isBlankContent } from "../../domain/prompt-content.js";
 import { promotePermission, requirePermission } from "../../domain/roles.js";
 import { requirePromotionTarget } from "../../domain/stage.js";
 import type { Version } from "../../model/version.model.js";
 import type { Services } from "../../services/index.js";
 import { actorOf, roleOf } from "../auth.js";
 import { applyRowOp, messagesOfRows, type RowOp, rowOpOf, rowsOfForm } from "../chat-form.js";
-import { navigateAfterPost, redirectAfterPost } from "../flash.js";
+import { navigateAfterPost, setFlash } from "../flash.js";
+import { messageForPeople } from "../for-people.js";
 import { withFormErrors } from "../form.js";
 import { isForm, readForm, readInput, splitVariables } from "../input.js";
 import { deletedSchema, versionJson } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { toDomainError } from "../on-error.js";
 import { page } from "../render.js";
+import { testRunFlash } from "../test-run-flash.js";
 import { editorStateOf, renderVersionPage } from "./version-page.js";
 
 const BASE = "/prompts/:name/versions/:v";
+/** "Saved v1.2, revision 3", a warning when what was saved is empty (allowed, but a model gets nothing). */
+function savedFlash(saved: Version): FlashMessage {
+  const text = `Saved v${saved.version}, revision ${saved.revision}`;
+  if (!isBlankContent(saved)) return { kind: "ok", text };
+  const what = saved.type === "text" ? "the prompt text is empty" : "every message is empty";
+  return { kind: "warn", text: `${text} — but ${what}: a model would be sent nothing` };
+}
+
 const params = (c: Context) => ({ name: c.req.param("name") as string, v: c.req.param("v") as string });
 
 export function createVersionRoutes(services: Services) {
@@ -27,15 +39,16 @@ export function createVersionRoutes(services: Services) {
    * After a change that stays on the version: JSON, a 303 for forms, the panel for htmx. `focus`
    * says where focus goes once the control that acted is gone (Save closes the editor).
    */
-  async function landOnVersion(c: Context, v: Version, text: string, focus?: "edit" | "results") {
+  async function landOnVersion(c: Context, v: Version, message: string | FlashMessage, focus?: "edit" | "results") {
     const mode = negotiate(c);
     if (mode === "json") return c.json(versionJson(v, roleOf(c)));
     const url = versionUrl(v.prompt, v.version);
-    if (mode === "page") return redirectAfterPost(c, focus === "results" ? `${url}#test-results` : url, text);
-    return renderVersionPage(c, services, v.prompt, v, {
-      flash: { kind: "ok", text },
-      ...(focus ? { focus } : {}),
-    });
+    const flash = typeof message === "string" ? { kind: "ok" as const, text: message } : message;
+    if (mode === "page") {
+      setFlash(c, flash);
+      return c.redirect(focus === "results" ? `${url}#test-results` : url, 303);
+    }
+    return renderVersionPage(c, services, v.prompt, v, { flash, ...(focus ? { focus } : {}) });
   }
 
   /**
@@ -50,7 +63,7 @@ export function createVersionRoutes(services: Services) {
       const refusal = toDomainError(error);
       if (!refusal || refusal.code === "not_found" || negotiate(c) !== "fragment") throw error;
       const { name, v } = params(c);
-      const flash = { kind: "error" as const, text: refusal.message };
+      const flash = { kind: "error" as const, text: messageForPeople(refusal) };
       c.header("HX-Retarget", "#version-panel");
       c.header("HX-Reswap", "outerHTML");
       return renderVersionPage(c, services, name, v, { flash, status: refusal.status as 409 });
@@ -73,10 +86,11 @@ export function createVersionRoutes(services: Services) {
         async () => {
           const { input, andTest, variables } = await readSave(c);
           const saved = await versions.save(name, v, input, actorOf(c));
-          const text = `Saved v${saved.version}, revision ${saved.revision}`;
-          if (!andTest) return landOnVersion(c, saved, text, "edit");
+          const saidSaved = savedFlash(saved);
+          if (!andTest) return landOnVersion(c, saved, saidSaved, "edit");
           const run = await services.testRuns.run(name, saved.version, variables ? { variables } : {}, actorOf(c));
-          return landOnVersion(c, saved, `${text}, and tested it: ${run.status}`, "results");
+          const tested = testRunFlash(run, `${saidSaved.text}, and tested it`);
+          return landOnVersion(c, saved, saidSaved.kind === "warn" ? { ...tested, kind: "warn" } : tested, "results");
         },
         (error) => keepEditor(c, services, name, v, error),
       );
@@ -229,6 +243,6 @@ async function keepEditor(c: Context, services: Services, name: string, v: strin
   return renderVersionPage(c, services, name, saved, {
     editor,
     status: error.status as 409,
-    flash: { kind: "error", text: error.message },
+    flash: { kind: "error", text: messageForPeople(error) },
   });
 }

@@ -2,7 +2,7 @@ import { getRequestListener } from "@hono/node-server";
 import { afterEach, expect, test, vi } from "vitest";
 import { createApp } from "../../../src/app.js";
 import { listen } from "../../../src/server/http-server.js";
-import { withRequestLog } from "../../../src/server/request-log.js";
+import { createServerLog } from "../../../src/server/request-log.js";
 import { cli } from "../../support/cli.js";
 import { databaseEnv, freshDb } from "../../support/db.js";
 import { dumpAll, refusedRaw } from "../../support/state.js";
@@ -25,11 +25,9 @@ test("passwords, session cookies and token secrets appear nowhere but where they
     vi.spyOn(console, "error").mockImplementation((...args) => void lines.push(args.join(" "))),
     vi.spyOn(console, "log").mockImplementation((...args) => void lines.push(args.join(" "))),
   ];
-  const app = createApp({ db });
-  const server = await listen(
-    withRequestLog(getRequestListener(app.fetch), "json", (line) => lines.push(line)),
-    { host: "127.0.0.1", port: 0 },
-  );
+  const log = createServerLog("json", (text) => lines.push(...text.trimEnd().split("\n")));
+  const app = createApp({ db, notes: log });
+  const server = await listen(log.requests(getRequestListener(app.fetch)), { host: "127.0.0.1", port: 0 });
   stops.push(() => server.stop());
 
   const secrets = new Set<string>();
@@ -104,13 +102,19 @@ test("passwords, session cookies and token secrets appear nowhere but where they
   const apiToken = (JSON.parse(created.body) as { secret: string }).secret;
   secrets.add(apiToken);
   handedOut.push(apiToken);
-  const page = await call("/settings/tokens", {
+  // The form answers 303 (its Location is checked like every header); its cookie carries the
+  // secret to the one page that shows it, which is where it is handed out.
+  const posted = await call("/settings/tokens", {
     method: "POST",
     headers: { ...asAda, "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ label: "page", readOnly: "true" }),
     handsOut: true,
   });
+  answers.push(posted.body);
+  const carried = /promptrail_new_token=[^;]+/.exec(posted.res.headers.get("set-cookie") ?? "")?.[0] ?? "";
+  const page = await call("/settings/tokens", { headers: { cookie: `${asAda.cookie}; ${carried}` }, handsOut: true });
   const pageToken = /value="(prt_[^"]+)"/.exec(page.body)?.[1] ?? "";
+  expect(pageToken).toMatch(/^prt_/);
   secrets.add(pageToken);
   handedOut.push(pageToken);
   for (const authorization of [
@@ -135,6 +139,7 @@ test("passwords, session cookies and token secrets appear nowhere but where they
   secrets.add(renewed);
   await call("/logout", json({}, { cookie: `promptrail_session=${renewed}` }));
   await server.stop();
+  log.flush();
   stops.length = 0;
   for (const spy of consoleOut) spy.mockRestore();
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { createApp } from "../../../src/app.js";
+import { STDERR_NOTES } from "../../../src/http/request-notes.js";
 import { createChangeRoutes } from "../../../src/http/routes/changes.routes.js";
 import {
   type ChangeFeed,
@@ -169,7 +170,7 @@ describe("the change stream", () => {
 
   test("a reader that leaves too much unread has its stream ended, not buffered without bound", async () => {
     const { db, feed, call } = await setup();
-    const app = createChangeRoutes(createServices({ db }), feed, 2_000);
+    const app = createChangeRoutes(createServices({ db }), STDERR_NOTES, feed, 2_000);
     const res = await app.request("/changes", { headers: { accept: "text/event-stream" } });
     expect(feed.subscribers).toBe(1);
     for (let i = 0; i < 12; i++) await call("/prompts", { name: `flood-${i}`, body: "x" }); // ~24 events, ~4 KB
