@@ -10,6 +10,7 @@ import * as settingsEvents from "./202612010400_settings_events.js";
 import * as accounts from "./202612010500_accounts.js";
 import * as chatAndSeq from "./202612010600_chat_and_seq.js";
 import * as webhooks from "./202612010700_webhooks.js";
+import * as contract from "./202612070000_contract.js";
 
 /** Every migration, by name in the order they apply. Static, so bundles and vitest see them all. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "202612010500_accounts": accounts,
   "202612010600_chat_and_seq": chatAndSeq,
   "202612010700_webhooks": webhooks,
+  "202612070000_contract": contract,
 };
