@@ -9,6 +9,7 @@ import { onError, renderError } from "./http/on-error.js";
 import { createLangfuseRoutes } from "./http/routes/langfuse.routes.js";
 import { createPromptEditRoutes } from "./http/routes/prompt-edits.routes.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
+import { createRenderRoutes } from "./http/routes/render.routes.js";
 import { createRevisionRoutes } from "./http/routes/revisions.routes.js";
 import { createRuntimeRoutes } from "./http/routes/runtime.routes.js";
 import { createSessionRoutes } from "./http/routes/session.routes.js";
@@ -57,6 +58,7 @@ export function createApp({ db, publicUrl = null, fetch, webhooks, trustProxy = 
   app.route("/", createPromptEditRoutes(services));
   app.route("/", createVersionRoutes(services));
   app.route("/", createRevisionRoutes(services));
+  app.route("/", createRenderRoutes(services));
   app.route("/", createTestingRoutes(services));
   app.route("/", createSettingsRoutes(services));
   app.route("/", createLangfuseRoutes(services));

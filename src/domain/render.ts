@@ -80,18 +80,19 @@ export function render(
       if (!byName.has(name))
         issues.push({ path: ["variables", name], message: "Not a variable of this prompt (?strict=false ignores it)" });
   if (issues.length > 0) return { ok: false, issues };
-  return fill(content, values);
+  return fill(content, values, byName);
 }
 
-/** A value as the text it puts in place of its placeholder. */
-function asText(value: Json | undefined): string {
+/** A value as the text it puts in place of its placeholder: strings as they are, the rest as compact JSON. */
+function asText(value: Json | undefined, variable: Variable | undefined): string {
   if (value === undefined) return "";
-  return typeof value === "string" ? value : JSON.stringify(value);
+  const raw = variable?.type === "string" || variable?.type === "enum";
+  return raw && typeof value === "string" ? value : JSON.stringify(value);
 }
 
-function fill(content: Content, values: Map<string, Json | undefined>): RenderOutcome {
+function fill(content: Content, values: Map<string, Json | undefined>, byName: Map<string, Variable>): RenderOutcome {
   const texts: Record<string, string> = {};
-  for (const [name, value] of values) texts[name] = asText(value);
+  for (const [name, value] of values) texts[name] = asText(value, byName.get(name));
   if (content.type === "text") {
     const r = renderTemplate(content.body, texts);
     return r.ok ? { ok: true, rendered: { type: "text", body: r.text } } : tooLarge("tooLarge" in r ? r.tooLarge : 0);
