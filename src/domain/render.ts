@@ -124,14 +124,10 @@ function fill(content: Content, values: Map<string, Json | undefined>, byName: M
 
 function tooLarge(bytes: number): RenderOutcome {
   const size = bytes > 0 ? `${bytes.toLocaleString("en")} bytes` : "too large";
+  const limit = MAX_RENDERED_BYTES.toLocaleString("en");
   return {
     ok: false,
-    issues: [
-      {
-        path: ["variables"],
-        message: `The rendered prompt would be ${size}: at most ${MAX_RENDERED_BYTES.toLocaleString("en")}`,
-      },
-    ],
+    issues: [{ path: ["variables"], message: `The rendered prompt is ${size}, over the ${limit}-byte limit` }],
   };
 }
 
