@@ -113,7 +113,20 @@ export const historySchema = z.object({
 
 /** The answer of archive and unarchive: the prompt and when it was archived (null: in use). */
 export const archiveSchema = z.strictObject({ name: z.string(), archivedAt: z.string().nullable() });
-export const compareSchema = z.object({ from: versionNumber, to: versionNumber, diff: z.string() });
+export const compareSchema = z.object({
+  from: versionNumber,
+  to: versionNumber,
+  diff: z.string(),
+  contract: z.array(
+    z.strictObject({
+      kind: z.enum(["variable", "tool", "responseFormat"]),
+      name: z.string(),
+      change: z.string(),
+      breaking: z.boolean(),
+      message: z.string(),
+    }),
+  ),
+});
 export const deletedSchema = z.object({ deleted: z.union([versionNumber, z.int()]) });
 export const healthSchema = z.object({ ok: z.literal(true) });
 export const errorSchema = z.object({
