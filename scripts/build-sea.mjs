@@ -27,6 +27,7 @@ export function seaAssets() {
     ),
     "app.css": join(root, "static/app.css"),
     "app.js": join(root, "static/app.js"),
+    "contract.js": join(root, "static/contract.js"),
     "htmx.min.js": require.resolve("htmx.org/dist/htmx.min.js"),
   };
 }

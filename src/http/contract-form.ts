@@ -29,7 +29,7 @@ export function contractFormFields(form: Record<string, unknown>): ContractFormS
     default: text(form, `cv.${n}.default`),
     description: text(form, `cv.${n}.description`),
     values: text(form, `cv.${n}.values`),
-    suggested: text(form, `cv.${n}.suggested`) === "1",
+    suggested: text(form, `cv.${n}.suggested`),
   }));
   return { rows, tools: text(form, "tools"), responseFormat: text(form, "responseFormat") };
 }
@@ -40,8 +40,8 @@ export const isContractKey = (key: string) =>
 
 /** A suggested row left as offered: the placeholder stays undeclared (a required string all the same). */
 const untouched = (row: VariableRow) =>
-  row.suggested &&
-  row.type === "string" &&
+  row.suggested !== "" &&
+  row.type === row.suggested &&
   row.required &&
   row.default === "" &&
   row.description.trim() === "" &&
@@ -80,10 +80,7 @@ export function contractInput(state: ContractFormState): {
   });
   const tools = jsonField("tools", state.tools, [], issues);
   const responseFormat = jsonField("responseFormat", state.responseFormat, null, issues);
-  if (issues.length > 0) {
-    const first = issues[0] as ErrorIssue;
-    throw new DomainError("validation_failed", `${first.path}: ${first.message}`, issues);
-  }
+  if (issues.length > 0) throw new DomainError("validation_failed", issueText(issues[0] as ErrorIssue, state), issues);
   return { input: { variables, tools, responseFormat }, rowOf };
 }
 
@@ -114,6 +111,15 @@ function defaultOf(type: string, raw: string): { value: unknown } | { error: str
     default:
       return { value: raw };
   }
+}
+
+/** An issue of the editor's fields in words: which variable or JSON field, and what is wrong. */
+export function issueText(issue: ErrorIssue, state: ContractFormState): string {
+  const row = /^cv\.(\d+)/.exec(issue.path)?.[1];
+  if (row !== undefined) return `Variable ${state.rows[Number(row)]?.name || Number(row) + 1}: ${issue.message}`;
+  if (issue.path.startsWith("tools")) return `Tools (${issue.path}): ${issue.message}`;
+  if (issue.path.startsWith("responseFormat")) return `Response format (${issue.path}): ${issue.message}`;
+  return `${issue.path}: ${issue.message}`;
 }
 
 /** The service's issues on `variables.k…` moved to their rows (`cv.N…`), where the editor shows them. */

@@ -18,10 +18,15 @@ export function ContractChanges({ changes }: { changes: ContractChange[] }) {
       <ul>
         {changes.map((c) => (
           <li class={c.breaking ? "change-breaking" : "change-compatible"}>
-            {c.breaking ? <span class="tag tag-breaking">breaks callers</span> : null} {c.message}
+            {c.breaking ? <span class="tag tag-breaking">breaks callers</span> : null} <Words text={c.message} />
           </li>
         ))}
       </ul>
     </section>
   );
+}
+
+/** A message's `names` as code. */
+function Words({ text }: { text: string }) {
+  return <>{text.split("`").map((part, i) => (i % 2 === 1 ? <code>{part}</code> : part))}</>;
 }

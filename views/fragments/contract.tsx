@@ -12,8 +12,11 @@ export interface VariableRow {
   description: string;
   /** An enum's values, comma-separated. */
   values: string;
-  /** Offered for a placeholder the contract does not declare: declared only once it is changed. */
-  suggested: boolean;
+  /**
+   * Offered for a placeholder the contract does not declare: the type it has undeclared
+   * (`string`, or `messages` for a chat placeholder); declared only once it is changed. "" otherwise.
+   */
+  suggested: string;
 }
 
 /** The contract part of the editor: the variables table and the tools and response format JSON. */
@@ -36,7 +39,7 @@ export function contractFormOf(content: Content, contract: Contract): ContractFo
     default: defaultText(v),
     description: v.description ?? "",
     values: (v.values ?? []).join(", "),
-    suggested: !declared.has(v.name),
+    suggested: declared.has(v.name) ? "" : v.type,
   }));
   return {
     rows,
@@ -145,7 +148,7 @@ export function ContractEditor({
         </table>
       </div>
       <template data-variable-row-template>
-        <RowFields row={{ ...blankRow(), suggested: true }} index="__N__" unused={false} issues={undefined} />
+        <RowFields row={{ ...blankRow(), suggested: "string" }} index="__N__" unused={false} issues={undefined} />
       </template>
       <p class="small muted">
         A <code>{"{{placeholder}}"}</code> that is not declared is a required string. A default makes a variable
@@ -176,7 +179,7 @@ const blankRow = (): VariableRow => ({
   default: "",
   description: "",
   values: "",
-  suggested: false,
+  suggested: "",
 });
 
 function RowFields({
@@ -196,7 +199,7 @@ function RowFields({
   return (
     <tr class={classes || undefined} data-variable-row>
       <td>
-        <input type="hidden" name={f("suggested")} value={row.suggested ? "1" : ""} />
+        <input type="hidden" name={f("suggested")} value={row.suggested} />
         <input
           name={f("name")}
           value={row.name}

@@ -9,7 +9,7 @@ import type { Version } from "../../model/version.model.js";
 import type { Services } from "../../services/index.js";
 import { actorOf, roleOf } from "../auth.js";
 import { applyRowOp, messagesOfRows, type RowOp, rowOpOf, rowsOfForm } from "../chat-form.js";
-import { contractFormFields, contractInput, isContractKey, issuesOnRows } from "../contract-form.js";
+import { contractFormFields, contractInput, isContractKey, issuesOnRows, issueText } from "../contract-form.js";
 import { navigateAfterPost, redirectAfterPost } from "../flash.js";
 import { withFormErrors } from "../form.js";
 import { isForm, readForm, readInput, splitVariables } from "../input.js";
@@ -227,6 +227,9 @@ async function keepEditor(c: Context, services: Services, name: string, v: strin
   const saved = await services.versions.get(name, v);
   const conflict = error.code === "stale_revision" ? saved : undefined;
   const typed = contractFormFields(form);
+  const issues = error.issues && typed ? issuesOnRows(error.issues, rowsOfContract(typed)) : error.issues;
+  const first = issues?.[0];
+  const flashText = typed && first ? issueText(first, typed) : error.message;
   // Input is checked before the stage: a PROD version never gets an editor, whatever was wrong.
   if (!saved.actions.edit.allowed)
     throw new DomainError("version_immutable", saved.actions.edit.reason ?? "Cannot edit this version");
@@ -237,7 +240,7 @@ async function keepEditor(c: Context, services: Services, name: string, v: strin
     config: text("config"),
     contract: typed ?? editorStateOf(saved).contract,
     revision: conflict ? conflict.revision : Number(text("revision")) || saved.revision,
-    ...(error.issues ? { issues: typed ? issuesOnRows(error.issues, rowsOfContract(typed)) : error.issues } : {}),
+    ...(issues ? { issues } : {}),
     ...(conflict ? { conflict } : {}),
   };
   if (negotiate(c) === "fragment") {
@@ -247,6 +250,6 @@ async function keepEditor(c: Context, services: Services, name: string, v: strin
   return renderVersionPage(c, services, name, saved, {
     editor,
     status: error.status as 409,
-    flash: { kind: "error", text: error.message },
+    flash: { kind: "error", text: flashText },
   });
 }

@@ -30,7 +30,7 @@ describe("the editor's contract fields", () => {
       "cv.0.name": "customer",
       "cv.0.type": "string",
       "cv.0.required": "on",
-      "cv.0.suggested": "1",
+      "cv.0.suggested": "string",
     });
     expect(res.status).toBe(303);
     const { body } = await app.api("GET", URL);
@@ -46,7 +46,7 @@ describe("the editor's contract fields", () => {
       "cv.0.type": "string",
       "cv.0.required": "on",
       "cv.0.description": "Who writes",
-      "cv.0.suggested": "1",
+      "cv.0.suggested": "string",
       "cv.1.name": "count",
       "cv.1.type": "number",
       "cv.1.default": "1",
