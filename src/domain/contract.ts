@@ -70,6 +70,18 @@ export function contractHashFields(c: Contract): { [key: string]: Json } {
   };
 }
 
+/**
+ * A config as Langfuse's SDKs read it: the version's config with `tools` and `response_format`
+ * inside it when the contract has them (docs/contract.md, "Where the contract shows").
+ */
+export function configWithContract(config: { [key: string]: Json }, c: Pick<Contract, "tools" | "responseFormat">) {
+  return {
+    ...config,
+    ...(c.tools.length > 0 ? { tools: c.tools as unknown as Json } : {}),
+    ...(c.responseFormat ? { response_format: c.responseFormat as unknown as Json } : {}),
+  };
+}
+
 /** The three stored columns, canonical JSON (null for no response format). */
 export function storedContract(c: Contract) {
   return {

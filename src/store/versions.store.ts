@@ -394,7 +394,7 @@ export function seqsOf(db: Db, promptIds: number[]) {
   if (promptIds.length === 0) return Promise.resolve([]);
   return db
     .selectFrom("versions")
-    .select(["prompt_id", "seq", "config"])
+    .select(["prompt_id", "seq", "config", "tools", "response_format"])
     .where("prompt_id", "in", promptIds)
     .orderBy("prompt_id")
     .orderBy("seq")

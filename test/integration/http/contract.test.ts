@@ -82,6 +82,20 @@ describe("the contract on a version", () => {
   });
 });
 
+describe("the Langfuse read", () => {
+  test("puts tools and response_format inside config when set, and only then", async () => {
+    const app = await withPrompt();
+    await app.api("POST", "/prompts/p/versions/1.0/save", { body: BODY, revision: 1, config: { model: "m" } });
+    const plain = await app.api("GET", "/api/public/v2/prompts/p?label=development");
+    expect(plain.body.config).toEqual({ model: "m" });
+    await app.api("POST", "/prompts/p/versions/1.0/save", { body: BODY, revision: 2, ...CONTRACT });
+    const read = await app.api("GET", "/api/public/v2/prompts/p?label=development");
+    expect(read.body.config).toEqual({ model: "m", tools: CONTRACT.tools, response_format: CONTRACT.responseFormat });
+    const list = await app.api("GET", "/api/public/v2/prompts");
+    expect(list.body.data[0].lastConfig.tools).toEqual(CONTRACT.tools);
+  });
+});
+
 describe("bad contracts are 422 naming the field, and change nothing", () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ["an unknown type", { variables: [{ name: "a", type: "date" }] }, "variables.0.type"],
