@@ -191,15 +191,24 @@ function registerFunctions(sqlite: SQLite.Database): void {
   });
   // The prompt contract (migrations/202612070000_contract.ts): 1 when the three columns are a
   // well-formed contract in stored form; the hash of a version or revision with its contract.
+  // A save asks about the same contract four times (the version's and the revision's hash and
+  // contract triggers): the last answer is kept.
+  let last: { key: unknown[]; contract: ReturnType<typeof parseStoredContract> } | null = null;
+  const contractOf = (variables: unknown, tools: unknown, responseFormat: unknown) => {
+    const key = [variables, tools, responseFormat];
+    if (!last || key.some((v, i) => v !== last?.key[i]))
+      last = { key, contract: parseStoredContract(variables, tools, responseFormat) };
+    return last.contract;
+  };
   sqlite.function("promptrail_contract_ok", { deterministic: true }, (variables, tools, responseFormat) =>
-    parseStoredContract(variables, tools, responseFormat) ? 1 : 0,
+    contractOf(variables, tools, responseFormat) ? 1 : 0,
   );
   sqlite.function(
     "promptrail_version_hash",
     { deterministic: true },
     (type: unknown, body: unknown, config: unknown, variables: unknown, tools: unknown, responseFormat: unknown) => {
       const parsed = typeof body === "string" ? configOf(config) : null;
-      const contract = parseStoredContract(variables, tools, responseFormat);
+      const contract = contractOf(variables, tools, responseFormat);
       if (!parsed || !contract) return null;
       if (type !== "chat") return hashOf({ type: "text", body: body as string }, parsed, contract);
       const messages = parseStoredMessages(body as string);

@@ -305,10 +305,14 @@ function checkTool(entry: unknown, path: Array<string | number>, issues: Contrac
 
 /** A JSON Schema's outer shape and size (its draft 2020-12 validity is the validator's). */
 function schemaShape(schema: unknown, path: Array<string | number>, issues: ContractIssue[]): void {
-  if (!isObject(schema)) issues.push({ path, message: "Give a JSON Schema: an object" });
+  if (!isObject(schema)) {
+    issues.push({ path, message: "Give a JSON Schema: an object" });
+    return;
+  }
+  const size = Buffer.byteLength(JSON.stringify(schema), "utf8");
+  if (size > MAX_SCHEMA_BYTES)
+    issues.push({ path, message: `The schema is ${size.toLocaleString("en")} bytes: at most 64 KiB` });
   else if (nestedDeeperThan(schema)) issues.push({ path, message: `Nested more than ${MAX_JSON_DEPTH} levels deep` });
-  else if (bytes(schema) > MAX_SCHEMA_BYTES)
-    issues.push({ path, message: `The schema is ${bytes(schema).toLocaleString("en")} bytes: at most 64 KiB` });
 }
 
 function checkResponseFormat(value: unknown, issues: ContractIssue[]): ResponseFormat | null {
