@@ -38,6 +38,16 @@ const EXTRA_KEYS = (e: string, keys: string) =>
 const DESCRIPTION_OK = (d: string, limit: number) =>
   `(${d} IS NULL OR (json_typeof(${d}) = 'string' AND length(${d} #>> '{}') <= ${limit} AND btrim(${d} #>> '{}') <> ''))`;
 
+/** A tool's function or a response format's json_schema (namedSchema in src/domain/contract.ts). */
+const NAMED_SCHEMA_OK = (
+  v: string,
+  schemaKey: string,
+) => `NOT ${EXTRA_KEYS(v, `'name', 'description', '${schemaKey}', 'strict'`)}
+       AND json_typeof(${v} -> 'name') IS NOT DISTINCT FROM 'string' AND (${v} ->> 'name') ~ ${TOOL_NAME}
+       AND json_typeof(${v} -> '${schemaKey}') IS NOT DISTINCT FROM 'object'
+       AND (${v} -> 'strict' IS NULL OR json_typeof(${v} -> 'strict') = 'boolean')
+       AND ${DESCRIPTION_OK(`${v} -> 'description'`, 4000)}`;
+
 const FUNCTIONS = [
   // A value of a variable's type (valueProblem in src/domain/contract.ts).
   `CREATE FUNCTION promptrail_value_ok(kind text, vals json, value json) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
@@ -91,11 +101,7 @@ const FUNCTIONS = [
        RETURN false;
      END IF;
      f := e -> 'function';
-     RETURN NOT ${EXTRA_KEYS("f", "'name', 'description', 'parameters', 'strict'")}
-       AND json_typeof(f -> 'name') IS NOT DISTINCT FROM 'string' AND (f ->> 'name') ~ ${TOOL_NAME}
-       AND json_typeof(f -> 'parameters') IS NOT DISTINCT FROM 'object'
-       AND (f -> 'strict' IS NULL OR json_typeof(f -> 'strict') = 'boolean')
-       AND ${DESCRIPTION_OK("f -> 'description'", 4000)};
+     RETURN ${NAMED_SCHEMA_OK("f", "parameters")};
    END $$`,
   `CREATE FUNCTION promptrail_response_format_ok(r json) RETURNS boolean LANGUAGE plpgsql IMMUTABLE STRICT AS $$
    DECLARE s json;
@@ -109,11 +115,7 @@ const FUNCTIONS = [
        RETURN false;
      END IF;
      s := r -> 'json_schema';
-     RETURN NOT ${EXTRA_KEYS("s", "'name', 'schema', 'strict', 'description'")}
-       AND json_typeof(s -> 'name') IS NOT DISTINCT FROM 'string' AND (s ->> 'name') ~ ${TOOL_NAME}
-       AND json_typeof(s -> 'schema') IS NOT DISTINCT FROM 'object'
-       AND (s -> 'strict' IS NULL OR json_typeof(s -> 'strict') = 'boolean')
-       AND ${DESCRIPTION_OK("s -> 'description'", 4000)};
+     RETURN ${NAMED_SCHEMA_OK("s", "schema")};
    END $$`,
   // parseStoredContract of src/domain/contract.ts: well-formed, canonical, unique names.
   `CREATE FUNCTION promptrail_contract_ok(variables text, tools text, response_format text) RETURNS boolean

@@ -280,27 +280,41 @@ function checkTool(entry: unknown, path: Array<string | number>, issues: Contrac
     issues.push({ path, message: shape });
     return null;
   }
-  const fn = entry.function;
-  const at = [...path, "function"];
+  const fn = namedSchema(entry.function, "parameters", [...path, "function"], issues);
+  if (!fn) return null;
+  const { schema: parameters, ...rest } = fn;
+  return { type: "function", function: { ...rest, parameters } };
+}
+
+/**
+ * A tool's function and a response format's json_schema have one shape: a name (OpenAI's rule),
+ * a JSON Schema under `schemaKey`, an optional description and `strict`, nothing else. Answers it
+ * in stored form (an empty description dropped), or null with its issues added.
+ */
+function namedSchema(
+  value: Obj,
+  schemaKey: "parameters" | "schema",
+  at: Array<string | number>,
+  issues: ContractIssue[],
+): { name: string; schema: { [key: string]: Json }; description?: string; strict?: boolean } | null {
   const before = issues.length;
-  for (const key of Object.keys(fn))
-    if (!["name", "description", "parameters", "strict"].includes(key))
+  for (const key of Object.keys(value))
+    if (!["name", "description", schemaKey, "strict"].includes(key))
       issues.push({ path: [...at, key], message: `Unknown field ${key}` });
-  if (typeof fn.name !== "string" || !TOOL_NAME.test(fn.name))
-    issues.push({ path: [...at, "name"], message: "A tool's name is 1–64 characters of a-z, A-Z, 0-9, _ and -" });
-  if (fn.description !== undefined && (typeof fn.description !== "string" || fn.description.length > 4000))
+  if (typeof value.name !== "string" || !TOOL_NAME.test(value.name))
+    issues.push({ path: [...at, "name"], message: "A name is 1–64 characters of a-z, A-Z, 0-9, _ and -" });
+  if (value.description !== undefined && (typeof value.description !== "string" || value.description.length > 4000))
     issues.push({ path: [...at, "description"], message: "A description is text of up to 4,000 characters" });
-  if (fn.strict !== undefined && typeof fn.strict !== "boolean")
+  if (value.strict !== undefined && typeof value.strict !== "boolean")
     issues.push({ path: [...at, "strict"], message: "strict is true or false" });
-  schemaShape(fn.parameters, [...at, "parameters"], issues);
+  schemaShape(value[schemaKey], [...at, schemaKey], issues);
   if (issues.length > before) return null;
-  const tool: Tool["function"] = {
-    name: fn.name as string,
-    parameters: fn.parameters as Tool["function"]["parameters"],
+  return {
+    name: value.name as string,
+    ...(typeof value.description === "string" && value.description !== "" ? { description: value.description } : {}),
+    schema: value[schemaKey] as { [key: string]: Json },
+    ...(typeof value.strict === "boolean" ? { strict: value.strict } : {}),
   };
-  if (typeof fn.description === "string" && fn.description !== "") tool.description = fn.description;
-  if (typeof fn.strict === "boolean") tool.strict = fn.strict;
-  return { type: "function", function: tool };
 }
 
 /** A JSON Schema's outer shape and size (its draft 2020-12 validity is the validator's). */
@@ -329,27 +343,8 @@ function checkResponseFormat(value: unknown, issues: ContractIssue[]): ResponseF
     issues.push({ path, message: shape });
     return null;
   }
-  const js = value.json_schema;
-  const at = [...path, "json_schema"];
-  const before = issues.length;
-  for (const key of Object.keys(js))
-    if (!["name", "schema", "strict", "description"].includes(key))
-      issues.push({ path: [...at, key], message: `Unknown field ${key}` });
-  if (typeof js.name !== "string" || !TOOL_NAME.test(js.name))
-    issues.push({ path: [...at, "name"], message: "The name is 1–64 characters of a-z, A-Z, 0-9, _ and -" });
-  if (js.strict !== undefined && typeof js.strict !== "boolean")
-    issues.push({ path: [...at, "strict"], message: "strict is true or false" });
-  if (js.description !== undefined && (typeof js.description !== "string" || js.description.length > 4000))
-    issues.push({ path: [...at, "description"], message: "A description is text of up to 4,000 characters" });
-  schemaShape(js.schema, [...at, "schema"], issues);
-  if (issues.length > before) return null;
-  const out: Extract<ResponseFormat, { type: "json_schema" }>["json_schema"] = {
-    name: js.name as string,
-    schema: js.schema as { [key: string]: Json },
-  };
-  if (typeof js.strict === "boolean") out.strict = js.strict;
-  if (typeof js.description === "string" && js.description !== "") out.description = js.description;
-  return { type: "json_schema", json_schema: out };
+  const schema = namedSchema(value.json_schema, "schema", [...path, "json_schema"], issues);
+  return schema ? { type: "json_schema", json_schema: schema } : null;
 }
 
 /**
