@@ -59,10 +59,11 @@ export function render(
   content: Content,
   contract: Pick<Contract, "variables">,
   variables: Record<string, unknown>,
-  options: { strict?: boolean } = {},
+  options: { strict?: boolean; declared?: Variable[] } = {},
 ): RenderOutcome {
   const strict = options.strict ?? true;
-  const declared = effectiveVariables(content, contract);
+  // TEST renders one version for many cases: it finds the variables once and passes them.
+  const declared = options.declared ?? effectiveVariables(content, contract);
   const byName = new Map(declared.map((v) => [v.name, v]));
   const issues: RenderIssue[] = [];
   const values = new Map<string, Json | undefined>();
@@ -132,16 +133,12 @@ function tooLarge(bytes: number): RenderOutcome {
 }
 
 /**
- * Test cases and the ad-hoc inputs hold every variable as text: each is read as its declared
- * type (a number's digits, `true`/`false`, JSON for `json` and `messages`). Text that does not
+ * Test cases and the ad-hoc inputs hold every variable as text: each is read as its type among
+ * `declared` (effectiveVariables) (a number's digits, `true`/`false`, JSON for `json` and `messages`). Text that does not
  * read as its type is passed on as text, so the render names the variable and its type.
  */
-export function valuesFromText(
-  content: Content,
-  contract: Pick<Contract, "variables">,
-  texts: Record<string, string>,
-): Record<string, unknown> {
-  const byName = new Map(effectiveVariables(content, contract).map((v) => [v.name, v]));
+export function valuesFromText(declared: Variable[], texts: Record<string, string>): Record<string, unknown> {
+  const byName = new Map(declared.map((v) => [v.name, v]));
   const out: Record<string, unknown> = {};
   for (const [name, text] of Object.entries(texts)) {
     const type = byName.get(name)?.type ?? "string";

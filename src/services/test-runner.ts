@@ -7,7 +7,7 @@ import {
 } from "../domain/assertions.js";
 import { type ChatMessage, transcript } from "../domain/chat.js";
 import type { Config } from "../domain/content.js";
-import { type Contract, EMPTY_CONTRACT } from "../domain/contract.js";
+import { type Contract, EMPTY_CONTRACT, type Variable } from "../domain/contract.js";
 import { type ModelSettings, modelSettings } from "../domain/model-settings.js";
 import type { Content } from "../domain/prompt-content.js";
 import { effectiveVariables, render as renderContent, valuesFromText } from "../domain/render.js";
@@ -54,6 +54,7 @@ export async function executeCases(
   const context = {
     content: plan.content,
     contract,
+    declared: effectiveVariables(plan.content, contract),
     schema:
       format?.type === "json_schema"
         ? { name: format.json_schema.name, check: schemaChecker(format.json_schema.schema) }
@@ -76,6 +77,8 @@ export async function executeCases(
 interface CaseContext {
   content: Content;
   contract: Contract;
+  /** Every variable of the version, declared or a placeholder: found once per run. */
+  declared: Variable[];
   /** A json_schema response format: every output is checked against it (a `schema` assertion). */
   schema: { name: string; check: (value: unknown) => string | null } | null;
   settings: ModelSettings;
@@ -100,15 +103,16 @@ type Rendered = { ok: true; messages: ChatMessage[]; text: string } | { ok: fals
  * not know ignored (test cases serve every version): the messages to send and the text echo
  * answers, or why the case cannot run.
  */
-function render(content: Content, contract: Contract, variables: Record<string, string>): Rendered {
-  const outcome = renderContent(content, contract, valuesFromText(content, contract, variables), { strict: false });
+function render(content: Content, declared: Variable[], variables: Record<string, string>): Rendered {
+  const values = valuesFromText(declared, variables);
+  const outcome = renderContent(content, { variables: declared }, values, { strict: false, declared });
   if (outcome.ok) {
     const { rendered } = outcome;
     if (rendered.type === "text")
       return { ok: true, messages: [{ role: "user", content: rendered.body }], text: rendered.body };
     return { ok: true, messages: rendered.messages, text: transcript(rendered.messages) };
   }
-  const types = new Map(effectiveVariables(content, contract).map((v) => [v.name, v.type]));
+  const types = new Map(declared.map((v) => [v.name, v.type]));
   const missing = outcome.issues.filter((i) => i.path.length === 2 && !Object.hasOwn(variables, i.path[1] as string));
   if (missing.length > 0) {
     const names = missing.map((i) => i.path[1]);
@@ -126,7 +130,7 @@ function render(content: Content, contract: Contract, variables: Record<string, 
 
 async function runCase(c: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
   await turn();
-  const rendered = render(ctx.content, ctx.contract, c.variables);
+  const rendered = render(ctx.content, ctx.declared, c.variables);
   if (!rendered.ok) return failedCase(c.name, rendered.error, null);
   if (!ctx.settings.ok) return failedCase(c.name, ctx.settings.error, null);
   const { model, temperature, maxTokens } = ctx.settings;
