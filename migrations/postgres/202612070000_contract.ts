@@ -50,18 +50,18 @@ const NAMED_SCHEMA_OK = (
 
 const FUNCTIONS = [
   // A value of a variable's type (valueProblem in src/domain/contract.ts).
-  `CREATE FUNCTION promptrail_value_ok(kind text, vals json, value json) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+  `CREATE FUNCTION promptrail_value_ok(kind text, vals json, given json) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
    BEGIN
      CASE kind
-     WHEN 'string' THEN RETURN json_typeof(value) = 'string';
-     WHEN 'number' THEN RETURN json_typeof(value) = 'number';
-     WHEN 'boolean' THEN RETURN json_typeof(value) = 'boolean';
-     WHEN 'enum' THEN RETURN json_typeof(value) = 'string'
-       AND EXISTS (SELECT 1 FROM json_array_elements_text(vals) x WHERE x = value #>> '{}');
+     WHEN 'string' THEN RETURN json_typeof(given) = 'string';
+     WHEN 'number' THEN RETURN json_typeof(given) = 'number';
+     WHEN 'boolean' THEN RETURN json_typeof(given) = 'boolean';
+     WHEN 'enum' THEN RETURN json_typeof(given) = 'string'
+       AND EXISTS (SELECT 1 FROM json_array_elements_text(vals) x WHERE x = given #>> '{}');
      WHEN 'json' THEN RETURN true;
      WHEN 'messages' THEN
-       IF json_typeof(value) <> 'array' THEN RETURN false; END IF;
-       RETURN NOT EXISTS (SELECT 1 FROM json_array_elements(value) m WHERE json_typeof(m) <> 'object'
+       IF json_typeof(given) <> 'array' THEN RETURN false; END IF;
+       RETURN NOT EXISTS (SELECT 1 FROM json_array_elements(given) m WHERE json_typeof(m) <> 'object'
          OR (SELECT string_agg(k, ',' ORDER BY k) FROM json_object_keys(m) k) IS DISTINCT FROM 'content,role'
          OR json_typeof(m -> 'role') <> 'string' OR (m ->> 'role') NOT IN ('system', 'user', 'assistant')
          OR json_typeof(m -> 'content') <> 'string');

@@ -14,6 +14,8 @@ const CONTRACT = {
     { name: "customer", description: "Who writes" },
     { name: "count", type: "number", default: 1 },
     { name: "tone", type: "enum", values: ["formal", "casual"] },
+    { name: "style", type: "enum", values: ["short", "long"], default: "short" },
+    { name: "history", type: "messages", default: [{ role: "user", content: "Hi" }] },
   ],
   tools: [{ type: "function", function: { name: "lookup_order", parameters: { type: "object" } } }],
   responseFormat: { type: "json_schema", json_schema: { name: "label", schema: SCHEMA } },
@@ -47,6 +49,8 @@ describe("the contract on a version", () => {
       { name: "customer", type: "string", required: true, description: "Who writes" },
       { name: "count", type: "number", required: false, default: 1 },
       { name: "tone", type: "enum", required: true, values: ["formal", "casual"] },
+      { name: "style", type: "enum", required: false, values: ["short", "long"], default: "short" },
+      { name: "history", type: "messages", required: false, default: [{ role: "user", content: "Hi" }] },
     ]);
     expect(saved.body.tools).toEqual(CONTRACT.tools);
     expect(saved.body.responseFormat).toEqual(CONTRACT.responseFormat);
@@ -63,7 +67,7 @@ describe("the contract on a version", () => {
     const app = await withPrompt();
     await app.api("POST", "/prompts/p/versions/1.0/save", { body: BODY, revision: 1, ...CONTRACT });
     const copy = await app.api("POST", "/prompts/p/versions/1.0/new", {});
-    expect(copy.body.variables).toHaveLength(3);
+    expect(copy.body.variables).toHaveLength(5);
     expect(copy.body.contentHash).toBe((await app.api("GET", "/prompts/p/versions/1.0")).body.contentHash);
     await app.api("POST", "/prompts/p/versions/1.0/promote", { to: "TST" });
     await app.api("POST", "/prompts/p/versions/1.0/promote", { to: "PROD" });
@@ -77,7 +81,13 @@ describe("the contract on a version", () => {
     await app.api("POST", "/prompts/p/versions/1.0/save", { body: BODY, revision: 1, ...CONTRACT });
     const { body } = await app.api("GET", "/prompts/p/stages/DEV");
     expect(body.tools).toEqual(CONTRACT.tools);
-    expect(body.variables.map((v: { name: string }) => v.name)).toEqual(["customer", "count", "tone"]);
+    expect(body.variables.map((v: { name: string }) => v.name)).toEqual([
+      "customer",
+      "count",
+      "tone",
+      "style",
+      "history",
+    ]);
     expect(body.responseFormat).toEqual(CONTRACT.responseFormat);
   });
 });

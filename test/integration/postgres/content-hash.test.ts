@@ -180,6 +180,17 @@ describe("the hash with a contract in PostgreSQL (docs/contract.md)", () => {
     fc.record({ name: fc.constantFrom("n", "m"), type: fc.constant("number"), default: fc.constantFrom(...NUMBERS) }),
     fc.record({ name: fc.constantFrom("j"), type: fc.constant("json"), default: json }),
     fc.record({ name: fc.constant("t"), type: fc.constant("enum"), values: fc.constant(["a", "é", "😀"]) }),
+    fc.record({
+      name: fc.constant("u"),
+      type: fc.constant("enum"),
+      values: fc.constant(["a", "é"]),
+      default: fc.constantFrom("a", "é"),
+    }),
+    fc.record({
+      name: fc.constant("h"),
+      type: fc.constant("messages"),
+      default: fc.constant([{ role: "assistant", content: "é 😀" }]),
+    }),
   );
   const contract = fc.record({
     variables: fc.uniqueArray(variable, { maxLength: 4, selector: (v) => v.name }),
