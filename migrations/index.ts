@@ -10,7 +10,8 @@ import * as settingsEvents from "./202612010400_settings_events.js";
 import * as accounts from "./202612010500_accounts.js";
 import * as chatAndSeq from "./202612010600_chat_and_seq.js";
 import * as webhooks from "./202612010700_webhooks.js";
-import * as contract from "./202612070000_contract.js";
+import * as signInReservations from "./202612080100_sign_in_reservations.js";
+import * as contract from "./202612090000_contract.js";
 
 /** Every migration, by name in the order they apply. Static, so bundles and vitest see them all. */
 export const migrations: Record<string, Migration> = {
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   "202612010500_accounts": accounts,
   "202612010600_chat_and_seq": chatAndSeq,
   "202612010700_webhooks": webhooks,
-  "202612070000_contract": contract,
+  "202612080100_sign_in_reservations": signInReservations,
+  "202612090000_contract": contract,
 };

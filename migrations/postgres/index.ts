@@ -1,11 +1,13 @@
 import type { Migration } from "kysely";
 import * as postgresSchema from "./202612020000_postgres_schema.js";
 import * as jsonChecks from "./202612020100_json_checks.js";
-import * as contract from "./202612070000_contract.js";
+import * as signInReservations from "./202612080100_sign_in_reservations.js";
+import * as contract from "./202612090000_contract.js";
 
 /** PostgreSQL's migrations (SPEC §10), by name in the order they apply. */
 export const postgresMigrations: Record<string, Migration> = {
   "202612020000_postgres_schema": postgresSchema,
   "202612020100_json_checks": jsonChecks,
-  "202612070000_contract": contract,
+  "202612080100_sign_in_reservations": signInReservations,
+  "202612090000_contract": contract,
 };

@@ -1,6 +1,7 @@
 import { backupDatabase } from "../db/backup.js";
 import { connect } from "../db/connect.js";
 import { type Command, DB_OPTION } from "./command.js";
+import { userPath } from "./paths.js";
 import { existingDatabase, settingsOf } from "./settings.js";
 
 export const backupCommand: Command = {
@@ -15,7 +16,7 @@ export const backupCommand: Command = {
     "put the copy where --db points (remove any FILE-wal and FILE-shm left beside it).",
   ].join("\n"),
   async run(args, io) {
-    const [target = ""] = args.positionals;
+    const target = userPath(io.env, args.positionals[0] ?? "");
     const config = existingDatabase(settingsOf(args, io.env));
     if (config.databaseUrl)
       throw new Error("backup copies the SQLite file; back PostgreSQL up with pg_dump (README, PostgreSQL)");

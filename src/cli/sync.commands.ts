@@ -7,6 +7,7 @@ import { applyPlan } from "../sync/push.js";
 import { differences, planText } from "../sync/report.js";
 import { unpushedEdits, writeTree } from "../sync/write.js";
 import { type CliIo, type Command, type OptionSpec, type ParsedArgs, stringValue, UsageError } from "./command.js";
+import { userPath } from "./paths.js";
 
 const DEFAULT_URL = "http://127.0.0.1:3000";
 
@@ -27,7 +28,11 @@ function target(args: ParsedArgs, io: CliIo) {
   const url = stringValue(args, "url") ?? io.env.PROMPTRAIL_URL ?? DEFAULT_URL;
   if (!/^https?:\/\/[^/?#]+/.test(url))
     throw new UsageError(`--url takes an http(s) URL such as ${DEFAULT_URL}, not "${url}"`);
-  return { dir: resolve(dir), url, client: new RegistryClient(url, io.env.PROMPTRAIL_TOKEN || undefined) };
+  return {
+    dir: resolve(userPath(io.env, dir)),
+    url,
+    client: new RegistryClient(url, io.env.PROMPTRAIL_TOKEN || undefined),
+  };
 }
 
 const say = (io: CliIo) => (line: string) => io.stdout.write(`${line}\n`);
@@ -91,9 +96,9 @@ export const pushCommand: Command = {
     const { dir, client } = target(args, io);
     const registry = await client.registry();
     const plan = planPush(readLocal(dir), registry);
-    io.stdout.write(planText(plan));
+    io.stdout.write(planText(plan, "push"));
     if (plan.refusals.length > 0) {
-      io.stderr.write(`promptrail push: nothing was written: fix what is listed above, then push again\n`);
+      io.stderr.write(`promptrail push: nothing was written: fix what is listed after "because", then push again\n`);
       return 1;
     }
     if (plan.changes.length === 0) return 0;

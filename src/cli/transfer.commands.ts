@@ -7,7 +7,8 @@ import { readDocument } from "../transfer/document.schema.js";
 import { exportRegistry } from "../transfer/export.service.js";
 import { importRegistry, TargetNotEmpty } from "../transfer/import.service.js";
 import { type Command, DB_OPTION, stringValue } from "./command.js";
-import { existingDatabase, settingsOf, usingDatabase } from "./settings.js";
+import { userPath } from "./paths.js";
+import { createdLine, createsFile, existingDatabase, settingsOf, usingDatabase } from "./settings.js";
 
 export const exportCommand: Command = {
   name: "export",
@@ -27,7 +28,8 @@ export const exportCommand: Command = {
       return exportRegistry(db.kysely, new Date());
     });
     const json = `${JSON.stringify(doc, null, 2)}\n`;
-    const out = stringValue(args, "out");
+    const given = stringValue(args, "out");
+    const out = given === undefined ? undefined : userPath(io.env, given);
     if (out === undefined) io.stdout.write(json);
     else {
       writeWhole(out, json);
@@ -50,9 +52,10 @@ export const importCommand: Command = {
   ].join("\n"),
   async run(args, io) {
     const [source = ""] = args.positionals;
-    const doc = readDocument(await readJson(source, io.stdin));
+    const doc = readDocument(await readJson(source === "-" ? source : userPath(io.env, source), io.stdin));
     const config = settingsOf(args, io.env);
     const dbFile = describeTarget(config);
+    if (createsFile(config)) io.stderr.write(createdLine(config));
     const done = await usingDatabase(config, async (db) => {
       await migrateToLatest(db.kysely, db.engine);
       return importRegistry(db.kysely, doc, new Date());

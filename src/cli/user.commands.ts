@@ -1,7 +1,9 @@
+import { describeTarget } from "../db/connect.js";
 import type { User } from "../model/account.model.js";
 import { ACCOUNT_OPTIONS, type Accounts, columns, roleArgument, when, withAccounts } from "./accounts.js";
 import { type Command, stringValue } from "./command.js";
 import { readPassword } from "./password-input.js";
+import { createdLine, createsFile, settingsOf } from "./settings.js";
 
 const PASSWORD_INPUT = [
   "The password is read from stdin when it is not a terminal (its first line), else asked",
@@ -17,11 +19,13 @@ export const userAddCommand: Command = {
     ...ACCOUNT_OPTIONS,
   },
   summary: "add a user; the first must be an admin, and from then on everyone signs in",
-  details: `${PASSWORD_INPUT}\nCreates the database file if there is none yet.`,
+  details: `${PASSWORD_INPUT}\nCreates the database file if there is none yet, and says so.`,
   async run(args, io) {
     const [name = ""] = args.positionals;
     const role = roleArgument(stringValue(args, "role"));
     const password = await readPassword(io.stdin, io.stderr);
+    const target = settingsOf(args, io.env);
+    if (createsFile(target)) io.stderr.write(createdLine(target));
     const { user, first } = await withAccounts(
       args,
       io,
@@ -32,7 +36,10 @@ export const userAddCommand: Command = {
       { create: true },
     );
     io.stdout.write(`Added ${user.name} as ${user.role}\n`);
-    if (first) io.stdout.write("Promptrail is secured now: every request needs a session or an API token\n");
+    if (first)
+      io.stdout.write(
+        `The registry in ${describeTarget(target)} is secured now: every request needs a session or an API token\n`,
+      );
     return 0;
   },
 };

@@ -189,7 +189,7 @@ function registerFunctions(sqlite: SQLite.Database): void {
     const messages = parsed && typeof body === "string" ? parseStoredMessages(body) : null;
     return parsed && messages && chatContentHash(messages as unknown as Json[], parsed);
   });
-  // The prompt contract (migrations/202612070000_contract.ts): 1 when the three columns are a
+  // The prompt contract (migrations/202612090000_contract.ts): 1 when the three columns are a
   // well-formed contract in stored form; the hash of a version or revision with its contract.
   // A save asks about the same contract four times (the version's and the revision's hash and
   // contract triggers): the last answer is kept.

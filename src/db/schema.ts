@@ -202,6 +202,8 @@ export interface SignInFailuresTable {
   name: string;
   address: string;
   at: string;
+  /** 1 once a successful sign-in of `name` forgave it: it still counts for `address`. */
+  name_forgiven: Generated<number>;
 }
 
 export interface Database {

@@ -72,6 +72,16 @@ export function mayReach(kind: AddressKind, allowPrivate: boolean): boolean {
   return false;
 }
 
+/**
+ * Whether a stage environment's model endpoint may be at an address of this kind: public,
+ * loopback and private networks (Ollama on this machine, vLLM on the LAN), never link-local,
+ * cloud metadata, unspecified or special-purpose addresses, where a key or a prompt has no
+ * business going and whose answers (a metadata service's credentials) TEST would show.
+ */
+export function modelMayReach(kind: AddressKind): boolean {
+  return kind === "public" || kind === "loopback" || kind === "private";
+}
+
 /** Why an address of this kind may not be reached: "a loopback address; …", for the log and the form. */
 export function refusalOf(kind: AddressKind): string {
   const what: Record<AddressKind, string> = {

@@ -1,3 +1,5 @@
+import { addressKind, modelMayReach, refusalOf } from "./addresses.js";
+
 /**
  * SPEC §2/§7: where a stage environment may send its API key, and which variable may hold it.
  * The key goes only to `{baseUrl}/chat/completions`, so the base URL is an http(s) URL without
@@ -31,6 +33,18 @@ export function httpUrl(
   return { ok: true, url };
 }
 
+/**
+ * Why a model's base URL may not name this host, when that is known without DNS (an IP
+ * address, however written: `[::ffff:a9fe:a9fe]` is 169.254.169.254), or null.
+ */
+export function baseUrlHostRefusal(hostname: string): string | null {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  const kind = addressKind(host);
+  return kind && !modelMayReach(kind)
+    ? `${host} is ${refusalOf(kind).replace(/;.*$/, "")}; a model is never called there`
+    : null;
+}
+
 /** The base URL to store (normalized: lower-case scheme and host, no trailing slash) or why not. */
 export function checkBaseUrl(raw: string): UrlCheck {
   const value = raw.trim();
@@ -42,6 +56,8 @@ export function checkBaseUrl(raw: string): UrlCheck {
   // Checked on the text: `https://x/v1?` parses to an empty query, yet would still cut the path.
   if (/[?#]/.test(value))
     return { ok: false, error: "No query (?) or fragment (#): the key goes only to {baseUrl}/chat/completions" };
+  const refused = baseUrlHostRefusal(parsed.url.hostname);
+  if (refused) return { ok: false, error: `Not allowed: ${refused}` };
   return { ok: true, url: parsed.url.href.replace(/\/+$/, "") };
 }
 

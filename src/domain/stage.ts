@@ -46,6 +46,21 @@ export function requirePromotionTarget(version: { version: string; stage: Stage 
   return decision.target;
 }
 
+/**
+ * R7 as a promotion request states it: `to` may be left out only for DEV → TST. A move into
+ * PROD must be named (`to: "PROD"`), so a bare promote that is retried or repeated (a double
+ * click, a client's retry, six concurrent requests) stops in TST and never reaches production
+ * by accident: 422 validation_failed, saying so. PROD itself stays 409 invalid_transition.
+ */
+export function requirePromotion(version: { version: string; stage: Stage }, to?: string | null): Stage {
+  const target = requirePromotionTarget(version, to);
+  if (target === "PROD" && !to) {
+    const message = `v${version.version} is in TST: a move into PROD must be named. Send "to": "PROD" to promote it to production`;
+    throw new DomainError("validation_failed", message, [{ path: "to", message }]);
+  }
+  return target;
+}
+
 /** One button of the version page: whether it may be pressed and, if not, why. */
 export interface Action {
   allowed: boolean;

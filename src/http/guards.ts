@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { DomainError } from "../domain/errors.js";
+import { isPublic } from "./access.js";
 import { isForm, readForm } from "./input.js";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -38,6 +39,13 @@ export function isOwnHost(host: string, publicUrl: URL | null): boolean {
   return parsed.hostname === publicUrl.hostname && (parsed.port === "" || parsed.port === defaultPort(publicUrl));
 }
 
+/** `host[:port]` of an absolute URL, without parsing it (the runtime read's hot path passes here). */
+function authorityOf(url: string): string {
+  const start = url.indexOf("//") + 2;
+  const end = url.indexOf("/", start);
+  return url.slice(start, end === -1 ? undefined : end);
+}
+
 /**
  * SPEC §7: a request whose Host is not this server's is refused 403 before anything else runs.
  * A page on evil.example whose DNS name is switched to 127.0.0.1 (DNS rebinding) reaches the
@@ -47,14 +55,17 @@ export function isOwnHost(host: string, publicUrl: URL | null): boolean {
 export function hostGuard(publicUrl: URL | null): MiddlewareHandler {
   return async (c, next) => {
     // The Host header is what the request URL is built from on a real server; app.request() in
-    // tests may send none, and then the URL's host is the one to check. Parsing the URL only
-    // then keeps the runtime read's hot path free of it.
-    const host = c.req.header("host") ?? new URL(c.req.url).host;
-    if (!isOwnHost(host, publicUrl))
-      throw new DomainError(
-        "forbidden",
-        `This server does not answer for the host ${JSON.stringify(host.slice(0, 100))}`,
-      );
+    // tests may send none, and then the URL's host is the one to check.
+    const header = c.req.header("host");
+    // An absolute-form target (`POST http://evil.example/prompts`) names its own authority,
+    // which the request URL is then built from whatever Host says: both must be this server's.
+    const target = authorityOf(c.req.url);
+    for (const host of header === undefined || header === target ? [target] : [header, target])
+      if (!isOwnHost(host, publicUrl))
+        throw new DomainError(
+          "forbidden",
+          `This server does not answer for the host ${JSON.stringify(host.slice(0, 100))}`,
+        );
     return next();
   };
 }
@@ -78,15 +89,30 @@ export function csrfGuard(publicUrl: URL | null): MiddlewareHandler {
   };
 }
 
-/** Bodies over 4 MiB are refused with 413 before they are read whole. */
+/** What a sign-in or sign-out carries: a name, a password and a `next` path fit with room to spare. */
+export const MAX_SIGN_IN_BYTES = 8 * 1024;
+
+/**
+ * Bodies over 4 MiB are refused with 413 before they are read whole; bodies sent to the paths
+ * open to anyone in secured mode (`/login`, `/healthz`, `/static/…`) and to `/logout`, over 8
+ * KiB. (Without a session or token every other route is refused before its body is read: see
+ * requireAccess.)
+ */
 export function sizeGuard(): MiddlewareHandler {
-  const limit = bodyLimit({
-    maxSize: MAX_REQUEST_BYTES,
-    onError: () => {
-      throw new DomainError("payload_too_large", "The request is over 4 MiB");
-    },
-  });
-  return (c, next) => (SAFE.has(c.req.method) ? next() : limit(c, next));
+  const limit = (maxSize: number, message: string) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new DomainError("payload_too_large", message);
+      },
+    });
+  const large = limit(MAX_REQUEST_BYTES, "The request is over 4 MiB");
+  const small = limit(MAX_SIGN_IN_BYTES, "A sign-in is a name and a password: the request is over 8 KiB");
+  return (c, next) => {
+    if (SAFE.has(c.req.method)) return next();
+    const path = c.req.path;
+    return (isPublic(path) || path === "/logout" ? small : large)(c, next);
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { MAX_JSON_DEPTH, nestedDeeperThan } from "../domain/content.js";
 import { DomainError } from "../domain/errors.js";
+import { countFormFields, MAX_FORM_FIELDS, MAX_JSON_VALUES, withinJsonBudget } from "./body-budget.js";
 
 /** How form fields become the values a JSON body would carry (SPEC §3). */
 export interface FormFields {
@@ -31,6 +32,10 @@ type FormBody = Record<string, string | File | Array<string | File>>;
  * Hono caches the parsed body, so routes may read it more than once.
  */
 export async function readForm(c: Context, options: { all?: boolean } = {}): Promise<FormBody> {
+  // Read once (Hono keeps the bytes for parseBody) and counted before any parser sees them.
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (countFormFields(bytes, c.req.header("content-type") ?? "") > MAX_FORM_FIELDS)
+    throw new DomainError("payload_too_large", `The form has more than ${MAX_FORM_FIELDS.toLocaleString("en")} fields`);
   let form: FormBody;
   try {
     form = (await c.req.parseBody({ all: options.all ?? false })) as FormBody;
@@ -72,10 +77,20 @@ function refuseLoneSurrogates(value: unknown): void {
  * Reads a request body, form or JSON, into one plain object for a zod schema. An unparseable
  * body is `bad_request`; a form field holding bad JSON is a `validation_failed` issue on that field.
  */
-export async function readInput(c: Context, fields: FormFields = {}): Promise<Record<string, unknown>> {
+export async function readInput(
+  c: Context,
+  fields: FormFields = {},
+  /** A route whose input is data, not settings, may take more (a render's variables: docs/contract.md). */
+  maxJsonValues = MAX_JSON_VALUES,
+): Promise<Record<string, unknown>> {
   if (isForm(c)) return formToInput(await readForm(c), fields);
   const text = await c.req.text();
   if (text.trim() === "") return {};
+  if (!withinJsonBudget(text, maxJsonValues))
+    throw new DomainError(
+      "payload_too_large",
+      `The JSON body holds more than ${maxJsonValues.toLocaleString("en")} values (objects, arrays, strings, numbers)`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -108,6 +123,10 @@ function formToInput(form: Record<string, unknown>, fields: FormFields): Record<
 }
 
 function parseJsonField(key: string, raw: string): unknown {
+  if (!withinJsonBudget(raw)) {
+    const message = `Holds more than ${MAX_JSON_VALUES.toLocaleString("en")} values (objects, arrays, strings, numbers)`;
+    throw new DomainError("validation_failed", `${key}: ${message}`, [{ path: key, message }]);
+  }
   let value: unknown;
   try {
     value = JSON.parse(raw);

@@ -1,6 +1,8 @@
+import type { LookupAddress } from "node:dns";
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { addressKind, modelMayReach, refusalOf } from "../domain/addresses.js";
 import { API_KEY_ENV, chatCompletionsUrl, checkBaseUrl } from "../domain/endpoint.js";
-import { keyMasker } from "./mask.js";
+import { keyMasker, keyMaskerInSteps } from "./mask.js";
 import {
   type Completion,
   type CompletionRequest,
@@ -9,6 +11,7 @@ import {
   ProviderError,
   type Tokens,
 } from "./provider.js";
+import { type Resolve, systemResolve } from "./webhook-sender.js";
 
 export interface OpenAiSettings {
   /** `{baseUrl}/chat/completions` is called: OpenAI, Ollama, vLLM, llama.cpp server, LM Studio. */
@@ -20,6 +23,8 @@ export interface OpenAiSettings {
 export interface OpenAiDeps {
   env: EnvLookup;
   fetch?: typeof fetch;
+  /** How host names are resolved for the address check (tests resolve names as they like). */
+  resolve?: Resolve;
 }
 
 const MAX_MESSAGE = 300;
@@ -42,11 +47,13 @@ export function createOpenAiProvider(settings: OpenAiSettings, deps: OpenAiDeps)
     async complete(request: CompletionRequest): Promise<Completion> {
       const key = readKey(settings.apiKeyEnv, deps.env);
       const mask = keyMasker(key);
+      const maskOutput = keyMaskerInSteps(key);
       const deadline = AbortSignal.timeout(request.timeoutMs);
       const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
       const url = `${settings.baseUrl.replace(/\/+$/, "")}/chat/completions`;
       const checked = checkBaseUrl(settings.baseUrl);
       if (!checked.ok) throw new ProviderError(`The ${settings.baseUrl} base URL is refused: ${checked.error}`);
+      await refuseResolvedAddress(new URL(checked.url).hostname, deps.resolve ?? systemResolve);
       try {
         const client = new OpenAI({
           apiKey: key ?? "unused",
@@ -76,13 +83,34 @@ export function createOpenAiProvider(settings: OpenAiSettings, deps: OpenAiDeps)
           { signal },
         );
         const completion = readCompletion(answer, url);
-        return { output: mask(completion.output), tokens: completion.tokens };
+        return { output: await maskOutput(completion.output), tokens: completion.tokens };
       } catch (error) {
         const timedOut = deadline.aborted || error instanceof APIConnectionTimeoutError;
         throw new ProviderError(mask(explain(error, { url, timedOut, timeoutMs: request.timeoutMs })));
       }
     },
   };
+}
+
+/**
+ * A host name whose addresses include one a model may not be at (metadata.google.internal is
+ * 169.254.169.254) is refused before anything is sent. The fetch that follows resolves the
+ * name again: a DNS server that answers differently the second time is not caught here (see
+ * docs/limits.md).
+ */
+async function refuseResolvedAddress(hostname: string, resolve: Resolve): Promise<void> {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  if (addressKind(host) !== null) return; // an IP address: checked with the URL
+  const addresses = await new Promise<LookupAddress[]>((settle) =>
+    resolve(host, (error, found) => settle(error ? [] : found)),
+  );
+  for (const { address } of addresses) {
+    const kind = addressKind(address);
+    if (kind && !modelMayReach(kind))
+      throw new ProviderError(
+        `${host} resolves to ${address}, ${refusalOf(kind).replace(/;.*$/, "")}: a model is never called there`,
+      );
+  }
 }
 
 function readKey(name: string | null, env: EnvLookup): string | null {

@@ -40,7 +40,7 @@ class AddressRefused extends Error {}
 /** Resolves a host name as dns.lookup does with `all: true` (injectable: tests resolve names as they like). */
 export type Resolve = (hostname: string, callback: (error: Error | null, addresses: LookupAddress[]) => void) => void;
 
-const systemResolve: Resolve = (hostname, callback) => dnsLookup(hostname, { all: true }, callback);
+export const systemResolve: Resolve = (hostname, callback) => dnsLookup(hostname, { all: true }, callback);
 
 export const sendWebhook: SendWebhook = (req) => send(req, systemResolve);
 

@@ -1,4 +1,16 @@
-import type { AttemptOutcome, Claimed, DeliveriesService } from "../services/deliveries.service.js";
+import {
+  type AttemptOutcome,
+  type Claimed,
+  type DeliveriesService,
+  PER_WEBHOOK,
+} from "../services/deliveries.service.js";
+import { MAX_WEBHOOKS } from "../services/webhooks.service.js";
+
+/**
+ * Deliveries sent at once by one worker: every webhook's share (PER_WEBHOOK) for the most
+ * webhooks there may be, so a slow receiver's webhooks never use the slots of the others.
+ */
+export const DELIVERY_CONCURRENCY = MAX_WEBHOOKS * PER_WEBHOOK;
 
 export interface WorkerOptions {
   deliveries: DeliveriesService;
@@ -25,11 +37,11 @@ export interface WebhookWorker {
  * SPEC §9: the worker in the server that sends the outbox after commit. It reads the outbox
  * when anything commits (a cheap check every `tickMs`) and every `pollMs`, claims what is due
  * with a lease (so another process on the same database never sends the same delivery at the
- * same time), and sends up to `concurrency` at once. All state is in the database: a worker
+ * same time), and sends up to `concurrency` at once, at most PER_WEBHOOK per webhook. All state is in the database: a worker
  * that dies leaves leases that run out, and the deliveries are sent by the next one.
  */
 export function startWebhookWorker(options: WorkerOptions): WebhookWorker {
-  const { deliveries, changed, tickMs = 100, pollMs = 1000, concurrency = 4, log } = options;
+  const { deliveries, changed, tickMs = 100, pollMs = 1000, concurrency = DELIVERY_CONCURRENCY, log } = options;
   const inFlight = new Map<number, { controller: AbortController; done: Promise<void> }>();
   let stopping = false;
   let reading: Promise<void> | null = null;

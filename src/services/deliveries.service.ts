@@ -28,6 +28,13 @@ const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   random: Math.random,
 };
 
+/**
+ * Deliveries of one webhook in flight at once (leased), in every process together. A slow
+ * receiver holds up only its own webhook's queue; MAX_WEBHOOKS × PER_WEBHOOK ≤ the worker's
+ * concurrency, so every webhook always has its own slot (docs/limits.md).
+ */
+export const PER_WEBHOOK = 2;
+
 /** A webhook's finished deliveries kept for its log; older ones go. */
 const KEPT_DELIVERIES = 1000;
 
@@ -58,15 +65,20 @@ export function createDeliveriesService(deps: WebhookDeps) {
   return {
     settings,
 
-    /** Leases up to `limit` due deliveries to a fresh token. */
+    /**
+     * Leases up to `limit` due deliveries to a fresh token, at most PER_WEBHOOK in flight per
+     * webhook across every process (one transaction: the leases counted are the leases there are).
+     */
     claim(limit: number): Promise<Claimed[]> {
       const at = now();
-      return claimDue(db, {
+      const opts = {
         now: at.toISOString(),
         until: new Date(at.getTime() + settings.leaseMs).toISOString(),
         token: randomUUID(),
         limit,
-      });
+        perWebhook: PER_WEBHOOK,
+      };
+      return inTransaction(db, (tx) => claimDue(tx, opts));
     },
 
     /** One attempt at a claimed delivery; with `retry: false` a failure is final (a test delivery). */

@@ -33,6 +33,7 @@ parentPort.on("message", ({ id, source, flags, text }) => {
 
 interface Job {
   id: number;
+  owner: string;
   source: string;
   flags: string;
   text: string;
@@ -41,70 +42,113 @@ interface Job {
   reject: (error: Error) => void;
 }
 
+/** One worker thread of the pool and the job it runs. */
+interface Slot {
+  worker: Worker | null;
+  running: { job: Job; timer: NodeJS.Timeout; on: Worker } | null;
+}
+
+/** Worker threads for regexes: two, so one hostile prompt leaves the other to everyone else. */
+export const REGEX_WORKERS = 2;
+
 /**
- * Regex assertions run here, never on the event loop: one pattern like `(a+)+$` on 40 characters
- * froze the whole server (issue 8, item 1). One worker thread, started on first use, takes one
- * job at a time (at most one core goes to regexes); a job over its budget gets the worker
- * terminated and replaced. The thread does not keep the process alive.
+ * Regex assertions run here, never on the event loop: one pattern like `(a+)+$` on 40
+ * characters froze the whole server. A pool of worker threads (REGEX_WORKERS, started on
+ * first use, not keeping the process alive) takes one job each; a job over its budget gets its
+ * worker terminated and replaced. Jobs queue per owner (the prompt under TEST): no owner has
+ * more than half the workers at once, and a free worker takes the next job of the owner served
+ * longest ago, so a prompt full of catastrophic regexes delays another prompt's TEST by one
+ * regex budget at most, not by everything it queued.
  */
-export function createRegexRunner(options: { budgetMs?: number; runBudgetMs?: number } = {}) {
+export function createRegexRunner(options: { budgetMs?: number; runBudgetMs?: number; workers?: number } = {}) {
   const budget = options.budgetMs ?? REGEX_BUDGET_MS;
   const runBudget = options.runBudgetMs ?? RUN_REGEX_BUDGET_MS;
-  const queue: Job[] = [];
-  let worker: Worker | null = null;
-  let running: { job: Job; timer: NodeJS.Timeout; on: Worker } | null = null;
+  const slots: Slot[] = Array.from({ length: options.workers ?? REGEX_WORKERS }, () => ({
+    worker: null,
+    running: null,
+  }));
+  const perOwner = Math.max(1, Math.floor(slots.length / 2));
+  const queues = new Map<string, Job[]>();
+  const busy = new Map<string, number>();
+  /** When each owner last had a job started (a counter); never served counts as earliest. */
+  const served = new Map<string, number>();
+  let starts = 0;
   let nextId = 1;
 
-  function spawn(): Worker {
+  function spawn(slot: Slot): Worker {
     const w = new Worker(PROGRAM, { eval: true });
     w.unref();
     w.on("message", ({ id, matched, ms }: { id: number; matched: boolean; ms: number }) => {
-      if (running?.on !== w || running.job.id !== id) return;
-      const { job } = finish();
-      job.resolve({ matched, ms });
+      if (slot.running?.on !== w || slot.running.job.id !== id) return;
+      finish(slot).resolve({ matched, ms });
       pump();
     });
     w.on("error", (error) => {
-      if (running?.on === w) finish().job.reject(error);
+      if (slot.running?.on === w) finish(slot).reject(error);
       pump();
     });
     w.on("exit", () => {
-      if (worker === w) worker = null;
-      if (running?.on === w) finish().job.reject(new Error("The regex worker stopped"));
+      if (slot.worker === w) slot.worker = null;
+      if (slot.running?.on === w) finish(slot).reject(new Error("The regex worker stopped"));
       pump();
     });
     return w;
   }
 
-  function finish(): { job: Job } {
-    const done = running as NonNullable<typeof running>;
+  function finish(slot: Slot): Job {
+    const done = slot.running as NonNullable<Slot["running"]>;
     clearTimeout(done.timer);
-    running = null;
-    return done;
+    slot.running = null;
+    const left = (busy.get(done.job.owner) ?? 1) - 1;
+    if (left > 0) busy.set(done.job.owner, left);
+    else busy.delete(done.job.owner);
+    return done.job;
+  }
+
+  /** The owner whose turn it is: jobs waiting, under its share, served longest ago. */
+  function nextOwner(): string | null {
+    let chosen: string | null = null;
+    let chosenAt = Number.POSITIVE_INFINITY;
+    for (const [owner, queue] of queues) {
+      if (queue.length === 0 || (busy.get(owner) ?? 0) >= perOwner) continue;
+      const at = served.get(owner) ?? -1;
+      if (at < chosenAt) [chosen, chosenAt] = [owner, at];
+    }
+    return chosen;
   }
 
   function pump(): void {
-    if (running) return;
-    const job = queue.shift();
-    if (!job) return;
-    worker ??= spawn();
-    const on = worker;
-    const timer = setTimeout(() => {
-      // Only terminate() stops a regex mid-match; the next job gets a fresh worker.
-      worker = null;
-      finish().job.reject(new RegexTimeout(job.budgetMs));
-      void on.terminate();
-      pump();
-    }, job.budgetMs);
-    timer.unref();
-    running = { job, timer, on };
-    on.postMessage({ id: job.id, source: job.source, flags: job.flags, text: job.text });
+    for (const slot of slots) {
+      if (slot.running) continue;
+      const owner = nextOwner();
+      if (owner === null) return;
+      const queue = queues.get(owner) as Job[];
+      const job = queue.shift() as Job;
+      if (queue.length === 0) queues.delete(owner);
+      served.set(owner, starts++);
+      busy.set(owner, (busy.get(owner) ?? 0) + 1);
+      slot.worker ??= spawn(slot);
+      const on = slot.worker;
+      const timer = setTimeout(() => {
+        // Only terminate() stops a regex mid-match; the slot's next job gets a fresh worker.
+        slot.worker = null;
+        finish(slot).reject(new RegexTimeout(job.budgetMs));
+        void on.terminate();
+        pump();
+      }, job.budgetMs);
+      timer.unref();
+      slot.running = { job, timer, on };
+      on.postMessage({ id: job.id, source: job.source, flags: job.flags, text: job.text });
+    }
   }
 
   /** Whether `regex` matches `text` and how long it took; rejects with RegexTimeout past the budget. */
-  function test(regex: RegExp, text: string, budgetMs = budget): Promise<{ matched: boolean; ms: number }> {
+  function test(regex: RegExp, text: string, budgetMs = budget, owner = ""): Promise<{ matched: boolean; ms: number }> {
     return new Promise((resolve, reject) => {
-      queue.push({ id: nextId++, source: regex.source, flags: regex.flags, text, budgetMs, resolve, reject });
+      const job = { id: nextId++, owner, source: regex.source, flags: regex.flags, text, budgetMs, resolve, reject };
+      const queue = queues.get(owner);
+      if (queue) queue.push(job);
+      else queues.set(owner, [job]);
       pump();
     });
   }
@@ -113,16 +157,16 @@ export function createRegexRunner(options: { budgetMs?: number; runBudgetMs?: nu
     test,
 
     /**
-     * A tester for one TEST: each regex gets at most its own budget and what is left of the
-     * run's, so one hostile run holds the worker for RUN_REGEX_BUDGET_MS at most.
+     * A tester for one TEST of `owner` (the prompt): each regex gets at most its own budget and
+     * what is left of the run's, so one hostile run holds a worker for RUN_REGEX_BUDGET_MS at most.
      */
-    forRun(): RegexTester {
+    forRun(owner = ""): RegexTester {
       let left = runBudget;
       return async (regex, text) => {
         if (left <= 0) throw new RegexTimeout(0, runBudget);
         const allowed = Math.min(budget, left);
         try {
-          const { matched, ms } = await test(regex, text, allowed);
+          const { matched, ms } = await test(regex, text, allowed, owner);
           left -= ms;
           return matched;
         } catch (error) {
@@ -136,5 +180,5 @@ export function createRegexRunner(options: { budgetMs?: number; runBudgetMs?: nu
 
 export type RegexRunner = ReturnType<typeof createRegexRunner>;
 
-/** The process's one runner, shared by every TEST. */
+/** The process's one pool, shared by every TEST. */
 export const regexRunner = createRegexRunner();

@@ -3,8 +3,9 @@ import { DomainError } from "../domain/errors.js";
 import type { Role } from "../domain/roles.js";
 import { deleteSession, deleteSessionsUnusedSince, findSession, insertSession } from "../store/sessions.store.js";
 import {
+  deleteFailure,
   deleteFailuresBefore,
-  deleteFailuresOfName,
+  forgiveFailuresOfName,
   insertFailure,
   recentFailures,
 } from "../store/sign-in-failures.store.js";
@@ -23,28 +24,31 @@ const nowOf = (deps: ServiceDeps) => (deps.now ? deps.now() : new Date());
 /**
  * Signing in and out (SPEC §5). A session is a random secret in a cookie; the database keeps
  * its sha256. Failed sign-ins are counted per name and per client address over 15 minutes:
- * after 5 (SIGN_IN_FAILURES_ALLOWED), every attempt is refused with 429 and the wait, without checking the password — a
- * refused attempt is neither checked nor counted, so guessing goes no faster than 5 tries per
- * 15 minutes per name and per address, and a person locked out waits at most 15 minutes.
+ * after 5 (SIGN_IN_FAILURES_ALLOWED), every attempt is refused with 429 and the wait, without
+ * checking the password — a refused attempt is neither checked nor counted, so guessing goes no
+ * faster than 5 tries per 15 minutes per name and per address, and a person locked out waits at
+ * most 15 minutes.
+ *
+ * Every attempt that is let through is first recorded as a failure, in the same transaction
+ * that counted the earlier ones (a reservation), and only then is the password hashed: however
+ * many attempts arrive at once, on however many instances, the 6th is refused. A success then
+ * removes its own reservation and forgives its name's earlier failures, which still count for
+ * their addresses.
  */
 export function createSignInService(deps: ServiceDeps) {
   const { db } = deps;
 
-  async function refuseIfLimited(name: string, address: string, now: Date): Promise<void> {
+  /** Counts the recent failures and, under the limit, records this attempt as one: its id. */
+  function reserveAttempt(name: string, address: string, now: Date): Promise<number> {
     const since = new Date(now.getTime() - SIGN_IN_WINDOW_MS).toISOString();
-    const { byName, byAddress } = await recentFailures(db, { name, address }, since);
-    const wait = Math.max(signInRetryAfter(byName, now), signInRetryAfter(byAddress, now));
-    if (wait > 0)
-      throw new DomainError("rate_limited", `Too many attempts — try again in ${waitInWords(wait)}`, undefined, wait);
-  }
-
-  async function recordFailure(name: string, address: string, now: Date): Promise<never> {
-    const at = now.toISOString();
-    await inTransaction(db, async (tx) => {
-      await deleteFailuresBefore(tx, new Date(now.getTime() - SIGN_IN_WINDOW_MS).toISOString());
-      await insertFailure(tx, { name, address, at });
+    return inTransaction(db, async (tx) => {
+      await deleteFailuresBefore(tx, since);
+      const { byName, byAddress } = await recentFailures(tx, { name, address }, since);
+      const wait = Math.max(signInRetryAfter(byName, now), signInRetryAfter(byAddress, now));
+      if (wait > 0)
+        throw new DomainError("rate_limited", `Too many attempts — try again in ${waitInWords(wait)}`, undefined, wait);
+      return insertFailure(tx, { name, address, at: now.toISOString() });
     });
-    throw new DomainError("unauthorized", WRONG);
   }
 
   return {
@@ -62,18 +66,20 @@ export function createSignInService(deps: ServiceDeps) {
       }
       const name = parsed.name.slice(0, 100);
       const now = nowOf(deps);
-      await refuseIfLimited(name, address, now);
+      const reservation = await reserveAttempt(name, address, now);
       const row = await findUserByName(db, name);
       const usable = row !== undefined && row.disabled === 0;
       // A wrong name costs one scrypt too, so the time of the answer tells nothing.
       const matches = await verifyPassword(parsed.password, usable ? row.password_hash : await decoyHash());
-      if (!usable || !matches) return recordFailure(name, address, now);
+      // The reservation stays: it is this failure.
+      if (!usable || !matches) throw new DomainError("unauthorized", WRONG);
       const secret = newSecret();
       const at = now.toISOString();
       await inTransaction(db, async (tx) => {
         await insertSession(tx, { userId: row.id, secretHash: hashSecret(secret), at });
         await touchUser(tx, row.id, at);
-        await deleteFailuresOfName(tx, name);
+        await deleteFailure(tx, reservation);
+        await forgiveFailuresOfName(tx, name);
         await deleteSessionsUnusedSince(tx, new Date(now.getTime() - SESSION_IDLE_MS).toISOString());
       });
       return { user: { name: row.name, role: row.role }, secret };

@@ -45,7 +45,7 @@ export interface Execution {
 export async function executeCases(
   plan: { content: Content; config: Config; contract?: Contract; environment: Environment; cases: PlannedCase[] },
   provider: Provider,
-  options: { concurrency?: number; signal?: AbortSignal; testRegex?: RegexTester } = {},
+  options: { concurrency?: number; signal?: AbortSignal; testRegex?: RegexTester; owner?: string } = {},
 ): Promise<Execution> {
   const settings = modelSettings(plan.config, plan.environment.model);
   const started = performance.now();
@@ -63,7 +63,8 @@ export async function executeCases(
     provider,
     timeoutMs: plan.environment.timeoutMs,
     signal: options.signal,
-    testRegex: options.testRegex ?? regexRunner.forRun(),
+    // Regexes queue as the prompt's: one prompt cannot take the whole regex pool.
+    testRegex: options.testRegex ?? regexRunner.forRun(options.owner),
   };
   const results = await mapLimit(plan.cases, options.concurrency ?? CASE_CONCURRENCY, (c) => runCase(c, context));
   return {

@@ -171,6 +171,7 @@ export function createTestRunsService(deps: TestingDeps) {
       const config = JSON.parse(row.config) as Config;
       const contract = contractOf(row.variables, row.tools, row.response_format);
       const execution = await executeCases({ content, config, contract, environment, cases }, provider, {
+        owner: prompt.name,
         ...(deps.concurrency !== undefined && { concurrency: deps.concurrency }),
       });
       return store(row, formatVersion(row), { startedAt, provider: provider.name, execution }, variables, by);

@@ -3,7 +3,7 @@ import { storedContract } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import { hashOf, storedText } from "../domain/prompt-content.js";
 import { makeCurrentPermission, promotePermission } from "../domain/roles.js";
-import { requirePromotionTarget, type Stage } from "../domain/stage.js";
+import { requirePromotion, type Stage } from "../domain/stage.js";
 import { formatVersion, nextVersion } from "../domain/version-number.js";
 import type { Revision, Version } from "../model/version.model.js";
 import { appendEvent } from "../store/events.store.js";
@@ -157,7 +157,8 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
 
     /**
      * R7: one stage forward, current there; the version it replaces keeps its stage. With `to`,
-     * refuses (invalid_transition) unless that is the next stage (see promotionTarget).
+     * refuses (invalid_transition) unless that is the next stage (see promotionTarget); without
+     * it only DEV → TST happens (see requirePromotion).
      */
     async promote(name: string, version: string, input: unknown = {}, by: Actor = LOCAL): Promise<Version> {
       const { to } = parseInput(promoteInput, input);
@@ -167,7 +168,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         const subject = rowToVersion(prompt, row);
         // Checked on the row as it is now: a version promoted meanwhile may need a stronger role.
         requireRole(by, promotePermission(subject.stage));
-        const target = requirePromotionTarget(subject, to);
+        const target = requirePromotion(subject, to);
         for (const check of deps.promotionChecks ?? []) await check(tx, subject, target);
         const { stored, replaced } = await makeCurrentIn(tx, row, target, now);
         await appendEvent(tx, {

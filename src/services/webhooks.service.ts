@@ -28,7 +28,7 @@ import { parseInput } from "./parse.js";
 import { webhookCreateInput, webhookSaveInput } from "./webhooks.inputs.js";
 
 /** Every change is delivered to every webhook that wants it: a registry keeps this many at most. */
-const MAX_WEBHOOKS = 50;
+export const MAX_WEBHOOKS = 50;
 
 /** A new signing secret: 24 random bytes, recognisable by its prefix in a secret scanner. */
 const newSecret = () => `whsec_${randomBytes(24).toString("base64url")}`;

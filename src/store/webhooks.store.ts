@@ -120,24 +120,47 @@ export interface ClaimedRow extends DeliveryRow {
 }
 
 /**
- * Leases up to `limit` due deliveries of active webhooks to `token` until `until`. The UPDATE
- * repeats the conditions it claims under, so that of two processes racing for one row only one
- * gets it: SQLite runs the statement under its write lock, and PostgreSQL rechecks the WHERE of
- * a row another transaction changed before updating it.
+ * Leases up to `limit` due deliveries of active webhooks to `token` until `until`, at most
+ * `perWebhook` leased at once per webhook (those leased already, by any process, included):
+ * each webhook is its own queue, oldest due first, so a slow receiver holds only its own
+ * deliveries back. The UPDATE repeats the conditions it claims under, so that of two processes
+ * racing for one row only one gets it: SQLite runs the statement under its write lock, and
+ * PostgreSQL rechecks the WHERE of a row another transaction changed before updating it; run
+ * in one transaction (deliveries.service.ts), the count of leases holds across processes too.
  */
 export async function claimDue(
   db: Db,
-  opts: { now: string; until: string; token: string; limit: number },
+  opts: { now: string; until: string; token: string; limit: number; perWebhook: number },
 ): Promise<ClaimedRow[]> {
-  const due = await db
+  const leased = db
+    .selectFrom("webhook_deliveries")
+    .select(["webhook_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("status", "=", "pending")
+    .where("lease_until", ">", opts.now)
+    .groupBy("webhook_id");
+  const ranked = db
     .selectFrom("webhook_deliveries as d")
     .innerJoin("webhooks as w", "w.id", "d.webhook_id")
-    .select("d.id")
+    .leftJoin(leased.as("l"), "l.webhook_id", "d.webhook_id")
+    .select((eb) => [
+      "d.id",
+      "d.next_attempt_at",
+      eb.fn
+        .agg<number>("row_number")
+        .over((ob) => ob.partitionBy("d.webhook_id").orderBy("d.next_attempt_at").orderBy("d.id"))
+        .as("place"),
+      eb.fn.coalesce("l.n", eb.lit(0)).as("busy"),
+    ])
     .where("d.status", "=", "pending")
     .where("d.next_attempt_at", "<=", opts.now)
     .where((eb) => eb.or([eb("d.lease_until", "is", null), eb("d.lease_until", "<=", opts.now)]))
-    .where("w.active", "=", 1)
-    .orderBy("d.next_attempt_at")
+    .where("w.active", "=", 1);
+  const due = await db
+    .selectFrom(ranked.as("r"))
+    .select("r.id")
+    .where((eb) => eb(eb("r.place", "+", eb.ref("r.busy")), "<=", opts.perWebhook))
+    .orderBy("r.next_attempt_at")
+    .orderBy("r.id")
     .limit(opts.limit)
     .execute();
   if (due.length === 0) return [];

@@ -3,6 +3,7 @@ import type { Contract } from "../domain/contract.js";
 import type { Content } from "../domain/prompt-content.js";
 import { compareVersions, parseVersion } from "../domain/version-number.js";
 import type { RegistryPrompt, RegistryVersion } from "./layout.js";
+import { isPromptName, isVersionNumber } from "./paths.js";
 
 /** A refusal or failure the server answered, with its SPEC §3 code. */
 export class ApiError extends Error {
@@ -90,12 +91,17 @@ export class RegistryClient {
       ...(await this.all("/prompts?limit=200", list)),
       ...(await this.all("/prompts?limit=200&archived=1", list)),
     ];
+    for (const p of prompts)
+      if (!isPromptName(p.name)) throw this.refuse(`a prompt name that is not one (${JSON.stringify(p.name)})`);
     return inBatches(prompts, async (p) => {
       const path = `/prompts/${encodeURIComponent(p.name)}`;
       const numbers = await this.all(`${path}?limit=200`, (json) => ({
         next: json.next as string | null,
         items: (json.versions as Array<{ version: string }>).map((v) => v.version),
       }));
+      for (const v of numbers)
+        if (!isVersionNumber(v))
+          throw this.refuse(`a version number that is not one (${JSON.stringify(v)}) for ${p.name}`);
       const versions = await inBatches(numbers, (v) => this.version(p.name, v));
       // A prompt's type is fixed when it is created (SPEC §8): every version carries it.
       const type = versions[0]?.type ?? "text";
@@ -104,7 +110,18 @@ export class RegistryClient {
   }
 
   async version(prompt: string, version: string): Promise<RegistryVersion> {
-    return pick(await this.call<ApiVersion>("GET", `/prompts/${encodeURIComponent(prompt)}/versions/${version}`));
+    const v = pick(await this.call<ApiVersion>("GET", `/prompts/${encodeURIComponent(prompt)}/versions/${version}`));
+    if (v.version !== version)
+      throw this.refuse(`v${JSON.stringify(v.version)} when asked for v${version} of ${prompt}`);
+    return v;
+  }
+
+  /**
+   * Names and numbers become folders and files: one the server's own rules would never give
+   * (`../x`, `1.0/../y`) means this is not a Promptrail server to trust with the folder.
+   */
+  private refuse(what: string): Error {
+    return new Error(`the server at ${this.base} answered ${what}: nothing was written. Is --url a Promptrail server?`);
   }
 
   /** A new prompt of the content's type (SPEC §8: `body` for text, `messages` for chat). */
@@ -158,6 +175,10 @@ const fields = (content: Content) =>
 /** The version object less what files do not keep (actions, times). */
 function pick(v: ApiVersion): RegistryVersion {
   const { version, stage, current, revision, contentHash, createdFrom, config } = v;
+  if (!isVersionNumber(version))
+    throw new Error(
+      `Promptrail answered a version number that is not one (${JSON.stringify(version)}): nothing was written for it`,
+    );
   const contract = { variables: v.variables ?? [], tools: v.tools ?? [], responseFormat: v.responseFormat ?? null };
   const facts = { version, stage, current, revision, contentHash, createdFrom, config, contract };
   if (v.type === "chat" && Array.isArray(v.messages)) return { ...facts, type: "chat", messages: v.messages };

@@ -7,6 +7,7 @@ import { checkContract } from "../domain/contract.js";
 import type { Content } from "../domain/prompt-content.js";
 import { STAGES } from "../domain/stage.js";
 import { contentFileOf, PROMPT_FILE, readMessages, type VersionMeta, versionOfStem } from "./layout.js";
+import { linksOutside } from "./paths.js";
 
 /** A version the files know from a pull: its content file, what it holds, and its meta. */
 export interface TrackedVersion {
@@ -89,17 +90,25 @@ export function readLocal(dir: string): LocalTree {
   if (!existsSync(dir)) return tree;
   for (const name of readdirSync(dir).sort()) {
     const folder = join(dir, name);
-    if (name.startsWith(".") || !statSync(folder).isDirectory() || !existsSync(join(folder, PROMPT_FILE))) continue;
-    tree.prompts.push(readPrompt(folder, name, tree));
+    if (name.startsWith(".") || !existsSync(folder) || !statSync(folder).isDirectory()) continue;
+    if (!existsSync(join(folder, PROMPT_FILE))) continue;
+    // A link to a folder elsewhere would send (push) or overwrite (pull) what is not DIR's.
+    if (linksOutside(dir, folder))
+      tree.problems.push(`${name}: a link to a folder outside ${dir}: replace it with a folder`);
+    else tree.prompts.push(readPrompt(dir, folder, name, tree));
   }
   return tree;
 }
 
-function readPrompt(folder: string, name: string, tree: LocalTree): LocalPrompt {
-  const entries = readdirSync(folder).sort();
-  for (const file of entries)
-    if (file === PROMPT_FILE || contentFileOf(file) || file.endsWith(".meta.json"))
-      tree.files.set(`${name}/${file}`, readFileSync(join(folder, file), "utf8"));
+function readPrompt(dir: string, folder: string, name: string, tree: LocalTree): LocalPrompt {
+  const layout = readdirSync(folder)
+    .sort()
+    .filter((file) => file === PROMPT_FILE || contentFileOf(file) || file.endsWith(".meta.json"));
+  const outside = layout.filter((file) => !existsSync(join(folder, file)) || linksOutside(dir, join(folder, file)));
+  for (const file of outside)
+    tree.problems.push(`${name}/${file}: a link to a file outside ${dir} (or to nothing): replace it with the file`);
+  const entries = layout.filter((file) => !outside.includes(file));
+  for (const file of entries) tree.files.set(`${name}/${file}`, readFileSync(join(folder, file), "utf8"));
   const about = readJson(join(folder, PROMPT_FILE), promptSchema, tree.problems, `${name}/${PROMPT_FILE}`);
   const prompt: LocalPrompt = {
     name,

@@ -55,14 +55,29 @@ function changeLines(c: Change): string[] {
 const findingLine = (mark: string, f: Finding) =>
   `${mark} ${[f.prompt, f.version ? `v${f.version}` : ""].filter(Boolean).join(" ")}${f.prompt ? ": " : ""}${f.message}`;
 
-/** What `diff` prints, and `push` before it writes: the changes, then the refusals, then the notes. */
-export function planText(plan: Plan): string {
-  const lines = plan.changes.flatMap(changeLines);
-  if (plan.changes.length === 0) lines.push("Nothing to push.");
-  if (plan.refusals.length > 0) {
-    lines.push("", "Push would refuse, and write nothing, because:");
-    lines.push(...plan.refusals.map((f) => findingLine("!", f)));
-  }
+/**
+ * What `diff` prints, and `push` before it writes: the changes, then the refusals, then the
+ * notes. When push refuses, it says so first and once ("Nothing was pushed, because:"), then
+ * what it would do once that is fixed; "Nothing to push." is said only when nothing differs.
+ */
+export function planText(plan: Plan, verb: "diff" | "push" = "diff"): string {
+  const changes = plan.changes.flatMap(changeLines);
+  const refusals = plan.refusals.map((f) => findingLine("!", f));
+  let lines: string[];
+  if (refusals.length === 0) lines = changes.length > 0 ? changes : ["Nothing to push."];
+  else if (verb === "push")
+    lines = [
+      "Nothing was pushed, because:",
+      ...refusals,
+      ...(changes.length > 0 ? ["", "Once that is fixed, push will do:", ...changes] : []),
+    ];
+  else
+    lines = [
+      ...changes,
+      ...(changes.length > 0 ? [""] : []),
+      "Push would refuse, and write nothing, because:",
+      ...refusals,
+    ];
   if (plan.notes.length > 0) {
     lines.push("", "Not pushed:");
     lines.push(...plan.notes.map((f) => findingLine(" ", f)));

@@ -13,12 +13,27 @@ import {
   type RegistryVersion,
 } from "./layout.js";
 import type { LocalTree } from "./local.js";
+import { escapesDir } from "./paths.js";
 
-/** A file written whole or not at all: an interrupted write never leaves half a prompt. */
-function writeWhole(path: string, content: string): void {
+/** Refuses, before anything is written, a path that would put a file outside DIR. */
+function requireInside(dir: string, paths: Iterable<string>): void {
+  for (const path of paths) {
+    const why = escapesDir(dir, path);
+    if (why) throw new Error(`${why}: nothing was written`);
+  }
+}
+
+/**
+ * A file written whole or not at all: an interrupted write never leaves half a prompt. The
+ * rename replaces a link of that name with the file; it never writes through it.
+ */
+function writeWhole(dir: string, rel: string, content: string): void {
+  requireInside(dir, [rel]);
+  const path = join(dir, rel);
   mkdirSync(dirname(path), { recursive: true });
+  requireInside(dir, [rel]); // the folders made, nothing on the way is a link out of DIR
   const partial = `${path}.partial-${process.pid}`;
-  writeFileSync(partial, content);
+  writeFileSync(partial, content, { flag: "wx" });
   renameSync(partial, path);
 }
 
@@ -29,11 +44,12 @@ function writeWhole(path: string, content: string): void {
  * alone. Answers what it did.
  */
 export function writeTree(dir: string, files: Map<string, string>, local: LocalTree) {
+  requireInside(dir, files.keys());
   const written: string[] = [];
   const removed: string[] = [];
   for (const [path, content] of files) {
     if (local.files.get(path) === content) continue;
-    writeWhole(join(dir, path), content);
+    writeWhole(dir, path, content);
     written.push(path);
   }
   for (const prompt of local.prompts)
@@ -61,8 +77,9 @@ export function unpushedEdits(local: LocalTree): string[] {
 /** A version's two files as pull writes them, after push saved it; `replaces` (a draft's own files) goes. */
 export function writeVersion(dir: string, prompt: string, v: RegistryVersion, replaces: string | null = null): void {
   const path = `${prompt}/${contentFile(v.type, v.version)}`;
-  writeWhole(join(dir, path), contentText(v));
-  writeWhole(join(dir, prompt, metaFile(v.version)), metaText(v));
+  requireInside(dir, [path, `${prompt}/${metaFile(v.version)}`]);
+  writeWhole(dir, path, contentText(v));
+  writeWhole(dir, `${prompt}/${metaFile(v.version)}`, metaText(v));
   const draft = replaces && replaces !== path ? contentFileOf(replaces) : null;
   if (replaces && draft) {
     rmSync(join(dir, replaces), { force: true });
@@ -72,5 +89,5 @@ export function writeVersion(dir: string, prompt: string, v: RegistryVersion, re
 
 /** A prompt's prompt.json as pull writes it, after push created the prompt or saved its description. */
 export function writePrompt(dir: string, prompt: string, description: string, type: PromptType): void {
-  writeWhole(join(dir, prompt, PROMPT_FILE), promptText(description, type));
+  writeWhole(dir, `${prompt}/${PROMPT_FILE}`, promptText(description, type));
 }

@@ -98,10 +98,14 @@ const promptV1Fields = {
   events: z.array(eventV1),
 };
 
-/** The rules of a prompt that every format shares: number order, one current per stage, the mark, case names. */
+/**
+ * The rules of a prompt that every format shares: number order, one current per stage, PROD
+ * keeping a current version, where versions were copied from, the mark, case names. A document
+ * is checked as a whole: only states the API itself can make are imported.
+ */
 function checkPromptRules(
   p: {
-    versions: Array<{ version: string; stage: string; current: boolean }>;
+    versions: Array<{ version: string; stage: string; current: boolean; createdFrom: string | null }>;
     highestNumber?: string | undefined;
     testCases: Array<{ name: string }>;
   },
@@ -117,6 +121,34 @@ function checkPromptRules(
     if (p.versions.filter((v) => v.stage === s && v.current).length > 1)
       issue(`Two current ${s} versions (R4)`, ["versions"]);
   }
+  // Once a version reached PROD, PROD always has a current version (a rollback moves it, never clears it).
+  const prod = p.versions.findIndex((v) => v.stage === "PROD");
+  if (prod !== -1 && !p.versions.some((v) => v.stage === "PROD" && v.current))
+    issue("PROD versions but none current: one PROD version is always current (the one applications read)", [
+      "versions",
+      prod,
+      "current",
+    ]);
+  // R2, R8: v1.0 is the prompt's first version, copied from nothing; every other is copied from
+  // a version made before it (a number below its own; it may have been deleted since).
+  p.versions.forEach((v, i) => {
+    const own = numbers[i];
+    const from = v.createdFrom === null ? null : parseVersion(v.createdFrom);
+    const first = own?.major === 1 && own.minor === 0;
+    if (first && v.createdFrom !== null)
+      issue("v1.0 is created with the prompt, copied from nothing: null", ["versions", i, "createdFrom"]);
+    else if (!first && v.createdFrom === null)
+      issue(`v${v.version} was made by Create New Version: name the version it was copied from`, [
+        "versions",
+        i,
+        "createdFrom",
+      ]);
+    else if (from && own && compareVersions(from, own) >= 0)
+      issue(
+        `v${v.createdFrom} did not exist when v${v.version} was made: a copy names a version below its own number`,
+        ["versions", i, "createdFrom"],
+      );
+  });
   const highest = numbers.at(-1);
   const mark = p.highestNumber === undefined ? undefined : parseVersion(p.highestNumber);
   if (highest && mark && compareVersions(mark, highest) < 0)

@@ -17,10 +17,12 @@ import {
   deleteVersion,
   findVersionById,
   insertVersion,
+  listVersions,
   setStageAndCurrent,
   updateContent,
 } from "../store/versions.store.js";
 import {
+  DocumentError,
   type DocumentPrompt,
   type DocumentVersion,
   documentContent,
@@ -62,7 +64,7 @@ export async function importRegistry(db: Kysely<Database>, doc: RegistryDocument
         updated_at: at,
       });
     }
-    for (const prompt of doc.prompts) await importPrompt(tx, prompt, at);
+    for (const [index, prompt] of doc.prompts.entries()) await importPrompt(tx, prompt, index, at);
     return {
       prompts: doc.prompts.length,
       versions: doc.prompts.reduce((n, p) => n + p.versions.length, 0),
@@ -71,7 +73,7 @@ export async function importRegistry(db: Kysely<Database>, doc: RegistryDocument
   });
 }
 
-async function importPrompt(tx: Tx, prompt: DocumentPrompt, now: string): Promise<void> {
+async function importPrompt(tx: Tx, prompt: DocumentPrompt, index: number, now: string): Promise<void> {
   const { name, description, type } = prompt;
   const promptId = await insertPrompt(tx, { name, description, type }, prompt.createdAt);
   const ids = new Map<DocumentVersion, number>();
@@ -79,6 +81,7 @@ async function importPrompt(tx: Tx, prompt: DocumentPrompt, now: string): Promis
   await raiseNumberMark(tx, promptId, prompt);
   if (prompt.highestSeq !== undefined) await raiseSeqMark(tx, promptId, prompt.highestSeq);
   await replayStages(tx, promptId, prompt.versions, ids);
+  await requireAsDocument(tx, promptId, prompt, index);
   for (const t of prompt.testCases) {
     const content = {
       name: t.name,
@@ -200,6 +203,37 @@ async function replayStages(tx: Tx, promptId: number, versions: DocumentVersion[
       stage,
       versions.find((v) => v.stage === stage && v.current),
     );
+}
+
+/**
+ * The prompt as stored must be the prompt as the document says: stage, current flag, source,
+ * revision and content of every version. The document was checked whole before; this catches
+ * any state the replay could not make as written (a refusal naming the first difference, so
+ * nothing is imported differently from the file).
+ */
+async function requireAsDocument(tx: Tx, promptId: number, prompt: DocumentPrompt, index: number): Promise<void> {
+  const stored = new Map((await listVersions(tx, promptId)).map((r) => [`${r.major}.${r.minor}`, r]));
+  prompt.versions.forEach((v, i) => {
+    const row = stored.get(v.version);
+    const got = row && {
+      stage: row.stage,
+      current: row.is_current === 1,
+      createdFrom: row.created_from,
+      revision: row.revision,
+      contentHash: row.content_hash,
+    };
+    for (const [field, want] of Object.entries({
+      stage: v.stage,
+      current: v.current,
+      createdFrom: v.createdFrom,
+      revision: v.revision,
+      contentHash: v.contentHash,
+    }))
+      if (!got || got[field as keyof typeof got] !== want)
+        throw new DocumentError(
+          `Not a state Promptrail can make: ${prompt.name} v${v.version} would be imported with ${field} ${JSON.stringify(got?.[field as keyof typeof got] ?? null)}, not ${JSON.stringify(want)} (prompts.${index}.versions.${i}.${field}); nothing was written`,
+        );
+  });
 }
 
 /** A file without `updatedAt` shows the prompt as changed when its newest version was. */

@@ -37,6 +37,28 @@ export function hostileClient(app: Hono): HostileClient {
 export function hostileSteps(client: HostileClient): Array<[string, () => unknown]> {
   const big = (fill: string) => fill.repeat(Math.floor(999_000 / fill.length));
   const json = (method: string, path: string, body?: unknown) => client.api(method, path, body);
+  // Built before the first step runs: building them is the client's work, not the server's.
+  const built = {
+    garbageJson: post("json", `[${"1,".repeat(2_000_000)}1]`),
+    bigForm: post("form", new URLSearchParams({ name: "f", body: "b".repeat(4_000_000) }).toString()),
+    signInForm: post("form", Array.from({ length: 300_000 }, (_, i) => `f${i}=${i}`).join("&")),
+    signInJson: post("json", JSON.stringify(wideObject(300_000))),
+    wideForm: post("form", Array.from({ length: 300_000 }, (_, i) => `f${i}=${i}`).join("&")),
+    multipart: multipart(50_000),
+    wideConfig: post("json", JSON.stringify({ body: "x", config: wideObject(200_000) })),
+    wideConfigForm: post(
+      "form",
+      new URLSearchParams({ body: "x", config: JSON.stringify(wideObject(100_000)) }).toString(),
+    ),
+    manyMessages: post(
+      "json",
+      JSON.stringify({
+        name: "m",
+        type: "chat",
+        messages: Array.from({ length: 100_000 }, () => ({ role: "user", content: "x" })),
+      }),
+    ),
+  };
   return [
     ["create a 1 MB prompt", () => json("POST", "/prompts", { name: "big", body: `${big("lorem ipsum ")}{{a}}` })],
     ["save a 1 MB draft", () => json("POST", "/prompts/big/versions/1.0/save", { body: `${big("dolor sit ")}{{a}}` })],
@@ -46,16 +68,18 @@ export function hostileSteps(client: HostileClient): Array<[string, () => unknow
     ["version page of a 1 MB body", () => client.page("/prompts/big/versions/1.0")],
     ["editor page of a 1 MB body", () => client.page("/prompts/big/versions/1.0?edit=1")],
     ["revisions page of 1 MB revisions", () => client.page("/prompts/big/versions/1.0/revisions")],
+    ["a 4 MiB request of garbage JSON", () => client.request("/prompts", built.garbageJson)],
+    ["a 4 MiB form", () => client.request("/prompts", built.bigForm)],
+    ["a sign-in form of 300,000 fields (2.8 MiB)", () => client.request("/login", built.signInForm)],
+    ["a sign-in JSON body of 300,000 keys", () => client.request("/login", built.signInJson)],
+    ["a form of 300,000 fields to a route that takes forms", () => client.request("/prompts", built.wideForm)],
+    ["a multipart form of 50,000 parts", () => client.request("/prompts", built.multipart)],
+    ["a config of 200,000 keys (JSON)", () => client.request("/prompts/big/versions/1.0/save", built.wideConfig)],
     [
-      "a 4 MiB request of garbage JSON",
-      () =>
-        client.request("/prompts", {
-          method: "POST",
-          headers: { "content-type": "application/json", accept: "application/json" },
-          body: `[${"1,".repeat(2_000_000)}1]`,
-        }),
+      "a config of 100,000 keys (a form's JSON field)",
+      () => client.request("/prompts/big/versions/1.0/save", built.wideConfigForm),
     ],
-    ["a 4 MiB form", () => client.form("/prompts", { name: "f", body: "b".repeat(4_000_000) })],
+    ["100,000 messages in a JSON body", () => client.request("/prompts", built.manyMessages)],
     [
       "config nested 64 deep, 64 KiB wide",
       () =>
@@ -112,4 +136,27 @@ export function hostileSteps(client: HostileClient): Array<[string, () => unknow
     ["the test runs page", () => client.page("/prompts/big/versions/1.0/tests")],
     ["history of a busy prompt", () => client.page("/prompts/big/history")],
   ];
+}
+
+/** `{k0: 0, k1: 1, …}` with `n` keys. */
+const wideObject = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+
+/** A POST whose body is already bytes (a form or JSON, answered as JSON). */
+function post(kind: "form" | "json", text: string): RequestInit {
+  const type = kind === "json" ? "application/json" : "application/x-www-form-urlencoded";
+  return { method: "POST", headers: { "content-type": type, accept: "application/json" }, body: Buffer.from(text) };
+}
+
+/** A multipart form of `n` small parts, as bytes. */
+function multipart(n: number): RequestInit {
+  const boundary = "hostile-boundary";
+  const parts = Array.from(
+    { length: n },
+    (_, i) => `--${boundary}\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\n${i}\r\n`,
+  );
+  return {
+    method: "POST",
+    headers: { "content-type": `multipart/form-data; boundary=${boundary}`, accept: "application/json" },
+    body: Buffer.from(`${parts.join("")}--${boundary}--\r\n`),
+  };
 }

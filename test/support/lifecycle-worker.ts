@@ -2,12 +2,13 @@
  * A second OS process for concurrency tests: opens the database (the SQLite file, or a
  * PostgreSQL database by its URL) on its own connection,
  * says it is ready, waits for the shared barrier file, then runs one service call and prints
- * the outcome as one line of JSON. Run with `node --import tsx`.
+ * the outcome as one line of JSON. A promote names the next stage, as the page's button does. Run with `node --import tsx`.
  *
  * argv: dbFileOrUrl barrierDir workerId action prompt version [body revision]
  */
 import { connect, connectPostgres, isPostgresUrl } from "../../src/db/connect.js";
 import { DomainError } from "../../src/domain/errors.js";
+import { nextStage } from "../../src/domain/stage.js";
 import { createServices } from "../../src/services/index.js";
 import { awaitBarrier } from "./barrier.js";
 
@@ -23,7 +24,9 @@ await awaitBarrier(barrier, worker);
 try {
   const result =
     action === "promote"
-      ? await services.versions.promote(prompt, version)
+      ? await services.versions.promote(prompt, version, {
+          to: nextStage((await services.versions.get(prompt, version)).stage),
+        })
       : await services.versions.save(prompt, version, { body: body ?? "", revision: Number(revision) });
   process.stdout.write(`${JSON.stringify({ ok: true, stage: result.stage, revision: result.revision })}\n`);
 } catch (error) {

@@ -10,6 +10,25 @@ export function tickingClock(start = Date.parse("2026-11-01T09:00:00.000Z")): ()
 }
 
 /**
+ * Prompt "p" with a version in every position a stage allows: 1.0 PROD · 1.1 PROD current ·
+ * 1.2 TST current · 1.3 TST · 1.4 DEV current · 1.5 DEV (each promotion naming its stage).
+ */
+export async function everyPosition(s: TestServices): Promise<void> {
+  await s.prompts.create({ name: "p", body: "x" });
+  for (let i = 1; i <= 5; i++) await s.versions.createNew("p", "1.0");
+  const moves = [
+    ["1.0", "TST"],
+    ["1.0", "PROD"],
+    ["1.1", "TST"],
+    ["1.1", "PROD"],
+    ["1.3", "TST"],
+    ["1.2", "TST"],
+  ] as const;
+  for (const [v, to] of moves) await s.versions.promote("p", v, { to });
+  await s.versions.makeCurrent("p", "1.4");
+}
+
+/**
  * A registry with everything an export must carry: edited drafts, promotions, a rollback in PROD,
  * deleted drafts (the highest number among them), a current DEV draft that is not the newest,
  * test cases, a test run's event, non-ASCII text and changed stage environments.
@@ -26,11 +45,11 @@ export async function richRegistry(options: ServiceOptions = {}): Promise<TestSe
   await s.versions.save("support-reply", "1.0", { body: "Be kind.\n\nTicket: {{ticket}}", config: { temperature: 0 } });
   await s.versions.promote("support-reply", "1.0");
   await s.versions.save("support-reply", "1.0", { body: "Be kind, in TST.\n\nTicket: {{ticket}}" });
-  await s.versions.promote("support-reply", "1.0");
+  await s.versions.promote("support-reply", "1.0", { to: "PROD" });
   await s.versions.createNew("support-reply", "1.0");
   await s.versions.save("support-reply", "1.1", { body: "Be brief.\n\nTicket: {{ticket}}" });
   await s.versions.promote("support-reply", "1.1");
-  await s.versions.promote("support-reply", "1.1");
+  await s.versions.promote("support-reply", "1.1", { to: "PROD" });
   await s.versions.makeCurrent("support-reply", "1.0"); // rollback: 1.1 stays PROD, not current
   await s.versions.createNew("support-reply", "1.1"); // 1.2
   await s.versions.createNew("support-reply", "1.1"); // 1.3

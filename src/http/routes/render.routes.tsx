@@ -6,6 +6,12 @@ import { readInput } from "../input.js";
 import { negotiate } from "../negotiate.js";
 import { page } from "../render.js";
 
+/**
+ * A render's variables are data: 10,000 chat messages are 30,000 JSON values, more than the body
+ * budget of other routes allows. The 4 MiB body limit still bounds it (docs/limits.md).
+ */
+const RENDER_JSON_VALUES = 100_000;
+
 /** `?strict=false` ignores variables the contract does not know; anything else renders strictly. */
 const strictOf = (c: Context) => c.req.query("strict") !== "false";
 
@@ -18,11 +24,11 @@ export function createRenderRoutes({ render }: Services) {
     negotiate(c) === "json" ? c.json(rendered) : page(c, <RenderedPage {...rendered} />);
   return new Hono()
     .post("/prompts/:name/versions/:v/render", async (c) => {
-      const input = await readInput(c, { json: ["variables"] });
+      const input = await readInput(c, { json: ["variables"] }, RENDER_JSON_VALUES);
       return answer(c, await render.version(c.req.param("name"), c.req.param("v"), input, strictOf(c)));
     })
     .post("/prompts/:name/stages/:stage/render", async (c) => {
-      const input = await readInput(c, { json: ["variables"] });
+      const input = await readInput(c, { json: ["variables"] }, RENDER_JSON_VALUES);
       return answer(c, await render.stage(c.req.param("name"), c.req.param("stage"), input, strictOf(c)));
     });
 }

@@ -8,6 +8,7 @@ import { WebhooksPage } from "../../../views/pages/webhooks.page.js";
 import type { DomainError } from "../../domain/errors.js";
 import type { Delivery, Webhook } from "../../model/webhook.model.js";
 import type { Services } from "../../services/index.js";
+import { actorOf } from "../auth.js";
 import { navigateAfterPost, redirectAfterPost, setFlash, takeFlash } from "../flash.js";
 import { withFormErrors } from "../form.js";
 import { isForm, readForm, readInput } from "../input.js";
@@ -127,7 +128,7 @@ export function createWebhookRoutes(services: Services) {
         c,
         ["validation_failed"],
         async () => {
-          const { webhook, secret } = await webhooks.create(input);
+          const { webhook, secret } = await webhooks.create(input, actorOf(c));
           c.header("Location", `${BASE}/${webhook.id}`);
           if (negotiate(c) === "json")
             return c.json(webhookCreatedSchema.parse({ ...webhookJson(webhook), secret }), 201);
@@ -161,7 +162,7 @@ export function createWebhookRoutes(services: Services) {
         c,
         ["validation_failed"],
         async () => {
-          const saved = await webhooks.save(id, input);
+          const saved = await webhooks.save(id, input, actorOf(c));
           if (negotiate(c) === "json") return c.json(webhookJson(saved));
           return redirectAfterPost(c, `${BASE}/${saved.id}`, "Webhook saved");
         },
@@ -182,13 +183,13 @@ export function createWebhookRoutes(services: Services) {
       return page(c, <DeleteWebhookPage webhook={detail.webhook} />);
     })
     .post(`${HOOK}/delete`, async (c) => {
-      const result = await webhooks.delete(c.req.param("id"));
+      const result = await webhooks.delete(c.req.param("id"), actorOf(c));
       if (negotiate(c) === "json") return c.json(deletedSchema.parse(result));
       return navigateAfterPost(c, BASE, `Webhook ${result.deleted} deleted`);
     })
     .post(`${HOOK}/test`, async (c) => {
       const id = c.req.param("id");
-      const delivery = await webhooks.test(id);
+      const delivery = await webhooks.test(id, actorOf(c));
       return afterDeliveryAction(c, id, delivery, testMessage(delivery));
     })
     .post(`${HOOK}/deliveries/:delivery/redeliver`, async (c) => {

@@ -96,7 +96,8 @@ export function createApi(request: APIRequestContext, uniqueName: (prefix?: stri
         ...(input.config !== undefined && { config: input.config }),
       }),
     save: (v, edit) => call(request, "POST", `${versionPath(v)}/save`, { ...edit, revision: v.revision }),
-    promote: (v) => call(request, "POST", `${versionPath(v)}/promote`),
+    // As the page's button does: the next stage is named (a move into PROD must be).
+    promote: (v) => call(request, "POST", `${versionPath(v)}/promote`, { to: v.stage === "DEV" ? "TST" : "PROD" }),
     async promoteTo(v, stage) {
       let current = v;
       while (current.stage !== stage) {

@@ -168,7 +168,7 @@ const TABLE: Record<string, Case[]> = {
       request: async (f) => {
         const name = await f.prompt();
         await f.s.versions.promote(name, "1.0");
-        return { path: `${at(name)}/promote`, body: {} };
+        return { path: `${at(name)}/promote`, body: { to: "PROD" } };
       },
       ok: 200,
     },
@@ -214,10 +214,10 @@ const TABLE: Record<string, Case[]> = {
       request: async (f) => {
         const name = await f.prompt();
         await f.s.versions.promote(name, "1.0");
-        await f.s.versions.promote(name, "1.0");
+        await f.s.versions.promote(name, "1.0", { to: "PROD" });
         await f.s.versions.createNew(name, "1.0");
         await f.s.versions.promote(name, "1.1");
-        await f.s.versions.promote(name, "1.1");
+        await f.s.versions.promote(name, "1.1", { to: "PROD" });
         return { path: `${at(name)}/make-current`, body: {} };
       },
       ok: 200,

@@ -201,7 +201,7 @@ describe("the actor of every change (R11, SPEC §5)", () => {
       200,
     );
     expect((await client.as(session, "POST", "/prompts/p/versions/1.0/promote", {})).status).toBe(200);
-    expect((await client.as(token, "POST", "/prompts/p/versions/1.0/promote", {})).status).toBe(200);
+    expect((await client.as(token, "POST", "/prompts/p/versions/1.0/promote", { to: "PROD" })).status).toBe(200);
     const events = (await eventsOf(client.db, "p")).map((e) => [e.type, e.actor, e.detail.token ?? null]);
     expect(events).toEqual([
       ["prompt.created", "editor", null],

@@ -28,7 +28,7 @@ async function registry() {
     config: { temperature: 0.2, model: "gpt-4o-mini", extra: { z: 1, a: [2, { y: 1, b: 2 }] } },
   });
   await s.versions.promote("greet", "1.0");
-  await s.versions.promote("greet", "1.0");
+  await s.versions.promote("greet", "1.0", { to: "PROD" });
   await s.versions.createNew("greet", "1.0");
   await s.versions.save("greet", "1.1", { body: "Hi {{name}}!" });
   await s.versions.promote("greet", "1.1");
@@ -295,7 +295,7 @@ describe("SPEC §8 chat prompts as code: messages in their own file", () => {
       config: { temperature: 0, model: "gpt-4o-mini" },
     });
     await r.s.versions.promote("support", "1.0");
-    await r.s.versions.promote("support", "1.0");
+    await r.s.versions.promote("support", "1.0", { to: "PROD" });
     await r.s.versions.createNew("support", "1.0");
     await r.s.versions.makeCurrent("support", "1.1");
     return r;

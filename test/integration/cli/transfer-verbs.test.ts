@@ -23,7 +23,9 @@ describe("promptrail export and import", () => {
     expect(loaded).toEqual({
       code: 0,
       stdout: `Imported 3 prompt(s), 7 version(s) and 28 event(s) into ${target}\n`,
-      stderr: "",
+      stderr: expect.stringMatching(
+        /^promptrail: note: .*promptrail\.db did not exist: created a new, empty database there/,
+      ),
     });
 
     const second = await cli(["export", "--db", target, "--out", join(dir, "again.json")]);

@@ -28,7 +28,7 @@ async function chatRegistry() {
   await s.prompts.create({ name: "c", type: "chat", messages: MESSAGES });
   await s.versions.createNew("c", "1.0");
   await s.versions.promote("c", "1.0");
-  await s.versions.promote("c", "1.0");
+  await s.versions.promote("c", "1.0", { to: "PROD" });
   const id = (major: number, minor: number) =>
     s.db.sqlite.prepare("SELECT id FROM versions WHERE major = ? AND minor = ?").pluck().get(major, minor) as number;
   return { s, prod: id(1, 0), draft: id(1, 1) };

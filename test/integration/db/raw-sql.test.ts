@@ -3,6 +3,7 @@ import { describe, expect, test } from "vitest";
 import { contentHash } from "../../../src/domain/content.js";
 import { freshServices } from "../../support/db.js";
 import { brokenRules, digest } from "../../support/invariants.js";
+import { everyPosition } from "../../support/registry.js";
 
 /**
  * SPEC R12 and §7 against raw SQL: every forbidden write, in every conflict form SQLite has
@@ -28,10 +29,7 @@ const UPDATES = ["UPDATE", "UPDATE OR REPLACE", "UPDATE OR IGNORE", "UPDATE OR F
  */
 async function registry() {
   const s = await freshServices();
-  await s.prompts.create({ name: "p", body: "x" });
-  for (let i = 1; i <= 5; i++) await s.versions.createNew("p", "1.0");
-  for (const v of ["1.0", "1.0", "1.1", "1.1", "1.3", "1.2"]) await s.versions.promote("p", v);
-  await s.versions.makeCurrent("p", "1.4");
+  await everyPosition(s);
   await s.prompts.create({ name: "q", body: "y" });
   await s.testCases.create("p", { name: "one", assertions: [{ type: "contains", value: "zzz" }] });
   await s.testCases.create("q", { name: "a" });

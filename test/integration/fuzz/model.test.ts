@@ -168,13 +168,23 @@ class Save extends OnVersion {
   };
 }
 
+/** A promote with `to` naming the next stage (as the button does), or a bare `{}` (as a script may send). */
 class Promote extends OnVersion {
-  label = () => `promote ${this.name}#${this.index}`;
+  constructor(
+    name: string,
+    index: number,
+    readonly named: boolean,
+  ) {
+    super(name, index);
+  }
+  label = () => `promote ${this.name}#${this.index}${this.named ? " naming the stage" : " {}"}`;
   expect(model: Model): Expectation {
     const { number, prompt, v } = this.version(model);
     if (!prompt || !v) return { status: 404, code: "not_found" };
     const target = NEXT[v.stage];
     if (!target) return { status: 409, code: "invalid_transition" };
+    // A move into PROD must be named.
+    if (target === "PROD" && !this.named) return { status: 422, code: "validation_failed" };
     if (model.gates[target]) {
       const latest = model.runs
         .filter((r) => r.prompt === this.name && r.version === number && r.stage === v.stage && r.body === v.body)
@@ -190,7 +200,11 @@ class Promote extends OnVersion {
       },
     };
   }
-  send = (client: Client, model: Model) => client.api("POST", this.path(model, "promote"), {});
+  send = (client: Client, model: Model) => {
+    const stage = this.version(model).v?.stage;
+    const to = stage ? NEXT[stage] : undefined;
+    return client.api("POST", this.path(model, "promote"), this.named && to ? { to } : {});
+  };
 }
 
 class Delete extends OnVersion {
@@ -279,8 +293,8 @@ const commands = [
       fc.constantFrom("current", "stale", "none") as fc.Arbitrary<"current" | "stale" | "none">,
     )
     .map(([n, i, b, r]) => new Save(n, i, b, r)),
-  fc.tuple(name, index).map(([n, i]) => new Promote(n, i)),
-  fc.tuple(name, index).map(([n, i]) => new Promote(n, i)),
+  fc.tuple(name, index, fc.boolean()).map(([n, i, named]) => new Promote(n, i, named)),
+  fc.tuple(name, index, fc.boolean()).map(([n, i, named]) => new Promote(n, i, named)),
   fc.tuple(name, index).map(([n, i]) => new Delete(n, i)),
   fc.tuple(name, index).map(([n, i]) => new MakeCurrent(n, i)),
   fc.tuple(name, index).map(([n, i]) => new Test(n, i)),

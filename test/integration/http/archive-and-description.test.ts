@@ -46,7 +46,7 @@ describe("archiving a prompt nobody uses any more (issue 9 polish)", () => {
     await create("old-one", "Old {{x}}");
     await create("kept", "Kept");
     await act("old-one", "1.0", "promote");
-    await act("old-one", "1.0", "promote");
+    await act("old-one", "1.0", "promote", { to: "PROD" });
     const res = await api("POST", "/prompts/old-one/archive");
     expect(res.status).toBe(200);
     expectKeys(res.body, ["name", "archivedAt"]);

@@ -96,7 +96,7 @@ describe("chat prompts over JSON", () => {
     const copy = await act("c", "1.0", "new");
     expectVersion(copy, { version: "1.1", seq: 2, messages: saved.messages, contentHash: saved.contentHash });
     await act("c", "1.0", "promote");
-    const prod = await act("c", "1.0", "promote");
+    const prod = await act("c", "1.0", "promote", { to: "PROD" });
     expect(prod.stage).toBe("PROD");
     expectError(await api("POST", "/prompts/c/versions/1.0/save", { messages: MESSAGES }), 409, "version_immutable");
     const restored = await act("c", "1.1", "revisions/1/restore", {});
@@ -106,7 +106,7 @@ describe("chat prompts over JSON", () => {
   test("the runtime read: JSON with messages; text/plain is 406 not_acceptable; the page shows the messages", async () => {
     const { request, api, act } = await chatApp();
     await act("c", "1.0", "promote");
-    await act("c", "1.0", "promote");
+    await act("c", "1.0", "promote", { to: "PROD" });
     const json = await api("GET", "/prompts/c/stages/PROD");
     expectVersion(json.body, { type: "chat", messages: MESSAGES, stage: "PROD" });
     const plain = await request("/prompts/c/stages/PROD", { headers: { accept: "text/plain" } });

@@ -1,6 +1,27 @@
+import { connect } from "node:net";
+import { getRequestListener } from "@hono/node-server";
 import { describe, expect, test } from "vitest";
 import { isOwnHost } from "../../../src/http/guards.js";
+import { listen } from "../../../src/server/http-server.js";
 import { expectError, FORM, freshApp } from "./support/http.js";
+
+/**
+ * Sends `head` (and `body`) as they are on a new connection and answers the status line's code.
+ * The request says `Connection: close`: the server closes once it has answered (ending our side
+ * first would let it drop an answer that is not ready yet).
+ */
+function rawRequest(url: string, head: string, body = ""): Promise<number> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(`${head}\r\n\r\n${body}`));
+    let answer = "";
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("latin1");
+    });
+    socket.on("error", reject);
+    socket.on("close", () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)));
+  });
+}
 
 /**
  * SPEC §7, DNS rebinding (issue 8, item 4): a page on evil.example whose name is switched to
@@ -61,5 +82,40 @@ describe("Host check", () => {
     for (const host of ["prompts.example.com:8443", "localhost", "127.0.0.1:3000", "evil.example"])
       expect((await ask(host)).status, host).toBe(403);
     expect(isOwnHost("PROMPTS.example.com", new URL("https://prompts.example.com"))).toBe(true);
+  });
+});
+
+describe("an absolute-form request target is judged by its authority too", () => {
+  test("POST http://evil.example/prompts with Host: 127.0.0.1 and a matching Origin is 403 and writes nothing", async () => {
+    const client = await freshApp();
+    const server = await listen(getRequestListener(client.app.fetch), { host: "127.0.0.1", port: 0 });
+    try {
+      const before = await client.dump();
+      const { host } = new URL(server.url);
+      const body = JSON.stringify({ name: "planted", body: "x" });
+      const post = (target: string, origin: string) =>
+        rawRequest(
+          server.url,
+          [
+            `POST ${target} HTTP/1.1`,
+            `Host: ${host}`,
+            `Origin: ${origin}`,
+            "Content-Type: application/json",
+            "Accept: application/json",
+            `Content-Length: ${body.length}`,
+            "Connection: close",
+          ].join("\r\n"),
+          body,
+        );
+      expect(await post("http://evil.example/prompts", "http://evil.example")).toBe(403);
+      expect(await post("http://evil.example:4401/prompts", "http://evil.example:4401")).toBe(403);
+      expect(await client.dump()).toEqual(before);
+      // An absolute-form target naming this server is still answered.
+      const own = `GET ${server.url}/healthz HTTP/1.1\r\nHost: ${host}\r\nConnection: close`;
+      expect(await rawRequest(server.url, own)).toBe(200);
+      expect(await post(`${server.url}/prompts`, server.url)).toBe(201);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -38,7 +38,7 @@ async function ladder() {
   const client = await freshApp();
   await client.create("support.reply", "Hello {{name}}", { config: { temperature: 0 } });
   await client.act("support.reply", "1.0", "promote");
-  await client.act("support.reply", "1.0", "promote");
+  await client.act("support.reply", "1.0", "promote", { to: "PROD" });
   await client.act("support.reply", "1.0", "new");
   await client.act("support.reply", "1.1", "promote");
   await client.act("support.reply", "1.1", "new");

@@ -56,7 +56,7 @@ describe("restoring a revision into the draft: a normal save (issue 9 polish)", 
     );
     expect(await client.dump()).toEqual(before);
     await client.act("p", "1.0", "promote");
-    await client.act("p", "1.0", "promote");
+    await client.act("p", "1.0", "promote", { to: "PROD" });
     const prod = await client.dump();
     expectError(await client.api("POST", "/prompts/p/versions/1.0/revisions/1/restore", {}), 409, "version_immutable");
     expect(await client.dump()).toEqual(prod);
@@ -90,7 +90,7 @@ describe("restoring a revision into the draft: a normal save (issue 9 polish)", 
   test("a PROD version's revisions page offers no Restore", async () => {
     const client = await threeRevisions();
     await client.act("p", "1.0", "promote");
-    await client.act("p", "1.0", "promote");
+    await client.act("p", "1.0", "promote", { to: "PROD" });
     const html = await expectPage(await client.page("/prompts/p/versions/1.0/revisions"));
     expect(html).not.toContain("Restore revision");
     expect(html).toContain("Cannot edit production versions");

@@ -30,7 +30,7 @@ describe("the runtime read after a write", () => {
     expect((await reads(client, "dev")).text).toBe("two");
 
     await client.act("p", "1.0", "promote");
-    await client.act("p", "1.0", "promote");
+    await client.act("p", "1.0", "promote", { to: "PROD" });
     expect((await reads(client, "dev")).status).toBe(404);
     expect((await warm(client, "prod")).json).toMatchObject({ version: "1.0", body: "two" });
 
@@ -38,7 +38,7 @@ describe("the runtime read after a write", () => {
     await client.act("p", "1.1", "save", { body: "three" });
     await client.act("p", "1.1", "promote");
     await warm(client, "prod");
-    await client.act("p", "1.1", "promote");
+    await client.act("p", "1.1", "promote", { to: "PROD" });
     expect(await reads(client, "prod")).toMatchObject({ json: { version: "1.1" }, text: "three" });
     await client.act("p", "1.0", "make-current");
     expect(await reads(client, "PROD")).toMatchObject({ json: { version: "1.0" }, text: "two" });
@@ -65,7 +65,7 @@ describe("the runtime read after a write", () => {
     const client = await freshApp();
     await client.create("p", "one");
     await client.act("p", "1.0", "promote");
-    await client.act("p", "1.0", "promote");
+    await client.act("p", "1.0", "promote", { to: "PROD" });
     await warm(client, "prod");
     const other = connectAgain(client.db);
     try {
@@ -74,7 +74,7 @@ describe("the runtime read after a write", () => {
       await services.versions.save("p", "1.1", { body: "from elsewhere" });
       await services.versions.promote("p", "1.1");
       await warm(client, "tst");
-      await services.versions.promote("p", "1.1");
+      await services.versions.promote("p", "1.1", { to: "PROD" });
       expect(await reads(client, "prod")).toMatchObject({ json: { version: "1.1" }, text: "from elsewhere" });
       expect((await reads(client, "tst")).status).toBe(404);
     } finally {
@@ -86,7 +86,7 @@ describe("the runtime read after a write", () => {
     const client = await freshApp();
     await client.create("p", "one");
     await client.act("p", "1.0", "promote");
-    await client.act("p", "1.0", "promote");
+    await client.act("p", "1.0", "promote", { to: "PROD" });
     await client.act("p", "1.0", "new");
     await client.act("p", "1.1", "save", { body: "from another process" });
     await client.act("p", "1.1", "promote");

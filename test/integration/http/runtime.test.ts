@@ -145,8 +145,8 @@ describe("GET /prompts/:name/stages/:stage (runtime read)", () => {
     expect(promoted).not.toBe(tst);
     expect((await read(client, "/prompts/p/stages/tst", { "if-none-match": tst })).status).toBe(200);
 
-    await client.act("p", "1.0", "promote");
-    await client.act("p", "1.1", "promote");
+    await client.act("p", "1.0", "promote", { to: "PROD" });
+    await client.act("p", "1.1", "promote", { to: "PROD" });
     const prod = await tagOf("prod");
     await client.act("p", "1.0", "make-current");
     const rolledBack = await tagOf("prod");

@@ -15,19 +15,35 @@ describe("POST …/promote", () => {
     const tst = await api("POST", "/prompts/p/versions/1.0/promote");
     expect(tst.status).toBe(200);
     expectVersion(tst.body, { stage: "TST", current: true, actions: { promote: "PROD", edit: true } });
-    const prod = await api("POST", "/prompts/p/versions/v1.0/promote");
+    const prod = await api("POST", "/prompts/p/versions/v1.0/promote", { to: "PROD" });
     expectVersion(prod.body, { stage: "PROD", current: true, actions: { promote: null, edit: false } });
     expect((await api("GET", "/prompts/p")).body.current).toEqual({ DEV: null, TST: null, PROD: "1.0" });
+  });
+
+  test("six concurrent bare promotes ({}) of a DEV draft move it to TST once; the others are 422 and PROD is untouched", async () => {
+    const { api, create } = await freshApp();
+    await create("p");
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => api("POST", "/prompts/p/versions/1.0/promote", {})),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 422, 422, 422, 422, 422]);
+    for (const refused of answers.filter((a) => a.status === 422)) {
+      expectError(refused, 422, "validation_failed");
+      expect(refused.body.error.message).toMatch(/a move into PROD must be named.*"to": "PROD"/);
+    }
+    expect((await api("GET", "/prompts/p")).body.current).toEqual({ DEV: null, TST: "1.0", PROD: null });
+    const named = await api("POST", "/prompts/p/versions/1.0/promote", { to: "PROD" });
+    expectVersion(named.body, { stage: "PROD", current: true });
   });
 
   test("a promotion replaces the stage's current version, which keeps its stage", async () => {
     const { api, create, act } = await freshApp();
     await create("p");
     await act("p", "1.0", "promote");
-    await act("p", "1.0", "promote");
+    await act("p", "1.0", "promote", { to: "PROD" });
     await act("p", "1.0", "new");
     await act("p", "1.1", "promote");
-    await act("p", "1.1", "promote");
+    await act("p", "1.1", "promote", { to: "PROD" });
     expect(await stages(api, "p")).toEqual(["1.1 PROD *", "1.0 PROD"]);
   });
 
@@ -36,7 +52,7 @@ describe("POST …/promote", () => {
     await create("p");
     expectSeeOther(await form("/prompts/p/versions/1.0/promote"), "/prompts/p/versions/1.0");
     expect((await api("GET", "/prompts/p/versions/1.0")).body.stage).toBe("TST");
-    const html = await expectFragment(await htmx("/prompts/p/versions/1.0/promote", {}), "version-panel");
+    const html = await expectFragment(await htmx("/prompts/p/versions/1.0/promote", { to: "PROD" }), "version-panel");
     expect(html).toMatch(/<span class="badge badge-prod">PROD<\/span>/);
     expect((await api("GET", "/prompts/p/versions/1.0")).body.stage).toBe("PROD");
   });
@@ -143,10 +159,10 @@ describe("POST …/make-current", () => {
     const { form, htmx, api, create, act } = await freshApp();
     await create("p");
     await act("p", "1.0", "promote");
-    await act("p", "1.0", "promote");
+    await act("p", "1.0", "promote", { to: "PROD" });
     await act("p", "1.0", "new");
     await act("p", "1.1", "promote");
-    await act("p", "1.1", "promote");
+    await act("p", "1.1", "promote", { to: "PROD" });
     expectSeeOther(await form("/prompts/p/versions/1.0/make-current"), "/prompts/p/versions/1.0");
     expect(await stages(api, "p")).toEqual(["1.1 PROD", "1.0 PROD *"]);
     const html = await expectFragment(await htmx("/prompts/p/versions/1.1/make-current", {}), "version-panel");

@@ -68,7 +68,7 @@ describe("SPEC §4 button row, from the button table", () => {
 
   test("PROD not current: Make Current (the rollback) is offered", async () => {
     const client = await ladder();
-    await client.act("p", "1.1", "promote");
+    await client.act("p", "1.1", "promote", { to: "PROD" });
     const html = await versionPage(client, "1.0");
     expect(row(html)).toEqual(["Edit", "Test", "Create New Version", "Delete", "Make Current"]);
     expect(control(html, "Make Current").form).toMatchObject({ method: "post" });

@@ -39,7 +39,7 @@ describe("@langfuse/client against a running Promptrail", () => {
     const { services: s, langfuse } = await running();
     await s.prompts.create({ name: "greeting", body: "Hello {{name}}, v1", config: { temperature: 0.1 } });
     await s.versions.promote("greeting", "1.0");
-    await s.versions.promote("greeting", "1.0");
+    await s.versions.promote("greeting", "1.0", { to: "PROD" });
     await s.versions.createNew("greeting", "1.0");
     await s.versions.save("greeting", "1.1", { body: "Hi {{name}}, v2" });
     await s.versions.promote("greeting", "1.1");
@@ -72,7 +72,7 @@ describe("@langfuse/client against a running Promptrail", () => {
       ],
     });
     await s.versions.promote("support", "1.0");
-    await s.versions.promote("support", "1.0");
+    await s.versions.promote("support", "1.0", { to: "PROD" });
 
     const chat = await langfuse.prompt.get("support", { type: "chat" });
     expect(chat.type).toBe("chat");
@@ -150,7 +150,7 @@ describe("@langfuse/client against a secured Promptrail (SPEC §5, §8)", () => 
     const token = (await services.tokens.create({ user: "app", label: "billing service", readOnly: true })).secret;
     await services.prompts.create({ name: "greeting", body: "Hello {{name}}" });
     await services.versions.promote("greeting", "1.0");
-    await services.versions.promote("greeting", "1.0");
+    await services.versions.promote("greeting", "1.0", { to: "PROD" });
     const server = await listen(getRequestListener(createApp({ db }).fetch), { host: "127.0.0.1", port: 0 });
     servers.push(server);
 

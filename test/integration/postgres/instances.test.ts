@@ -102,14 +102,14 @@ describe("two instances on one PostgreSQL database", () => {
   test("a promotion on one instance is what the very next runtime read on the other answers", async () => {
     expect((await call(a, "/prompts", { name: "served", body: "one" })).status).toBe(201);
     for (const to of ["TST", "PROD"])
-      expect((await call(a, "/prompts/served/versions/1.0/promote", {})).json.stage).toBe(to);
+      expect((await call(a, "/prompts/served/versions/1.0/promote", { to })).json.stage).toBe(to);
     expect((await call(b, "/prompts/served/stages/PROD")).json.body).toBe("one");
     for (let i = 1; i <= 5; i++) {
       const made = await call(b, `/prompts/served/versions/1.${i - 1}/new`, {});
       expect(made.status).toBe(201);
       expect((await call(b, `/prompts/served/versions/1.${i}/save`, { body: `release ${i}` })).status).toBe(200);
-      await call(b, `/prompts/served/versions/1.${i}/promote`, {});
-      const promoted = await call(b, `/prompts/served/versions/1.${i}/promote`, {});
+      await call(b, `/prompts/served/versions/1.${i}/promote`, { to: "TST" });
+      const promoted = await call(b, `/prompts/served/versions/1.${i}/promote`, { to: "PROD" });
       expect(promoted.json.stage).toBe("PROD");
       const read = await call(a, "/prompts/served/stages/PROD");
       expect(read.json.version).toBe(`1.${i}`);

@@ -132,7 +132,7 @@ describe("concurrency", () => {
     await s.versions.createNew("p", "1.0");
     await s.versions.promote("p", "1.0");
     await s.versions.promote("p", "1.1");
-    await Promise.all([s.versions.promote("p", "1.0"), s.versions.promote("p", "1.1")]);
+    await Promise.all([s.versions.promote("p", "1.0", { to: "PROD" }), s.versions.promote("p", "1.1", { to: "PROD" })]);
     // The promotion that ran second (its event is the later one) replaced the first and is current.
     const promoted = (await eventsOf(s.db, "p")).filter((e) => e.detail.to === "PROD");
     const [first, second] = promoted;

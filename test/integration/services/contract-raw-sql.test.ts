@@ -7,7 +7,7 @@ import { rawSql, rawValue, refusedRaw } from "../../support/state.js";
 
 /**
  * The prompt contract's rules held by the database itself, on both engines, against raw SQL
- * (migrations/202612070000_contract.ts and its PostgreSQL twin): a PROD version's contract never
+ * (migrations/202612090000_contract.ts and its PostgreSQL twin): a PROD version's contract never
  * changes; malformed contract JSON is refused by CHECKs; JSON that is no contract in stored form
  * by a trigger; the content hash covers the contract, and an edit of it stores its revision first.
  */

@@ -57,7 +57,7 @@ describe("edge cases", () => {
     expect(edited).toMatchObject({ version: "1.0", stage: "TST", current: true, revision: 2, body: "tst fix" });
     await expectVersions(s, s.db, "p", ["1.0 TST current"]);
 
-    await s.versions.promote("p", "1.0");
+    await s.versions.promote("p", "1.0", { to: "PROD" });
     const error = await refusal(s.versions.save("p", "1.0", { body: "prod fix", revision: 2 }), "version_immutable");
     expect(error.message).toBe("Cannot edit production versions");
     expect(await s.versions.get("p", "1.0")).toMatchObject({ body: "tst fix", revision: 2 });

@@ -49,7 +49,7 @@ describe("prompts.list", () => {
     await s.prompts.create({ name: "b", body: "x" });
     await s.versions.createNew("a", "1.0");
     await s.versions.promote("a", "1.0");
-    await s.versions.promote("a", "1.0");
+    await s.versions.promote("a", "1.0", { to: "PROD" });
     await s.versions.makeCurrent("a", "1.1");
     const { prompts } = await s.prompts.list();
     expect(prompts).toEqual([

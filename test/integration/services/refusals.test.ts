@@ -14,7 +14,7 @@ async function ladder(): Promise<TestServices> {
   const s = await freshServices();
   await s.prompts.create({ name: "p", body: "one" });
   await s.versions.promote("p", "1.0");
-  await s.versions.promote("p", "1.0");
+  await s.versions.promote("p", "1.0", { to: "PROD" });
   await s.versions.createNew("p", "1.0");
   await s.versions.promote("p", "1.1");
   await s.versions.createNew("p", "1.1");

@@ -171,7 +171,7 @@ describe("R5", () => {
     await s.prompts.create({ name: "p", body: "x" });
     await s.versions.promote("p", "1.0");
     expect(await s.versions.save("p", "1.0", { body: "y" })).toMatchObject({ stage: "TST", revision: 2 });
-    await s.versions.promote("p", "1.0");
+    await s.versions.promote("p", "1.0", { to: "PROD" });
     const before = await dumpAll(s.db);
     const error = await refusal(s.versions.save("p", "1.0", { body: "z" }), "version_immutable");
     expect(error.message).toBe("Cannot edit production versions");

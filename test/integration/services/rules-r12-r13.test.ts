@@ -4,15 +4,13 @@ import { contentHash } from "../../../src/domain/content.js";
 import { DomainError } from "../../../src/domain/errors.js";
 import { appendEvent } from "../../../src/store/events.store.js";
 import { freshServices } from "../../support/db.js";
+import { everyPosition } from "../../support/registry.js";
 import { dumpAll, expectVersions, rawSql, refusal, refusedRaw } from "../../support/state.js";
 
 /** 1.0 PROD (history), 1.1 PROD current, 1.2 TST current, 1.3 TST, 1.4 DEV current, 1.5 DEV. */
 async function lifecycle() {
   const s = await freshServices();
-  await s.prompts.create({ name: "p", body: "x" });
-  for (let i = 1; i <= 5; i++) await s.versions.createNew("p", "1.0");
-  for (const v of ["1.0", "1.0", "1.1", "1.1", "1.3", "1.2"]) await s.versions.promote("p", v);
-  await s.versions.makeCurrent("p", "1.4");
+  await everyPosition(s);
   const expected = ["1.5 DEV", "1.4 DEV current", "1.3 TST", "1.2 TST current", "1.1 PROD current", "1.0 PROD"];
   await expectVersions(s, s.db, "p", expected);
   const rows = await s.db.kysely.selectFrom("versions").select(["id", "major", "minor"]).execute();

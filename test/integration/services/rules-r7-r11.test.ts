@@ -7,7 +7,7 @@ async function everyStage() {
   const s = await freshServices();
   await s.prompts.create({ name: "p", body: "x" });
   await s.versions.promote("p", "1.0");
-  await s.versions.promote("p", "1.0");
+  await s.versions.promote("p", "1.0", { to: "PROD" });
   for (let i = 1; i <= 3; i++) await s.versions.createNew("p", "1.0");
   await s.versions.promote("p", "1.1");
   await s.versions.makeCurrent("p", "1.2");
@@ -28,6 +28,20 @@ describe("R7", () => {
     expect(await s.versions.promote("p", "1.0", { to: "PROD" })).toMatchObject({ stage: "PROD" });
   });
 
+  test("a move into PROD must be named: without `to` a TST version is refused (422) and nothing is written", async () => {
+    const s = await freshServices();
+    await s.prompts.create({ name: "p", body: "x" });
+    expect(await s.versions.promote("p", "1.0")).toMatchObject({ stage: "TST", current: true });
+    const before = await dumpAll(s.db);
+    for (const input of [undefined, {}]) {
+      const error = await refusal(s.versions.promote("p", "1.0", input), "validation_failed");
+      expect(error.message).toMatch(/a move into PROD must be named/);
+      expect(error.issues).toEqual([{ path: "to", message: error.message }]);
+    }
+    expect(await dumpAll(s.db)).toEqual(before);
+    expect(await s.versions.promote("p", "1.0", { to: "prod" })).toMatchObject({ stage: "PROD", current: true });
+  });
+
   test("PROMOTE moves one stage forward; the replaced version keeps its stage and loses only the flag", async () => {
     const s = await everyStage();
     const replaced = await s.versions.get("p", "1.1");
@@ -36,7 +50,7 @@ describe("R7", () => {
     const after = await s.versions.get("p", "1.1");
     expect(after).toMatchObject({ stage: "TST", current: false, body: textOf(replaced), revision: replaced.revision });
 
-    await s.versions.promote("p", "1.1");
+    await s.versions.promote("p", "1.1", { to: "PROD" });
     await expectVersions(s, s.db, "p", ["1.3 DEV", "1.2 TST current", "1.1 PROD current", "1.0 PROD"]);
     // A version that was not current leaves its old stage's current version alone.
     await s.versions.promote("p", "1.3");
@@ -89,7 +103,7 @@ describe("R9", () => {
     await expectVersions(s, s.db, "p", ["1.2 DEV current", "1.1 TST current", "1.0 PROD current"]);
 
     await s.versions.promote("p", "1.2");
-    await s.versions.promote("p", "1.2");
+    await s.versions.promote("p", "1.2", { to: "PROD" });
     await expectVersions(s, s.db, "p", ["1.2 PROD current", "1.1 TST", "1.0 PROD"]);
     await s.versions.createNew("p", "1.0");
     await s.versions.makeCurrent("p", "1.4");

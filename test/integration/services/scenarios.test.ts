@@ -35,7 +35,7 @@ describe("scenarios", () => {
     expect((await s.prompts.get("p")).current).toEqual({ DEV: null, TST: "1.0", PROD: null });
     await refusal((async () => s.runtime.current("p", "DEV"))(), "not_found");
 
-    expect(await s.versions.promote("p", "1.0")).toMatchObject({ stage: "PROD", current: true });
+    expect(await s.versions.promote("p", "1.0", { to: "PROD" })).toMatchObject({ stage: "PROD", current: true });
     await expectVersions(s, s.db, "p", ["1.0 PROD current"]);
     expect((await s.prompts.get("p")).current).toEqual({ DEV: null, TST: null, PROD: "1.0" });
     expect(textOf(await s.runtime.current("p", "prod"))).toBe("draft");
@@ -45,7 +45,7 @@ describe("scenarios", () => {
     const s = await freshServices();
     await s.prompts.create({ name: "p", body: "v1 text" });
     await s.versions.promote("p", "1.0");
-    await s.versions.promote("p", "1.0");
+    await s.versions.promote("p", "1.0", { to: "PROD" });
     await expectVersions(s, s.db, "p", ["1.0 PROD current"]);
 
     const draft = await s.versions.createNew("p", "1.0");
@@ -58,7 +58,7 @@ describe("scenarios", () => {
     await s.versions.promote("p", "1.1");
     await expectVersions(s, s.db, "p", ["1.1 TST current", "1.0 PROD current"]);
 
-    await s.versions.promote("p", "1.1");
+    await s.versions.promote("p", "1.1", { to: "PROD" });
     await expectVersions(s, s.db, "p", ["1.1 PROD current", "1.0 PROD"]);
     const old = await s.versions.get("p", "1.0");
     expect(old).toMatchObject({ stage: "PROD", current: false, body: "v1 text", revision: 1 });
@@ -88,11 +88,11 @@ describe("scenarios", () => {
     const s = await freshServices();
     await s.prompts.create({ name: "p", body: "good" });
     await s.versions.promote("p", "1.0");
-    await s.versions.promote("p", "1.0");
+    await s.versions.promote("p", "1.0", { to: "PROD" });
     await s.versions.createNew("p", "1.0");
     await s.versions.save("p", "1.1", { body: "bad", revision: 1 });
     await s.versions.promote("p", "1.1");
-    await s.versions.promote("p", "1.1");
+    await s.versions.promote("p", "1.1", { to: "PROD" });
     await expectVersions(s, s.db, "p", ["1.1 PROD current", "1.0 PROD"]);
     const before = await s.versions.get("p", "1.0");
 

@@ -97,17 +97,17 @@ describe("the TEST gate", () => {
     await s.testRuns.run("p", "1.0");
     await s.versions.promote("p", "1.0");
     expect(await s.testRuns.gateStatus("p", "1.0")).toMatchObject({ target: "PROD", gated: true, allowed: false });
-    const error = await rejection(s.versions.promote("p", "1.0"));
+    const error = await rejection(s.versions.promote("p", "1.0", { to: "PROD" }));
     expect(error.code).toBe("tests_required");
     expect(error.message).toContain("v1.0 revision 1 in TST — it has no test of this revision. Run TEST in TST first");
     await s.testRuns.run("p", "1.0");
-    expect(await s.versions.promote("p", "1.0")).toMatchObject({ stage: "PROD", current: true });
+    expect(await s.versions.promote("p", "1.0", { to: "PROD" })).toMatchObject({ stage: "PROD", current: true });
   });
 
   it("PROD has nothing to promote into", async () => {
     const s = await gated([]);
     await s.versions.promote("p", "1.0");
-    await s.versions.promote("p", "1.0");
+    await s.versions.promote("p", "1.0", { to: "PROD" });
     expect(await s.testRuns.gateStatus("p", "1.0")).toMatchObject({ target: null, allowed: false });
   });
 });

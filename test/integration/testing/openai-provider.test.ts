@@ -160,6 +160,31 @@ describe("openai provider against a local OpenAI-compatible server", () => {
     expect(target.requests).toHaveLength(0);
   });
 
+  it("a host name that resolves to a metadata or link-local address is refused before anything is sent", async () => {
+    const sent: string[] = [];
+    const recording = (async (input: RequestInfo | URL) => {
+      sent.push(String(input));
+      return new Response("{}");
+    }) as typeof fetch;
+    for (const address of ["169.254.169.254", "fe80::1", "fd00:ec2::254"]) {
+      const resolve = (_host: string, done: (e: Error | null, a: Array<{ address: string; family: number }>) => void) =>
+        done(null, [
+          { address: "93.184.216.34", family: 4 },
+          { address, family: address.includes(":") ? 6 : 4 },
+        ]);
+      const error = await failure(
+        createOpenAiProvider(
+          { baseUrl: "http://metadata.example.internal/v1", apiKeyEnv: "PROMPTRAIL_TEST_KEY" },
+          { env, fetch: recording, resolve },
+        ).complete(request),
+      );
+      expect(error.message).toMatch(
+        new RegExp(`metadata\\.example\\.internal resolves to ${address}, .*never called there`),
+      );
+    }
+    expect(sent).toEqual([]);
+  });
+
   it("an output that contains the key is stored with the key masked", async () => {
     const server = await fakeOpenAi((_, res) => sendJson(res, 200, completion(`your key is ${KEY}`)));
     const answer = await provider(server.baseUrl).complete(request);

@@ -54,7 +54,7 @@ describe("promotion preview", () => {
     const s = await testingServices();
     await s.prompts.create({ name: "p", body: "x" });
     await s.versions.promote("p", "1.0");
-    await s.versions.promote("p", "1.0");
+    await s.versions.promote("p", "1.0", { to: "PROD" });
     expect((await rejection(s.preview.preview("p", "1.0"))).code).toBe("invalid_transition");
     expect((await rejection(s.preview.preview("p", "2.0"))).code).toBe("not_found");
   });

@@ -46,6 +46,49 @@ describe("regex assertions run off the event loop under a time budget (issue 8, 
   });
 });
 
+describe("a pool of regex workers that one prompt cannot take over", () => {
+  it("another owner's job runs at once while one owner's catastrophic jobs queue, and owners take turns", async () => {
+    const runner = createRegexRunner({ budgetMs: 150, workers: 2 });
+    const done: string[] = [];
+    const job = (owner: string, regex: RegExp, text: string, name: string) =>
+      runner.test(regex, text, undefined, owner).then(
+        () => done.push(name),
+        () => done.push(name),
+      );
+    const evil = Array.from({ length: 8 }, (_, i) => job("evil", EVIL, TEXT, `evil ${i}`));
+    const fine = job("fine", /^Dear/, "Dear Ada", "fine");
+    await fine;
+    // The harmless job did not wait for the hostile queue: at most one hostile job ended first.
+    expect(done.indexOf("fine")).toBeLessThanOrEqual(1);
+    // A second hostile owner shares the workers with the first, turn by turn.
+    const other = Array.from({ length: 2 }, (_, i) => job("other", EVIL, TEXT, `other ${i}`));
+    await Promise.all([...evil, ...other]);
+    expect(done.indexOf("other 0")).toBeLessThan(done.indexOf("evil 7"));
+  });
+
+  it("through TEST: eight hostile TESTs of one prompt do not hold up a TEST of another", async () => {
+    const s = await testingServices();
+    await s.prompts.create({ name: "evil", body: TEXT });
+    await s.testCases.create("evil", { name: "redos", assertions: [{ type: "regex", value: "(a+)+$" }] });
+    await s.prompts.create({ name: "fine", body: "Dear Ada" });
+    await s.testCases.create("fine", { name: "greets", assertions: [{ type: "regex", value: "^Dear \\w+" }] });
+    let hostileDone = 0;
+    const hostile = Array.from({ length: 8 }, () =>
+      s.testRuns.run("evil", "1.0").finally(() => {
+        hostileDone++;
+      }),
+    );
+    const started = Date.now();
+    const run = await s.testRuns.run("fine", "1.0");
+    expect(run.status).toBe("passed");
+    console.info(`the harmless TEST took ${Date.now() - started} ms beside eight hostile ones`);
+    // Each hostile TEST holds a worker for its regex budget (1 s), one at a time: most are still queued.
+    expect(hostileDone).toBeLessThanOrEqual(2);
+    const ran = await Promise.all(hostile);
+    expect(ran.every((r) => r.results[0]?.error?.includes("was stopped"))).toBe(true);
+  }, 30_000);
+});
+
 describe("stored outputs are cut at 64 KiB, marked as cut (SPEC §7)", () => {
   it("cuts at a character boundary, says how much was left out, and stays within 64 KiB", () => {
     expect(storedOutput("short")).toBe("short");

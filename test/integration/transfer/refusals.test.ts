@@ -182,6 +182,41 @@ describe("import refuses", () => {
         /Unrecognized key: "users"/,
       ],
       [
+        "a PROD version marked not current, with no other current PROD",
+        (d) => {
+          for (const v of d.prompts[1].versions) if (v.stage === "PROD") v.current = false;
+        },
+        /prompts\.1\.versions\.\d+\.current: PROD versions but none current/,
+      ],
+      [
+        "createdFrom naming a version that never existed",
+        (d) => {
+          d.prompts[1].versions[1].createdFrom = "7.7";
+        },
+        /prompts\.1\.versions\.1\.createdFrom: v7\.7 did not exist when v1\.1 was made/,
+      ],
+      [
+        "createdFrom naming itself",
+        (d) => {
+          d.prompts[1].versions[1].createdFrom = d.prompts[1].versions[1].version;
+        },
+        /prompts\.1\.versions\.1\.createdFrom: v1\.1 did not exist when v1\.1 was made/,
+      ],
+      [
+        "v1.0 copied from something",
+        (d) => {
+          d.prompts[1].versions[0].createdFrom = "1.1";
+        },
+        /prompts\.1\.versions\.0\.createdFrom: v1\.0 is created with the prompt/,
+      ],
+      [
+        "a later version copied from nothing",
+        (d) => {
+          d.prompts[1].versions[1].createdFrom = null;
+        },
+        /prompts\.1\.versions\.1\.createdFrom: v1\.1 was made by Create New Version/,
+      ],
+      [
         "time",
         (d) => {
           d.prompts[0].createdAt = "yesterday";

@@ -17,7 +17,7 @@ async function everyChange(w: Awaited<ReturnType<typeof webhookWorld>>) {
   await w.versions.save("greet", "1.0", { body: "Hi {{name}}", revision: 1 }); // version.edited (DEV)
   await w.testRuns.run("greet", "1.0", { variables: { name: "Ada" } }); // version.tested (DEV)
   await w.versions.promote("greet", "1.0"); // version.promoted → TST
-  await w.versions.promote("greet", "1.0"); // version.promoted → PROD
+  await w.versions.promote("greet", "1.0", { to: "PROD" }); // version.promoted → PROD
   await w.versions.createNew("greet", "1.0"); // version.created 1.1 (DEV)
   await w.versions.createNew("greet", "1.0"); // version.created 1.2 (DEV)
   await w.versions.delete("greet", "1.2"); // version.deleted (DEV)
@@ -131,10 +131,10 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     await w.prompts.create({ name: "p", body: "v1" });
     await w.versions.save("p", "1.0", { body: "v1 edited" });
     await w.versions.promote("p", "1.0");
-    await w.versions.promote("p", "1.0"); // → PROD
+    await w.versions.promote("p", "1.0", { to: "PROD" }); // → PROD
     await w.versions.createNew("p", "1.0");
     await w.versions.promote("p", "1.1");
-    await w.versions.promote("p", "1.1"); // → PROD
+    await w.versions.promote("p", "1.1", { to: "PROD" }); // → PROD
     await w.versions.makeCurrent("p", "1.0"); // the rollback
     await w.testRuns.run("p", "1.1", {}); // a test of a PROD version
     await r.waitFor(4);

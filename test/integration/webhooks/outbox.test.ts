@@ -20,7 +20,7 @@ test("a change writes one pending delivery per webhook that wants it, in its own
   await s.webhooks.create({ url: `${URL_}/paused`, active: false });
   await s.prompts.create({ name: "p", body: "x" });
   await s.versions.promote("p", "1.0");
-  await s.versions.promote("p", "1.0");
+  await s.versions.promote("p", "1.0", { to: "PROD" });
   const rows = await pending(s);
   expect(rows.map((r) => [r.webhook_id, r.type, r.status])).toEqual([
     [all.webhook.id, "prompt.created", "pending"],
@@ -49,7 +49,7 @@ test("a refused change queues nothing, and nor does anything it did before the r
   await s.prompts.create({ name: "p", body: "x" });
   const before = (await pending(s)).length;
   await s.versions.promote("p", "1.0");
-  await s.versions.promote("p", "1.0");
+  await s.versions.promote("p", "1.0", { to: "PROD" });
   const queued = (await pending(s)).length;
   await expect(s.versions.save("p", "1.0", { body: "changed" })).rejects.toThrow(/production/);
   await expect(s.versions.save("p", "9.9", { body: "changed" })).rejects.toThrow(/no version/);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { deliverySchema, webhookDetailSchema, webhookSchema } from "../../../src/http/json.js";
+import { securedApp } from "../../support/accounts.js";
 import { receiver } from "../../support/receiver.js";
 import { rawSql, rawValue } from "../../support/state.js";
 import {
@@ -43,6 +44,24 @@ async function settingsEvents(client: Awaited<ReturnType<typeof freshApp>>) {
       .execute()
   ).map((e) => ({ actor: e.actor, detail: JSON.parse(e.detail) }));
 }
+
+describe("who acts on a webhook", () => {
+  test("signed in, Test sends the ping as the user, and create, save and delete record the user too", async () => {
+    const r = await receiver();
+    const client = await securedApp({ webhooks: { allowPrivate: true } });
+    const admin = { session: client.who.admin.session };
+    const created = await client.as(admin, "POST", "/settings/webhooks", { url: r.url });
+    expect(created.status).toBe(201);
+    const id = created.body.webhook?.id ?? created.body.id;
+    expect((await client.as(admin, "POST", `/settings/webhooks/${id}/test`)).status).toBe(200);
+    const [ping] = await r.waitFor(1);
+    expect(ping?.body).toMatchObject({ type: "ping", actor: "admin" });
+    expect((await client.as(admin, "POST", `/settings/webhooks/${id}/save`, { active: false })).status).toBe(200);
+    expect((await client.as(admin, "POST", `/settings/webhooks/${id}/delete`)).status).toBe(200);
+    const actors = (await settingsEvents(client)).slice(-3).map((e) => e.actor);
+    expect(actors).toEqual(["admin", "admin", "admin"]);
+  });
+});
 
 describe("SPEC §9 webhooks over JSON", () => {
   test("create answers 201 with the webhook and its secret, once; nothing else ever shows the secret", async () => {

@@ -35,6 +35,34 @@ describe("testing input schemas (shared with the HTTP layer)", () => {
     expect(runInput.safeParse({ variables: ["x"] }).success).toBe(false);
   });
 
+  it("baseUrl: never a link-local, cloud-metadata, unspecified or special address, however written", () => {
+    for (const bad of [
+      "http://169.254.169.254/latest",
+      "http://[::ffff:a9fe:a9fe]/v1",
+      "http://[::ffff:169.254.169.254]/v1",
+      "http://[fd00:ec2::254]/v1",
+      "http://2852039166/v1", // 169.254.169.254 as one number
+      "http://0xa9.0xfe.0xa9.0xfe/v1",
+      "http://169.254.10.1:8080/v1",
+      "http://[fe80::1]/v1",
+      "http://100.100.100.200/v1",
+      "http://0.0.0.0:11434",
+      "http://[64:ff9b::a9fe:a9fe]/v1",
+    ]) {
+      const parsed = environmentUpdateInput.safeParse({ baseUrl: bad });
+      expect(parsed.success, bad).toBe(false);
+      expect(parsed.error?.issues[0]?.message, bad).toMatch(/^Not allowed: .* a model is never called there$/);
+    }
+    // Loopback and private networks stay allowed: Ollama here, vLLM on the LAN.
+    for (const good of [
+      "http://localhost:11434",
+      "http://[::1]:8000/v1",
+      "http://10.1.2.3:8000/v1",
+      "http://192.168.1.9/v1",
+    ])
+      expect(environmentUpdateInput.safeParse({ baseUrl: good }).success, good).toBe(true);
+  });
+
   it("baseUrl: http(s) without credentials, query or fragment, and never a 5xx (issue 8, items 5 and 6)", () => {
     for (const bad of [
       "x",

@@ -85,7 +85,7 @@ export async function freshApp(
   async function ladder(name: string, body = "Hello {{name}}") {
     await create(name, body);
     await act(name, "1.0", "promote");
-    await act(name, "1.0", "promote");
+    await act(name, "1.0", "promote", { to: "PROD" });
     await act(name, "1.0", "new");
     await act(name, "1.1", "promote");
     await act(name, "1.1", "new");

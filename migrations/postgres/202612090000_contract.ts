@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 /**
- * The prompt contract on PostgreSQL, as migrations/202612070000_contract.ts builds it on SQLite:
+ * The prompt contract on PostgreSQL, as migrations/202612090000_contract.ts builds it on SQLite:
  * `variables`, `tools` and `response_format` on versions and revisions, the same CHECKs, the
  * same trigger names and RAISE texts. SQLite asks the app's own functions whether a contract is
  * well-formed and what the hash is; here they are PL/pgSQL doing the same checks
