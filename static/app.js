@@ -176,10 +176,13 @@ function styleRow(row, role) {
   row.className = row.className.replace(/role-row-\S+/, `role-row-${role}`);
   const select = row.querySelector("select[data-role]");
   select.className = select.className.replace(/\brole-(?!select)\S+/, `role-${role}`);
-  const label = row.querySelector("label[for]");
-  if (label) label.setAttribute("data-n-label", `Message # ${role === "placeholder" ? "placeholder name" : "text"}`);
+  const what = row.querySelector("label[for] [data-what]");
+  if (what) what.textContent = role === "placeholder" ? "placeholder name" : "text";
   const text = row.querySelector("textarea");
-  if (text) text.rows = role === "placeholder" ? 1 : Math.max(text.rows, 2);
+  if (text) {
+    text.rows = role === "placeholder" ? 1 : Math.max(text.rows, 2);
+    text.placeholder = role === "placeholder" ? "e.g. history" : "";
+  }
 }
 
 document.addEventListener("change", (event) => {
@@ -195,12 +198,17 @@ document.addEventListener("change", (event) => {
 /** The variables of the editor's messages: their templates' and the placeholders' names. */
 function followMessages(editor) {
   const names = [];
+  const placeholders = new Set();
   for (const row of editor?.querySelectorAll("[data-msg-rows] > [data-msg-row]") ?? []) {
     const role = row.querySelector("select[data-role]")?.value;
     const text = row.querySelector("textarea")?.value ?? "";
-    names.push(...(role === "placeholder" ? [text.trim()].filter(Boolean) : variablesOf(text)));
+    if (role !== "placeholder") names.push(...variablesOf(text));
+    else if (text.trim()) {
+      names.push(text.trim());
+      placeholders.add(text.trim());
+    }
   }
-  followVariables(names);
+  followVariables(names, placeholders);
 }
 
 // ---- The ad-hoc variable inputs follow the editor's text ----------------------------------
@@ -209,32 +217,41 @@ function followMessages(editor) {
 const PLACEHOLDER = /\{\{\s*([\p{L}_][\p{L}\p{M}\p{Nd}_.-]{0,63})\s*\}\}/gu;
 const variablesOf = (text) => [...new Set(Array.from(text.matchAll(PLACEHOLDER), (m) => m[1]))];
 
-/** One input per variable of the editor's text and of the saved text (Test runs the saved one). */
-function followVariables(edited) {
+/**
+ * One field per variable of the editor's text and of the saved text (Test runs the saved one).
+ * A field that is already there stays exactly where it is, with its value and focus (moving a
+ * focused field blurs it, and what was being typed into it went nowhere); only fields of new
+ * variables are added and fields of dropped ones removed. One field per name, whatever its kind.
+ */
+function followVariables(edited, placeholders = new Set()) {
   const vars = document.querySelector("[data-vars]");
   if (!vars) return;
   const saved = (vars.getAttribute("data-saved") ?? "").split("\n").filter(Boolean);
   const names = [...new Set([...edited, ...saved])];
   const existing = new Map(
-    Array.from(vars.querySelectorAll("input[name^='var.']"), (input) => [input.name.slice(4), input.closest("label")]),
+    Array.from(vars.querySelectorAll("[name^='var.']"), (field) => [field.name.slice(4), field.closest("label")]),
   );
   for (const [name, label] of existing) if (!names.includes(name)) label?.remove();
-  for (const name of names) {
-    const label = existing.get(name) ?? newVariableInput(name);
-    vars.append(label);
-  }
+  for (const name of names) if (!existing.has(name)) vars.append(newVariableField(name, placeholders.has(name)));
   vars.hidden = names.length === 0;
   const none = document.querySelector("[data-no-vars]");
   if (none) none.hidden = names.length > 0;
 }
 
-function newVariableInput(name) {
+/** The markup of VariableField (views/fragments/test-panel.tsx): a growing text box, or a JSON box for messages. */
+function newVariableField(name, messages) {
   const label = document.createElement("label");
+  label.className = messages ? "var-field var-messages" : "var-field";
   const code = document.createElement("code");
   code.textContent = name;
-  const input = document.createElement("input");
-  input.name = `var.${name}`;
-  label.append(code, input);
+  const field = document.createElement("textarea");
+  field.name = `var.${name}`;
+  field.rows = messages ? 3 : 1;
+  field.spellcheck = false;
+  field.dir = "auto";
+  field.setAttribute("data-grow", "");
+  if (messages) field.placeholder = '[{"role": "user", "content": "Hi"}]';
+  label.append(code, field);
   return label;
 }
 
@@ -244,10 +261,30 @@ document.addEventListener("input", (event) => {
   const editor = field instanceof HTMLTextAreaElement ? field.closest("form[data-editor]") : null;
   if (!editor || (field.name !== "body" && field.name !== "content")) return;
   clearTimeout(following);
-  following = setTimeout(
-    () => (field.name === "body" ? followVariables(variablesOf(field.value)) : followMessages(editor)),
-    150,
-  );
+  following = setTimeout(() => {
+    // A save may have replaced the editor meanwhile: the new page already has the right fields.
+    if (!editor.isConnected) return;
+    if (field.name === "body") followVariables(variablesOf(field.value));
+    else followMessages(editor);
+  }, 150);
+});
+
+// A variable's box grows with its text (CSS field-sizing where the browser has it, else here),
+// and Ctrl/Cmd+Enter in it runs the test (Enter is a new line).
+const GROWS_BY_CSS = window.CSS?.supports?.("field-sizing", "content") ?? false;
+document.addEventListener("input", (event) => {
+  const box = event.target;
+  if (GROWS_BY_CSS || !(box instanceof HTMLTextAreaElement) || !box.matches("[data-grow]")) return;
+  box.style.height = "auto";
+  box.style.height = `${box.scrollHeight + 2}px`;
+});
+document.addEventListener("keydown", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLTextAreaElement) || !box.matches("[data-grow]")) return;
+  if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
+    event.preventDefault();
+    box.form?.requestSubmit();
+  }
 });
 
 // ---- Focus stays where the user acted ----------------------------------------------------
@@ -353,3 +390,10 @@ function showCopyButtons() {
   for (const button of document.querySelectorAll("[data-copy]")) button.hidden = false;
 }
 document.addEventListener("DOMContentLoaded", showCopyButtons);
+
+// What only works with this script (the editor's keys) is hidden in the markup and shown here.
+function showScriptOnly() {
+  for (const el of document.querySelectorAll("[data-needs-js]")) el.hidden = false;
+}
+document.addEventListener("DOMContentLoaded", showScriptOnly);
+document.addEventListener("htmx:load", showScriptOnly);

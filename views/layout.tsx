@@ -16,7 +16,8 @@ const HTMX_CONFIG = JSON.stringify({
 });
 
 export interface FlashMessage {
-  kind: "ok" | "error";
+  /** Done; done, but look (a test that failed, an empty prompt saved); refused. */
+  kind: "ok" | "warn" | "error";
   text: string;
 }
 

@@ -50,11 +50,12 @@ export class DomainError extends Error {
   }
 
   toJSON() {
+    const issues: Array<ErrorIssue | KeyedIssue> | undefined = this.keyedIssues ?? this.issues;
     return {
       error: {
         code: this.code,
         message: this.message,
-        ...(this.keyedIssues ? { issues: this.keyedIssues } : this.issues ? { issues: this.issues } : {}),
+        ...(issues ? { issues } : {}),
       },
     };
   }

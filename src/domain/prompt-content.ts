@@ -72,3 +72,14 @@ export function contentVariableChanges(before: Content | null, after: Content) {
     removed: [...was].filter((name) => !now.has(name)),
   };
 }
+
+/**
+ * Content that says nothing: a text prompt whose body is only whitespace, or a chat prompt whose
+ * messages are all blank (a placeholder is content: the caller fills it). Saving it is allowed
+ * (a draft may be emptied on purpose) but the page warns, since a model would get nothing.
+ */
+export function isBlankContent(content: Content): boolean {
+  return content.type === "text"
+    ? content.body.trim() === ""
+    : content.messages.every((item) => !("type" in item) && item.content.trim() === "");
+}

@@ -10,8 +10,8 @@ export function isPublic(path: string): boolean {
 /** A render (docs/contract.md) is a read that takes its variables in a POST body. */
 const RENDER = /^\/prompts\/[^/]+\/(?:stages|versions)\/[^/]+\/render$/;
 
-/** One's own account: who am I, signing out, one's own tokens and password. */
-const SELF = /^\/(?:me|logout|settings\/password|settings\/tokens(?:\/[^/]+\/revoke)?)$/;
+/** One's own account: who am I, signing out, where Settings starts for me, one's own tokens and password. */
+const SELF = /^\/(?:me|logout|settings|settings\/password|settings\/tokens(?:\/[^/]+\/revoke)?)$/;
 
 /**
  * The permission a route asks for before its handler runs, by method and path — so that a route

@@ -1,6 +1,7 @@
 import type { ContractFormState, VariableRow } from "../../views/fragments/contract.js";
 import { DomainError, type ErrorIssue } from "../domain/errors.js";
-import { parseJsonText } from "../domain/json-text.js";
+import { describeJsonError } from "../domain/json-syntax.js";
+import { issueForPeople } from "./for-people.js";
 
 /**
  * The editor's contract fields (views/fragments/contract.tsx): rows of `cv.N.name`, `.type`,
@@ -84,9 +85,18 @@ export function contractInput(state: ContractFormState): {
   return { input: { variables, tools, responseFormat }, rowOf };
 }
 
+/** JSON typed by a person: its value, or where and why it is not JSON (a line and column). */
+function parseJson(raw: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(raw) as unknown };
+  } catch {
+    return { ok: false, message: describeJsonError(raw) };
+  }
+}
+
 function jsonField(path: string, raw: string, blank: unknown, issues: ErrorIssue[]): unknown {
   if (raw.trim() === "") return blank;
-  const parsed = parseJsonText(raw);
+  const parsed = parseJson(raw);
   if (parsed.ok) return parsed.value;
   issues.push({ path, message: parsed.message });
   return blank;
@@ -105,7 +115,7 @@ function defaultOf(type: string, raw: string): { value: unknown } | { error: str
         : { error: "The default must be true or false" };
     case "json":
     case "messages": {
-      const parsed = parseJsonText(raw);
+      const parsed = parseJson(raw);
       return parsed.ok ? { value: parsed.value } : { error: `The default: ${parsed.message}` };
     }
     default:
@@ -119,7 +129,7 @@ export function issueText(issue: ErrorIssue, state: ContractFormState): string {
   if (row !== undefined) return `Variable ${state.rows[Number(row)]?.name || Number(row) + 1}: ${issue.message}`;
   if (issue.path.startsWith("tools")) return `Tools (${issue.path}): ${issue.message}`;
   if (issue.path.startsWith("responseFormat")) return `Response format (${issue.path}): ${issue.message}`;
-  return `${issue.path}: ${issue.message}`;
+  return issueForPeople(issue);
 }
 
 /** The service's issues on `variables.k…` moved to their rows (`cv.N…`), where the editor shows them. */

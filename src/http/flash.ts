@@ -22,7 +22,7 @@ export function takeFlash(c: Context): FlashMessage | null {
   deleteCookie(c, COOKIE, { path: "/" });
   try {
     const value = JSON.parse(decodeURIComponent(raw)) as Partial<FlashMessage>;
-    if ((value.kind === "ok" || value.kind === "error") && typeof value.text === "string") {
+    if ((value.kind === "ok" || value.kind === "warn" || value.kind === "error") && typeof value.text === "string") {
       return { kind: value.kind, text: value.text.slice(0, 500) };
     }
   } catch {

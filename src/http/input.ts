@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { MAX_JSON_DEPTH, nestedDeeperThan } from "../domain/content.js";
 import { DomainError } from "../domain/errors.js";
+import { describeJsonError, jsonSyntaxError } from "../domain/json-syntax.js";
 import { countFormFields, MAX_FORM_FIELDS, MAX_JSON_VALUES, withinJsonBudget } from "./body-budget.js";
 
 /** How form fields become the values a JSON body would carry (SPEC §3). */
@@ -95,7 +96,9 @@ export async function readInput(
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new DomainError("bad_request", "The request body is not valid JSON");
+    const at = jsonSyntaxError(text);
+    const where = at ? ` (line ${at.line}, column ${at.column}: ${at.problem})` : "";
+    throw new DomainError("bad_request", `The request body is not valid JSON${where}`);
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new DomainError("bad_request", "The request body must be a JSON object");
@@ -131,7 +134,7 @@ function parseJsonField(key: string, raw: string): unknown {
   try {
     value = JSON.parse(raw);
   } catch {
-    const message = "Not valid JSON";
+    const message = describeJsonError(raw);
     throw new DomainError("validation_failed", `${key}: ${message}`, [{ path: key, message }]);
   }
   refuseDeep(key, value);
@@ -150,7 +153,8 @@ export function splitVariables(fields: Record<string, unknown>): {
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (!key.startsWith("var.")) rest[key] = value;
-    else if (typeof value === "string" && value !== "") variables[key.slice(4)] = value;
+    // Their boxes are textareas: forms send CRLF line ends, the values are LF like every saved text.
+    else if (typeof value === "string" && value !== "") variables[key.slice(4)] = value.replace(/\r\n?/g, "\n");
   }
   return { variables, rest };
 }

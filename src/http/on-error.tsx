@@ -4,6 +4,7 @@ import { Flash } from "../../views/layout.js";
 import { ErrorPage } from "../../views/pages/error.page.js";
 import { DomainError } from "../domain/errors.js";
 import { domainErrorOf } from "../services/refusals.js";
+import { messageForPeople } from "./for-people.js";
 import { applyBaseHeaders } from "./headers.js";
 import { isLangfusePath, langfuseErrorJson } from "./langfuse-json.js";
 import { negotiate } from "./negotiate.js";
@@ -27,9 +28,10 @@ export function renderError(c: Context, error: DomainError): Response {
   const mode = negotiate(c);
   if (mode === "json") return c.json(error.toJSON(), status);
   if (error.code === "unauthorized") return toSignIn(c, mode, error);
-  if (mode === "fragment") return flashError(c, error.message, status);
+  if (mode === "fragment") return flashError(c, messageForPeople(error), status);
   const back = wayBack(c.req.path, error.code);
-  return page(c, <ErrorPage status={error.status} code={error.code} message={error.message} back={back} />, status);
+  const message = messageForPeople(error);
+  return page(c, <ErrorPage status={error.status} code={error.code} message={message} back={back} />, status);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { TestCaseDraft } from "../../views/pages/test-cases.page.js";
 import { DomainError, type ErrorIssue } from "../domain/errors.js";
+import { describeJsonError } from "../domain/json-syntax.js";
 import { parseInput } from "../services/parse.js";
 import { testCaseInput } from "../services/testing.inputs.js";
 import { isForm, readForm, readInput } from "./input.js";
@@ -46,7 +47,11 @@ export async function readTestCase(c: Context): Promise<TestCaseRead> {
     try {
       variables = JSON.parse(draft.variables);
     } catch {
-      problems.push({ path: "variables", message: 'Give the variables as a JSON object, e.g. {"name": "Ada"}' });
+      const why = describeJsonError(draft.variables);
+      problems.push({
+        path: "variables",
+        message: `${why}. Give the variables as a JSON object, e.g. {"name": "Ada"}`,
+      });
     }
   }
   const echoOutput = draft.echoOutput.trim() === "" ? null : draft.echoOutput;

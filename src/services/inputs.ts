@@ -67,11 +67,27 @@ export const messages = z
     "The messages are over 1,000,000 bytes of JSON",
   );
 
+/** What a config that is not an object is, in the words of the person who typed it. */
+function configShape(value: unknown): string {
+  const kind = Array.isArray(value)
+    ? "a list ([…])"
+    : typeof value === "string"
+      ? "text in quotes"
+      : typeof value === "number"
+        ? "a number"
+        : typeof value === "boolean"
+          ? "true or false"
+          : value === null
+            ? "null"
+            : "not an object";
+  return `The config must be a JSON object of settings, like {"model": "gpt-4o-mini", "temperature": 0.2}; this is ${kind}`;
+}
+
 export const config = z
   .unknown()
   // Checked before the schema recurses into it: deep nesting would overflow the stack.
   .refine((value) => !nestedDeeperThan(value), `Nested more than ${MAX_JSON_DEPTH} levels deep`)
-  .pipe(z.record(z.string(), z.json()))
+  .pipe(z.record(z.string(), z.json(), { error: (issue) => configShape(issue.input) }))
   .refine(
     (value) => Buffer.byteLength(canonicalJson(value as Json), "utf8") <= MAX_CONFIG_BYTES,
     "The config is over 64 KiB",

@@ -8,6 +8,7 @@ import {
 import { type ChatMessage, transcript } from "../domain/chat.js";
 import type { Config } from "../domain/content.js";
 import { type Contract, EMPTY_CONTRACT, type Variable } from "../domain/contract.js";
+import { jsonSyntaxError } from "../domain/json-syntax.js";
 import { type ModelSettings, modelSettings } from "../domain/model-settings.js";
 import type { Content } from "../domain/prompt-content.js";
 import { effectiveVariables, render as renderContent, valuesFromText } from "../domain/render.js";
@@ -123,10 +124,16 @@ function render(content: Content, declared: Variable[], variables: Record<string
     const name = path[1];
     if (name === undefined) return message;
     if (types.get(name) === "messages")
-      return `The placeholder ${name} takes a JSON array of messages, e.g. [{"role": "user", "content": "Hi"}]`;
+      return `The placeholder ${name} takes a JSON array of messages, e.g. [{"role": "user", "content": "Hi"}]${jsonProblem(variables[name] ?? "")}`;
     return `Variable ${name}: ${message}`;
   });
   return { ok: false, error: errors.join("; ") };
+}
+
+/** Where a placeholder's value stops being JSON, if that is what is wrong with it. */
+function jsonProblem(value: string): string {
+  const at = jsonSyntaxError(value);
+  return at ? `; the value given is not valid JSON at line ${at.line}, column ${at.column}: ${at.problem}` : "";
 }
 
 async function runCase(c: PlannedCase, ctx: CaseContext): Promise<CaseResult> {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
 import pg from "pg";
+import { expectAccessible } from "./support/axe.js";
 
 /**
  * SPEC §5 in the browser. The run's shared server is in open mode (the other journeys need it),
@@ -157,51 +158,72 @@ test("a refused sign-in says why in words, and keeps the name", async ({ browser
   await context.close();
 });
 
-test("screenshots of the sign-in, users, tokens and password pages, and a viewer's version page", async ({
+test("a new token's secret is shown once: reloading the page shows it no more and makes no second token", async ({
   browser,
 }) => {
-  test.setTimeout(90_000);
-  const pages: Array<{ name: string; as: string; path: string; act?: (page: Page) => Promise<void> }> = [
-    { name: "login", as: "", path: "/login" },
-    { name: "users", as: "ada", path: "/settings/users" },
-    {
-      name: "tokens-created",
-      as: "ada",
-      path: "/settings/tokens",
-      act: async (page) => {
-        await page.getByLabel("Label").fill("checkout-service PROD reads");
-        await page.getByLabel("Read-only (acts as a viewer)").check();
-        await page.getByRole("button", { name: "Create token" }).click();
-        await expect(page.getByText("it will not be shown again")).toBeVisible();
-      },
-    },
-    { name: "tokens-own", as: "eddie", path: "/settings/tokens" },
-    { name: "password", as: "eddie", path: "/settings/password" },
-    { name: "version-viewer", as: "vera", path: VERSION },
-  ];
-  for (const variant of [
-    { name: "light", colorScheme: "light", width: 1280 },
-    { name: "dark", colorScheme: "dark", width: 1280 },
-    { name: "phone", colorScheme: "light", width: 390 },
-  ] as const) {
-    const sessions = new Map<string, BrowserContext>();
-    for (const shot of pages) {
-      let context = sessions.get(shot.as);
-      if (!context) {
-        context = shot.as
-          ? (await signedIn(browser, shot.as, shot.path)).context
-          : await browser.newContext({ baseURL: base });
-        sessions.set(shot.as, context);
-      }
-      const page = context.pages()[0] ?? (await context.newPage());
-      await page.emulateMedia({ colorScheme: variant.colorScheme });
-      await page.setViewportSize({ width: variant.width, height: 900 });
-      await page.goto(shot.path);
-      await shot.act?.(page);
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(width, `${shot.name} at ${variant.width} px`).toBeLessThanOrEqual(variant.width);
-      await page.screenshot({ path: join(SCREENSHOTS, `${variant.name}-accounts-${shot.name}.png`), fullPage: true });
-    }
-    for (const context of sessions.values()) await context.close();
-  }
+  const { context, page } = await signedIn(browser, "eddie", "/settings/tokens");
+  const rows = page.getByRole("row").filter({ hasText: "reload check" });
+  await page.getByLabel("Label").fill("reload check");
+  await page.getByRole("button", { name: "Create token" }).click();
+  await expect(page).toHaveURL("/settings/tokens");
+  const secret = await page.getByLabel("The new token").inputValue();
+  expect(secret).toMatch(/^prt_/);
+  await expect(rows).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByLabel("The new token")).toHaveCount(0);
+  await expect(page.getByText(secret)).toHaveCount(0);
+  await expect(rows).toHaveCount(1);
+  await context.close();
 });
+
+// One test per variant (light, dark, 390 px); axe-core audits the light and dark pages.
+for (const variant of [
+  { name: "light", colorScheme: "light", width: 1280 },
+  { name: "dark", colorScheme: "dark", width: 1280 },
+  { name: "phone", colorScheme: "light", width: 390 },
+] as const)
+  test(`screenshots of the sign-in, users, tokens and password pages, and a viewer's version page: ${variant.name}`, async ({
+    browser,
+  }) => {
+    test.setTimeout(90_000);
+    const pages: Array<{ name: string; as: string; path: string; act?: (page: Page) => Promise<void> }> = [
+      { name: "login", as: "", path: "/login" },
+      { name: "users", as: "ada", path: "/settings/users" },
+      {
+        name: "tokens-created",
+        as: "ada",
+        path: "/settings/tokens",
+        act: async (page) => {
+          await page.getByLabel("Label").fill("checkout-service PROD reads");
+          await page.getByLabel("Read-only (acts as a viewer)").check();
+          await page.getByRole("button", { name: "Create token" }).click();
+          await expect(page.getByText("it will not be shown again")).toBeVisible();
+        },
+      },
+      { name: "tokens-own", as: "eddie", path: "/settings/tokens" },
+      { name: "password", as: "eddie", path: "/settings/password" },
+      { name: "version-viewer", as: "vera", path: VERSION },
+    ];
+    {
+      const sessions = new Map<string, BrowserContext>();
+      for (const shot of pages) {
+        let context = sessions.get(shot.as);
+        if (!context) {
+          context = shot.as
+            ? (await signedIn(browser, shot.as, shot.path)).context
+            : await browser.newContext({ baseURL: base });
+          sessions.set(shot.as, context);
+        }
+        const page = context.pages()[0] ?? (await context.newPage());
+        await page.emulateMedia({ colorScheme: variant.colorScheme });
+        await page.setViewportSize({ width: variant.width, height: 900 });
+        await page.goto(shot.path);
+        await shot.act?.(page);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(width, `${shot.name} at ${variant.width} px`).toBeLessThanOrEqual(variant.width);
+        await page.screenshot({ path: join(SCREENSHOTS, `${variant.name}-accounts-${shot.name}.png`), fullPage: true });
+        if (variant.name !== "phone") await expectAccessible(page, `${variant.name} ${shot.name}`);
+      }
+      for (const context of sessions.values()) await context.close();
+    }
+  });

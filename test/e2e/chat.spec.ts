@@ -114,3 +114,48 @@ test("without JavaScript the chat editor adds, moves and saves rows by round tri
     await context.close();
   }
 });
+
+test("a placeholder named after a refused save gets one JSON box in the Test panel, and the run fills it", async ({
+  page,
+  uniqueName,
+}) => {
+  // The page's timers run on Playwright's clock, so the test can make pending ones fire at will.
+  await page.clock.install();
+  const name = uniqueName("chat-slot");
+  const created = await page.request.post("/prompts", {
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    data: { name, type: "chat", messages: [{ role: "system", content: "Help {{company}}." }] },
+  });
+  expect(created.ok(), await created.text()).toBe(true);
+  await page.goto(versionPath(name, "1.0"));
+  await button(page, "Edit").click();
+  await button(page, "Add placeholder").click();
+  // The placeholder row says on screen what its field is, and its number.
+  const slot = page
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("textbox", { name: "Message 2 placeholder name" }) });
+  await expect(slot.getByText("placeholder name", { exact: true })).toBeVisible();
+  await expect(slot.locator(".msg-n")).toHaveText("Message 2");
+  await expect(slot.locator(".msg-n")).toBeVisible();
+  await button(page, "Save").click();
+  // Refused: the message counts rows as the page does, from 1; the row says it too.
+  await expectFlash(page, "Message 2: Name the placeholder like a variable");
+  await expect(slot).toContainText("Name the placeholder like a variable");
+
+  // Named and saved at once (the editor's variable follow-up is still pending when the save lands).
+  await page.getByRole("textbox", { name: "Message 2 placeholder name" }).fill("history");
+  await button(page, "Save").click();
+  await expectFlash(page, "Saved v1.0, revision 2");
+  const fields = page.locator("[name='var.history']");
+  await expect(fields).toHaveCount(1);
+  // Whatever the editor had still pending runs now: it must not add a second, empty box.
+  await page.clock.runFor(1_000);
+  await expect(fields).toHaveCount(1);
+  await expect(fields).toHaveAttribute("placeholder", /"role": "user"/);
+  await page.getByLabel("company").fill("Acme");
+  await page.getByLabel("history").fill('[{"role": "user", "content": "Hi"}]');
+  await button(page, "Test").click();
+  await expect(page.getByRole("region", { name: "Test results" }).getByRole("article")).toContainText(
+    "system: Help Acme.\nuser: Hi",
+  );
+});

@@ -178,3 +178,44 @@ test("a half-written test case or new prompt asks before the page is left", asyn
   await expect.poll(() => again.seen.map((d) => d.type)).toEqual(["beforeunload"]);
   await expect(page).toHaveURL("/");
 });
+
+test("a variable's box being typed into keeps its place and focus while the boxes follow the editor", async ({
+  page,
+  api,
+}) => {
+  // The page's timers run on Playwright's clock: the editor's follow-up fires exactly when told.
+  await page.clock.install();
+  const v = await api.createPrompt({ body: "Saved {{x}}" });
+  await page.goto(versionPath(v.prompt, "1.0"));
+  await button(page, "Edit").click();
+  await page.getByLabel("Prompt", { exact: true }).fill("Typed {{x}} and {{y}}");
+  const x = page.getByLabel("x", { exact: true });
+  await x.focus();
+  await page.clock.runFor(1_000);
+  await expect(page.getByLabel("y", { exact: true })).toBeVisible();
+  await expect(x).toBeFocused();
+  await page.keyboard.type("one\ntwo");
+  await expect(x).toHaveValue("one\ntwo");
+  await button(page, "Test").click();
+  await expect(page.getByRole("region", { name: "Test results" })).toContainText("Saved one\ntwo");
+});
+
+test("Cancel and Esc close the editor without a console error; the key hints show with the script", async ({
+  page,
+  api,
+}) => {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  const v = await api.createPrompt({ body: "Quiet {{x}}" });
+  await page.goto(versionPath(v.prompt, "1.0"));
+  await button(page, "Edit").click();
+  await expect(page.getByText("saves,")).toBeVisible();
+  await button(page, "Cancel").click();
+  await expect(page.getByLabel("Prompt", { exact: true })).toBeHidden();
+  await button(page, "Edit").click();
+  await page.getByLabel("Prompt", { exact: true }).press("Escape");
+  await expect(page.getByLabel("Prompt", { exact: true })).toBeHidden();
+  expect(errors).toEqual([]);
+});

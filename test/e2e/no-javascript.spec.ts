@@ -41,6 +41,9 @@ test("without JavaScript: create, edit, promote to PROD through a confirmation p
     await expect(page).toHaveURL(`${versionPath(name, "1.0")}?edit=1`);
     const editor = page.getByLabel("Prompt", { exact: true });
     await expect(editor).toHaveValue("Plain {{form}} text.");
+    // Ctrl/Cmd+S and Esc are the script's: without it the page does not offer them.
+    await expect(page.getByText("no new version")).toBeVisible();
+    await expect(page.getByText("saves,")).toBeHidden();
     await editor.fill("Plain {{form}} text,\nedited without scripts.");
     await button(page, "Save").click();
     await expect(page).toHaveURL(versionPath(name, "1.0"));

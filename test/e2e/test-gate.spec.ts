@@ -100,6 +100,11 @@ test("test cases, Test with inline results, and the TST gate opening and closing
   await expect(results.getByRole("article", { name: "Case ad-hoc: passed" })).toContainText("Hello Grace!");
   await expect(results).toContainText("✗ failed");
   await expect(button(page, "Promote to TST")).toBeDisabled();
+  // A failed run is not good news: the message is a warning that counts the cases, not the green "done".
+  const message = page.locator("#flash .flash");
+  await expect(message).toHaveText("Tested v1.0: failed — 1 of 3 cases failed");
+  await expect(message).toHaveClass(/flash-warn/);
+  await expect(page.locator("#gate-note")).toContainText("passing test");
   await sameWindow();
 
   // The ad-hoc value is remembered for the prompt.
@@ -126,6 +131,9 @@ test("test cases, Test with inline results, and the TST gate opening and closing
   await expect(results.getByRole("article", { name: /never-hello/ })).toHaveCount(0);
   await expect(results).toContainText("✓ passed");
   await expect(button(page, "Promote to TST")).toBeEnabled();
+  // The gate's note under the buttons goes with it, without a reload.
+  await expect(page.locator("#gate-note")).toBeEmpty();
+  await expect(page.locator("#flash .flash")).toHaveClass(/flash-ok/);
   await noReload();
 
   // An edit after the passing run shuts the gate again: the run no longer matches the text.

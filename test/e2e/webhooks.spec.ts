@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
+import { expectAccessible } from "./support/axe.js";
 import { answerNextDialog, button, expect, expectFlash, test } from "./support/journeys.js";
 
 /**
@@ -99,41 +100,45 @@ test("add a webhook, copy its secret, test it, see a PROD promotion arrive, rede
   }
 });
 
-/** Screenshots of the Webhooks pages for a person to look at (see screenshots.spec.ts). */
-test("screenshots of the webhooks pages in light, dark and at 390 px", async ({ page, api }) => {
-  test.setTimeout(90_000);
-  const receiver = await startReceiver();
-  const DIR = join("test-results", "screenshots");
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(error.message));
-  try {
-    for (const variant of [
-      { name: "light", colorScheme: "light", width: 1280 },
-      { name: "dark", colorScheme: "dark", width: 1280 },
-      { name: "phone", colorScheme: "light", width: 390 },
-    ] as const) {
-      await page.emulateMedia({ colorScheme: variant.colorScheme });
-      await page.setViewportSize({ width: variant.width, height: 900 });
-      await addWebhook(page, `${receiver.url}?via=${variant.name}`);
-      const hookUrl = page.url();
-      await page.screenshot({ path: join(DIR, `${variant.name}-webhook-created.png`), fullPage: true });
-      await button(page, "Test").click();
-      await expectFlash(page, /Test delivered/);
-      const v = await api.createPrompt();
-      await api.promoteTo(v, "PROD");
-      await page.goto(hookUrl);
-      await expect(page.locator(".delivery").filter({ hasText: v.prompt })).toContainText("Delivered");
-      await page.locator(".delivery summary").first().click();
-      await page.screenshot({ path: join(DIR, `${variant.name}-webhook.png`), fullPage: true });
-      await page.goto("/settings/webhooks");
-      await page.screenshot({ path: join(DIR, `${variant.name}-webhooks.png`), fullPage: true });
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect.soft(width, `${variant.name}: page width`).toBeLessThanOrEqual(variant.width);
-      await page.goto(hookUrl);
-      await deleteWebhook(page);
+/** Screenshots of the Webhooks pages for a person to look at, one test per variant (see screenshots.spec.ts). */
+for (const variant of [
+  { name: "light", colorScheme: "light", width: 1280 },
+  { name: "dark", colorScheme: "dark", width: 1280 },
+  { name: "phone", colorScheme: "light", width: 390 },
+] as const)
+  test(`screenshots of the webhooks pages: ${variant.name}`, async ({ page, api }) => {
+    test.setTimeout(90_000);
+    const receiver = await startReceiver();
+    const DIR = join("test-results", "screenshots");
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(error.message));
+    try {
+      {
+        await page.emulateMedia({ colorScheme: variant.colorScheme });
+        await page.setViewportSize({ width: variant.width, height: 900 });
+        await addWebhook(page, `${receiver.url}?via=${variant.name}`);
+        const hookUrl = page.url();
+        await page.screenshot({ path: join(DIR, `${variant.name}-webhook-created.png`), fullPage: true });
+        if (variant.name !== "phone") await expectAccessible(page, `${variant.name} webhook created`);
+        await button(page, "Test").click();
+        await expectFlash(page, /Test delivered/);
+        const v = await api.createPrompt();
+        await api.promoteTo(v, "PROD");
+        await page.goto(hookUrl);
+        await expect(page.locator(".delivery").filter({ hasText: v.prompt })).toContainText("Delivered");
+        await page.locator(".delivery summary").first().click();
+        await page.screenshot({ path: join(DIR, `${variant.name}-webhook.png`), fullPage: true });
+        if (variant.name !== "phone") await expectAccessible(page, `${variant.name} webhook`);
+        await page.goto("/settings/webhooks");
+        await page.screenshot({ path: join(DIR, `${variant.name}-webhooks.png`), fullPage: true });
+        if (variant.name !== "phone") await expectAccessible(page, `${variant.name} webhooks`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect.soft(width, `${variant.name}: page width`).toBeLessThanOrEqual(variant.width);
+        await page.goto(hookUrl);
+        await deleteWebhook(page);
+      }
+    } finally {
+      receiver.server.close();
     }
-  } finally {
-    receiver.server.close();
-  }
-  expect(problems).toEqual([]);
-});
+    expect(problems).toEqual([]);
+  });

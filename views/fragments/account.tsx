@@ -1,3 +1,4 @@
+import type { Role } from "../../src/domain/roles.js";
 import { useViewer } from "../viewer.js";
 
 /**
@@ -35,7 +36,10 @@ export function Account() {
 }
 
 /** Where "Settings" leads: the stage environments for those who may change them, else one's tokens. */
+export function settingsHome(role: Role | null | undefined): string {
+  return role === null || role === undefined || role === "admin" ? "/settings/environments" : "/settings/tokens";
+}
+
 export function useSettingsHome(): string {
-  const viewer = useViewer();
-  return !viewer || viewer.role === null || viewer.role === "admin" ? "/settings/environments" : "/settings/tokens";
+  return settingsHome(useViewer()?.role);
 }

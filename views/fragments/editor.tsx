@@ -105,6 +105,7 @@ export function Editor({ version, state }: { version: Version; state: EditorStat
         <button type="submit" name="after" value="test">
           Save and test
         </button>
+        {/* hx-disabled-elt="unset": the form's "find button" would find nothing inside a link (a console error). */}
         {/* biome-ignore lint/a11y/useSemanticElements: a link is Cancel's natural no-JS form; role=button names it as the spec asks */}
         <a
           role="button"
@@ -113,13 +114,17 @@ export function Editor({ version, state }: { version: Version; state: EditorStat
           hx-get={url}
           hx-target="#version-panel"
           hx-swap="outerHTML"
+          hx-disabled-elt="unset"
           data-cancel
         >
           Cancel
         </a>
         <span class="muted">
-          Saves to v{version.version} — no new version. <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>S</kbd> saves, <kbd>Esc</kbd>{" "}
-          cancels.
+          Saves to v{version.version} — no new version.{" "}
+          {/* The keys are app.js's: the hint shows only where it runs. */}
+          <span data-needs-js hidden>
+            <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>S</kbd> saves, <kbd>Esc</kbd> cancels.
+          </span>
         </span>
         <p class="note small editor-test-note">
           Test runs the saved text (revision {version.revision}), not what is in the editor: use{" "}

@@ -84,10 +84,12 @@ export function MessageRowEditor({
   return (
     <li class={`msg-row role-row-${row.role}`} data-msg-row>
       <div class="msg-head">
-        <label>
-          <span class="visually-hidden" data-n-label="Message # role">
-            Message {n} role
+        <label class="msg-role">
+          {/* Seen: "Message 2" beside the role; heard: "Message 2 role". */}
+          <span class="msg-n" data-n-label="Message #">
+            Message {n}
           </span>
+          <span class="visually-hidden"> role</span>
           <select name="role" class={`role-select role-${row.role}`} data-role>
             {ROW_KINDS.map((kind) => (
               <option value={kind} selected={row.role === kind}>
@@ -107,8 +109,12 @@ export function MessageRowEditor({
           <RowButton op="remove" index={index} label="Remove message #" text="Remove" disabled={count === 1} />
         </span>
       </div>
-      <label class="visually-hidden" for={`msg-${index}`} data-n-label={`Message # ${what}`}>
-        Message {n} {what}
+      {/* A placeholder's name field says so on screen; a message's text needs no caption. */}
+      <label class="msg-text-label" for={`msg-${index}`}>
+        <span class="visually-hidden" data-n-label="Message #">
+          Message {n}
+        </span>{" "}
+        <span data-what>{what}</span>
       </label>
       <textarea
         id={`msg-${index}`}
@@ -116,7 +122,7 @@ export function MessageRowEditor({
         rows={placeholder ? 1 : rowsFor(row.content)}
         spellcheck={false}
         dir="auto"
-        placeholder={placeholder ? "history" : ""}
+        placeholder={placeholder ? "e.g. history" : ""}
         aria-invalid={error ? "true" : undefined}
         aria-describedby={error ? `msg-${index}-error` : undefined}
       >

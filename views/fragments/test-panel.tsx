@@ -90,6 +90,29 @@ export function Staleness({ status, oob }: { status: TestStatusView; oob?: boole
 const placeholdersOf = (version: Version) =>
   new Set(version.type === "chat" ? version.messages.flatMap((m) => ("type" in m ? [m.name] : [])) : []);
 
+/**
+ * One ad-hoc variable: a text box that starts one line high and grows with what is typed (a
+ * ticket, a document), or for a chat placeholder a JSON box for its messages. app.js builds the
+ * same markup for a variable typed into the editor (newVariableField).
+ */
+function VariableField({ name, value, messages }: { name: string; value: string; messages: boolean }) {
+  return (
+    <label class={messages ? "var-field var-messages" : "var-field"}>
+      <code>{name}</code>
+      <textarea
+        name={`var.${name}`}
+        rows={messages ? 3 : 1}
+        spellcheck={false}
+        dir="auto"
+        placeholder={messages ? '[{"role": "user", "content": "Hi"}]' : undefined}
+        data-grow
+      >
+        {value.startsWith("\n") ? `\n${value}` : value}
+      </textarea>
+    </label>
+  );
+}
+
 export function TestPanel({ version, status, variables, now, focusResults }: TestPanelProps) {
   const url = versionUrl(version.prompt, version.version);
   const names = Object.keys(variables);
@@ -113,26 +136,9 @@ export function TestPanel({ version, status, variables, now, focusResults }: Tes
             keeps the saved text's own, which Test needs. */}
         <fieldset class="vars" data-vars data-saved={names.join("\n")} hidden={names.length === 0}>
           <legend>Ad-hoc variables</legend>
-          {names.map((name) =>
-            placeholders.has(name) ? (
-              <label class="var-messages">
-                <code>{name}</code>
-                <textarea
-                  name={`var.${name}`}
-                  rows={3}
-                  spellcheck={false}
-                  placeholder='[{"role": "user", "content": "Hi"}]'
-                >
-                  {variables[name]}
-                </textarea>
-              </label>
-            ) : (
-              <label>
-                <code>{name}</code>
-                <input name={`var.${name}`} value={variables[name]} dir="auto" />
-              </label>
-            ),
-          )}
+          {names.map((name) => (
+            <VariableField name={name} value={variables[name] ?? ""} messages={placeholders.has(name)} />
+          ))}
         </fieldset>
         <p class="muted small" data-no-vars hidden={names.length > 0}>
           This prompt has no template variables.

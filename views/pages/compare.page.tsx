@@ -2,6 +2,7 @@ import type { Comparison } from "../../src/model/compare.model.js";
 import { promptUrl, StageBadge, versionUrl } from "../components.js";
 import { ContractChanges } from "../fragments/contract-changes.js";
 import { DiffView } from "../fragments/diff.js";
+import { PromptTabs } from "../fragments/prompt-tabs.js";
 import { Layout } from "../layout.js";
 
 function Picker({
@@ -41,9 +42,12 @@ export function ComparePage({
   const { from, to } = comparison;
   return (
     <Layout title={`${prompt}: v${from.version} → v${to.version}`}>
-      <h1>
-        <a href={promptUrl(prompt)}>{prompt}</a> <span aria-hidden="true">›</span> Compare
-      </h1>
+      <header class="prompt-head">
+        <h1>
+          <a href={promptUrl(prompt)}>{prompt}</a> <span aria-hidden="true">›</span> Compare
+        </h1>
+        <PromptTabs prompt={prompt} current="compare" />
+      </header>
       <form method="get" action={`${promptUrl(prompt)}/compare`} class="compare-pick">
         <Picker name="from" label="From" versions={versions} selected={from.version} />
         <span aria-hidden="true">→</span>

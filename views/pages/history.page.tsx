@@ -1,5 +1,6 @@
 import type { HistoryEvent } from "../../src/model/history.model.js";
 import { promptUrl, TimeAgo, versionUrl } from "../components.js";
+import { PromptTabs } from "../fragments/prompt-tabs.js";
 import { Layout } from "../layout.js";
 
 /** What an event did, in words a person reads at a glance. */
@@ -46,9 +47,12 @@ export function HistoryPage({
 }) {
   return (
     <Layout title={`${prompt} history`}>
-      <h1>
-        <a href={promptUrl(prompt)}>{prompt}</a> <span aria-hidden="true">›</span> History
-      </h1>
+      <header class="prompt-head">
+        <h1>
+          <a href={promptUrl(prompt)}>{prompt}</a> <span aria-hidden="true">›</span> History
+        </h1>
+        <PromptTabs prompt={prompt} current="history" />
+      </header>
       <ol class="timeline">
         {events.map((e) => (
           <li class={`event event-${e.type.replace(".", "-")}${standsOut(e) ? " event-prod" : ""}`}>

@@ -1,6 +1,7 @@
 import { STAGES } from "../../src/domain/stage.js";
 import type { PromptDetail } from "../../src/model/prompt.model.js";
 import { promptUrl, StageBadge, StageRail, TimeAgo, versionUrl } from "../components.js";
+import { PromptTabs } from "../fragments/prompt-tabs.js";
 import { RoleGate } from "../fragments/role-gate.js";
 import { type FlashMessage, Layout } from "../layout.js";
 
@@ -72,8 +73,11 @@ function ArchivedBanner({ prompt, now }: { prompt: PromptDetail; now: Date }) {
   if (!prompt.archivedAt) return null;
   return (
     <div class="archived-banner" role="note">
-      <strong>Archived</strong> <TimeAgo at={prompt.archivedAt} now={now} />: hidden from the list of prompts; nothing
-      is deleted and applications still read it.
+      {/* One flex item: the banner's gap would otherwise stand between the time and its colon. */}
+      <span>
+        <strong>Archived</strong> <TimeAgo at={prompt.archivedAt} now={now} />: hidden from the list of prompts; nothing
+        is deleted and applications still read it.
+      </span>
       <RoleGate permission="edit">
         <form method="post" action={`${base}/unarchive`} class="inline-form">
           <button type="submit">Unarchive</button>
@@ -117,14 +121,7 @@ export function PromptPage({
         <h1>{prompt.name}</h1>
         <ArchivedBanner prompt={prompt} now={now} />
         <Description prompt={prompt} draft={description} />
-        <nav class="tabs" aria-label="Prompt">
-          <a href={base} aria-current="page">
-            Versions
-          </a>
-          <a href={`${base}/test-cases`}>Test cases</a>
-          <a href={`${base}/compare`}>Compare</a>
-          <a href={`${base}/history`}>History</a>
-        </nav>
+        <PromptTabs prompt={prompt.name} current="versions" />
       </header>
       <StageRail prompt={prompt.name} stops={stops} />
       <section id="versions" aria-labelledby="versions-title">

@@ -2,6 +2,7 @@ import { ASSERTION_TYPES } from "../../src/domain/assertions.js";
 import type { ErrorIssue } from "../../src/domain/errors.js";
 import type { TestCase } from "../../src/model/testing.model.js";
 import { promptUrl } from "../components.js";
+import { PromptTabs } from "../fragments/prompt-tabs.js";
 import { RoleGate, RoleNote } from "../fragments/role-gate.js";
 import { type FlashMessage, Layout } from "../layout.js";
 
@@ -191,19 +192,11 @@ export function TestCasesPage(props: {
     assertions: [],
     echoOutput: "",
   };
-  const base = promptUrl(prompt);
   return (
     <Layout title={`${prompt} test cases`} flash={props.flash}>
       <header class="prompt-head">
         <h1>{prompt}</h1>
-        <nav class="tabs" aria-label="Prompt">
-          <a href={base}>Versions</a>
-          <a href={`${base}/test-cases`} aria-current="page">
-            Test cases
-          </a>
-          <a href={`${base}/compare`}>Compare</a>
-          <a href={`${base}/history`}>History</a>
-        </nav>
+        <PromptTabs prompt={prompt} current="test-cases" />
       </header>
       <p class="muted">
         Every TEST of any version runs these cases in that version's stage environment. A gated stage accepts a

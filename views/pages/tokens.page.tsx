@@ -5,7 +5,7 @@ import { SettingsFrame } from "../fragments/settings-tabs.js";
 import type { FlashMessage } from "../layout.js";
 import { useViewer } from "../viewer.js";
 
-/** A token just created: its secret, shown in this one answer and never again. */
+/** A token just created: its secret, shown on the page the form's redirect lands on, and never again. */
 export interface NewToken {
   token: ApiToken;
   secret: string;

@@ -1,5 +1,5 @@
 import type { ErrorIssue } from "../../src/domain/errors.js";
-import { variablesOf } from "../../src/domain/prompt-content.js";
+import { isBlankContent, variablesOf } from "../../src/domain/prompt-content.js";
 import { STAGES } from "../../src/domain/stage.js";
 import type { PromptRail } from "../../src/model/prompt.model.js";
 import type { Version } from "../../src/model/version.model.js";
@@ -41,10 +41,29 @@ function VersionHeader({ version, now }: { version: Version; now: Date }) {
   );
 }
 
+/**
+ * Why the stage gate keeps Promote shut, under the button row. Always in the page (empty when the
+ * gate is open), so that a Test that opens the gate can clear it in place.
+ */
+export function GateNote({ gate, oob }: { gate: VersionTesting["gate"]; oob?: boolean }) {
+  const shut = gate.gated && !gate.allowed && gate.detail;
+  return (
+    <p id="gate-note" class="gate-note" hx-swap-oob={oob ? "true" : undefined}>
+      {shut ? gate.detail : null}
+    </p>
+  );
+}
+
 function BodyView({ version }: { version: Version }) {
   const hasConfig = Object.keys(version.config).length > 0;
   return (
     <section id="body-panel" class="body-panel" aria-label={version.type === "text" ? "Prompt text" : "Messages"}>
+      {isBlankContent(version) ? (
+        <p class="note note-warn">
+          {version.type === "text" ? "The prompt text is empty" : "Every message is empty"}: a model would be sent
+          nothing.
+        </p>
+      ) : null}
       {version.type === "text" ? <PromptText body={version.body} /> : <MessageList messages={version.messages} />}
       <ContractView content={version} contract={version.contract} />
       <h2 class="sub">Config</h2>
@@ -83,7 +102,9 @@ function SideFacts({ version }: { version: Version }) {
         </dd>
         <dt>Content hash</dt>
         <dd>
-          <code title={version.contentHash}>{version.contentHash.slice(0, 12)}</code>
+          <code class="hash" title={version.contentHash}>
+            {version.contentHash.slice(0, 12)}
+          </code>
         </dd>
       </dl>
       <ul class="links">
@@ -133,9 +154,7 @@ export function VersionPanel({
         promoteBlock={testing.gate.allowed ? null : testing.gate.reason}
         focusEdit={focus === "edit"}
       />
-      {testing.gate.gated && !testing.gate.allowed && testing.gate.detail ? (
-        <p class="gate-note">{testing.gate.detail}</p>
-      ) : null}
+      <GateNote gate={testing.gate} />
       {testing.preview && !editor ? <PromotionPreviewPanel version={version} preview={testing.preview} /> : null}
       <div class="version-grid">
         <div class="version-main">

@@ -5,6 +5,7 @@ import type { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
 import { actorOf } from "../auth.js";
 import { navigateAfterPost } from "../flash.js";
+import { messageForPeople } from "../for-people.js";
 import { withFormErrors } from "../form.js";
 import { readInput } from "../input.js";
 import { archiveSchema, promptJson } from "../json.js";
@@ -22,7 +23,7 @@ export function createPromptEditRoutes(services: Services) {
     const next = nextUrl(promptUrl(name), prompt.nextCursor, {});
     const value = typeof typed === "string" ? typed : "";
     const draft = { value, error: error.issues?.[0]?.message ?? error.message };
-    const flash = { kind: "error" as const, text: error.message };
+    const flash = { kind: "error" as const, text: messageForPeople(error) };
     return page(c, <PromptPage prompt={prompt} next={next} now={new Date()} flash={flash} description={draft} />, 422);
   }
 

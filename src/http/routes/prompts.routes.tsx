@@ -4,10 +4,12 @@ import { ComparePage } from "../../../views/pages/compare.page.js";
 import { HistoryPage } from "../../../views/pages/history.page.js";
 import { PromptPage } from "../../../views/pages/prompt.page.js";
 import { PromptsPage, PromptTable } from "../../../views/pages/prompts.page.js";
+import { isBlankContent } from "../../domain/prompt-content.js";
 import type { Services } from "../../services/index.js";
 import { actorOf, roleOf } from "../auth.js";
 import { createFromForm } from "../chat-form.js";
-import { redirectAfterPost, takeFlash } from "../flash.js";
+import { redirectAfterPost, setFlash, takeFlash } from "../flash.js";
+import { messageForPeople } from "../for-people.js";
 import { withFormErrors } from "../form.js";
 import { isForm, readInput } from "../input.js";
 import { compareSchema, historyJson, promptJson, promptListJson, versionJson } from "../json.js";
@@ -46,7 +48,10 @@ export function createPromptRoutes(services: Services) {
             c.header("Location", url);
             return c.json(versionJson(created, roleOf(c)), 201);
           }
-          return redirectAfterPost(c, url, `Created ${created.prompt} — v1.0 is its current DEV draft`);
+          const text = `Created ${created.prompt} — v1.0 is its current DEV draft`;
+          if (!isBlankContent(created)) return redirectAfterPost(c, url, text);
+          setFlash(c, { kind: "warn", text: `${text}. Its text is empty: write it with Edit` });
+          return c.redirect(url, 303);
         },
         async (error) => {
           const issues = error.issues ?? [{ path: "name", message: error.message }];
@@ -66,7 +71,7 @@ export function createPromptRoutes(services: Services) {
             now: new Date(),
             archived: false,
           };
-          const flash = { kind: "error" as const, text: error.message };
+          const flash = { kind: "error" as const, text: messageForPeople(error) };
           return page(c, <PromptsPage {...props} form={form} flash={flash} />, error.status as 422);
         },
       );

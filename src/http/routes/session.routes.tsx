@@ -7,6 +7,7 @@ import { DomainError } from "../../domain/errors.js";
 import type { Services } from "../../services/index.js";
 import { actorOf, viewerOf } from "../auth.js";
 import { navigateAfterPost, takeFlash } from "../flash.js";
+import { messageForPeople } from "../for-people.js";
 import { withFormErrors } from "../form.js";
 import { readInput } from "../input.js";
 import { meSchema } from "../json.js";
@@ -71,7 +72,7 @@ export function createSessionRoutes(services: Services, trust: ProxyTrust) {
           const issues = error.issues ?? [{ path: "current", message: error.message }];
           return page(
             c,
-            <PasswordPage issues={issues} flash={{ kind: "error", text: error.message }} />,
+            <PasswordPage issues={issues} flash={{ kind: "error", text: messageForPeople(error) }} />,
             error.status as 422,
           );
         },

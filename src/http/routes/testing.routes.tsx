@@ -8,13 +8,14 @@ import { TestRunsPage } from "../../../views/pages/test-runs.page.js";
 import { requirePermission } from "../../domain/roles.js";
 import type { Services } from "../../services/index.js";
 import { actorOf, roleOf } from "../auth.js";
-import { navigateAfterPost, redirectAfterPost, takeFlash } from "../flash.js";
+import { navigateAfterPost, redirectAfterPost, setFlash, takeFlash } from "../flash.js";
 import { withFormErrors } from "../form.js";
 import { isForm, readInput, splitVariables } from "../input.js";
 import { testCaseSchema, testCasesSchema, testRunSchema, testRunsSchema } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { fragment, page } from "../render.js";
 import { readTestCase, refuseEveryProblem } from "../test-case-form.js";
+import { testRunFlash } from "../test-run-flash.js";
 import { nextUrl, pageQuery } from "./paging.js";
 import { renderVersionExtras } from "./version-page.js";
 
@@ -81,15 +82,18 @@ export function createTestingRoutes(services: Services) {
       const run = await testRuns.run(name, v, await readRunInput(c), actorOf(c));
       const mode = negotiate(c);
       if (mode === "json") return c.json(testRunSchema.parse(run));
-      const text = `Tested v${run.version}: ${run.status}`;
-      if (mode === "page") return redirectAfterPost(c, `${versionUrl(name, run.version)}#test-results`, text);
+      const flash = testRunFlash(run);
+      if (mode === "page") {
+        setFlash(c, flash);
+        return c.redirect(`${versionUrl(name, run.version)}#test-results`, 303);
+      }
       const extras = await renderVersionExtras(services, name, run.version);
       return fragment(
         c,
         <>
           <TestResults run={run} now={new Date()} />
           {extras}
-          <Flash flash={{ kind: "ok", text }} oob />
+          <Flash flash={flash} oob />
         </>,
       );
     })

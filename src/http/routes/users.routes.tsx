@@ -5,6 +5,7 @@ import type { User } from "../../model/account.model.js";
 import type { Services } from "../../services/index.js";
 import { actorOf } from "../auth.js";
 import { redirectAfterPost, takeFlash } from "../flash.js";
+import { messageForPeople } from "../for-people.js";
 import { withFormErrors } from "../form.js";
 import { readInput } from "../input.js";
 import { userSchema, usersSchema } from "../json.js";
@@ -20,7 +21,7 @@ export function createUsersRoutes(services: Services) {
   /** The users page again, with why the last change was refused (and the new-user form as typed). */
   async function again(c: Context, error: DomainError, draft?: NewUserDraft) {
     const all = await users.list(actorOf(c));
-    const flash = { kind: "error" as const, text: error.message };
+    const flash = { kind: "error" as const, text: messageForPeople(error) };
     return page(c, <UsersPage users={all} now={new Date()} draft={draft} flash={flash} />, error.status as 422);
   }
 

@@ -7,7 +7,7 @@ import { Editor } from "../../../views/fragments/editor.js";
 import { rowsOf } from "../../../views/fragments/messages.js";
 import { Staleness } from "../../../views/fragments/test-panel.js";
 import type { FlashMessage } from "../../../views/layout.js";
-import { type EditorState, VersionPage, VersionPanel } from "../../../views/pages/version.page.js";
+import { type EditorState, GateNote, VersionPage, VersionPanel } from "../../../views/pages/version.page.js";
 import { DomainError } from "../../domain/errors.js";
 import { requirePermission } from "../../domain/roles.js";
 import type { Version } from "../../model/version.model.js";
@@ -72,12 +72,13 @@ export async function renderVersionPage(
   return page(c, <VersionPage {...shown} editor={editor} now={now} flash={flash} />, status);
 }
 
-/** After a TEST, htmx also refreshes the button row (the gate may open) and the staleness line. */
+/** After a TEST, htmx also refreshes the button row and the gate's note (the gate may open), and the staleness line. */
 export async function renderVersionExtras(services: Services, name: string, versionParam: string) {
   const { version, testing } = await services.versionPage.load(name, versionParam);
   return (
     <>
       <ButtonRow version={version} promoteBlock={testing.gate.allowed ? null : testing.gate.reason} oob />
+      <GateNote gate={testing.gate} oob />
       <Staleness status={testing.status} oob />
     </>
   );

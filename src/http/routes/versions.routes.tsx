@@ -1,8 +1,10 @@
 import { type Context, Hono } from "hono";
 import { promptUrl, versionUrl } from "../../../views/components.js";
 import type { ContractFormState } from "../../../views/fragments/contract.js";
+import type { FlashMessage } from "../../../views/layout.js";
 import { ConfirmPage } from "../../../views/pages/confirm.page.js";
 import { DomainError } from "../../domain/errors.js";
+import { isBlankContent } from "../../domain/prompt-content.js";
 import { promotePermission, requirePermission } from "../../domain/roles.js";
 import { requirePromotionTarget } from "../../domain/stage.js";
 import type { Version } from "../../model/version.model.js";
@@ -10,16 +12,26 @@ import type { Services } from "../../services/index.js";
 import { actorOf, roleOf } from "../auth.js";
 import { applyRowOp, messagesOfRows, type RowOp, rowOpOf, rowsOfForm } from "../chat-form.js";
 import { contractFormFields, contractInput, isContractKey, issuesOnRows, issueText } from "../contract-form.js";
-import { navigateAfterPost, redirectAfterPost } from "../flash.js";
+import { navigateAfterPost, setFlash } from "../flash.js";
+import { messageForPeople } from "../for-people.js";
 import { withFormErrors } from "../form.js";
 import { isForm, readForm, readInput, splitVariables } from "../input.js";
 import { deletedSchema, versionJson } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { toDomainError } from "../on-error.js";
 import { page } from "../render.js";
+import { testRunFlash } from "../test-run-flash.js";
 import { editorStateOf, renderVersionPage } from "./version-page.js";
 
 const BASE = "/prompts/:name/versions/:v";
+/** "Saved v1.2, revision 3", a warning when what was saved is empty (allowed, but a model gets nothing). */
+function savedFlash(saved: Version): FlashMessage {
+  const text = `Saved v${saved.version}, revision ${saved.revision}`;
+  if (!isBlankContent(saved)) return { kind: "ok", text };
+  const what = saved.type === "text" ? "the prompt text is empty" : "every message is empty";
+  return { kind: "warn", text: `${text} — but ${what}: a model would be sent nothing` };
+}
+
 const params = (c: Context) => ({ name: c.req.param("name") as string, v: c.req.param("v") as string });
 
 export function createVersionRoutes(services: Services) {
@@ -29,15 +41,16 @@ export function createVersionRoutes(services: Services) {
    * After a change that stays on the version: JSON, a 303 for forms, the panel for htmx. `focus`
    * says where focus goes once the control that acted is gone (Save closes the editor).
    */
-  async function landOnVersion(c: Context, v: Version, text: string, focus?: "edit" | "results") {
+  async function landOnVersion(c: Context, v: Version, message: string | FlashMessage, focus?: "edit" | "results") {
     const mode = negotiate(c);
     if (mode === "json") return c.json(versionJson(v, roleOf(c)));
     const url = versionUrl(v.prompt, v.version);
-    if (mode === "page") return redirectAfterPost(c, focus === "results" ? `${url}#test-results` : url, text);
-    return renderVersionPage(c, services, v.prompt, v, {
-      flash: { kind: "ok", text },
-      ...(focus ? { focus } : {}),
-    });
+    const flash = typeof message === "string" ? { kind: "ok" as const, text: message } : message;
+    if (mode === "page") {
+      setFlash(c, flash);
+      return c.redirect(focus === "results" ? `${url}#test-results` : url, 303);
+    }
+    return renderVersionPage(c, services, v.prompt, v, { flash, ...(focus ? { focus } : {}) });
   }
 
   /**
@@ -52,7 +65,7 @@ export function createVersionRoutes(services: Services) {
       const refusal = toDomainError(error);
       if (!refusal || refusal.code === "not_found" || negotiate(c) !== "fragment") throw error;
       const { name, v } = params(c);
-      const flash = { kind: "error" as const, text: refusal.message };
+      const flash = { kind: "error" as const, text: messageForPeople(refusal) };
       c.header("HX-Retarget", "#version-panel");
       c.header("HX-Reswap", "outerHTML");
       return renderVersionPage(c, services, name, v, { flash, status: refusal.status as 409 });
@@ -75,10 +88,11 @@ export function createVersionRoutes(services: Services) {
         async () => {
           const { input, andTest, variables } = await readSave(c);
           const saved = await versions.save(name, v, input, actorOf(c));
-          const text = `Saved v${saved.version}, revision ${saved.revision}`;
-          if (!andTest) return landOnVersion(c, saved, text, "edit");
+          const saidSaved = savedFlash(saved);
+          if (!andTest) return landOnVersion(c, saved, saidSaved, "edit");
           const run = await services.testRuns.run(name, saved.version, variables ? { variables } : {}, actorOf(c));
-          return landOnVersion(c, saved, `${text}, and tested it: ${run.status}`, "results");
+          const tested = testRunFlash(run, `${saidSaved.text}, and tested it`);
+          return landOnVersion(c, saved, saidSaved.kind === "warn" ? { ...tested, kind: "warn" } : tested, "results");
         },
         (error) => keepEditor(c, services, name, v, error),
       );
@@ -229,7 +243,11 @@ async function keepEditor(c: Context, services: Services, name: string, v: strin
   const typed = contractFormFields(form);
   const issues = error.issues && typed ? issuesOnRows(error.issues, rowsOfContract(typed)) : error.issues;
   const first = issues?.[0];
-  const flashText = typed && first ? issueText(first, typed) : error.message;
+  // A problem of the contract's fields is said at its row or field; any other as every page says it.
+  const flashText =
+    typed && first && /^(cv\.|tools|responseFormat)/.test(first.path)
+      ? issueText(first, typed)
+      : messageForPeople(error);
   // Input is checked before the stage: a PROD version never gets an editor, whatever was wrong.
   if (!saved.actions.edit.allowed)
     throw new DomainError("version_immutable", saved.actions.edit.reason ?? "Cannot edit this version");

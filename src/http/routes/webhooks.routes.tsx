@@ -1,5 +1,4 @@
 import { type Context, Hono } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { DeliveryLog } from "../../../views/fragments/delivery-log.js";
 import type { WebhookDraft } from "../../../views/fragments/webhook-form.js";
 import { Flash, type FlashMessage } from "../../../views/layout.js";
@@ -10,6 +9,7 @@ import type { Delivery, Webhook } from "../../model/webhook.model.js";
 import type { Services } from "../../services/index.js";
 import { actorOf } from "../auth.js";
 import { navigateAfterPost, redirectAfterPost, setFlash, takeFlash } from "../flash.js";
+import { messageForPeople } from "../for-people.js";
 import { withFormErrors } from "../form.js";
 import { isForm, readForm, readInput } from "../input.js";
 import {
@@ -22,6 +22,7 @@ import {
 } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { fragment, page } from "../render.js";
+import { type ShownOnce, showOnce, takeShownOnce } from "../show-once.js";
 import { nextUrl, pageQuery } from "./paging.js";
 
 const BASE = "/settings/webhooks";
@@ -67,23 +68,12 @@ function testMessage(d: Delivery): FlashMessage {
   return { kind: "error", text: `Test not delivered: ${why}` };
 }
 
-/**
- * A new webhook's secret, carried to the page after the form's redirect and shown there once: a
- * cookie for that page only, read once, gone in a minute. Reloading the page shows it no more,
- * and nothing is created twice. The server keeps no copy for the page.
- */
-const SECRET_COOKIE = "promptrail_webhook_secret";
-
-function showSecretOnce(c: Context, id: number, secret: string): void {
-  setCookie(c, SECRET_COOKIE, secret, { path: `${BASE}/${id}`, httpOnly: true, sameSite: "Strict", maxAge: 60 });
-}
-
-function takeSecret(c: Context, id: number): string | undefined {
-  const secret = getCookie(c, SECRET_COOKIE);
-  if (secret === undefined) return undefined;
-  deleteCookie(c, SECRET_COOKIE, { path: `${BASE}/${id}` });
-  return /^whsec_[A-Za-z0-9_-]{1,100}$/.test(secret) ? secret : undefined;
-}
+/** A new webhook's secret, shown once on its page after the form's redirect (show-once.ts). */
+const secretOf = (id: number): ShownOnce => ({
+  name: "promptrail_webhook_secret",
+  path: `${BASE}/${id}`,
+  shape: /^whsec_[A-Za-z0-9_-]{1,100}$/,
+});
 
 /** SPEC §9: webhooks, under /settings (admin-only once accounts exist, SPEC §5). */
 export function createWebhookRoutes(services: Services) {
@@ -132,11 +122,11 @@ export function createWebhookRoutes(services: Services) {
           c.header("Location", `${BASE}/${webhook.id}`);
           if (negotiate(c) === "json")
             return c.json(webhookCreatedSchema.parse({ ...webhookJson(webhook), secret }), 201);
-          showSecretOnce(c, webhook.id, secret);
+          showOnce(c, secretOf(webhook.id), secret);
           return redirectAfterPost(c, `${BASE}/${webhook.id}`, "Webhook added: copy its signing secret now");
         },
         async (error) => {
-          const flash = { kind: "error" as const, text: error.message };
+          const flash = { kind: "error" as const, text: messageForPeople(error) };
           const list = await webhooks.list();
           return page(c, <WebhooksPage webhooks={list} draft={draftFrom(input, error)} flash={flash} />, 422);
         },
@@ -152,7 +142,7 @@ export function createWebhookRoutes(services: Services) {
         );
       if (mode === "fragment")
         return fragment(c, <DeliveryLog webhookId={detail.webhook.id} deliveries={detail.deliveries} nextUrl={next} />);
-      const secret = takeSecret(c, detail.webhook.id);
+      const secret = takeShownOnce(c, secretOf(detail.webhook.id))?.[0];
       return page(c, <WebhookPage detail={detail} nextUrl={next} secret={secret} flash={takeFlash(c)} />);
     })
     .post(`${HOOK}/save`, async (c) => {
@@ -168,7 +158,7 @@ export function createWebhookRoutes(services: Services) {
         },
         async (error) => {
           const { detail, next } = await showWebhook(c, id);
-          const flash = { kind: "error" as const, text: error.message };
+          const flash = { kind: "error" as const, text: messageForPeople(error) };
           return page(
             c,
             <WebhookPage detail={detail} nextUrl={next} draft={draftFrom(input, error)} flash={flash} />,

@@ -267,6 +267,8 @@ const TABLE: Record<string, Case[]> = {
   "POST /prompts/:name/test-cases/:id/delete": [
     { need: "edit", request: async (f) => ({ path: `${await testCasePath(f)}/delete`, body: {} }), ok: 200 },
   ],
+  // Where Settings starts for the person asking: environments for an admin, tokens for the rest.
+  "GET /settings": [{ need: "self", request: async () => ({ path: "/settings" }), ok: 302 }],
   "GET /settings/environments": [{ need: "admin", request: async () => ({ path: "/settings/environments" }), ok: 200 }],
   "POST /settings/environments/:stage": [
     {

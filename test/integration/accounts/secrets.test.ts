@@ -104,13 +104,19 @@ test("passwords, session cookies and token secrets appear nowhere but where they
   const apiToken = (JSON.parse(created.body) as { secret: string }).secret;
   secrets.add(apiToken);
   handedOut.push(apiToken);
-  const page = await call("/settings/tokens", {
+  // The form answers 303 (its Location is checked like every header); its cookie carries the
+  // secret to the one page that shows it, which is where it is handed out.
+  const posted = await call("/settings/tokens", {
     method: "POST",
     headers: { ...asAda, "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ label: "page", readOnly: "true" }),
     handsOut: true,
   });
+  answers.push(posted.body);
+  const carried = /promptrail_new_token=[^;]+/.exec(posted.res.headers.get("set-cookie") ?? "")?.[0] ?? "";
+  const page = await call("/settings/tokens", { headers: { cookie: `${asAda.cookie}; ${carried}` }, handsOut: true });
   const pageToken = /value="(prt_[^"]+)"/.exec(page.body)?.[1] ?? "";
+  expect(pageToken).toMatch(/^prt_/);
   secrets.add(pageToken);
   handedOut.push(pageToken);
   for (const authorization of [

@@ -151,7 +151,7 @@ describe("API tokens (SPEC §5)", () => {
     expect([again.status, again.body.error.code]).toEqual([409, "invalid_transition"]);
   });
 
-  test("created: the secret once, in that answer; listed: never", async () => {
+  test("created: the secret once, on the page the form lands on; listed: never", async () => {
     const client = await securedApp();
     const created = await client.as({ session: client.who.releaser.session }, "POST", "/settings/tokens", {
       label: "deploy bot",
@@ -167,24 +167,37 @@ describe("API tokens (SPEC §5)", () => {
     const listed = await client.as({ session: client.who.releaser.session }, "GET", "/settings/tokens");
     expect(listed.text).not.toContain(created.body.secret);
     expect(JSON.stringify(await client.dump())).not.toContain(created.body.secret);
-    // The page: the secret in a box, with the words, and nowhere in the next page.
+    // The form: POST → 303 → GET. The secret is in no URL and no answer body but the page the
+    // redirect lands on, once; reloading that page shows it no more and makes no second token.
+    const session = `promptrail_session=${client.who.releaser.session}`;
+    const count = async () =>
+      (await client.as({ session: client.who.releaser.session }, "GET", "/settings/tokens")).body.tokens.length;
+    const before = await count();
     const form = await client.request("/settings/tokens", {
       method: "POST",
-      headers: {
-        cookie: `promptrail_session=${client.who.releaser.session}`,
-        "content-type": "application/x-www-form-urlencoded",
-      },
+      headers: { cookie: session, "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ label: "cron", readOnly: "true" }),
     });
-    const html = await form.text();
-    expect(form.status).toBe(201);
+    expect([form.status, form.headers.get("location")]).toEqual([303, "/settings/tokens"]);
+    expect(await form.text()).not.toContain("prt_");
+    const slot = form.headers.getSetCookie().find((c) => c.startsWith("promptrail_new_token=")) ?? "";
+    expect(slot).toMatch(/; Max-Age=60; Path=\/settings\/tokens; HttpOnly; SameSite=Strict$/);
+    const carried = slot.split(";")[0] ?? "";
+    const landed = await client.request("/settings/tokens", { headers: { cookie: `${session}; ${carried}` } });
+    const html = await landed.text();
     const secret = /value="(prt_[^"]+)"/.exec(html)?.[1] ?? "";
     expect(secret).toMatch(/^prt_/);
     expect(html).toContain("it will not be shown again");
-    const next = await client.request("/settings/tokens", {
-      headers: { cookie: `promptrail_session=${client.who.releaser.session}` },
-    });
+    expect(html).toContain("Token “cron” created");
+    expect(landed.headers.getSetCookie().join()).toMatch(/promptrail_new_token=;.*Max-Age=0/);
+    // The reload: the browser deleted the cookie, so nothing is shown, and nothing was created.
+    const next = await client.request("/settings/tokens", { headers: { cookie: session } });
     expect(await next.text()).not.toContain(secret);
+    expect(await count()).toBe(before + 1);
+    // A cookie naming a token that is not one's own shows nothing.
+    const planted = `promptrail_new_token=1.${client.who.admin.token}`;
+    const other = await client.request("/settings/tokens", { headers: { cookie: `${session}; ${planted}` } });
+    expect(await other.text()).not.toContain(client.who.admin.token);
   });
 });
 

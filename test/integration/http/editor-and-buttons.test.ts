@@ -124,6 +124,6 @@ describe("messages are announced: htmx swaps the content of the live region, not
     const { htmx, create } = await freshApp();
     await create("p", "Hello");
     const html = await (await htmx("/prompts/p/versions/1.0/test", {})).text();
-    expect(html).toMatch(/hx-swap-oob="innerHTML"><p class="flash flash-ok">Tested v1.0: passed<\/p>/);
+    expect(html).toMatch(/hx-swap-oob="innerHTML"><p class="flash flash-ok">Tested v1.0: passed \(1 case\)<\/p>/);
   });
 });
