@@ -109,9 +109,12 @@
     clearTimeout(followingContract);
     followingContract = setTimeout(() => followContract(editor), 150);
   });
+  // A role changed to or from "placeholder" (a select sends change, not input): follow it too, later.
   document.addEventListener("change", (event) => {
     const editor = event.target instanceof Element ? event.target.closest("form[data-editor]") : null;
-    if (editor?.querySelector("[data-contract-editor]")) followContract(editor);
+    if (!editor?.querySelector("[data-contract-editor]")) return;
+    clearTimeout(followingContract);
+    followingContract = setTimeout(() => followContract(editor), 150);
   });
 
   // ---- The JSON fields say where they stop being JSON ---------------------------------------
