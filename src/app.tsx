@@ -5,7 +5,8 @@ import { DomainError } from "./domain/errors.js";
 import { requireAccess } from "./http/auth.js";
 import { csrfGuard, formGuard, hostGuard, sizeGuard } from "./http/guards.js";
 import { baseHeaders } from "./http/headers.js";
-import { onError, renderError } from "./http/on-error.js";
+import { errorHandler, renderError } from "./http/on-error.js";
+import { type RequestNotes, STDERR_NOTES } from "./http/request-notes.js";
 import { createLangfuseRoutes } from "./http/routes/langfuse.routes.js";
 import { createPromptEditRoutes } from "./http/routes/prompt-edits.routes.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
@@ -33,10 +34,19 @@ export interface AppDeps {
   webhooks?: Partial<WebhookSettings>;
   /** PROMPTRAIL_TRUST_PROXY: believe X-Forwarded-Proto and X-Forwarded-For (SPEC §5). */
   trustProxy?: boolean;
+  /** The server's log: who each request was, what failed (stderr when there is none). */
+  notes?: RequestNotes;
 }
 
 /** The whole web app over one database: used by main.ts and by every test. */
-export function createApp({ db, publicUrl = null, fetch, webhooks, trustProxy = false }: AppDeps): Hono {
+export function createApp({
+  db,
+  publicUrl = null,
+  fetch,
+  webhooks,
+  trustProxy = false,
+  notes = STDERR_NOTES,
+}: AppDeps): Hono {
   const services = createServices({ db, ...(fetch && { fetch }), webhooks });
   const ownUrl = publicUrl ? new URL(publicUrl) : null;
   const trust = { trustProxy };
@@ -47,9 +57,9 @@ export function createApp({ db, publicUrl = null, fetch, webhooks, trustProxy = 
   // Mounted before baseHeaders: the runtime read and /healthz send constant header objects that
   // include the base headers, and no middleware below this line runs for them (see headers.ts).
   // The runtime read checks its session or token itself (SPEC §5), as cheaply as it can.
-  app.route("/", createRuntimeRoutes(services));
+  app.route("/", createRuntimeRoutes(services, notes));
   // Who the request is and whether its role may: before any body is read for it.
-  app.use(requireAccess(services));
+  app.use(requireAccess(services, notes));
   app.use(formGuard());
   app.use(baseHeaders());
   app.route("/", createStaticRoutes());
@@ -66,7 +76,7 @@ export function createApp({ db, publicUrl = null, fetch, webhooks, trustProxy = 
   app.route("/", createUsersRoutes(services));
   app.route("/", createTokensRoutes(services));
   app.notFound(methodNotAllowed(app));
-  app.onError(onError);
+  app.onError(errorHandler(notes));
   return app;
 }
 

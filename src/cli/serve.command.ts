@@ -4,7 +4,7 @@ import type { Config } from "../config.js";
 import { type Db, describeTarget, open } from "../db/connect.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { GRACE_MS, listen } from "../server/http-server.js";
-import { type LogFormat, withRequestLog } from "../server/request-log.js";
+import { createServerLog, type LogFormat } from "../server/request-log.js";
 import { startWebhookWorker } from "../server/webhook-worker.js";
 import { createDeliveriesService } from "../services/deliveries.service.js";
 import { hasActiveUser } from "../store/users.store.js";
@@ -39,7 +39,10 @@ export const serveCommand: Command = {
   async run(args, io) {
     const config = settingsOf(args, io.env);
     const format: LogFormat = config.log ?? (io.stdout.isTTY ? "text" : "json");
-    const say = messenger(io, format);
+    const log = createServerLog(format, (text) => io.stdout.write(text));
+    // A crash leaves through 'exit': what is buffered is still written (synchronously on a pipe or file).
+    io.signals.once("exit", log.flush);
+    const say = (msg: string) => log.event({ msg });
     const db = open(config);
     try {
       await migrateToLatest(db.kysely, db.engine);
@@ -49,13 +52,12 @@ export const serveCommand: Command = {
         return 2;
       }
       const webhooks = { allowPrivate: config.webhookPrivate };
-      const app = createApp({ db, publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhooks });
-      const write = (line: string) => io.stdout.write(`${line}\n`);
-      const server = await listen(withRequestLog(getRequestListener(app.fetch), format, write), config);
+      const app = createApp({ db, publicUrl: config.publicUrl, trustProxy: config.trustProxy, webhooks, notes: log });
+      const server = await listen(log.requests(getRequestListener(app.fetch)), config);
       const worker = startWebhookWorker({
         deliveries: createDeliveriesService({ db: db.kysely, webhooks }),
         changed: db.watchCommits(),
-        ...(format !== "off" && { log: (entry) => write(logLine(format, entry)) }),
+        ...(format !== "off" && { log: log.event }),
       });
       say(`Promptrail ${VERSION} listening on ${server.url} (database ${describeTarget(config)})`);
       const signal = await firstSignal(io, () => {
@@ -67,26 +69,13 @@ export const serveCommand: Command = {
       const [{ cut }] = await Promise.all([server.stop(), worker.stop()]);
       say(cut ? `Stopped; ${cut} request(s) were cut` : "Stopped");
     } finally {
+      log.flush();
+      io.signals.off("exit", log.flush);
       await db.close();
     }
     return 0;
   },
 };
-
-/** Lifecycle lines go with the request lines, in the same format (`off` silences only requests). */
-function messenger(io: CliIo, format: LogFormat) {
-  return (msg: string) => io.stdout.write(`${logLine(format, { msg })}\n`);
-}
-
-/** A line of the server's own log: JSON with its time, or `msg key=value …` as text. */
-function logLine(format: LogFormat, entry: Record<string, unknown>): string {
-  if (format === "json") return JSON.stringify({ time: new Date().toISOString(), ...entry });
-  const { msg, ...rest } = entry;
-  return [
-    String(msg),
-    ...Object.entries(rest).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`),
-  ].join(" ");
-}
 
 /** Resolves on the first SIGTERM or SIGINT; a second one calls `again`. */
 function firstSignal(io: CliIo, again: () => void): Promise<string> {

@@ -1,15 +1,14 @@
-import type { IncomingMessage } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { SESSION_COOKIE, TOKEN_PREFIX } from "../domain/accounts.js";
 import { DomainError } from "../domain/errors.js";
 import { requirePermission } from "../domain/roles.js";
 import type { Viewer } from "../model/account.model.js";
-import { setRequestActor } from "../server/request-log.js";
-import type { Credential, Mode } from "../services/access.service.js";
 import { type Actor, LOCAL } from "../services/context.js";
 import type { Services } from "../services/index.js";
+import type { Credential, Mode, Who } from "../services/runtime.service.js";
 import { routePermission } from "./access.js";
+import { incomingOf, type RequestNotes } from "./request-notes.js";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -47,52 +46,48 @@ function tokenOf(header: string): string | null {
   return decoded.includes(":") && password.startsWith(TOKEN_PREFIX) ? password : null;
 }
 
-/** Records who the request is, for the handlers (c.var.actor) and the request log. */
-function admit(c: Context, mode: Mode, actor: Actor): Actor {
-  c.set("mode", mode);
-  c.set("actor", actor);
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming && actor !== LOCAL) setRequestActor(incoming, actor.actor);
-  return actor;
-}
-
 /**
- * Who the request is: LOCAL in open mode; in secured mode the actor of a valid session or token,
- * else 401 unauthorized (or null when `optional`). Synchronous when the access service has the
- * answer in memory, so the runtime read stays cheap.
+ * Admits a request as `who` says (README, Accounts and access): records its actor for the handlers (c.var.actor) and
+ * the request log. In secured mode without a valid credential: 401 unauthorized, or null when
+ * `optional` (public routes).
  */
-export function authenticate(services: Services, c: Context, optional = false): Actor | null | Promise<Actor | null> {
-  const mode = services.access.mode();
-  if (mode instanceof Promise) return mode.then((m) => identify(services, c, m, optional));
-  return identify(services, c, mode, optional);
-}
-
-function identify(services: Services, c: Context, mode: Mode, optional: boolean) {
-  if (mode === "open") return admit(c, mode, LOCAL);
-  c.set("mode", mode);
-  const credential = credentialOf(c);
-  const refuse = (): null => {
+export function admit(
+  c: Context,
+  notes: RequestNotes,
+  who: Who,
+  credential: Credential | "wrong" | null,
+  optional = false,
+): Actor | null {
+  c.set("mode", who.mode);
+  const { actor } = who;
+  if (actor === null) {
     if (optional) return null;
     throw new DomainError(
       "unauthorized",
       credential === null ? NO_CREDENTIALS : "That session or API token is not valid (any more): sign in again",
     );
-  };
-  if (credential === null || credential === "wrong") return refuse();
-  const found = services.access.identify(credential);
-  const settle = (actor: Actor | null) => (actor ? admit(c, mode, actor) : refuse());
-  return found instanceof Promise ? found.then(settle) : settle(found);
+  }
+  c.set("actor", actor);
+  const incoming = incomingOf(c);
+  if (incoming && actor !== LOCAL) notes.identified(incoming, actor.actor);
+  return actor;
 }
+
+/** A credential the runtime can look up: a wrong one is none, and admit() tells them apart. */
+export const usable = (credential: Credential | "wrong" | null): Credential | null =>
+  credential === "wrong" ? null : credential;
 
 /**
  * SPEC §5 for every route mounted after it: who the request is, and whether its role may do what
  * the route does (routePermission); 401 without a valid credential in secured mode, 403
  * `forbidden` naming the role needed. Public routes pass, signed in or not.
  */
-export function requireAccess(services: Services): MiddlewareHandler {
+export function requireAccess(services: Services, notes: RequestNotes): MiddlewareHandler {
   return async (c, next) => {
     const permission = routePermission(c.req.method, c.req.path);
-    const actor = await authenticate(services, c, permission === "public");
+    const credential = credentialOf(c);
+    const who = await services.runtime.who(usable(credential));
+    const actor = admit(c, notes, who, credential, permission === "public");
     if (actor && permission !== "public") requirePermission(actor.role, permission);
     return next();
   };

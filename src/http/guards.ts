@@ -53,7 +53,18 @@ function authorityOf(url: string): string {
  * even passing the CSRF guard with a same-origin Origin of its own.
  */
 export function hostGuard(publicUrl: URL | null): MiddlewareHandler {
-  return async (c, next) => {
+  // Clients send the same few Host headers over and over: each is parsed once.
+  const known = new Map<string, boolean>();
+  const own = (host: string) => {
+    let answer = known.get(host);
+    if (answer === undefined) {
+      answer = isOwnHost(host, publicUrl);
+      if (known.size >= 64) known.clear();
+      known.set(host, answer);
+    }
+    return answer;
+  };
+  return (c, next) => {
     // The Host header is what the request URL is built from on a real server; app.request() in
     // tests may send none, and then the URL's host is the one to check.
     const header = c.req.header("host");
@@ -61,7 +72,7 @@ export function hostGuard(publicUrl: URL | null): MiddlewareHandler {
     // which the request URL is then built from whatever Host says: both must be this server's.
     const target = authorityOf(c.req.url);
     for (const host of header === undefined || header === target ? [target] : [header, target])
-      if (!isOwnHost(host, publicUrl))
+      if (!own(host))
         throw new DomainError(
           "forbidden",
           `This server does not answer for the host ${JSON.stringify(host.slice(0, 100))}`,
@@ -77,7 +88,7 @@ export function hostGuard(publicUrl: URL | null): MiddlewareHandler {
  * host guard has already checked — the request's own Host alone proves nothing.
  */
 export function csrfGuard(publicUrl: URL | null): MiddlewareHandler {
-  return async (c, next) => {
+  return (c, next) => {
     if (SAFE.has(c.req.method)) return next();
     const site = c.req.header("sec-fetch-site");
     const origin = c.req.header("origin");

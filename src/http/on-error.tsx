@@ -9,6 +9,7 @@ import { applyBaseHeaders } from "./headers.js";
 import { isLangfusePath, langfuseErrorJson } from "./langfuse-json.js";
 import { negotiate } from "./negotiate.js";
 import { fragment, page } from "./render.js";
+import { type RequestNotes, rawPath } from "./request-notes.js";
 import { wayBack } from "./way-back.js";
 
 export const WWW_AUTHENTICATE = 'Bearer realm="promptrail"';
@@ -84,15 +85,27 @@ export function toDomainError(error: unknown): DomainError | null {
   return error instanceof DomainError ? error : domainErrorOf(error);
 }
 
-export function onError(error: Error, c: Context): Response {
-  const known = toDomainError(error);
-  if (known) return renderError(c, known);
-  if (clientAborted(error, c)) {
-    // Not a server failure: one line, no stack (issue 8, item 9). Nobody reads the answer.
-    console.error(`${c.req.method} ${c.req.path}: the client went away before its request arrived whole`);
-    return renderError(c, new DomainError("bad_request", "The request body did not arrive whole"));
-  }
-  console.error(`${c.req.method} ${c.req.path} failed:`, error);
+/**
+ * The app's one error handler: refusals get their status and representation; anything else is a
+ * 500 that says nothing of the failure to the client, and is told to the server's log (`notes`)
+ * with the path as the client sent it.
+ */
+export function errorHandler(notes: RequestNotes) {
+  return (error: Error, c: Context): Response => {
+    const known = toDomainError(error);
+    if (known) return renderError(c, known);
+    const request = { method: c.req.method, path: rawPath(c) };
+    if (clientAborted(error, c)) {
+      // Not a server failure: one line, no stack. Nobody reads the answer.
+      notes.failed(request, "the client went away before its request arrived whole");
+      return renderError(c, new DomainError("bad_request", "The request body did not arrive whole"));
+    }
+    notes.failed(request, "request failed", error);
+    return internalError(c);
+  };
+}
+
+function internalError(c: Context): Response {
   applyBaseHeaders(c);
   const message = "Something went wrong on the server; nothing was changed.";
   if (isLangfusePath(c.req.path)) return c.json(langfuseErrorJson({ status: 500, message }), 500);

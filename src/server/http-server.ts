@@ -27,7 +27,7 @@ export async function listen(handle: RequestListener, { host, port, graceMs = GR
   let stopping = false;
   const server = createServer((req, res) => {
     inFlight.add(res);
-    res.once("close", () => {
+    res.on("close", () => {
       inFlight.delete(res);
       // Its keep-alive connection is idle now; while stopping, idle connections go at once.
       if (stopping) setImmediate(() => server.closeIdleConnections());

@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.js";
-import { createQueryCurrentSource, createSqliteCurrentSource } from "../store/runtime.store.js";
-import { createAccessService } from "./access.service.js";
+import { changesOf } from "../store/changes.store.js";
+import { currentSourceOf } from "../store/runtime.store.js";
 import { createCompareService } from "./compare.service.js";
 import type { WebhookSettings } from "./deliveries.service.js";
 import { createEnvironmentsService } from "./environments.service.js";
@@ -11,7 +11,7 @@ import { createPromptEditsService } from "./prompt-edits.service.js";
 import { createPromptsService } from "./prompts.service.js";
 import { createRenderService } from "./render.service.js";
 import { createRevisionsService } from "./revisions.service.js";
-import { createQueryRuntimeService, createRuntimeService } from "./runtime.service.js";
+import { createRuntimeService } from "./runtime.service.js";
 import { createSignInService } from "./sign-in.service.js";
 import { createTestCasesService } from "./test-cases.service.js";
 import { testGate } from "./test-gate.js";
@@ -34,10 +34,7 @@ export type Deps = Omit<TestingDeps, "db"> & {
 export function createServices({ db, ...rest }: Deps) {
   const deps = { ...rest, db: db.kysely };
   const promotionChecks = [...(rest.promotionChecks ?? []), testGate];
-  const runtime =
-    db.engine === "sqlite"
-      ? createRuntimeService(createSqliteCurrentSource(db))
-      : createQueryRuntimeService(createQueryCurrentSource(db));
+  const runtime = createRuntimeService({ ...deps, changes: changesOf(db), source: currentSourceOf(db) });
   return {
     prompts: createPromptsService(deps),
     promptEdits: createPromptEditsService(deps),
@@ -54,7 +51,6 @@ export function createServices({ db, ...rest }: Deps) {
     preview: createPreviewService(deps),
     langfuse: createLangfuseService(deps),
     webhooks: createWebhooksService(deps),
-    access: createAccessService({ ...deps, commits: () => db.watchCommits() }),
     signIn: createSignInService(deps),
     users: createUsersService(deps),
     tokens: createTokensService(deps),

@@ -9,7 +9,7 @@ import type { Version } from "../model/version.model.js";
 import { requireVersion, type ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
 import { rowToVersion } from "./rows.js";
-import type { RuntimeReads } from "./runtime.service.js";
+import type { RuntimeService } from "./runtime.service.js";
 
 /** What a render answers (docs/contract.md, "Rendering"): the filled prompt and what goes with it. */
 export type Rendering = {
@@ -41,7 +41,7 @@ export function renderVersion(v: Version, input: unknown, strict: boolean): Rend
 }
 
 /** Renders by version (`…/versions/:v/render`) and by stage (`…/stages/:stage/render`, the runtime read's version). */
-export function createRenderService(deps: ServiceDeps, runtime: RuntimeReads) {
+export function createRenderService(deps: ServiceDeps, runtime: Pick<RuntimeService, "current">) {
   return {
     async version(name: string, version: string, input: unknown, strict = true): Promise<Rendering> {
       const { prompt, row } = await requireVersion(deps.db, name, version);

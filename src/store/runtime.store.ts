@@ -1,4 +1,4 @@
-import type { PostgresDb, SqliteDb } from "../db/connect.js";
+import type { Db, PostgresDb, SqliteDb } from "../db/connect.js";
 import type { VersionRow } from "../db/schema.js";
 import type { PromptType } from "../domain/chat.js";
 import type { Stage } from "../domain/stage.js";
@@ -6,25 +6,24 @@ import type { Stage } from "../domain/stage.js";
 export type CurrentRow = VersionRow & { prompt_type: PromptType };
 
 /**
- * Where the runtime read ("current PROD of prompt X") comes from. A backend answers from
- * committed data and says whether anything may have changed since it last said so, so that a
- * cache in front of it is never stale: SQLite by its data_version. PostgreSQL, shared by many
- * instances, has no cache in front of it: see `createQueryCurrentSource`.
+ * Where the runtime read ("current PROD of prompt X") comes from: committed data only. Whether
+ * it may have changed is src/store/changes.store.ts's to say.
  */
 export interface CurrentSource {
-  /** True when any connection, in this process or another, committed since the previous call. */
-  changed(): boolean;
   /** The current version of a stage, with its prompt's type (what `body` holds). */
-  current(name: string, stage: Stage): CurrentRow | undefined;
-  promptExists(name: string): boolean;
+  current(name: string, stage: Stage): Promise<CurrentRow | undefined>;
+  promptExists(name: string): Promise<boolean>;
+}
+
+export function currentSourceOf(db: Db): CurrentSource {
+  return db.engine === "sqlite" ? sqliteCurrentSource(db) : postgresCurrentSource(db);
 }
 
 /**
- * The runtime read as prepared statements on the read-only connection of the SQLite file: it
- * sees only committed data, never the middle of a transaction open on the writer. Whether
- * anyone committed — our writer or another process on the file — comes from db.watchCommits.
+ * SQLite: prepared statements on the read-only connection of the file, which sees only committed
+ * data, never the middle of a transaction open on the writer.
  */
-export function createSqliteCurrentSource(db: SqliteDb): CurrentSource {
+function sqliteCurrentSource(db: SqliteDb): CurrentSource {
   const reader = db.reader();
   const current = reader.prepare<[string, Stage], CurrentRow>(
     `SELECT v.*, p.type AS prompt_type FROM versions v JOIN prompts p ON p.id = v.prompt_id
@@ -32,25 +31,16 @@ export function createSqliteCurrentSource(db: SqliteDb): CurrentSource {
   );
   const promptExists = reader.prepare<[string], { id: number }>("SELECT id FROM prompts WHERE name = ?");
   return {
-    changed: db.watchCommits(),
-    current: (name, stage) => current.get(name, stage),
-    promptExists: (name) => promptExists.get(name) !== undefined,
+    current: async (name, stage) => current.get(name, stage),
+    promptExists: async (name) => promptExists.get(name) !== undefined,
   };
 }
 
-/** The same reads as queries, answered by the server each time (PostgreSQL: SPEC §10). */
-export interface QueryCurrentSource {
-  current(name: string, stage: Stage): Promise<CurrentRow | undefined>;
-  promptExists(name: string): Promise<boolean>;
-  /** One round trip to the database: /healthz. */
-  ping(): Promise<void>;
-}
-
 /**
- * On PostgreSQL, as named prepared statements on the pool: each connection parses and plans them
- * once (an unnamed query is planned at every call, about twice the database's time per read).
+ * PostgreSQL: named prepared statements on the pool: each connection parses and plans them once
+ * (an unnamed query is planned at every call, about twice the database's time per read).
  */
-export function createQueryCurrentSource(db: PostgresDb): QueryCurrentSource {
+function postgresCurrentSource(db: PostgresDb): CurrentSource {
   const current = {
     name: "promptrail_runtime_current",
     text: `SELECT v.*, p.type AS prompt_type FROM versions v JOIN prompts p ON p.id = v.prompt_id
@@ -60,8 +50,5 @@ export function createQueryCurrentSource(db: PostgresDb): QueryCurrentSource {
   return {
     current: async (name, stage) => (await db.pool.query<CurrentRow>({ ...current, values: [name, stage] })).rows[0],
     promptExists: async (name) => (await db.pool.query({ ...exists, values: [name] })).rowCount !== 0,
-    ping: async () => {
-      await db.pool.query("SELECT 1");
-    },
   };
 }

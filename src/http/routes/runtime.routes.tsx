@@ -5,34 +5,36 @@ import { DomainError } from "../../domain/errors.js";
 import type { Role } from "../../domain/roles.js";
 import type { Version } from "../../model/version.model.js";
 import type { Services } from "../../services/index.js";
-import { authenticate, roleOf } from "../auth.js";
+import { admit, credentialOf, roleOf, usable } from "../auth.js";
 import { applyBaseHeaders, BASE_HEADERS } from "../headers.js";
 import { versionJson } from "../json.js";
 import { negotiateRead } from "../negotiate.js";
 import { WWW_AUTHENTICATE } from "../on-error.js";
+import type { RequestNotes } from "../request-notes.js";
 import { renderVersionPage } from "./version-page.js";
 
 type ReadMode = "json" | "text" | "html";
 
-/** One representation of a version, ready to send: its bytes and every header, decided once. */
+/**
+ * One representation of a version, ready to send: its text and every header, decided once. The
+ * body stays a string: node writes a string body together with the headers in one system call,
+ * where bytes go out in a second buffer of a vectored write.
+ */
 interface Answer {
   /** 200 unless the representation is a refusal. */
   status?: number;
   etag: string;
-  body: Uint8Array<ArrayBuffer>;
+  body: string;
   ok: Record<string, string>;
   notModified: Record<string, string>;
 }
 
 const TYPES = { json: "application/json", text: "text/plain; charset=UTF-8", html: "text/html; charset=UTF-8" };
-const encoder = new TextEncoder();
 
 function answer(text: string, etag: string | null, type: string, extra: Record<string, string> = {}): Answer {
-  // TextEncoder gives the bytes their own buffer (Buffer.from may share a pooled one).
-  const body = encoder.encode(text);
   const common = { ...BASE_HEADERS, ...extra, ...(etag ? { etag } : {}) };
-  const ok = { ...common, "content-type": type, "content-length": String(body.byteLength) };
-  return { etag: etag ?? "", body, ok, notModified: common };
+  const ok = { ...common, "content-type": type, "content-length": String(Buffer.byteLength(text)) };
+  return { etag: etag ?? "", body: text, ok, notModified: common };
 }
 
 /**
@@ -44,9 +46,13 @@ interface Answers {
   text?: Answer;
   json: Partial<Record<Role | "open", Answer>>;
 }
-const answers = new WeakMap<Version, Answers>();
+/** The answers of each version while it is current and kept by the runtime service. */
+function answerCache() {
+  const answers = new WeakMap<Version, Answers>();
+  return (v: Version, mode: "json" | "text", role: Role | null) => answerOf(answers, v, mode, role);
+}
 
-function answerOf(v: Version, mode: "json" | "text", role: Role | null): Answer {
+function answerOf(answers: WeakMap<Version, Answers>, v: Version, mode: "json" | "text", role: Role | null): Answer {
   let cached = answers.get(v);
   if (!cached) {
     // The version number too: two versions can share content, revision and a millisecond.
@@ -80,16 +86,18 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 }
 
 /** Accept headers repeat: applications send the same one on every read. */
-const modes = new Map<string | undefined, ReadMode>();
-function readMode(c: Context): ReadMode {
-  const accept = c.req.header("accept");
-  let mode = modes.get(accept);
-  if (mode === undefined) {
-    mode = negotiateRead(accept);
-    if (modes.size >= 256) modes.clear();
-    modes.set(accept, mode);
-  }
-  return mode;
+function readModes() {
+  const modes = new Map<string | undefined, ReadMode>();
+  return (c: Context): ReadMode => {
+    const accept = c.req.header("accept");
+    let mode = modes.get(accept);
+    if (mode === undefined) {
+      mode = negotiateRead(accept);
+      if (modes.size >= 256) modes.clear();
+      modes.set(accept, mode);
+    }
+    return mode;
+  };
 }
 
 const HEALTH = {
@@ -102,12 +110,14 @@ const send = (a: Answer, status = 200) => new Response(a.body, { status, headers
 
 /**
  * The runtime read and /healthz: the requests applications make at volume. They are mounted
- * before any middleware that sets headers and answer with precomputed bytes and constant
- * header objects (the base headers included), so the Node adapter writes them without building
- * a Headers object. The runtime service keeps freshness exact.
+ * before any middleware that sets headers and answer with precomputed text and constant header
+ * objects (the base headers included), so the Node adapter writes them without building a
+ * Headers object. The runtime service keeps freshness exact and checks who asks.
  */
-export function createRuntimeRoutes(services: Services) {
+export function createRuntimeRoutes(services: Services, notes: RequestNotes) {
   const { runtime } = services;
+  const answerFor = answerCache();
+  const readMode = readModes();
 
   function refuse(mode: ReadMode, error: unknown): Response {
     // A refusal speaks the read's own language: JSON by default, plain text when asked.
@@ -119,7 +129,7 @@ export function createRuntimeRoutes(services: Services) {
 
   function respond(c: Context, mode: ReadMode, version: Version): Response | Promise<Response> {
     if (mode === "html") return htmlRead(c, version);
-    const a = answerOf(version, mode, roleOf(c));
+    const a = answerFor(version, mode, roleOf(c));
     if (a.etag && matches(c.req.header("if-none-match"), a.etag))
       return new Response(null, { status: 304, headers: a.notModified });
     return send(a, a.status);
@@ -141,33 +151,19 @@ export function createRuntimeRoutes(services: Services) {
   }
 
   return new Hono()
-    .get("/healthz", (c): Response | Promise<Response> => {
-      const checked = runtime.check();
-      const mode = readMode(c);
-      return checked instanceof Promise ? checked.then((): Response => send(HEALTH[mode])) : send(HEALTH[mode]);
+    .get("/healthz", async (c) => {
+      await runtime.check();
+      return send(HEALTH[readMode(c)]);
     })
-    .get("/prompts/:name/stages/:stage", (c) => {
+    .get("/prompts/:name/stages/:stage", async (c) => {
       const mode = readMode(c);
-      const read = () => {
-        try {
-          const found = runtime.current(c.req.param("name"), c.req.param("stage"));
-          if (found instanceof Promise)
-            return found.then(
-              (version) => respond(c, mode, version),
-              (error) => refuse(mode, error),
-            );
-          return respond(c, mode, found);
-        } catch (error) {
-          return refuse(mode, error);
-        }
-      };
       try {
-        // Secured mode: a session or token first (SPEC §5); open mode costs a cached answer.
-        const who = authenticate(services, c);
-        if (who instanceof Promise) return who.then(read, (error) => refuse(mode, error));
+        const credential = credentialOf(c);
+        const read = await runtime.read(usable(credential), c.req.param("name"), c.req.param("stage"));
+        admit(c, notes, read.who, credential);
+        return await respond(c, mode, read.version());
       } catch (error) {
         return refuse(mode, error);
       }
-      return read();
     });
 }

@@ -2,7 +2,7 @@ import { getRequestListener } from "@hono/node-server";
 import { afterEach, expect, test, vi } from "vitest";
 import { createApp } from "../../../src/app.js";
 import { listen } from "../../../src/server/http-server.js";
-import { withRequestLog } from "../../../src/server/request-log.js";
+import { createServerLog } from "../../../src/server/request-log.js";
 import { cli } from "../../support/cli.js";
 import { databaseEnv, freshDb } from "../../support/db.js";
 import { dumpAll, refusedRaw } from "../../support/state.js";
@@ -25,11 +25,9 @@ test("passwords, session cookies and token secrets appear nowhere but where they
     vi.spyOn(console, "error").mockImplementation((...args) => void lines.push(args.join(" "))),
     vi.spyOn(console, "log").mockImplementation((...args) => void lines.push(args.join(" "))),
   ];
-  const app = createApp({ db });
-  const server = await listen(
-    withRequestLog(getRequestListener(app.fetch), "json", (line) => lines.push(line)),
-    { host: "127.0.0.1", port: 0 },
-  );
+  const log = createServerLog("json", (text) => lines.push(...text.trimEnd().split("\n")));
+  const app = createApp({ db, notes: log });
+  const server = await listen(log.requests(getRequestListener(app.fetch)), { host: "127.0.0.1", port: 0 });
   stops.push(() => server.stop());
 
   const secrets = new Set<string>();
@@ -141,6 +139,7 @@ test("passwords, session cookies and token secrets appear nowhere but where they
   secrets.add(renewed);
   await call("/logout", json({}, { cookie: `promptrail_session=${renewed}` }));
   await server.stop();
+  log.flush();
   stops.length = 0;
   for (const spy of consoleOut) spy.mockRestore();
 

@@ -1,19 +1,20 @@
 import { connect } from "node:net";
 import { serve } from "@hono/node-server";
-import { afterEach, expect, test, vi } from "vitest";
+import { expect, test, vi } from "vitest";
 import { createApp } from "../../../src/app.js";
+import type { RequestNotes } from "../../../src/http/request-notes.js";
 import { freshDb } from "../../support/db.js";
 import { rawValue } from "../../support/state.js";
-
-afterEach(() => vi.restoreAllMocks());
 
 test("an aborted upload logs one line, not a stack, and stores nothing (issue 8, item 9)", async () => {
   const db = await freshDb();
   const lines: string[] = [];
-  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-    lines.push(args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(" "));
-  });
-  const server = serve({ fetch: createApp({ db }).fetch, hostname: "127.0.0.1", port: 0 });
+  const notes: RequestNotes = {
+    identified() {},
+    failed: (request, message, error) =>
+      void lines.push(`${request.method} ${request.path}: ${message}${error ? " (with a stack)" : ""}`),
+  };
+  const server = serve({ fetch: createApp({ db, notes }).fetch, hostname: "127.0.0.1", port: 0 });
   await new Promise((resolve) => server.once("listening", resolve));
   const { port } = server.address() as { port: number };
   const socket = connect(port, "127.0.0.1");

@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { describe, expect, test } from "vitest";
 import { DomainError } from "../../../src/domain/errors.js";
 import { langfuseErrorSchema, langfuseListSchema, langfusePromptSchema } from "../../../src/http/langfuse-json.js";
-import { onError } from "../../../src/http/on-error.js";
+import { errorHandler } from "../../../src/http/on-error.js";
+import { STDERR_NOTES } from "../../../src/http/request-notes.js";
 import { expectKeys, freshApp, type Json } from "./support/http.js";
 
 /** SPEC §8: the Langfuse-compatible read, its exact shapes and its `{message, error}` refusals. */
@@ -136,7 +137,7 @@ describe("GET /api/public/v2/prompts/:name", () => {
       })
       .get("/api/public/v2/prompts", (c) => c.text("never"))
       .get("/prompts", (c) => c.text("never"));
-    app.onError(onError);
+    app.onError(errorHandler(STDERR_NOTES));
     const res = await app.request("/api/public/v2/prompts");
     expect([res.status, await res.json()]).toEqual([
       403,

@@ -1,22 +1,26 @@
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { afterEach, expect, test } from "vitest";
+import type { RequestNotes } from "../../../src/http/request-notes.js";
 import { rawSql } from "../../support/state.js";
 import { type Client, expectFragment, expectKeys, expectPage, freshApp } from "./support/http.js";
 
-// The app logs what failed; keep the test output clean and check that it did.
-beforeEach(() => {
-  vi.spyOn(console, "error").mockImplementation(() => {});
-});
+// The app tells the server's log what failed; check that it did, with the error behind it.
+const failures: Array<{ path: string; message: string; error: unknown }> = [];
+const notes: RequestNotes = {
+  identified() {},
+  failed: (request, message, error) => void failures.push({ path: request.path, message, error }),
+};
 /** The databases broken below, mended after the test (PostgreSQL's are reused, rows reset). */
 const brokenDbs: Client["db"][] = [];
 afterEach(async () => {
   for (const db of brokenDbs.splice(0)) await rawSql(db, "ALTER TABLE events_gone RENAME TO events");
-  expect(console.error).toHaveBeenCalled();
-  vi.restoreAllMocks();
+  expect(failures.splice(0)).toEqual([
+    { path: "/prompts/p/versions/1.0/promote", message: "request failed", error: expect.any(Error) },
+  ]);
 });
 
 /** A prompt whose next promotion fails half-way: its event cannot be written any more. */
 async function broken(): Promise<Client> {
-  const client = await freshApp();
+  const client = await freshApp({ notes });
   await client.create("p");
   await rawSql(client.db, "ALTER TABLE events RENAME TO events_gone");
   brokenDbs.push(client.db);

@@ -1,7 +1,7 @@
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { listeningUrl, spawnCli } from "../../support/cli.js";
+import { cli, listeningUrl, spawnCli } from "../../support/cli.js";
 import { createMigratedTestDatabase } from "../../support/pg-databases.js";
 
 /**
@@ -36,10 +36,14 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function call(base: string, path: string, body?: unknown) {
+async function call(base: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${base}${path}`, {
     method: body === undefined ? "GET" : "POST",
-    headers: { accept: "application/json", ...(body !== undefined && { "content-type": "application/json" }) },
+    headers: {
+      accept: "application/json",
+      ...(body !== undefined && { "content-type": "application/json" }),
+      ...headers,
+    },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   return { status: res.status, json: (await res.json()) as Record<string, any> };
@@ -115,5 +119,50 @@ describe("two instances on one PostgreSQL database", () => {
       expect(read.json.version).toBe(`1.${i}`);
       expect(read.json.body).toBe(`release ${i}`);
     }
+  });
+});
+
+/** Last: from here on the registry is secured. */
+describe("two instances on one PostgreSQL database, secured", () => {
+  const env = () => ({ PROMPTRAIL_DATABASE_URL: database.url });
+  async function run(argv: string[], stdin = "") {
+    const done = await cli(argv, { env: env(), stdin });
+    expect(done.code, done.stderr).toBe(0);
+    return done.stdout.trim();
+  }
+  const read = (base: string, token: string) =>
+    call(base, "/prompts/served/stages/PROD", undefined, { authorization: `Bearer ${token}` });
+
+  test("a revoked token and a disabled user's token are refused by the very next request on every instance", async () => {
+    await run(["user", "add", "ada", "--role", "admin"], "ada's long passphrase\n");
+    await run(["user", "add", "eve", "--role", "viewer"], "eve's long passphrase\n");
+    const adas = await run(["token", "create", "ada", "--label", "admin"]);
+    const revoked = await run(["token", "create", "eve", "--label", "to revoke"]);
+    const disabled = await run(["token", "create", "eve", "--label", "kept"]);
+    // Both instances have seen both tokens (and keep who they are in memory).
+    for (const base of [a, b, a, b]) {
+      expect((await read(base, revoked)).status).toBe(200);
+      expect((await read(base, disabled)).status).toBe(200);
+    }
+    const listed = await call(a, "/settings/tokens", undefined, { authorization: `Bearer ${adas}` });
+    const id = (listed.json.tokens as Array<{ id: number; label: string }>).find((t) => t.label === "to revoke")?.id;
+    const answer = await call(a, `/settings/tokens/${id}/revoke`, {}, { authorization: `Bearer ${adas}` });
+    expect(answer.status).toBe(200);
+    expect((await read(b, revoked)).status).toBe(401);
+    expect((await read(a, revoked)).status).toBe(401);
+    expect((await read(b, disabled)).status).toBe(200);
+
+    await run(["user", "disable", "eve"]);
+    expect((await read(a, disabled)).status).toBe(401);
+    expect((await read(b, disabled)).status).toBe(401);
+    expect((await read(b, adas)).status).toBe(200);
+
+    // By raw SQL too (psql): the database's triggers, not the app, tell the instances.
+    await sql(
+      "UPDATE api_tokens SET revoked_at = now()::text WHERE secret_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')",
+      [adas],
+    );
+    expect((await read(a, adas)).status).toBe(401);
+    expect((await read(b, adas)).status).toBe(401);
   });
 });

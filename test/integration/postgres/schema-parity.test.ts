@@ -16,6 +16,12 @@ type Shape = { columns: Column[]; triggers: string[] };
 
 /** Bookkeeping that is no part of the schema: SQLite's own, and the migration ledger. */
 const BOOKKEEPING = new Set(["sqlite_sequence", "kysely_migration", "kysely_migration_lock"]);
+/**
+ * PostgreSQL's change counter (instances tell from it whether their caches are stale), its
+ * guard and the triggers that bump it: SQLite has its own counter, the WAL index's.
+ */
+const CHANGE_COUNTER = new Set(["promptrail_changes"]);
+const isCounterTrigger = (name: string) => name === "promptrail_changes_kept" || name.endsWith("_bump_changes");
 
 let sqlite: Shape;
 let postgres: Shape;
@@ -59,12 +65,14 @@ beforeAll(async () => {
         SELECT table_name, column_name, is_nullable FROM information_schema.columns
         WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`.execute(kysely)
     ).rows
-      .filter((c) => !BOOKKEEPING.has(c.table_name))
+      .filter((c) => !BOOKKEEPING.has(c.table_name) && !CHANGE_COUNTER.has(c.table_name))
       .map((c) => ({ table: c.table_name, column: c.column_name, notNull: c.is_nullable === "NO" }));
     const triggers = (
       await sql<{ tgname: string }>`
         SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname COLLATE "C"`.execute(kysely)
-    ).rows.map((t) => t.tgname);
+    ).rows
+      .map((t) => t.tgname)
+      .filter((name) => !isCounterTrigger(name));
     postgres = { columns, triggers };
   } finally {
     await kysely.destroy();

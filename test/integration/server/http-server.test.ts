@@ -1,8 +1,8 @@
-import { request } from "node:http";
+import { type RequestListener, request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
 import { listen } from "../../../src/server/http-server.js";
-import { setRequestActor, withRequestLog } from "../../../src/server/request-log.js";
+import { createServerLog, type LogFormat, oneLine } from "../../../src/server/request-log.js";
 
 /** A GET that resolves with the status, or with the error when the connection was cut. */
 function get(url: string, path: string) {
@@ -37,21 +37,24 @@ describe("the HTTP server's stop", () => {
 });
 
 describe("the request log", () => {
-  async function logged(handle: Parameters<typeof withRequestLog>[0], format: "json" | "text", path: string) {
-    const lines: string[] = [];
-    const server = await listen(
-      withRequestLog(handle, format, (line) => lines.push(line)),
-      { host: "127.0.0.1", port: 0 },
-    );
+  async function logged(
+    handle: (log: ReturnType<typeof createServerLog>) => RequestListener,
+    format: LogFormat,
+    path: string,
+  ) {
+    const writes: string[] = [];
+    const log = createServerLog(format, (text) => writes.push(text));
+    const server = await listen(log.requests(handle(log)), { host: "127.0.0.1", port: 0 });
     const result = await get(server.url, path);
     await server.stop();
-    return { result, lines };
+    log.flush();
+    return { result, writes, lines: writes.join("").split("\n").filter(Boolean) };
   }
 
   test("takes the actor from whoever authenticated the request", async () => {
     const { lines } = await logged(
-      (req, res) => {
-        setRequestActor(req, "ada");
+      (log) => (req, res) => {
+        log.identified(req, "ada");
         res.end("hi");
       },
       "json",
@@ -63,7 +66,7 @@ describe("the request log", () => {
   test("marks a request whose client left before the answer", async () => {
     let close: () => void = () => {};
     const { lines } = await logged(
-      (req, res) => {
+      () => (req, res) => {
         close = () => res.end();
         req.socket.destroy();
       },
@@ -72,5 +75,26 @@ describe("the request log", () => {
     );
     close();
     expect(JSON.parse(lines[0] as string)).toMatchObject({ path: "/gone", aborted: true });
+  });
+
+  test("writes the lines of one turn of the event loop together, in one write", async () => {
+    const writes: string[] = [];
+    const log = createServerLog("json", (text) => writes.push(text));
+    for (let i = 0; i < 100; i++) log.event({ msg: `line ${i}` });
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(1);
+    expect(
+      writes[0]
+        ?.split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).msg),
+    ).toEqual(Array.from({ length: 100 }, (_, i) => `line ${i}`));
+  });
+
+  test("text lines escape control characters, separators and backslashes", () => {
+    expect(oneLine('GET /a\n{"forged":true}\r\u0000\u001b[31m\u2028\\ end')).toBe(
+      'GET /a\\n{"forged":true}\\r\\x00\\x1b[31m\\u2028\\\\ end',
+    );
   });
 });

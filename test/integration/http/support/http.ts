@@ -2,6 +2,7 @@ import { expect } from "vitest";
 import { createApp } from "../../../../src/app.js";
 import type { ConnectOptions } from "../../../../src/db/connect.js";
 import { errorSchema, versionSchema } from "../../../../src/http/json.js";
+import type { RequestNotes } from "../../../../src/http/request-notes.js";
 import type { WebhookSettings } from "../../../../src/services/deliveries.service.js";
 import { freshDb } from "../../../support/db.js";
 import { dumpAll } from "../../../support/state.js";
@@ -22,9 +23,10 @@ export async function freshApp(
     fetch?: typeof fetch;
     webhooks?: Partial<WebhookSettings>;
     trustProxy?: boolean;
+    notes?: RequestNotes;
   } = {},
 ) {
-  const { publicUrl, fetch, webhooks, trustProxy, ...connectOptions } = options;
+  const { publicUrl, fetch, webhooks, trustProxy, notes, ...connectOptions } = options;
   const db = await freshDb(connectOptions);
   const app = createApp({
     db,
@@ -32,6 +34,7 @@ export async function freshApp(
     ...(fetch && { fetch }),
     ...(webhooks && { webhooks }),
     ...(trustProxy !== undefined && { trustProxy }),
+    ...(notes && { notes }),
   });
   const request = (path: string, init: RequestInit = {}) => app.request(path, init);
 
