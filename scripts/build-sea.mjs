@@ -44,6 +44,7 @@ export function seaAssets(addon = join(betterSqlite, "build/Release/better_sqlit
     "better_sqlite3.node": addon,
     "app.css": join(root, "static/app.css"),
     "app.js": join(root, "static/app.js"),
+    "contract.js": join(root, "static/contract.js"),
     "htmx.min.js": require.resolve("htmx.org/dist/htmx.min.js"),
   };
 }

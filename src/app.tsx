@@ -11,6 +11,7 @@ import { createChangeRoutes } from "./http/routes/changes.routes.js";
 import { createLangfuseRoutes } from "./http/routes/langfuse.routes.js";
 import { createPromptEditRoutes } from "./http/routes/prompt-edits.routes.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
+import { createRenderRoutes } from "./http/routes/render.routes.js";
 import { createRevisionRoutes } from "./http/routes/revisions.routes.js";
 import { createRuntimeRoutes } from "./http/routes/runtime.routes.js";
 import { createSessionRoutes } from "./http/routes/session.routes.js";
@@ -74,6 +75,7 @@ export function createApp({
   app.route("/", createPromptEditRoutes(services));
   app.route("/", createVersionRoutes(services));
   app.route("/", createRevisionRoutes(services));
+  app.route("/", createRenderRoutes(services));
   app.route("/", createTestingRoutes(services));
   app.route("/", createSettingsRoutes(services));
   app.route("/", createLangfuseRoutes(services));

@@ -6,11 +6,12 @@ import { fileURLToPath } from "node:url";
  * The one place that reads files next to the code: the stylesheet, the small keyboard script
  * and htmx. The single executable registers its embedded copies with `useEmbeddedAssets`.
  */
-export type AssetName = "app.css" | "app.js" | "htmx.min.js";
+export type AssetName = "app.css" | "app.js" | "contract.js" | "htmx.min.js";
 
 export const ASSET_TYPES: Record<AssetName, string> = {
   "app.css": "text/css; charset=utf-8",
   "app.js": "text/javascript; charset=utf-8",
+  "contract.js": "text/javascript; charset=utf-8",
   "htmx.min.js": "text/javascript; charset=utf-8",
 };
 

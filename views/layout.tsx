@@ -55,6 +55,7 @@ export function Layout({ title, flash, crumbs, bare, children }: LayoutProps) {
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/htmx.min.js" defer></script>
         <script src="/static/app.js" defer></script>
+        <script src="/static/contract.js" defer></script>
       </head>
       <body>
         <a class="skip" href="#main">

@@ -33,7 +33,18 @@ beforeAll(async () => {
       { type: "placeholder", name: "history" },
     ],
   });
-  for (const name of ["greeting", "triage"]) {
+  // A contract joins the content hash: the client must recompute it with the contract beside the body.
+  await s.prompts.create({
+    name: "typed",
+    body: "Reply in {{tone}} about {{order}}",
+    variables: [
+      { name: "tone", type: "enum", values: ["formal", "casual"], default: "formal" },
+      { name: "order", type: "json" },
+    ],
+    tools: [{ type: "function", function: { name: "lookup", parameters: { type: "object" } } }],
+    responseFormat: { type: "json_object" },
+  });
+  for (const name of ["greeting", "triage", "typed"]) {
     await s.versions.promote(name, "1.0", { to: "TST" });
     await s.versions.promote(name, "1.0", { to: "PROD" });
   }
@@ -58,7 +69,7 @@ const refusal = (input: unknown, stage?: "PROD" | "TST") =>
 
 describe("verifying a bundle", () => {
   test("one written by promptrail bundle passes, as text or parsed, compact or reordered", async () => {
-    expect(Object.keys((await verifyBundle(text)).prompts)).toEqual(["greeting", "triage"]);
+    expect(Object.keys((await verifyBundle(text)).prompts)).toEqual(["greeting", "triage", "typed"]);
     const doc = parsed();
     expect((await verifyBundle(JSON.stringify(doc))).sha256).toBe(doc.sha256);
     const reordered = {
@@ -110,6 +121,8 @@ describe("the client with a fallback bundle", () => {
       body: "Grüße, {{name}} 👋",
     });
     expect((await client.get("triage")).messages).toHaveLength(2);
+    const typed = await client.get("typed");
+    expect(typed.render({ order: { id: 7 } })).toMatchObject({ body: 'Reply in formal about {"id":7}', tools: [{}] });
     expect(await client.get("greeting", { version: "1.0" })).toMatchObject({ source: "bundle" });
     await expect(client.get("greeting", { version: "1.1" })).rejects.toMatchObject({ code: "unavailable" });
   });

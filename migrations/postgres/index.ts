@@ -3,6 +3,7 @@ import * as postgresSchema from "./202612020000_postgres_schema.js";
 import * as jsonChecks from "./202612020100_json_checks.js";
 import * as signInReservations from "./202612080100_sign_in_reservations.js";
 import * as changeCounter from "./202612080200_change_counter.js";
+import * as contract from "./202612090000_contract.js";
 import * as eventsInCommitOrder from "./202612100000_events_in_commit_order.js";
 
 /** PostgreSQL's migrations (SPEC §10), by name in the order they apply. */
@@ -11,5 +12,6 @@ export const postgresMigrations: Record<string, Migration> = {
   "202612020100_json_checks": jsonChecks,
   "202612080100_sign_in_reservations": signInReservations,
   "202612080200_change_counter": changeCounter,
+  "202612090000_contract": contract,
   "202612100000_events_in_commit_order": eventsInCommitOrder,
 };

@@ -5,6 +5,8 @@ import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { parseStoredMessages } from "../domain/chat.js";
 import { type Config, chatContentHash, contentHash, type Json } from "../domain/content.js";
+import { parseStoredContract } from "../domain/contract.js";
+import { hashOf } from "../domain/prompt-content.js";
 import { type CommitWatch, dataVersionWatch, walIndexWatch } from "./commit-watch.js";
 import type { Database } from "./schema.js";
 
@@ -187,6 +189,32 @@ function registerFunctions(sqlite: SQLite.Database): void {
     const messages = parsed && typeof body === "string" ? parseStoredMessages(body) : null;
     return parsed && messages && chatContentHash(messages as unknown as Json[], parsed);
   });
+  // The prompt contract (migrations/202612090000_contract.ts): 1 when the three columns are a
+  // well-formed contract in stored form; the hash of a version or revision with its contract.
+  // A save asks about the same contract four times (the version's and the revision's hash and
+  // contract triggers): the last answer is kept.
+  let last: { key: unknown[]; contract: ReturnType<typeof parseStoredContract> } | null = null;
+  const contractOf = (variables: unknown, tools: unknown, responseFormat: unknown) => {
+    const key = [variables, tools, responseFormat];
+    if (!last || key.some((v, i) => v !== last?.key[i]))
+      last = { key, contract: parseStoredContract(variables, tools, responseFormat) };
+    return last.contract;
+  };
+  sqlite.function("promptrail_contract_ok", { deterministic: true }, (variables, tools, responseFormat) =>
+    contractOf(variables, tools, responseFormat) ? 1 : 0,
+  );
+  sqlite.function(
+    "promptrail_version_hash",
+    { deterministic: true },
+    (type: unknown, body: unknown, config: unknown, variables: unknown, tools: unknown, responseFormat: unknown) => {
+      const parsed = typeof body === "string" ? configOf(config) : null;
+      const contract = contractOf(variables, tools, responseFormat);
+      if (!parsed || !contract) return null;
+      if (type !== "chat") return hashOf({ type: "text", body: body as string }, parsed, contract);
+      const messages = parseStoredMessages(body as string);
+      return messages && hashOf({ type: "chat", messages }, parsed, contract);
+    },
+  );
 }
 
 function configOf(config: unknown): Config | null {

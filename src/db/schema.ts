@@ -40,6 +40,10 @@ export interface VersionsTable {
   edited_at: string;
   /** 1, 2, 3… in creation order within the prompt (SPEC §8); Langfuse's `version`. Given by the database when left out. */
   seq: Generated<number>;
+  /** The prompt contract (docs/contract.md), canonical JSON: a list, a list, an object or null. */
+  variables: Generated<string>;
+  tools: Generated<string>;
+  response_format: Generated<string | null>;
 }
 
 export interface RevisionsTable {
@@ -51,6 +55,10 @@ export interface RevisionsTable {
   content_hash: string;
   saved_at: string;
   actor: string;
+  /** The contract as saved with this revision (see VersionsTable). */
+  variables: Generated<string>;
+  tools: Generated<string>;
+  response_format: Generated<string | null>;
 }
 
 export interface EventsTable {

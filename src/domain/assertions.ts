@@ -8,7 +8,8 @@ export type Assertion =
   | { type: "max-length"; value: number };
 
 export interface AssertionResult {
-  type: AssertionType;
+  /** A test case's assertion, or `schema`: every output checked against a json_schema response format. */
+  type: AssertionType | "schema";
   value: string | number | null;
   passed: boolean;
   message: string;
@@ -49,12 +50,11 @@ export function characterCount(text: string): number {
 }
 
 /** JSON output, allowing one surrounding Markdown code fence (models like to add one). */
-export function parseJsonOutput(output: string): { ok: true } | { ok: false; error: string } {
+export function parseJsonOutput(output: string): { ok: true; value: unknown } | { ok: false; error: string } {
   const trimmed = output.trim();
   const fenced = /^```[a-zA-Z]*\n([\s\S]*?)\n?```$/.exec(trimmed);
   try {
-    JSON.parse(fenced ? (fenced[1] as string) : trimmed);
-    return { ok: true };
+    return { ok: true, value: JSON.parse(fenced ? (fenced[1] as string) : trimmed) as unknown };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : "not JSON" };
   }

@@ -24,6 +24,12 @@ export interface ErrorIssue {
   message: string;
 }
 
+/** An issue whose path is a list of keys, where a key may hold dots: a render's `["variables", name]`. */
+export interface KeyedIssue {
+  path: string[];
+  message: string;
+}
+
 /** A refused request: a code from SPEC §3, a message a person can read, optional field issues. */
 export class DomainError extends Error {
   constructor(
@@ -32,6 +38,8 @@ export class DomainError extends Error {
     readonly issues?: ErrorIssue[],
     /** For rate_limited: seconds until a new attempt may succeed (the `Retry-After` header). */
     readonly retryAfter?: number,
+    /** Issues keyed by a list of keys; answered as `issues` in place of the plain ones. */
+    readonly keyedIssues?: KeyedIssue[],
   ) {
     super(message);
     this.name = "DomainError";
@@ -42,11 +50,12 @@ export class DomainError extends Error {
   }
 
   toJSON() {
+    const issues: Array<ErrorIssue | KeyedIssue> | undefined = this.keyedIssues ?? this.issues;
     return {
       error: {
         code: this.code,
         message: this.message,
-        ...(this.issues ? { issues: this.issues } : {}),
+        ...(issues ? { issues } : {}),
       },
     };
   }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   type ChatItem,
   chatVariables,
@@ -6,7 +7,8 @@ import {
   type PromptType,
   parseStoredMessages,
 } from "./chat.js";
-import { type Config, chatContentHash, contentHash, type Json, normalizeBody } from "./content.js";
+import { type Config, canonicalJson, chatContentHash, contentHash, type Json, normalizeBody } from "./content.js";
+import { type Contract, contractHashFields, EMPTY_CONTRACT, isEmptyContract } from "./contract.js";
 import { templateVariables } from "./template.js";
 
 /**
@@ -32,11 +34,21 @@ export function contentOf(type: PromptType, text: string): Content {
   return { type, messages };
 }
 
-/** R3 and SPEC §8: sha256 of `{"body","config"}`, or of `{"config","messages"}` for chat. */
-export function hashOf(content: Content, config: Config): string {
-  return content.type === "text"
-    ? contentHash(content.body, config)
-    : chatContentHash(content.messages as unknown as Json[], config);
+/**
+ * R3 and SPEC §8: sha256 of `{"body","config"}`, or of `{"config","messages"}` for chat. The
+ * contract's fields join the object (keys sorted) only when they are not empty, so every
+ * version without a contract keeps its hash (docs/contract.md, "The content hash").
+ */
+export function hashOf(content: Content, config: Config, contract: Contract = EMPTY_CONTRACT): string {
+  if (isEmptyContract(contract))
+    return content.type === "text"
+      ? contentHash(content.body, config)
+      : chatContentHash(content.messages as unknown as Json[], config);
+  const own: { [key: string]: Json } =
+    content.type === "text" ? { body: content.body } : { messages: content.messages as unknown as Json };
+  return createHash("sha256")
+    .update(canonicalJson({ ...own, config, ...contractHashFields(contract) }), "utf8")
+    .digest("hex");
 }
 
 /** R5: line endings are LF on every save, in a body and in every message. */

@@ -7,6 +7,9 @@ export function isPublic(path: string): boolean {
   return path === "/healthz" || path === "/login" || path.startsWith("/static/");
 }
 
+/** A render (docs/contract.md) is a read that takes its variables in a POST body. */
+const RENDER = /^\/prompts\/[^/]+\/(?:stages|versions)\/[^/]+\/render$/;
+
 /** One's own account: who am I, signing out, where Settings starts for me, one's own tokens and password. */
 const SELF = /^\/(?:me|logout|settings|settings\/password|settings\/tokens(?:\/[^/]+\/revoke)?)$/;
 
@@ -16,10 +19,11 @@ const SELF = /^\/(?:me|logout|settings|settings\/password|settings\/tokens(?:\/[
  * and everything under /settings is `admin` but one's own tokens and password. Where the answer
  * depends on the data (promoting TST→PROD, making a PROD version current, someone else's token)
  * the service checks the stronger permission inside its transaction, with the same role table.
+ * A render is the one POST that only reads.
  */
 export function routePermission(method: string, path: string): Permission | "public" {
   if (isPublic(path)) return "public";
   if (SELF.test(path)) return "self";
   if (path === "/settings" || path.startsWith("/settings/")) return "admin";
-  return SAFE.has(method) ? "read" : "edit";
+  return SAFE.has(method) || (method === "POST" && RENDER.test(path)) ? "read" : "edit";
 }

@@ -78,14 +78,19 @@ function refuseLoneSurrogates(value: unknown): void {
  * Reads a request body, form or JSON, into one plain object for a zod schema. An unparseable
  * body is `bad_request`; a form field holding bad JSON is a `validation_failed` issue on that field.
  */
-export async function readInput(c: Context, fields: FormFields = {}): Promise<Record<string, unknown>> {
+export async function readInput(
+  c: Context,
+  fields: FormFields = {},
+  /** A route whose input is data, not settings, may take more (a render's variables: docs/contract.md). */
+  maxJsonValues = MAX_JSON_VALUES,
+): Promise<Record<string, unknown>> {
   if (isForm(c)) return formToInput(await readForm(c), fields);
   const text = await c.req.text();
   if (text.trim() === "") return {};
-  if (!withinJsonBudget(text))
+  if (!withinJsonBudget(text, maxJsonValues))
     throw new DomainError(
       "payload_too_large",
-      `The JSON body holds more than ${MAX_JSON_VALUES.toLocaleString("en")} values (objects, arrays, strings, numbers)`,
+      `The JSON body holds more than ${maxJsonValues.toLocaleString("en")} values (objects, arrays, strings, numbers)`,
     );
   let parsed: unknown;
   try {

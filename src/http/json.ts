@@ -25,6 +25,13 @@ export const chatItemSchema = z.union([
   z.strictObject({ type: z.literal("placeholder"), name: z.string() }),
 ]);
 
+/** The prompt contract (docs/contract.md), checked when it was saved: its shape here is the outline. */
+const contractShape = {
+  variables: z.array(z.object({ name: z.string(), type: z.string(), required: z.boolean() }).loose()),
+  tools: z.array(z.object({ type: z.literal("function"), function: jsonObject })),
+  responseFormat: jsonObject.nullable(),
+};
+
 /** SPEC §8: `body` for a text prompt or `messages` for a chat prompt, never both. */
 const oneContent = (v: { body?: string | undefined; messages?: unknown[] | undefined }) =>
   (v.body === undefined) !== (v.messages === undefined);
@@ -40,6 +47,7 @@ export const versionSchema = z
     body: z.string().optional(),
     messages: z.array(chatItemSchema).optional(),
     config: jsonObject,
+    ...contractShape,
     revision: z.int().min(1),
     contentHash: z.string().regex(/^[0-9a-f]{64}$/),
     createdFrom: versionNumber.nullable(),
@@ -81,6 +89,7 @@ export const revisionsSchema = z.object({
         body: z.string().optional(),
         messages: z.array(chatItemSchema).optional(),
         config: jsonObject,
+        ...contractShape,
         savedAt: z.string(),
         actor: z.string(),
       })
@@ -104,14 +113,27 @@ export const historySchema = z.object({
 
 /** The answer of archive and unarchive: the prompt and when it was archived (null: in use). */
 export const archiveSchema = z.strictObject({ name: z.string(), archivedAt: z.string().nullable() });
-export const compareSchema = z.object({ from: versionNumber, to: versionNumber, diff: z.string() });
+export const compareSchema = z.object({
+  from: versionNumber,
+  to: versionNumber,
+  diff: z.string(),
+  contract: z.array(
+    z.strictObject({
+      kind: z.enum(["variable", "tool", "responseFormat"]),
+      name: z.string(),
+      change: z.string(),
+      breaking: z.boolean(),
+      message: z.string(),
+    }),
+  ),
+});
 export const deletedSchema = z.object({ deleted: z.union([versionNumber, z.int()]) });
 export const healthSchema = z.object({ ok: z.literal(true) });
 export const errorSchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    issues: z.array(z.object({ path: z.union([z.string(), z.array(z.string())]), message: z.string() })).optional(),
   }),
 });
 
@@ -124,6 +146,7 @@ export function versionJson(v: Version, role: Role | null) {
   const actions = actionsFor(v, role);
   return versionSchema.parse({
     ...v,
+    ...v.contract,
     actions: {
       edit: actions.edit.allowed,
       test: actions.test.allowed,
@@ -138,7 +161,8 @@ export function versionJson(v: Version, role: Role | null) {
 export const promptListJson = (prompts: PromptSummary[], next: string | null) =>
   promptListSchema.parse({ prompts, next });
 export const promptJson = (p: PromptDetail, next: string | null) => promptSchema.parse({ ...p, next });
-export const revisionsJson = (revisions: Revision[], next: string | null) => revisionsSchema.parse({ revisions, next });
+export const revisionsJson = (revisions: Revision[], next: string | null) =>
+  revisionsSchema.parse({ revisions: revisions.map((r) => ({ ...r, ...r.contract })), next });
 export const historyJson = (events: HistoryEvent[], next: string | null) => historySchema.parse({ events, next });
 
 const assertionValue = z.union([z.string(), z.number(), z.null()]);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { configWithContract } from "../domain/contract.js";
 import type { DomainError } from "../domain/errors.js";
 import type { LabelledPrompt, LabelledVersion } from "../services/langfuse.service.js";
 import { chatItemSchema } from "./json.js";
@@ -49,7 +50,7 @@ export function langfusePromptJson({ version: v, labels }: LabelledVersion) {
     version: v.seq,
     type: v.type,
     prompt: v.type === "text" ? v.body : v.messages,
-    config: v.config,
+    config: configWithContract(v.config, v.contract),
     labels,
     tags: [],
     commitMessage: null,

@@ -1,4 +1,5 @@
 import type { StructuredPatch } from "diff";
+import type { ContractChange } from "../domain/contract-diff.js";
 import type { Stage } from "../domain/stage.js";
 import type { GateStatus } from "./testing.model.js";
 import type { Version } from "./version.model.js";
@@ -12,6 +13,8 @@ export interface Comparison {
   /** The same as unified diff text (SPEC: `{from, to, diff}`). */
   diff: string;
   variables: { added: string[]; removed: string[] };
+  /** The breaking-change report: what changed in the contract, breaking changes first. */
+  contract: ContractChange[];
 }
 
 /** What promoting a version would change, seen before pressing Promote. */

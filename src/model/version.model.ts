@@ -1,5 +1,6 @@
 import type { StructuredPatch } from "diff";
 import type { Config } from "../domain/content.js";
+import type { Contract } from "../domain/contract.js";
 import type { Content } from "../domain/prompt-content.js";
 import type { AllowedActions, Stage } from "../domain/stage.js";
 
@@ -21,6 +22,8 @@ export interface VersionFacts {
   stage: Stage;
   current: boolean;
   config: Config;
+  /** Typed variables, tools and response format (docs/contract.md). */
+  contract: Contract;
   revision: number;
   contentHash: string;
   createdFrom: string | null;
@@ -48,6 +51,7 @@ export interface VersionSummary {
 export type Revision = {
   revision: number;
   config: Config;
+  contract: Contract;
   contentHash: string;
   savedAt: string;
   actor: string;

@@ -75,6 +75,10 @@ export function createOpenAiProvider(settings: OpenAiSettings, deps: OpenAiDeps)
             messages: request.messages,
             ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
             ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
+            ...(request.tools?.length ? { tools: request.tools as OpenAI.ChatCompletionTool[] } : {}),
+            ...(request.responseFormat
+              ? { response_format: request.responseFormat as OpenAI.ChatCompletionCreateParams["response_format"] }
+              : {}),
           },
           { signal },
         );
@@ -194,15 +198,30 @@ function statusDetail(error: APIError): string {
   return error.message.replace(/^\d+\s*/, "") || "no details";
 }
 
-/** The answer must be a chat completion with text in choices[0].message.content. */
+/**
+ * The answer must be a chat completion with text in choices[0].message.content, or, when the
+ * model calls tools instead of answering, its tool calls: the output is then their JSON,
+ * `{"tool_calls":[{"name","arguments"}]}`, so that assertions can check them.
+ */
 function readCompletion(answer: unknown, url: string): Completion {
   const malformed = (what: string) => new ProviderError(`The answer from ${url} is not a chat completion: ${what}`);
   if (typeof answer !== "object" || answer === null) throw malformed("expected a JSON object");
   const { choices, usage } = answer as { choices?: unknown; usage?: unknown };
   if (!Array.isArray(choices) || choices.length === 0) throw malformed("it has no choices");
-  const content = (choices[0] as { message?: { content?: unknown } } | null)?.message?.content;
-  if (typeof content !== "string") throw malformed("choices[0].message.content is not text");
-  return { output: content, tokens: readTokens(usage) };
+  const message = (choices[0] as { message?: { content?: unknown; tool_calls?: unknown } } | null)?.message;
+  const calls = toolCalls(message?.tool_calls);
+  if (calls && (message?.content === null || message?.content === undefined || message?.content === ""))
+    return { output: JSON.stringify({ tool_calls: calls }), tokens: readTokens(usage) };
+  if (typeof message?.content !== "string") throw malformed("choices[0].message.content is not text");
+  return { output: message.content, tokens: readTokens(usage) };
+}
+
+function toolCalls(value: unknown): Array<{ name: unknown; arguments: unknown }> | null {
+  if (!Array.isArray(value) || value.length === 0) return null;
+  return value.map((call) => {
+    const fn = (call as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
+    return { name: fn?.name ?? null, arguments: fn?.arguments ?? null };
+  });
 }
 
 function readTokens(usage: unknown): Tokens | null {

@@ -1,4 +1,5 @@
 import type { ChatMessage } from "../domain/chat.js";
+import type { ResponseFormat, Tool } from "../domain/contract.js";
 import type { Tokens } from "../model/testing.model.js";
 
 export type { Tokens };
@@ -11,6 +12,9 @@ export interface CompletionRequest {
   model: string;
   temperature?: number | undefined;
   maxTokens?: number | undefined;
+  /** The version's tools and response format (docs/contract.md), sent as `tools` and `response_format`. */
+  tools?: Tool[] | undefined;
+  responseFormat?: ResponseFormat | null | undefined;
   /** Bounds the whole call, connection and answer body included. */
   timeoutMs: number;
   /** Lets a caller give up early (e.g. the client went away). */

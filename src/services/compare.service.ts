@@ -1,6 +1,7 @@
 import { diffArrays, formatPatch, type StructuredPatch, structuredPatch } from "diff";
 import { type ChatItem, isPlaceholder } from "../domain/chat.js";
 import { type Config, canonicalJson } from "../domain/content.js";
+import { contractChanges } from "../domain/contract-diff.js";
 import { type Content, contentVariableChanges } from "../domain/prompt-content.js";
 import { compareVersions, formatVersion, parseVersion } from "../domain/version-number.js";
 import type { Comparison } from "../model/compare.model.js";
@@ -137,7 +138,11 @@ export async function diffVersions(from: Version, to: Version): Promise<Comparis
         .map((p) => formatPatch(p))
         .join("")
     : "(the versions are too large to diff in time)\n";
-  return { from, to, patches, diff, variables: contentVariableChanges(from, to) };
+  const contract = contractChanges(
+    { version: from.version, content: from, contract: from.contract },
+    { version: to.version, content: to, contract: to.contract },
+  );
+  return { from, to, patches, diff, variables: contentVariableChanges(from, to), contract };
 }
 
 /** The compare page: the comparison, and the version numbers its pickers offer. */

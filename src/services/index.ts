@@ -9,6 +9,7 @@ import { createLangfuseService } from "./langfuse.service.js";
 import { createPreviewService } from "./preview.service.js";
 import { createPromptEditsService } from "./prompt-edits.service.js";
 import { createPromptsService } from "./prompts.service.js";
+import { createRenderService } from "./render.service.js";
 import { createRevisionsService } from "./revisions.service.js";
 import { createRuntimeService } from "./runtime.service.js";
 import { createSignInService } from "./sign-in.service.js";
@@ -33,12 +34,14 @@ export type Deps = Omit<TestingDeps, "db"> & {
 export function createServices({ db, ...rest }: Deps) {
   const deps = { ...rest, db: db.kysely };
   const promotionChecks = [...(rest.promotionChecks ?? []), testGate];
+  const runtime = createRuntimeService({ ...deps, changes: changesOf(db), source: currentSourceOf(db) });
   return {
     prompts: createPromptsService(deps),
     promptEdits: createPromptEditsService(deps),
     versions: createVersionsService({ ...deps, promotionChecks }),
     versionPage: createVersionPageService(deps),
-    runtime: createRuntimeService({ ...deps, changes: changesOf(db), source: currentSourceOf(db) }),
+    runtime,
+    render: createRenderService(deps, runtime),
     revisions: createRevisionsService(deps),
     history: createHistoryService(deps),
     compare: createCompareService(deps),

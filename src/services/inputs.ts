@@ -96,6 +96,13 @@ export const config = z
 
 export const revision = z.int("The revision is a whole number").min(1).max(Number.MAX_SAFE_INTEGER);
 
+/** The prompt contract's fields, checked whole with the content by resolveContract (contract.inputs.ts). */
+const contractFields = {
+  variables: z.unknown().optional(),
+  tools: z.unknown().optional(),
+  responseFormat: z.unknown().optional(),
+};
+
 const description = z.string().max(MAX_DESCRIPTION_CHARS, "Keep the description under 2,000 characters");
 
 export const promptType = z.enum(PROMPT_TYPES, "Use text or chat");
@@ -112,6 +119,7 @@ export const createPromptInput = z
     body: body.optional(),
     messages: messages.optional(),
     config: config.default({}),
+    ...contractFields,
   })
   .transform(({ type, body, messages, ...rest }, ctx) => {
     const kind = type ?? (messages !== undefined && body === undefined ? "chat" : "text");
@@ -146,6 +154,7 @@ export const saveInput = z.strictObject({
   messages: messages.optional(),
   config: config.optional(),
   revision: revision.optional(),
+  ...contractFields,
 });
 
 /** The edit of a version of a `type` prompt: its content as that type takes it. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { PromptType } from "../domain/chat.js";
 import type { Config } from "../domain/content.js";
+import { configWithContract, contractOf } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import type { Stage } from "../domain/stage.js";
 import type { Version } from "../model/version.model.js";
@@ -136,10 +137,16 @@ export function createLangfuseService({ db }: ServiceDeps) {
           versions: own.map((s) => s.seq),
           labels: [...pointers.filter(([id]) => id !== null).map(([, l]) => l), "latest"],
           lastUpdatedAt: p.updated_at,
-          lastConfig: JSON.parse(own.at(-1)?.config ?? "{}") as Config,
+          lastConfig: lastConfig(own.at(-1)),
         };
       });
       return { data, meta: { page, limit, totalItems, totalPages: Math.ceil(totalItems / limit) } };
     },
   };
+}
+
+/** The newest version's config, with its tools and response format in it as the single read has them. */
+function lastConfig(row: { config: string; tools: string; response_format: string | null } | undefined): Config {
+  if (!row) return {};
+  return configWithContract(JSON.parse(row.config) as Config, contractOf("[]", row.tools, row.response_format));
 }

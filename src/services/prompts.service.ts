@@ -1,4 +1,5 @@
 import type { PromptType } from "../domain/chat.js";
+import { storedContract } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import { hashOf, storedText } from "../domain/prompt-content.js";
 import { formatVersion } from "../domain/version-number.js";
@@ -18,6 +19,7 @@ import {
   listVersionSummaries,
 } from "../store/versions.store.js";
 import { type Actor, eventActor, isoNow, LOCAL, requirePrompt, requireRole, type ServiceDeps } from "./context.js";
+import { resolveContract } from "./contract.inputs.js";
 import { createPromptInput, listPromptsInput, versionPageInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
 import { rowToSummary, rowToVersion } from "./rows.js";
@@ -48,8 +50,10 @@ export function createPromptsService(deps: ServiceDeps) {
     /** R2: a new prompt, text or chat (SPEC §8, fixed from now on), with v1.0 as its current DEV version. */
     async create(input: unknown, by: Actor = LOCAL): Promise<Version> {
       requireRole(by, "edit");
-      const { name, description, content, config } = parseInput(createPromptInput, input);
+      const { name, description, content, config, ...fields } = parseInput(createPromptInput, input);
       const text = storedText(content);
+      const contract = resolveContract(fields, content);
+      const stored = storedContract(contract);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
         const taken = await findPromptByName(tx, name);
@@ -59,9 +63,11 @@ export function createPromptsService(deps: ServiceDeps) {
             `A prompt named "${name}" already exists${taken.archived_at ? " (archived: unarchive it to use it again)" : ""}`,
           );
         const promptId = await insertPrompt(tx, { name, description, type: content.type }, now);
-        const hash = hashOf(content, config);
+        const hash = hashOf(content, config, contract);
         const json = JSON.stringify(config);
+        const columns = { variables: stored.variables, tools: stored.tools, response_format: stored.responseFormat };
         const id = await insertVersion(tx, {
+          ...columns,
           prompt_id: promptId,
           major: 1,
           minor: 0,
@@ -77,6 +83,7 @@ export function createPromptsService(deps: ServiceDeps) {
           edited_at: now,
         });
         await insertRevision(tx, {
+          ...columns,
           version_id: id,
           revision: 1,
           body: text,

@@ -29,6 +29,17 @@ const RULES: Record<string, { code: ErrorCode; message?: string }> = {
   prompts_description_size: { code: "validation_failed", message: "The description is over 2,000 characters" },
   versions_body_size: { code: "validation_failed", message: "The prompt is over 1,000,000 bytes" },
   versions_config: { code: "validation_failed", message: "The config is not a JSON object of at most 64 KiB" },
+  // The prompt contract (docs/contract.md): immutable in PROD, well-formed everywhere.
+  versions_prod_contract: { code: "version_immutable", message: "Cannot edit production versions" },
+  versions_insert_contract: { code: "validation_failed" },
+  versions_update_contract: { code: "validation_failed" },
+  revisions_insert_contract: { code: "validation_failed" },
+  versions_variables: { code: "validation_failed", message: "The variables are not a JSON list within 256 KiB" },
+  versions_tools: { code: "validation_failed", message: "The tools are not a JSON list of at most 128 within 512 KiB" },
+  versions_response_format: {
+    code: "validation_failed",
+    message: "The response format is not a JSON object of a known type",
+  },
 };
 
 /** A refusal by the database as the DomainError a caller understands; null for anything else. */

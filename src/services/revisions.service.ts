@@ -48,7 +48,7 @@ export function createRevisionsService(deps: ServiceDeps) {
     },
 
     /**
-     * Puts a saved revision's body and config back into the version. It is a normal save (R5,
+     * Puts a saved revision's body, config and contract back into the version. It is a normal save (R5,
      * R6): revision +1, refused on PROD (409 version_immutable) and when `revision` says the page
      * saw an older state (409 stale_revision); restoring the current content changes nothing.
      */
@@ -69,7 +69,7 @@ export function createRevisionsService(deps: ServiceDeps) {
       return versions.save(
         name,
         version,
-        { ...content, config: kept.config, ...(seen !== undefined ? { revision: seen } : {}) },
+        { ...content, config: kept.config, ...kept.contract, ...(seen !== undefined ? { revision: seen } : {}) },
         by,
       );
     },

@@ -2,6 +2,7 @@ import type { EnvironmentRow, RevisionRow, TestCaseRow, TestRunRow, VersionRow }
 import type { Assertion } from "../domain/assertions.js";
 import type { PromptType } from "../domain/chat.js";
 import type { Config } from "../domain/content.js";
+import { contractOf } from "../domain/contract.js";
 import { contentOf } from "../domain/prompt-content.js";
 import { allowedActions } from "../domain/stage.js";
 import type { RunFacts } from "../domain/test-outcome.js";
@@ -31,6 +32,7 @@ export function rowToVersion(prompt: PromptRef, row: VersionRow): Version {
     current,
     ...contentOf(prompt.type, row.body),
     config: JSON.parse(row.config) as Config,
+    contract: contractOf(row.variables, row.tools, row.response_format),
     revision: row.revision,
     contentHash: row.content_hash,
     createdFrom: row.created_from,
@@ -122,6 +124,7 @@ export function rowToRevision(type: PromptType, row: RevisionRow): Revision {
     revision: row.revision,
     ...contentOf(type, row.body),
     config: JSON.parse(row.config) as Config,
+    contract: contractOf(row.variables, row.tools, row.response_format),
     contentHash: row.content_hash,
     savedAt: row.saved_at,
     actor: row.actor,

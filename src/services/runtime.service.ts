@@ -249,7 +249,11 @@ function notAStage(stageParam: string): DomainError {
 }
 
 function found(name: string, row: CurrentRow): { version: Version; chars: number } {
-  return { version: rowToVersion({ name, type: row.prompt_type }, row), chars: row.body.length + row.config.length };
+  const contractChars = row.variables.length + row.tools.length + (row.response_format?.length ?? 0);
+  return {
+    version: rowToVersion({ name, type: row.prompt_type }, row),
+    chars: row.body.length + row.config.length + contractChars,
+  };
 }
 
 function missing(name: string, stage: string, promptExists: boolean): DomainError {

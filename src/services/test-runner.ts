@@ -1,13 +1,21 @@
-import { type Assertion, type AssertionResult, evaluate, type RegexTester } from "../domain/assertions.js";
-import { type ChatMessage, renderChat, transcript } from "../domain/chat.js";
+import {
+  type Assertion,
+  type AssertionResult,
+  evaluate,
+  parseJsonOutput,
+  type RegexTester,
+} from "../domain/assertions.js";
+import { type ChatMessage, transcript } from "../domain/chat.js";
 import type { Config } from "../domain/content.js";
+import { type Contract, EMPTY_CONTRACT, type Variable } from "../domain/contract.js";
 import { jsonSyntaxError } from "../domain/json-syntax.js";
 import { type ModelSettings, modelSettings } from "../domain/model-settings.js";
 import type { Content } from "../domain/prompt-content.js";
-import { MAX_RENDERED_BYTES, renderTemplate } from "../domain/template.js";
+import { effectiveVariables, render as renderContent, valuesFromText } from "../domain/render.js";
 import { caseStatus, runStatus, type TestStatus } from "../domain/test-outcome.js";
 import type { CaseResult, Environment } from "../model/testing.model.js";
 import { type Provider, ProviderError } from "../providers/index.js";
+import { schemaChecker } from "./json-schema.js";
 import { RegexTimeout, regexRunner } from "./regex-worker.js";
 
 /** Cases of one TEST call their provider at most this many at a time. */
@@ -36,14 +44,22 @@ export interface Execution {
  * touched here, so no write lock is held while providers think.
  */
 export async function executeCases(
-  plan: { content: Content; config: Config; environment: Environment; cases: PlannedCase[] },
+  plan: { content: Content; config: Config; contract?: Contract; environment: Environment; cases: PlannedCase[] },
   provider: Provider,
   options: { concurrency?: number; signal?: AbortSignal; testRegex?: RegexTester; owner?: string } = {},
 ): Promise<Execution> {
   const settings = modelSettings(plan.config, plan.environment.model);
   const started = performance.now();
+  const contract = plan.contract ?? EMPTY_CONTRACT;
+  const format = contract.responseFormat;
   const context = {
     content: plan.content,
+    contract,
+    declared: effectiveVariables(plan.content, contract),
+    schema:
+      format?.type === "json_schema"
+        ? { name: format.json_schema.name, check: schemaChecker(format.json_schema.schema) }
+        : null,
     settings,
     provider,
     timeoutMs: plan.environment.timeoutMs,
@@ -62,6 +78,11 @@ export async function executeCases(
 
 interface CaseContext {
   content: Content;
+  contract: Contract;
+  /** Every variable of the version, declared or a placeholder: found once per run. */
+  declared: Variable[];
+  /** A json_schema response format: every output is checked against it (a `schema` assertion). */
+  schema: { name: string; check: (value: unknown) => string | null } | null;
   settings: ModelSettings;
   provider: Provider;
   timeoutMs: number;
@@ -78,22 +99,35 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type Rendered = { ok: true; messages: ChatMessage[]; text: string } | { ok: false; error: string };
 
-/** A case's prompt rendered with its variables: the messages to send and the text echo answers. */
-function render(content: Content, variables: Record<string, string>): Rendered {
-  if (content.type === "text") {
-    const r = renderTemplate(content.body, variables);
-    if (r.ok) return { ok: true, messages: [{ role: "user", content: r.text }], text: r.text };
-    return { ok: false, error: "tooLarge" in r ? tooLarge(r.tooLarge) : missing(r.missing) };
+/**
+ * A case's prompt rendered with its variables by the renderer the render endpoints use
+ * (docs/contract.md), each text value read as its declared type, variables the version does
+ * not know ignored (test cases serve every version): the messages to send and the text echo
+ * answers, or why the case cannot run.
+ */
+function render(content: Content, declared: Variable[], variables: Record<string, string>): Rendered {
+  const values = valuesFromText(declared, variables);
+  const outcome = renderContent(content, { variables: declared }, values, { strict: false, declared });
+  if (outcome.ok) {
+    const { rendered } = outcome;
+    if (rendered.type === "text")
+      return { ok: true, messages: [{ role: "user", content: rendered.body }], text: rendered.body };
+    return { ok: true, messages: rendered.messages, text: transcript(rendered.messages) };
   }
-  const r = renderChat(content.messages, variables);
-  if (r.ok) return { ok: true, messages: r.messages, text: transcript(r.messages) };
-  if ("tooLarge" in r) return { ok: false, error: tooLarge(r.tooLarge) };
-  if ("badPlaceholder" in r)
-    return {
-      ok: false,
-      error: `The placeholder ${r.badPlaceholder} takes a JSON array of messages, e.g. [{"role": "user", "content": "Hi"}]${jsonProblem(variables[r.badPlaceholder] ?? "")}`,
-    };
-  return { ok: false, error: missing(r.missing) };
+  const types = new Map(declared.map((v) => [v.name, v.type]));
+  const missing = outcome.issues.filter((i) => i.path.length === 2 && !Object.hasOwn(variables, i.path[1] as string));
+  if (missing.length > 0) {
+    const names = missing.map((i) => i.path[1]);
+    return { ok: false, error: `Missing template variable${names.length > 1 ? "s" : ""}: ${names.join(", ")}` };
+  }
+  const errors = outcome.issues.map(({ path, message }) => {
+    const name = path[1];
+    if (name === undefined) return message;
+    if (types.get(name) === "messages")
+      return `The placeholder ${name} takes a JSON array of messages, e.g. [{"role": "user", "content": "Hi"}]${jsonProblem(variables[name] ?? "")}`;
+    return `Variable ${name}: ${message}`;
+  });
+  return { ok: false, error: errors.join("; ") };
 }
 
 /** Where a placeholder's value stops being JSON, if that is what is wrong with it. */
@@ -102,13 +136,9 @@ function jsonProblem(value: string): string {
   return at ? `; the value given is not valid JSON at line ${at.line}, column ${at.column}: ${at.problem}` : "";
 }
 
-const tooLarge = (bytes: number) =>
-  `The rendered prompt is ${bytes.toLocaleString("en")} bytes, over the ${MAX_RENDERED_BYTES.toLocaleString("en")}-byte limit`;
-const missing = (names: string[]) => `Missing template variable${names.length > 1 ? "s" : ""}: ${names.join(", ")}`;
-
 async function runCase(c: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
   await turn();
-  const rendered = render(ctx.content, c.variables);
+  const rendered = render(ctx.content, ctx.declared, c.variables);
   if (!rendered.ok) return failedCase(c.name, rendered.error, null);
   if (!ctx.settings.ok) return failedCase(c.name, ctx.settings.error, null);
   const { model, temperature, maxTokens } = ctx.settings;
@@ -123,12 +153,15 @@ async function runCase(c: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
       model,
       temperature,
       maxTokens,
+      tools: ctx.contract.tools,
+      responseFormat: ctx.contract.responseFormat,
       timeoutMs: ctx.timeoutMs,
       signal: ctx.signal,
     });
     const latencyMs = Math.round(performance.now() - started);
     const assertions = await checkAll(completion.output, c.assertions, ctx.testRegex);
     if (assertions instanceof RegexTimeout) return failedCase(c.name, assertions.message, latencyMs);
+    if (ctx.schema) assertions.push(checkSchema(completion.output, ctx.schema));
     const status = caseStatus(null, assertions);
     const output = storedOutput(completion.output);
     return { case: c.name, status, output, error: null, latencyMs, tokens: completion.tokens, assertions };
@@ -137,6 +170,17 @@ async function runCase(c: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
     const message = error instanceof ProviderError ? error.message : "The provider failed unexpectedly";
     return failedCase(c.name, message, Math.round(performance.now() - started));
   }
+}
+
+/** The output against the response schema: JSON (one Markdown fence allowed) that the schema accepts. */
+function checkSchema(output: string, schema: NonNullable<CaseContext["schema"]>): AssertionResult {
+  const parsed = parseJsonOutput(output);
+  if (!parsed.ok)
+    return { type: "schema", value: schema.name, passed: false, message: `The output is not JSON: ${parsed.error}` };
+  const problem = schema.check(parsed.value);
+  return problem
+    ? { type: "schema", value: schema.name, passed: false, message: `Does not match schema ${schema.name}: ${problem}` }
+    : { type: "schema", value: schema.name, passed: true, message: `Matches schema ${schema.name}` };
 }
 
 function failedCase(name: string, error: string, latencyMs: number | null): CaseResult {

@@ -1,7 +1,9 @@
 import type { TestRunRow, VersionRow } from "../db/schema.js";
 import type { Config } from "../domain/content.js";
+import { contractOf } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
-import { contentOf, variablesOf } from "../domain/prompt-content.js";
+import { contentOf } from "../domain/prompt-content.js";
+import { effectiveVariables } from "../domain/render.js";
 import { AD_HOC, includesAdHoc, staleness } from "../domain/test-outcome.js";
 import { formatVersion } from "../domain/version-number.js";
 import type { TestRun, TestStatusView } from "../model/testing.model.js";
@@ -167,7 +169,8 @@ export function createTestRunsService(deps: TestingDeps) {
       });
       const content = contentOf(prompt.type, row.body);
       const config = JSON.parse(row.config) as Config;
-      const execution = await executeCases({ content, config, environment, cases }, provider, {
+      const contract = contractOf(row.variables, row.tools, row.response_format);
+      const execution = await executeCases({ content, config, contract, environment, cases }, provider, {
         owner: prompt.name,
         ...(deps.concurrency !== undefined && { concurrency: deps.concurrency }),
       });
@@ -214,7 +217,9 @@ export function createTestRunsService(deps: TestingDeps) {
     /** The ad-hoc inputs of a version's Test form (see adHocInputs). */
     async adHocVariables(promptName: string, version: string): Promise<Variables> {
       const { prompt, row } = await requireVersion(db, promptName, version);
-      return adHocInputs(variablesOf(contentOf(prompt.type, row.body)), await findAdhocVariables(db, prompt.id));
+      const subject = rowToVersion(prompt, row);
+      const names = effectiveVariables(subject, subject.contract).map((v) => v.name);
+      return adHocInputs(names, await findAdhocVariables(db, prompt.id));
     },
   };
 }

@@ -1,4 +1,4 @@
-import { variablesOf } from "../domain/prompt-content.js";
+import { effectiveVariables } from "../domain/render.js";
 import { promotionTarget } from "../domain/stage.js";
 import type { Version } from "../model/version.model.js";
 import type { VersionPageData } from "../model/version-page.model.js";
@@ -45,7 +45,10 @@ export function createVersionPageService({ db }: ServiceDeps) {
         version: subject,
         testing: {
           status: statusView(subject, newest ?? null),
-          variables: adHocInputs(variablesOf(subject), remembered),
+          variables: adHocInputs(
+            effectiveVariables(subject, subject.contract).map((v) => v.name),
+            remembered,
+          ),
           gate,
           preview: target ? await buildPreview(subject, target, replaces, gate) : null,
         },

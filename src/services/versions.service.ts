@@ -1,4 +1,5 @@
 import type { VersionRow } from "../db/schema.js";
+import { storedContract } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import { hashOf, storedText } from "../domain/prompt-content.js";
 import { makeCurrentPermission, promotePermission } from "../domain/roles.js";
@@ -19,6 +20,7 @@ import {
 } from "../store/versions.store.js";
 import { affordable } from "./byte-budget.js";
 import { type Actor, eventActor, isoNow, LOCAL, requireRole, requireVersion, type ServiceDeps } from "./context.js";
+import { resolveContract } from "./contract.inputs.js";
 import { idPageInput, newVersionInput, promoteInput, saveInputFor } from "./inputs.js";
 import { parseInput } from "./parse.js";
 import { rowToRevision, rowToVersion } from "./rows.js";
@@ -55,7 +57,9 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
         const { prompt, row: source } = await requireVersion(tx, name, version);
         const number = nextVersion({ major: prompt.max_major, minor: prompt.max_minor }, major);
         const from = formatVersion(source);
+        const contract = { variables: source.variables, tools: source.tools, response_format: source.response_format };
         const id = await insertVersion(tx, {
+          ...contract,
           prompt_id: prompt.id,
           ...number,
           stage: "DEV",
@@ -69,7 +73,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           updated_at: now,
           edited_at: now,
         });
-        const saved = { version_id: id, revision: 1, body: source.body, config: source.config };
+        const saved = { ...contract, version_id: id, revision: 1, body: source.body, config: source.config };
         await insertRevision(tx, { ...saved, content_hash: source.content_hash, saved_at: now, actor: by.actor });
         await touchPrompt(tx, prompt.id, now);
         const label = formatVersion(number);
@@ -111,13 +115,17 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           );
         }
         const config = parsed.config ?? current.config;
-        const { content } = parsed;
-        const hash = hashOf(content, config);
+        const { content, revision: _, config: __, ...fields } = parsed;
+        const contract = resolveContract(fields, content, current.contract);
+        const hash = hashOf(content, config, contract);
         if (hash === row.content_hash) return current;
         const json = JSON.stringify(config);
         const body = storedText(content);
+        const stored = storedContract(contract);
+        const columns = { variables: stored.variables, tools: stored.tools, response_format: stored.responseFormat };
         // The revision is stored first: the database refuses an edit whose text it has not kept.
         await insertRevision(tx, {
+          ...columns,
           version_id: row.id,
           revision: based + 1,
           body,
@@ -126,8 +134,14 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           saved_at: now,
           actor: by.actor,
         });
-        const stored = await updateContent(tx, row.id, based, { body, config: json, contentHash: hash }, now);
-        if (!stored) throw new DomainError("stale_revision", `v${current.version} changed while saving`);
+        const saved = await updateContent(
+          tx,
+          row.id,
+          based,
+          { body, config: json, contentHash: hash, ...columns },
+          now,
+        );
+        if (!saved) throw new DomainError("stale_revision", `v${current.version} changed while saving`);
         await touchPrompt(tx, prompt.id, now);
         await appendEvent(tx, {
           promptId: prompt.id,
@@ -137,7 +151,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           version: current.version,
           detail: { revision: based + 1, contentHash: hash },
         });
-        return rowToVersion(prompt, stored);
+        return rowToVersion(prompt, saved);
       });
     },
 

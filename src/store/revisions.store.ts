@@ -1,9 +1,9 @@
-import type { Kysely } from "kysely";
-import type { Database, RevisionRow } from "../db/schema.js";
+import type { Insertable, Kysely } from "kysely";
+import type { Database, RevisionRow, RevisionsTable } from "../db/schema.js";
 
 type Db = Kysely<Database>;
 
-export async function insertRevision(db: Db, row: Omit<RevisionRow, "id">): Promise<void> {
+export async function insertRevision(db: Db, row: Omit<Insertable<RevisionsTable>, "id">): Promise<void> {
   await db.insertInto("revisions").values(row).execute();
 }
 

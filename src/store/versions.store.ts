@@ -187,6 +187,9 @@ export function currentVersions(db: Db, promptId: number, bodyOf: Stage | null =
       "v.created_at",
       "v.updated_at",
       "v.edited_at",
+      "v.variables",
+      "v.tools",
+      "v.response_format",
     ])
     .select((eb) => [
       bodyOf
@@ -319,7 +322,16 @@ export async function updateContent(
   db: Db,
   id: number,
   expectedRevision: number,
-  content: { body: string; config: string; contentHash: string; editedAt?: string },
+  content: {
+    body: string;
+    config: string;
+    contentHash: string;
+    editedAt?: string;
+    /** The contract's columns; left out, they stay as they are. */
+    variables?: string;
+    tools?: string;
+    response_format?: string | null;
+  },
   now: string,
 ): Promise<VersionRow | undefined> {
   return db
@@ -328,6 +340,9 @@ export async function updateContent(
       body: content.body,
       config: content.config,
       content_hash: content.contentHash,
+      ...(content.variables !== undefined && { variables: content.variables }),
+      ...(content.tools !== undefined && { tools: content.tools }),
+      ...(content.response_format !== undefined && { response_format: content.response_format }),
       revision: expectedRevision + 1,
       updated_at: now,
       // The time of the saved revision (an import replays old ones); "Edited … ago" shows it.
@@ -379,7 +394,7 @@ export function seqsOf(db: Db, promptIds: number[]) {
   if (promptIds.length === 0) return Promise.resolve([]);
   return db
     .selectFrom("versions")
-    .select(["prompt_id", "seq", "config"])
+    .select(["prompt_id", "seq", "config", "tools", "response_format"])
     .where("prompt_id", "in", promptIds)
     .orderBy("prompt_id")
     .orderBy("seq")

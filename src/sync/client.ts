@@ -1,4 +1,5 @@
 import type { Config } from "../domain/content.js";
+import type { Contract } from "../domain/contract.js";
 import type { Content } from "../domain/prompt-content.js";
 import { compareVersions, parseVersion } from "../domain/version-number.js";
 import type { RegistryPrompt, RegistryVersion } from "./layout.js";
@@ -166,19 +167,27 @@ export class RegistryClient {
     );
   }
 
-  async save(prompt: string, version: string, edit: { content: Content; config?: Config; revision: number }) {
-    const { content, ...rest } = edit;
+  async save(
+    prompt: string,
+    version: string,
+    edit: { content: Content; config?: Config; contract?: Contract; revision: number },
+  ) {
+    const { content, contract, ...rest } = edit;
     return pick(
       await this.call<ApiVersion>("POST", `/prompts/${encodeURIComponent(prompt)}/versions/${version}/save`, {
         ...rest,
         ...fields(content),
+        ...(contract ?? {}),
       }),
     );
   }
 }
 
 /** The version object of SPEC §3 and §8: `type`, and `body` for text or `messages` for chat. */
-type ApiVersion = Omit<RegistryVersion, "type" | "body" | "messages"> & {
+type ApiVersion = Omit<RegistryVersion, "type" | "body" | "messages" | "contract"> & {
+  variables?: Contract["variables"];
+  tools?: Contract["tools"];
+  responseFormat?: Contract["responseFormat"];
   type?: string;
   body?: unknown;
   messages?: unknown;
@@ -195,7 +204,8 @@ function pick(v: ApiVersion): RegistryVersion {
     throw new Error(
       `Promptrail answered a version number that is not one (${JSON.stringify(version)}): nothing was written for it`,
     );
-  const facts = { version, stage, current, revision, contentHash, createdFrom, config };
+  const contract = { variables: v.variables ?? [], tools: v.tools ?? [], responseFormat: v.responseFormat ?? null };
+  const facts = { version, stage, current, revision, contentHash, createdFrom, config, contract };
   if (v.type === "chat" && Array.isArray(v.messages)) return { ...facts, type: "chat", messages: v.messages };
   if (v.type !== "chat" && typeof v.body === "string") return { ...facts, type: "text", body: v.body };
   throw new Error(

@@ -1,5 +1,6 @@
 import { type ChatItem, PROMPT_TYPES, type PromptType } from "../domain/chat.js";
 import { type Config, canonicalJson, type Json, normalizeBody } from "../domain/content.js";
+import { type Contract, EMPTY_CONTRACT } from "../domain/contract.js";
 import { type Content, hashOf as contentHashOf, normalizeContent } from "../domain/prompt-content.js";
 import type { Stage } from "../domain/stage.js";
 import { messages as messagesInput } from "../services/inputs.js";
@@ -11,6 +12,7 @@ import { messages as messagesInput } from "../services/inputs.js";
  *   DIR/<prompt>/v1.2.txt               a text prompt's version: its text, byte for byte
  *   DIR/<prompt>/v1.2.messages.json     a chat prompt's version (SPEC §8): its messages
  *   DIR/<prompt>/v1.2.meta.json         {"stage", "current", "revision", "contentHash", "createdFrom", "config"}
+ *                                       and the contract's "variables", "tools", "responseFormat" where set
  *
  * Only what changes with the content or the stages is written: no timestamps, so a promotion
  * is a two-line diff and an edit a diff of the text. JSON is pretty-printed with keys in a fixed
@@ -24,6 +26,7 @@ type VersionFacts = {
   contentHash: string;
   createdFrom: string | null;
   config: Config;
+  contract: Contract;
 };
 /** A version as the files hold it: its facts and its content (a text's `body`, or a chat's `messages`). */
 export type RegistryVersion = VersionFacts & Content;
@@ -77,9 +80,24 @@ const pretty = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 export const contentText = (content: Content) =>
   content.type === "text" ? content.body : pretty(sorted(content.messages as unknown as Json));
 
+/**
+ * A version's meta file. The contract's fields follow the config, each only when it is set, so a
+ * version without a contract has the meta file it always had (docs/contract.md, "Prompts as code").
+ */
 export function metaText(v: VersionMeta): string {
-  const { stage, current, revision, contentHash, createdFrom, config } = v;
-  return pretty({ stage, current, revision, contentHash, createdFrom, config: sorted(config) });
+  const { stage, current, revision, contentHash, createdFrom, config, contract } = v;
+  const { variables, tools, responseFormat } = contract;
+  return pretty({
+    stage,
+    current,
+    revision,
+    contentHash,
+    createdFrom,
+    config: sorted(config),
+    ...(variables.length > 0 ? { variables: sorted(variables as unknown as Json) } : {}),
+    ...(tools.length > 0 ? { tools: sorted(tools as unknown as Json) } : {}),
+    ...(responseFormat ? { responseFormat: sorted(responseFormat as unknown as Json) } : {}),
+  });
 }
 
 export const promptText = (description: string, type: PromptType) => pretty({ description, type });
@@ -135,5 +153,6 @@ export function sameContent(path: string, local: string, registry: string): bool
   }
 }
 
-/** The content hash of a text or messages and config as they would be saved (R3, R5, SPEC §8). */
-export const hashOf = (content: Content, config: Config) => contentHashOf(normalizeContent(content), config);
+/** The content hash of a text or messages, config and contract as they would be saved (R3, R5, SPEC §8). */
+export const hashOf = (content: Content, config: Config, contract: Contract = EMPTY_CONTRACT) =>
+  contentHashOf(normalizeContent(content), config, contract);

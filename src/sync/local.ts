@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { PROMPT_TYPES, type PromptType } from "../domain/chat.js";
 import type { Config } from "../domain/content.js";
+import { checkContract } from "../domain/contract.js";
 import type { Content } from "../domain/prompt-content.js";
 import { STAGES } from "../domain/stage.js";
 import { contentFileOf, PROMPT_FILE, readMessages, type VersionMeta, versionOfStem } from "./layout.js";
@@ -45,14 +46,25 @@ export interface LocalTree {
   problems: string[];
 }
 
-const metaSchema = z.strictObject({
-  stage: z.enum(STAGES),
-  current: z.boolean(),
-  revision: z.int().min(1),
-  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
-  createdFrom: z.string().nullable(),
-  config: z.record(z.string(), z.json()),
-});
+const metaSchema = z
+  .strictObject({
+    stage: z.enum(STAGES),
+    current: z.boolean(),
+    revision: z.int().min(1),
+    contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+    createdFrom: z.string().nullable(),
+    config: z.record(z.string(), z.json()),
+    // The prompt contract (docs/contract.md), each field only where set; checked in full by the server on push.
+    variables: z.unknown().optional(),
+    tools: z.unknown().optional(),
+    responseFormat: z.unknown().optional(),
+  })
+  .transform(({ variables, tools, responseFormat, ...meta }, ctx) => {
+    const checked = checkContract({ variables, tools, responseFormat });
+    if (checked.ok) return { ...meta, contract: checked.contract };
+    for (const issue of checked.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+    return z.NEVER;
+  });
 const draftMetaSchema = z.object({ config: z.record(z.string(), z.json()) });
 const promptSchema = z.object({ description: z.string(), type: z.enum(PROMPT_TYPES).optional() });
 

@@ -1,5 +1,6 @@
 import type { PromptType } from "../domain/chat.js";
 import type { Config } from "../domain/content.js";
+import type { Contract } from "../domain/contract.js";
 import { MAX_DESCRIPTION_CHARS, PROMPT_NAME } from "../domain/limits.js";
 import type { Content } from "../domain/prompt-content.js";
 import { compareVersions, parseVersion, type VersionNumber } from "../domain/version-number.js";
@@ -18,6 +19,7 @@ export type Change =
       registry: RegistryVersion;
       content: Content;
       config: Config;
+      contract: Contract;
     }
   | { kind: "draft"; prompt: string; draft: DraftFile; major: boolean };
 
@@ -143,7 +145,7 @@ function judge(prompt: string, local: TrackedVersion, registry: RegistryVersion 
   const { path, content, meta } = local;
   // Unreadable: the refusal for its file says why.
   if (path !== null && content === null) return { kind: "same" };
-  const edited = content !== null && hashOf(content, meta.config) !== meta.contentHash;
+  const edited = content !== null && hashOf(content, meta.config, meta.contract) !== meta.contentHash;
   if (!registry)
     return edited
       ? refuse(
@@ -153,7 +155,7 @@ function judge(prompt: string, local: TrackedVersion, registry: RegistryVersion 
   if (path === null || content === null)
     return note(`${contentFile(registry.type, local.version)} is missing: push never deletes; pull restores it`);
   if (content.type !== registry.type) return refuse(wrongType(path, content.type, prompt, registry.type));
-  if (hashOf(content, meta.config) === registry.contentHash) {
+  if (hashOf(content, meta.config, meta.contract) === registry.contentHash) {
     const { revision, stage, current } = meta;
     const older = revision !== registry.revision || stage !== registry.stage || current !== registry.current;
     return older
@@ -189,6 +191,7 @@ function planVersion(plan: Plan, prompt: string, local: TrackedVersion, registry
       registry,
       content: verdict.content,
       config: local.meta.config,
+      contract: local.meta.contract,
     });
 }
 

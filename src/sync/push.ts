@@ -62,6 +62,7 @@ export async function applyPlan(
       const saved = await client.save(c.prompt, c.registry.version, {
         content: c.content,
         config: c.config,
+        contract: c.contract,
         revision: c.local.meta.revision,
       });
       writeVersion(dir, c.prompt, saved);

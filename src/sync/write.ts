@@ -67,7 +67,9 @@ export function writeTree(dir: string, files: Map<string, string>, local: LocalT
 export function unpushedEdits(local: LocalTree): string[] {
   return local.prompts.flatMap((p) =>
     [...p.versions.values()].flatMap(({ path, content, meta }) =>
-      path !== null && (content === null || hashOf(content, meta.config) !== meta.contentHash) ? [path] : [],
+      path !== null && (content === null || hashOf(content, meta.config, meta.contract) !== meta.contentHash)
+        ? [path]
+        : [],
     ),
   );
 }

@@ -1,9 +1,12 @@
 import { z } from "zod";
 import type { ChatItem, PromptType } from "../domain/chat.js";
 import { type Config, contentHash } from "../domain/content.js";
+import { type Contract, isEmptyContract } from "../domain/contract.js";
+import { DomainError } from "../domain/errors.js";
 import { type Content, hashOf } from "../domain/prompt-content.js";
 import { STAGES } from "../domain/stage.js";
 import { compareVersions, formatVersion, parseVersion } from "../domain/version-number.js";
+import { resolveContract } from "../services/contract.inputs.js";
 import { body, config, describeInput, messages, promptName, promptType, revision } from "../services/inputs.js";
 import { environmentUpdateInput, MAX_TEST_CASES, testCaseInput } from "../services/testing.inputs.js";
 import type { EventType } from "../store/events.store.js";
@@ -188,10 +191,34 @@ export const documentV1 = z
 /** A text prompt's states carry `body`, a chat prompt's `messages`: checked against the prompt's type. */
 const content = { body: body.optional(), messages: messages.optional() };
 
+/**
+ * The prompt contract (docs/contract.md): on a version or revision that has one, absent on the
+ * rest, so a file written before contracts imports as empty contracts, unchanged.
+ */
+const contractFields = {
+  variables: z.unknown().optional(),
+  tools: z.unknown().optional(),
+  responseFormat: z.unknown().optional(),
+};
+
+/** A state's contract as the API would store it, or why it is not one (the first problem). */
+export function documentContract(
+  state: { variables?: unknown; tools?: unknown; responseFormat?: unknown },
+  own: Content,
+): Contract | string {
+  try {
+    return resolveContract(state, own);
+  } catch (error) {
+    const issue = error instanceof DomainError ? error.issues?.[0] : undefined;
+    return issue ? `${issue.path}: ${issue.message}` : "Not a contract";
+  }
+}
+
 const revisionV2 = z.strictObject({
   revision,
   ...content,
   config,
+  ...contractFields,
   savedAt: timestamp,
   actor: z.string().min(1).max(200),
 });
@@ -203,6 +230,7 @@ const versionV2 = z.strictObject({
   current: z.boolean(),
   ...content,
   config,
+  ...contractFields,
   revision,
   contentHash: z.string().regex(/^[0-9a-f]{64}$/, "A sha256 in lower-case hex"),
   createdFrom: versionNumber.nullable(),
@@ -240,8 +268,16 @@ const promptV2 = z
         issue(`A ${p.type} prompt's versions carry ${field} (and only it)`, at);
         return;
       }
-      if (hashOf(own, v.config) !== v.contentHash)
-        issue(`Does not match ${field} and config (R3)`, [...at, "contentHash"]);
+      const contract = documentContract(v, own);
+      if (typeof contract === "string") {
+        issue(contract, at);
+        return;
+      }
+      if (hashOf(own, v.config, contract) !== v.contentHash)
+        issue(`Does not match ${field}${isEmptyContract(contract) ? "" : ", contract"} and config (R3)`, [
+          ...at,
+          "contentHash",
+        ]);
       const before = p.versions[i - 1];
       if (before && before.seq >= v.seq) issue("seq rises with the version number (SPEC §8)", [...at, "seq"]);
       checkRevisions(p.type, v, own, (message, path) => issue(message, [...at, ...path]));
@@ -265,14 +301,20 @@ function checkRevisions(
   v.revisions.forEach((r, i) => {
     if (r.revision !== i + 1)
       issue(`Expected revision ${i + 1}: revisions run 1, 2, 3… oldest first`, ["revisions", i]);
-    if (!documentContent(type, r))
+    const kept = documentContent(type, r);
+    if (!kept)
       issue(`A ${type} prompt's revisions carry ${own.type === "text" ? "body" : "messages"}`, ["revisions", i]);
+    else {
+      const contract = documentContract(r, kept);
+      if (typeof contract === "string") issue(contract, ["revisions", i]);
+    }
   });
   const last = v.revisions.at(-1);
   const kept = last && documentContent(type, last);
+  const contract = kept ? documentContract(last, kept) : "no content";
   if (last?.revision !== v.revision) issue(`The last stored revision must be ${v.revision}`, ["revisions"]);
-  else if (!kept || hashOf(kept, last.config) !== v.contentHash)
-    issue("The last stored revision must hold the version's content and config (R5)", ["revisions"]);
+  else if (!kept || typeof contract === "string" || hashOf(kept, last.config, contract) !== v.contentHash)
+    issue("The last stored revision must hold the version's content, config and contract (R5)", ["revisions"]);
 }
 
 export const documentV2 = z

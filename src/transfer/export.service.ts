@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database, PromptRow, VersionRow } from "../db/schema.js";
+import { type Contract, isEmptyContract } from "../domain/contract.js";
 import type { Content } from "../domain/prompt-content.js";
 import { STAGES } from "../domain/stage.js";
 import { formatVersion } from "../domain/version-number.js";
@@ -79,10 +80,14 @@ async function exportPrompt(db: Db, prompt: PromptRow): Promise<DocumentPrompt> 
 /** `{body}` or `{messages}`: the document names a state's content by the prompt's type. */
 const contentFields = (c: Content) => (c.type === "text" ? { body: c.body } : { messages: c.messages });
 
+/** The contract's fields, only when there is a contract: a registry without one exports as it always did. */
+const contractFields = (c: Contract) => (isEmptyContract(c) ? {} : { ...c });
+
 async function exportVersion(db: Db, prompt: PromptRow, row: VersionRow, current: boolean): Promise<DocumentVersion> {
   const revisions = (await listRevisions(db, row.id)).reverse().map((stored) => {
     const r = rowToRevision(prompt.type, stored);
-    return { revision: r.revision, ...contentFields(r), config: r.config, savedAt: r.savedAt, actor: r.actor };
+    const { revision, config, savedAt, actor } = r;
+    return { revision, ...contentFields(r), config, ...contractFields(r.contract), savedAt, actor };
   });
   // The document's own fields, named one by one: the version object grows (ids, actions) without
   // changing the export format.
@@ -94,6 +99,7 @@ async function exportVersion(db: Db, prompt: PromptRow, row: VersionRow, current
     current,
     ...contentFields(v),
     config: v.config,
+    ...contractFields(v.contract),
     revision: v.revision,
     contentHash: v.contentHash,
     createdFrom: v.createdFrom,

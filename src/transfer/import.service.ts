@@ -1,9 +1,11 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import type { Config } from "../domain/content.js";
+import { storedContract } from "../domain/contract.js";
 import { type Content, hashOf, storedText } from "../domain/prompt-content.js";
 import { STAGES, type Stage } from "../domain/stage.js";
 import { compareVersions, parseVersion, type VersionNumber } from "../domain/version-number.js";
+import type { ContractFields } from "../services/contract.inputs.js";
 import { updateEnvironment } from "../store/environments.store.js";
 import { appendPastEvent } from "../store/events.store.js";
 import { insertPrompt, listPrompts, raiseSeqMark, touchPrompt } from "../store/prompts.store.js";
@@ -24,6 +26,7 @@ import {
   type DocumentPrompt,
   type DocumentVersion,
   documentContent,
+  documentContract,
   type RegistryDocument,
 } from "./document.schema.js";
 
@@ -97,7 +100,7 @@ async function insertWithRevisions(tx: Tx, promptId: number, p: DocumentPrompt, 
   const [first, ...later] = v.revisions;
   if (!first) throw new Error(`v${v.version} has no revisions`);
   const number = parseVersion(v.version) as VersionNumber;
-  const state = (r: DocumentVersion["revisions"][number]) => stored(documentContent(p.type, r), r.config);
+  const state = (r: DocumentVersion["revisions"][number]) => stored(documentContent(p.type, r), r.config, r);
   const id = await insertVersion(tx, {
     prompt_id: promptId,
     ...number,
@@ -114,18 +117,31 @@ async function insertWithRevisions(tx: Tx, promptId: number, p: DocumentPrompt, 
     const content = state(r);
     await insertRevision(tx, { version_id: id, revision: r.revision, ...content, saved_at: r.savedAt, actor: r.actor });
     if (r === first) continue;
-    const { body, config, content_hash } = content;
-    const edit = { body, config, contentHash: content_hash, editedAt: r.savedAt };
+    const { body, config, content_hash, variables, tools, response_format } = content;
+    const edit = { body, config, contentHash: content_hash, editedAt: r.savedAt, variables, tools, response_format };
     if (!(await updateContent(tx, id, r.revision - 1, edit, v.updatedAt)))
       throw new Error(`v${v.version} did not take revision ${r.revision}`);
   }
   return id;
 }
 
-/** A state as the columns store it; the document was checked whole, so its content is of the prompt's type. */
-function stored(content: Content | null, config: Config) {
+/**
+ * A state as the columns store it; the document was checked whole, so its content is of the
+ * prompt's type and its contract (absent in files written before contracts: empty) is one.
+ */
+function stored(content: Content | null, config: Config, fields: ContractFields = {}) {
   if (!content) throw new Error("a state without the content of its prompt's type got past the schema");
-  return { body: storedText(content), config: JSON.stringify(config), content_hash: hashOf(content, config) };
+  const contract = documentContract(fields, content);
+  if (typeof contract === "string") throw new Error(`a contract got past the schema: ${contract}`);
+  const columns = storedContract(contract);
+  return {
+    body: storedText(content),
+    config: JSON.stringify(config),
+    content_hash: hashOf(content, config, contract),
+    variables: columns.variables,
+    tools: columns.tools,
+    response_format: columns.responseFormat,
+  };
 }
 
 /**

@@ -156,6 +156,7 @@ describe("the single executable, alone in an empty folder with a clean environme
       "htmx.min.js": require.resolve("htmx.org/dist/htmx.min.js"),
       "app.css": new URL("static/app.css", root).pathname,
       "app.js": new URL("static/app.js", root).pathname,
+      "contract.js": new URL("static/contract.js", root).pathname,
     };
     for (const [name, source] of Object.entries(files)) {
       const response = await fetch(`${base}/static/${name}`);

@@ -1,6 +1,9 @@
+import type { ChatMessage } from "../../src/domain/chat.js";
 import type { ErrorIssue } from "../../src/domain/errors.js";
+import type { Content } from "../../src/domain/prompt-content.js";
 import type { Version } from "../../src/model/version.model.js";
 import { PromptText, versionUrl } from "../components.js";
+import { ContractEditor, type ContractFormState } from "./contract.js";
 import { MessageList, type MessageRow, MessageRowsEditor } from "./messages.js";
 
 /** What the editor holds: the user's text (never lost), and why a save was refused, if it was. */
@@ -10,6 +13,8 @@ export interface EditorState {
   /** A chat prompt's messages as rows (SPEC §8); null for a text prompt. */
   rows: MessageRow[] | null;
   config: string;
+  /** The variables table and the tools and response format JSON, as typed (docs/contract.md). */
+  contract?: ContractFormState;
   revision: number;
   issues?: ErrorIssue[];
   /** A stale-revision conflict: the version as someone else saved it meanwhile. */
@@ -89,6 +94,9 @@ export function Editor({ version, state }: { version: Version; state: EditorStat
           {configError}
         </p>
       ) : null}
+      {state.contract ? (
+        <ContractEditor state={state.contract} content={typedContent(state)} issues={state.issues} />
+      ) : null}
       <div class="editor-actions">
         <button type="submit" class="primary">
           Save
@@ -125,6 +133,15 @@ export function Editor({ version, state }: { version: Version; state: EditorStat
       </div>
     </form>
   );
+}
+
+/** The content as typed, for the variables table's "not in the text" marks. */
+function typedContent(state: EditorState): Content {
+  if (!state.rows) return { type: "text", body: state.body };
+  const messages = state.rows.map((r) =>
+    r.role === "placeholder" ? { type: "placeholder" as const, name: r.content.trim() } : (r as ChatMessage),
+  );
+  return { type: "chat", messages };
 }
 
 function Conflict({ theirs }: { theirs: Version }) {

@@ -2,13 +2,14 @@ import { variablesOf } from "../../src/domain/prompt-content.js";
 import type { PromotionPreview } from "../../src/model/compare.model.js";
 import type { Version } from "../../src/model/version.model.js";
 import { StageBadge, VariableList, versionUrl } from "../components.js";
-import { DiffView, VariableChanges } from "./diff.js";
+import { ContractChanges } from "./contract-changes.js";
+import { DiffView } from "./diff.js";
 
 /** What Promote would change, seen before pressing it: the diff and the variables callers must send. */
 export function PromotionPreviewPanel({ version, preview }: { version: Version; preview: PromotionPreview }) {
   const { target, replaces, comparison } = preview;
   const changed = comparison?.patches?.some((p) => p.hunks.length > 0) ?? false;
-  const breaking = (comparison?.variables.added.length ?? 0) > 0;
+  const breaking = comparison?.contract.some((c) => c.breaking) ?? false;
   return (
     <details class="preview" open={breaking || undefined}>
       <summary>
@@ -17,7 +18,7 @@ export function PromotionPreviewPanel({ version, preview }: { version: Version; 
           <span class="muted">
             replaces v{replaces.version}
             {comparison ? (changed ? "" : " (same content)") : ""}
-            {breaking ? " — adds variables callers must send" : ""}
+            {breaking ? " — has changes that break callers" : ""}
           </span>
         ) : (
           <span class="muted">first {target} version</span>
@@ -29,7 +30,7 @@ export function PromotionPreviewPanel({ version, preview }: { version: Version; 
             Compared with <a href={versionUrl(version.prompt, replaces.version)}>v{replaces.version}</a>, the current{" "}
             {target} version:
           </p>
-          <VariableChanges {...comparison.variables} />
+          <ContractChanges changes={comparison.contract} />
           <DiffView comparison={comparison} />
         </>
       ) : (

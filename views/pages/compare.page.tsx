@@ -1,6 +1,7 @@
 import type { Comparison } from "../../src/model/compare.model.js";
 import { promptUrl, StageBadge, versionUrl } from "../components.js";
-import { DiffView, VariableChanges } from "../fragments/diff.js";
+import { ContractChanges } from "../fragments/contract-changes.js";
+import { DiffView } from "../fragments/diff.js";
 import { PromptTabs } from "../fragments/prompt-tabs.js";
 import { Layout } from "../layout.js";
 
@@ -57,7 +58,7 @@ export function ComparePage({
         <a href={versionUrl(prompt, from.version)}>v{from.version}</a> <StageBadge stage={from.stage} /> →{" "}
         <a href={versionUrl(prompt, to.version)}>v{to.version}</a> <StageBadge stage={to.stage} />
       </p>
-      <VariableChanges {...comparison.variables} />
+      <ContractChanges changes={comparison.contract} />
       <DiffView comparison={comparison} split />
     </Layout>
   );

@@ -6,6 +6,7 @@ import type { Version } from "../../src/model/version.model.js";
 import type { VersionTesting } from "../../src/model/version-page.model.js";
 import { PromptText, promptUrl, StageBadge, StageRail, TimeAgo, VariableList, versionUrl } from "../components.js";
 import { ButtonRow } from "../fragments/button-row.js";
+import { ContractView } from "../fragments/contract.js";
 import { Editor, type EditorState } from "../fragments/editor.js";
 import { MessageList } from "../fragments/messages.js";
 import { PromotionPreviewPanel } from "../fragments/promotion-preview.js";
@@ -64,6 +65,7 @@ function BodyView({ version }: { version: Version }) {
         </p>
       ) : null}
       {version.type === "text" ? <PromptText body={version.body} /> : <MessageList messages={version.messages} />}
+      <ContractView content={version} contract={version.contract} />
       <h2 class="sub">Config</h2>
       {hasConfig ? (
         <pre class="config-text">{JSON.stringify(version.config, null, 2)}</pre>

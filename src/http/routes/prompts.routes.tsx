@@ -90,7 +90,12 @@ export function createPromptRoutes(services: Services) {
       const { comparison, versions } = await services.compare.compare(name, { from, to });
       if (negotiate(c) === "json") {
         return c.json(
-          compareSchema.parse({ from: comparison.from.version, to: comparison.to.version, diff: comparison.diff }),
+          compareSchema.parse({
+            from: comparison.from.version,
+            to: comparison.to.version,
+            diff: comparison.diff,
+            contract: comparison.contract,
+          }),
         );
       }
       return page(c, <ComparePage prompt={name} versions={versions} comparison={comparison} />);

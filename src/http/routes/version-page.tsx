@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { versionUrl } from "../../../views/components.js";
 import { ButtonRow } from "../../../views/fragments/button-row.js";
+import { contractFormOf } from "../../../views/fragments/contract.js";
 import { Editor } from "../../../views/fragments/editor.js";
 import { rowsOf } from "../../../views/fragments/messages.js";
 import { Staleness } from "../../../views/fragments/test-panel.js";
@@ -31,6 +32,7 @@ export const editorStateOf = (v: Version): EditorState => ({
   body: v.type === "text" ? v.body : "",
   rows: v.type === "chat" ? rowsOf(v.messages) : null,
   config: Object.keys(v.config).length ? JSON.stringify(v.config, null, 2) : "",
+  contract: contractFormOf(v, v.contract),
   revision: v.revision,
 });
 

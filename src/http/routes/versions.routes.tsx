@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { promptUrl, versionUrl } from "../../../views/components.js";
+import type { ContractFormState } from "../../../views/fragments/contract.js";
 import type { FlashMessage } from "../../../views/layout.js";
 import { ConfirmPage } from "../../../views/pages/confirm.page.js";
 import { DomainError } from "../../domain/errors.js";
@@ -10,6 +11,7 @@ import type { Version } from "../../model/version.model.js";
 import type { Services } from "../../services/index.js";
 import { actorOf, roleOf } from "../auth.js";
 import { applyRowOp, messagesOfRows, type RowOp, rowOpOf, rowsOfForm } from "../chat-form.js";
+import { contractFormFields, contractInput, isContractKey, issuesOnRows, issueText } from "../contract-form.js";
 import { navigateAfterPost, setFlash } from "../flash.js";
 import { messageForPeople } from "../for-people.js";
 import { withFormErrors } from "../form.js";
@@ -189,8 +191,12 @@ async function readSave(
   const fields = await readInput(c, { json: ["config"], int: ["revision"] });
   if (!isForm(c)) return { input: fields, andTest: false };
   const { variables, rest } = splitVariables(fields);
-  const { after, op: _, role, content, ...input } = rest;
-  if (role !== undefined) input.messages = messagesOfRows(rowsOfForm(await readForm(c, { all: true })));
+  const { after, op: _, role, content, ...others } = rest;
+  const input = Object.fromEntries(Object.entries(others).filter(([key]) => !isContractKey(key)));
+  const form = await readForm(c, { all: true });
+  if (role !== undefined) input.messages = messagesOfRows(rowsOfForm(form));
+  const typed = contractFormFields(form);
+  if (typed) Object.assign(input, contractInput(typed).input);
   return {
     input,
     andTest: after === "test",
@@ -212,10 +218,20 @@ async function rearrangeRows(c: Context, services: Services, name: string, v: st
     ...editorStateOf(saved),
     rows: applyRowOp(rowsOfForm(form), op),
     config: first("config"),
+    contract: contractFormFields(form) ?? editorStateOf(saved).contract,
     revision: Number(first("revision")) || saved.revision,
     rearranged: true,
   };
   return renderVersionPage(c, services, name, saved, { editor });
+}
+
+/** Which row each variable of the typed contract came from (none when its text could not be read). */
+function rowsOfContract(typed: ContractFormState): number[] {
+  try {
+    return contractInput(typed).rowOf;
+  } catch {
+    return [];
+  }
 }
 
 /** A refused save from a form or htmx: the editor stays open with the user's text and the reason. */
@@ -224,6 +240,14 @@ async function keepEditor(c: Context, services: Services, name: string, v: strin
   const text = (key: string) => (typeof form[key] === "string" ? (form[key] as string) : "");
   const saved = await services.versions.get(name, v);
   const conflict = error.code === "stale_revision" ? saved : undefined;
+  const typed = contractFormFields(form);
+  const issues = error.issues && typed ? issuesOnRows(error.issues, rowsOfContract(typed)) : error.issues;
+  const first = issues?.[0];
+  // A problem of the contract's fields is said at its row or field; any other as every page says it.
+  const flashText =
+    typed && first && /^(cv\.|tools|responseFormat)/.test(first.path)
+      ? issueText(first, typed)
+      : messageForPeople(error);
   // Input is checked before the stage: a PROD version never gets an editor, whatever was wrong.
   if (!saved.actions.edit.allowed)
     throw new DomainError("version_immutable", saved.actions.edit.reason ?? "Cannot edit this version");
@@ -232,8 +256,9 @@ async function keepEditor(c: Context, services: Services, name: string, v: strin
     body: text("body"),
     rows: saved.type === "chat" ? rowsOfForm(form) : null,
     config: text("config"),
+    contract: typed ?? editorStateOf(saved).contract,
     revision: conflict ? conflict.revision : Number(text("revision")) || saved.revision,
-    ...(error.issues ? { issues: error.issues } : {}),
+    ...(issues ? { issues } : {}),
     ...(conflict ? { conflict } : {}),
   };
   if (negotiate(c) === "fragment") {
@@ -243,6 +268,6 @@ async function keepEditor(c: Context, services: Services, name: string, v: strin
   return renderVersionPage(c, services, name, saved, {
     editor,
     status: error.status as 409,
-    flash: { kind: "error", text: messageForPeople(error) },
+    flash: { kind: "error", text: flashText },
   });
 }

@@ -127,6 +127,24 @@ const TABLE: Record<string, Case[]> = {
     { need: "read", request: async (f) => ({ path: `/prompts/${await f.prompt()}/stages/dev` }), ok: 200 },
   ],
   "GET /changes": [{ need: "read", request: async () => ({ path: "/changes" }), ok: 200 }],
+  // A render only reads, though its variables come in a POST body (docs/contract.md).
+  "POST /prompts/:name/stages/:stage/render": [
+    {
+      need: "read",
+      request: async (f) => ({
+        path: `/prompts/${await f.prompt()}/stages/dev/render`,
+        body: { variables: { x: "y" } },
+      }),
+      ok: 200,
+    },
+  ],
+  [`POST ${V}/render`]: [
+    {
+      need: "read",
+      request: async (f) => ({ path: `${at(await f.prompt())}/render`, body: { variables: { x: "y" } } }),
+      ok: 200,
+    },
+  ],
   [`GET ${V}`]: [{ need: "read", request: async (f) => ({ path: at(await f.prompt()) }), ok: 200 }],
   [`POST ${V}/save`]: [
     { need: "edit", request: async (f) => ({ path: `${at(await f.prompt())}/save`, body: { body: "new" } }), ok: 200 },

@@ -536,3 +536,73 @@ describe("SPEC §8 chat prompts as code: messages in their own file", () => {
     expect(git(dir, "status", "--porcelain")).toBe("");
   });
 });
+
+/** A real server over a fresh registry: plain has no contract, typed has variables and a tool. */
+async function contractRegistry() {
+  const db = await freshDb();
+  const s = createServices({ db });
+  await s.prompts.create({ name: "plain", body: "Hi {{x}}" });
+  await s.prompts.create({
+    name: "typed",
+    body: "x{{n}}",
+    variables: [{ name: "n", type: "number", default: 2 }],
+    tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }],
+  });
+  return { s, url: await serveUntilTestEnds(createApp({ db })) };
+}
+
+/**
+ * Prompts as code carry the contract (docs/contract.md, "Prompts as code"): pull writes it into
+ * each version's meta file (only where set), push saves an edited contract as a new revision,
+ * check sees a contract that differs.
+ */
+describe("prompts as code with a contract", () => {
+  test("pull writes it in the meta file, push saves an edit of it, check sees the difference", async () => {
+    const r = await contractRegistry();
+    const dir = tempFolder();
+    const run = (...argv: string[]) => cli([...argv, dir, "--url", r.url]);
+    expect((await run("pull")).code).toBe(0);
+    const meta = JSON.parse(readFileSync(join(dir, "typed/v1.0.meta.json"), "utf8"));
+    expect(meta.variables).toEqual([{ default: 2, name: "n", required: false, type: "number" }]);
+    expect(meta.tools[0].function.name).toBe("f");
+    expect(Object.keys(meta)).not.toContain("responseFormat");
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, "plain/v1.0.meta.json"), "utf8")))).toEqual([
+      "stage",
+      "current",
+      "revision",
+      "contentHash",
+      "createdFrom",
+      "config",
+    ]);
+    expect((await run("check")).code).toBe(0);
+
+    meta.variables[0].default = 3;
+    meta.responseFormat = { type: "json_object" };
+    writeFileSync(join(dir, "typed/v1.0.meta.json"), JSON.stringify(meta, null, 2));
+    const check = await run("check");
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toContain("typed/v1.0.meta.json");
+    const pushed = await run("push");
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const saved = await r.s.versions.get("typed", "1.0");
+    expect(saved.revision).toBe(2);
+    expect(saved.contract.variables[0]?.default).toBe(3);
+    expect(saved.contract.responseFormat).toEqual({ type: "json_object" });
+    expect((await run("check")).code).toBe(0);
+  });
+
+  test("a meta file with a malformed contract is named, and push writes nothing", async () => {
+    const r = await contractRegistry();
+    const dir = tempFolder();
+    const run = (...argv: string[]) => cli([...argv, dir, "--url", r.url]);
+    await run("pull");
+    const path = join(dir, "typed/v1.0.meta.json");
+    const meta = JSON.parse(readFileSync(path, "utf8"));
+    meta.variables = [{ name: "n", type: "date" }];
+    writeFileSync(path, JSON.stringify(meta, null, 2));
+    const pushed = await run("push");
+    expect(pushed.code).toBe(1);
+    expect(pushed.stdout + pushed.stderr).toContain("typed/v1.0.meta.json");
+    expect((await r.s.versions.get("typed", "1.0")).revision).toBe(1);
+  });
+});

@@ -49,6 +49,8 @@ const TEMPLATES = [
   "/prompts/{n}/compare",
   "/prompts/{n}/history",
   "/prompts/{n}/stages/{s}",
+  "/prompts/{n}/stages/{s}/render",
+  "/prompts/{n}/versions/{v}/render",
   "/prompts/{n}/test-cases",
   "/prompts/{n}/test-cases/{id}",
   "/prompts/{n}/test-cases/{id}/save",
@@ -133,6 +135,18 @@ const fieldValues: Record<string, fc.Arbitrary<unknown>> = {
     { maxLength: 3 },
   ),
   variables: fc.oneof(fc.dictionary(fc.constantFrom("a", "name", "1x", lone), fc.string({ maxLength: 20 })), anyValue),
+  // The prompt contract: declared variables, tools and a response format, well-formed or not.
+  tools: fc.oneof(
+    fc.constant([{ type: "function", function: { name: "f", parameters: { type: "object" } } }]),
+    fc.constant('[{"type": "function",}]'),
+    anyValue,
+  ),
+  responseFormat: fc.oneof(
+    fc.constant({ type: "json_schema", json_schema: { name: "r", schema: { type: "strin" } } }),
+    fc.constant({ type: "json_object" }),
+    anyValue,
+  ),
+  "cv.0.type": fc.constantFrom("string", "number", "enum", "date"),
 };
 const FIELDS = [
   "name",
@@ -157,6 +171,12 @@ const FIELDS = [
   "types",
   "stages",
   "active",
+  "tools",
+  "responseFormat",
+  "contract",
+  "cv.0.name",
+  "cv.0.type",
+  "cv.0.default",
 ];
 /** Mostly what a form of the app would send, sometimes anything. */
 const plausible = fc.oneof(

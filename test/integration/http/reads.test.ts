@@ -13,7 +13,8 @@ describe("GET …/versions/:v/revisions", () => {
     expect(revisionsSchema.safeParse(res.body).error).toBeUndefined();
     expectKeys(res.body, ["revisions", "next"]);
     expect(res.body.next).toBeNull();
-    for (const r of res.body.revisions) expectKeys(r, ["revision", "body", "config", "savedAt", "actor"]);
+    for (const r of res.body.revisions)
+      expectKeys(r, ["revision", "body", "config", "variables", "tools", "responseFormat", "savedAt", "actor"]);
     expect(res.body.revisions).toMatchObject([
       { revision: 3, body: "third", config: { a: 2 }, actor: "local" },
       { revision: 2, body: "second", config: { a: 1 }, actor: "local" },
@@ -50,7 +51,7 @@ describe("GET /prompts/:name/compare", () => {
     const res = await api("GET", "/prompts/p/compare?from=1.0&to=v1.1");
     expect(res.status).toBe(200);
     expect(compareSchema.safeParse(res.body).error).toBeUndefined();
-    expectKeys(res.body, ["from", "to", "diff"]);
+    expectKeys(res.body, ["from", "to", "diff", "contract"]);
     expect(res.body).toMatchObject({ from: "1.0", to: "1.1" });
     const lines = res.body.diff.split("\n");
     expect(lines).toContain("-old line");
@@ -66,7 +67,12 @@ describe("GET /prompts/:name/compare", () => {
     const { api, create, act } = await freshApp();
     await create("p", "same");
     await act("p", "1.0", "new");
-    expect((await api("GET", "/prompts/p/compare?from=1.0&to=1.1")).body).toEqual({ from: "1.0", to: "1.1", diff: "" });
+    expect((await api("GET", "/prompts/p/compare?from=1.0&to=1.1")).body).toEqual({
+      from: "1.0",
+      to: "1.1",
+      diff: "",
+      contract: [],
+    });
   });
 
   test("page: the two versions picked, removed and added lines marked", async () => {

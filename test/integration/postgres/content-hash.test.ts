@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { connectPostgres } from "../../../src/db/connect.js";
 import { messagesText } from "../../../src/domain/chat.js";
 import { chatContentHash, contentHash, type Json } from "../../../src/domain/content.js";
+import { checkContract, storedContract } from "../../../src/domain/contract.js";
+import { hashOf } from "../../../src/domain/prompt-content.js";
 import { createMigratedTestDatabase } from "../../support/pg-databases.js";
 
 /**
@@ -169,5 +171,69 @@ describe("the chat hash in PostgreSQL (SPEC §8)", () => {
     expect(await pgHashes("promptrail_chat_hash", [[hundred, "{}"]])).toEqual([
       chatContentHash(JSON.parse(hundred), {}),
     ]);
+  });
+});
+
+describe("the hash with a contract in PostgreSQL (docs/contract.md)", () => {
+  const variable = fc.oneof(
+    fc.record({ name: fc.constantFrom("a", "имя", "x.y", "_z"), type: fc.constant("string"), description: text }),
+    fc.record({ name: fc.constantFrom("n", "m"), type: fc.constant("number"), default: fc.constantFrom(...NUMBERS) }),
+    fc.record({ name: fc.constantFrom("j"), type: fc.constant("json"), default: json }),
+    fc.record({ name: fc.constant("t"), type: fc.constant("enum"), values: fc.constant(["a", "é", "😀"]) }),
+    fc.record({
+      name: fc.constant("u"),
+      type: fc.constant("enum"),
+      values: fc.constant(["a", "é"]),
+      default: fc.constantFrom("a", "é"),
+    }),
+    fc.record({
+      name: fc.constant("h"),
+      type: fc.constant("messages"),
+      default: fc.constant([{ role: "assistant", content: "é 😀" }]),
+    }),
+  );
+  const contract = fc.record({
+    variables: fc.uniqueArray(variable, { maxLength: 4, selector: (v) => v.name }),
+    tools: fc.constantFrom([], [{ type: "function", function: { name: "f", parameters: { type: "object" } } }]),
+    responseFormat: fc.constantFrom(
+      null,
+      { type: "json_object" },
+      {
+        type: "json_schema",
+        json_schema: { name: "r", schema: { type: "object", properties: { a: { type: "number" } } }, strict: true },
+      },
+    ),
+  });
+
+  test("equals hashOf for any text, config and contract in stored form; null for a malformed contract", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(anyText, config, contract), { minLength: 1, maxLength: 10 }),
+        async (cases) => {
+          const rows = cases.map(([body, c, raw]) => {
+            const checked = checkContract(raw);
+            if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
+            const columns = storedContract(checked.contract);
+            return {
+              body,
+              config: JSON.stringify(c),
+              ...columns,
+              expected: hashOf({ type: "text", body }, c, checked.contract),
+            };
+          });
+          const { rows: hashes } = await sql<{ h: string | null }>`
+          SELECT promptrail_version_hash('text', r ->> 'body', r ->> 'config', r ->> 'variables', r ->> 'tools',
+            r ->> 'responseFormat') AS h
+          FROM json_array_elements(${JSON.stringify(rows)}::json) WITH ORDINALITY x(r, n) ORDER BY n`.execute(db);
+          expect(hashes.map((h) => h.h)).toEqual(rows.map((r) => r.expected));
+        },
+      ),
+      { numRuns: 40 },
+    );
+    const { rows } = await sql<{ h: string | null }>`
+      SELECT promptrail_version_hash('text', 'b', '{}', '[{"name":"a","type":"date","required":true}]', '[]', NULL) AS h`.execute(
+      db,
+    );
+    expect(rows[0]?.h).toBeNull();
   });
 });

@@ -26,6 +26,9 @@ function fakeSource(bodies: Record<string, string>) {
     created_at: "2030-01-01T00:00:00.000Z",
     edited_at: "2026-01-01T00:00:00.000Z",
     updated_at: "2030-01-01T00:00:00.000Z",
+    variables: "[]",
+    tools: "[]",
+    response_format: null,
   });
   const source: CurrentSource = {
     current: async (name) => {

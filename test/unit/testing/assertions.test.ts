@@ -108,6 +108,6 @@ describe("compileRegex", () => {
 describe("parseJsonOutput", () => {
   it("reports the parser's reason", async () => {
     expect(parseJsonOutput("nope")).toMatchObject({ ok: false });
-    expect(parseJsonOutput("null")).toEqual({ ok: true });
+    expect(parseJsonOutput("null")).toEqual({ ok: true, value: null });
   });
 });
