@@ -82,11 +82,18 @@ export function addonFor(runtime, log = console.error) {
     "node_modules/node-gyp/bin/node-gyp.js",
   );
   try {
+    // node-gyp lets npm_config_* variables win over its own flags, and `npm run` exports the
+    // user's npm config (this machine sets nodedir=/usr, Node 20's headers): name the headers there too.
+    const env = { ...process.env, npm_config_nodedir: runtime.headers };
     execFileSync(process.execPath, [nodeGyp, "rebuild", "--release", `--nodedir=${runtime.headers}`], {
       cwd: copy,
       stdio: "pipe",
+      env,
     });
+    // The pinned node must load what was built (a wrong ABI fails here, not at the user's start).
+    execFileSync(runtime.node, ["-e", `process.dlopen({ exports: {} }, ${JSON.stringify(addon)})`], { stdio: "pipe" });
   } catch (error) {
+    rmSync(copy, { recursive: true, force: true });
     throw new Error(`compiling better-sqlite3 for Node ${runtime.version} failed:\n${error.stderr ?? error.message}`);
   }
   return addon;

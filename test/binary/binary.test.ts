@@ -135,7 +135,7 @@ describe("the single executable, alone in an empty folder with a clean environme
     expect(created.status).toBe(201);
     expect(created.headers.get("location")).toBe("/prompts/greeting/versions/1.0");
     for (const stage of ["TST", "PROD"])
-      expect((await post("/prompts/greeting/versions/1.0/promote")).body.stage).toBe(stage);
+      expect((await post("/prompts/greeting/versions/1.0/promote", { to: stage })).body.stage).toBe(stage);
     const plain = await fetch(`${base}/prompts/greeting/stages/prod`, { headers: { Accept: "text/plain" } });
     expect(await plain.text()).toBe("Hello {{who}}");
   });
@@ -227,7 +227,9 @@ describe("the single executable, alone in an empty folder with a clean environme
     expect(first).toMatchObject({ code: 0, stdout: "" });
     const moved = join(dir, "moved", "promptrail.db");
     const imported = await verb(["import", join(dir, "registry.json"), "--db", moved]);
-    expect(imported).toMatchObject({ code: 0, stderr: "" });
+    expect(imported.code).toBe(0);
+    // A verb that creates the database file says so (a mistyped --db must not pass unnoticed).
+    expect(imported.stderr).toContain(`${moved} did not exist: created a new, empty database there`);
     expect(imported.stdout).toMatch(/^Imported \d+ prompt\(s\), \d+ version\(s\) and \d+ event\(s\) into /);
     const second = await verb(["export", "--db", moved]);
     expect(second.code).toBe(0);
