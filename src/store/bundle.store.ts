@@ -21,3 +21,27 @@ export function currentVersionsIn(
     .orderBy("p.name")
     .execute();
 }
+
+/**
+ * One page of the prompts in use (not archived) that have a current version in `stage`, by name
+ * after `after`: each with that version, its prompt's type and description (what an MCP client
+ * lists, docs/mcp.md).
+ */
+export function pageCurrentVersionsIn(
+  db: Kysely<Database>,
+  stage: Stage,
+  page: { after?: string | undefined; limit: number },
+): Promise<Array<VersionRow & { name: string; prompt_type: PromptType; description: string }>> {
+  let query = db
+    .selectFrom("versions as v")
+    .innerJoin("prompts as p", "p.id", "v.prompt_id")
+    .selectAll("v")
+    .select(["p.name", "p.type as prompt_type", "p.description"])
+    .where("v.stage", "=", stage)
+    .where("v.is_current", "=", 1)
+    .where("p.archived_at", "is", null)
+    .orderBy("p.name")
+    .limit(page.limit);
+  if (page.after !== undefined) query = query.where("p.name", ">", page.after);
+  return query.execute();
+}
