@@ -4,7 +4,6 @@ import {
   ErrorCode,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
-  McpError,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { VERSION } from "../cli/version.js";
@@ -80,13 +79,30 @@ function servePrompts(server: McpServer, { mcp }: Services, stage: Stage): void 
   });
 }
 
-/** A refusal of the registry (no such prompt, arguments that do not fit) as the MCP error for bad params. */
+/**
+ * A JSON-RPC error as the SDK sends what a handler throws: `code`, `message`, `data`. Not an
+ * McpError, whose message repeats "MCP error -32602:" in front of ours.
+ */
+class InvalidParams extends Error {
+  readonly code = ErrorCode.InvalidParams;
+  constructor(
+    message: string,
+    readonly data: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A refusal of the registry (no such prompt, arguments that do not fit) as the JSON-RPC error
+ * for bad params, carrying the API's `{code, message, issues}` as its data.
+ */
 async function asMcpError<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    throw new McpError(ErrorCode.InvalidParams, error.message, error.toJSON().error);
+    throw new InvalidParams(error.message, error.toJSON().error);
   }
 }
 
