@@ -5,6 +5,7 @@ import {
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { CfWorkerJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/cfworker";
 import { z } from "zod";
 import { VERSION } from "../cli/version.js";
 import { DomainError } from "../domain/errors.js";
@@ -37,6 +38,13 @@ const listOutput = z.object({
   nextCursor: z.string().nullable().describe("Give it as `cursor` for the next page; null on the last"),
 });
 
+/**
+ * One validator for every request's server: the SDK's default builds a new Ajv per server, about
+ * ten milliseconds each. The SDK only validates a client's answers to elicitation with it, which
+ * this server never asks for; the @cfworker/json-schema one is the validator the contract uses.
+ */
+const VALIDATOR = new CfWorkerJsonSchemaValidator();
+
 /** Who asks through /mcp, and which stage its prompts come from (`?stage=`, PROD by default). */
 export interface McpAsker {
   stage: Stage;
@@ -54,6 +62,7 @@ export function createMcpServer(services: Services, asker: McpAsker): McpServer 
     { name: "promptrail", title: "Promptrail", version: VERSION },
     {
       capabilities: { prompts: { listChanged: false } },
+      jsonSchemaValidator: VALIDATOR,
       instructions:
         `The prompts of a Promptrail registry, as their current ${asker.stage} versions. ` +
         "Prompts render with typed arguments; tools list, read, render and compare prompts and never change them.",
@@ -125,88 +134,91 @@ function stageOr(given: string | undefined, fallback: Stage): Stage {
   return stage;
 }
 
+/**
+ * The tools as the SDK registers them, made once: building zod schemas is a good part of what a
+ * request would otherwise cost, and every request registers the four tools afresh.
+ */
+const TOOLS = {
+  list_prompts: {
+    title: "List prompts",
+    description:
+      "The prompts in use, by name, with the current version of each stage. `query` filters by name or description.",
+    inputSchema: z.object({
+      query: z.string().max(200).optional().describe("Part of a name or description"),
+      cursor: z.string().max(100).optional().describe("The `nextCursor` of the page before"),
+    }),
+    outputSchema: listOutput,
+    annotations: READ_ONLY,
+  },
+  get_prompt: {
+    title: "Get a prompt",
+    description:
+      "One version of a prompt, with its text or messages, config and contract (variables, tools, response format): the current version of a stage, or a version by number.",
+    inputSchema: z.object({ name, stage: stageArg, version: versionArg.optional() }),
+    outputSchema: versionSchema,
+    annotations: READ_ONLY,
+  },
+  render_prompt: {
+    title: "Render a prompt",
+    description:
+      "Fills a prompt's template with `variables` (JSON values of the types its contract declares), strictly: a missing, mistyped or unknown variable is refused with one issue per variable.",
+    inputSchema: z.object({
+      name,
+      stage: stageArg,
+      version: versionArg.optional().describe('A version number, "2.3" or "v2.3", instead of a stage'),
+      variables: z.record(z.string(), z.unknown()).default({}).describe("Variable name → value"),
+    }),
+    outputSchema: renderingSchema,
+    annotations: READ_ONLY,
+  },
+  compare_versions: {
+    title: "Compare two versions",
+    description:
+      "A unified diff of two versions of a prompt (text or messages, and config) and the changes to its contract, each marked breaking or not.",
+    inputSchema: z.object({ name, from: versionArg, to: versionArg }),
+    outputSchema: compareSchema,
+    annotations: READ_ONLY,
+  },
+};
+
+/** A stage or a version of a prompt, not both. */
+function oneOf(stage: string | undefined, version: string | undefined): void {
+  if (stage !== undefined && version !== undefined)
+    throw new DomainError("bad_request", "Give a stage or a version, not both");
+}
+
 function serveTools(server: McpServer, services: Services, asker: McpAsker): void {
-  server.registerTool(
-    "list_prompts",
-    {
-      title: "List prompts",
-      description:
-        "The prompts in use, by name, with the current version of each stage. `query` filters by name or description.",
-      inputSchema: {
-        query: z.string().max(200).optional().describe("Part of a name or description"),
-        cursor: z.string().max(100).optional().describe("The `nextCursor` of the page before"),
-      },
-      outputSchema: listOutput,
-      annotations: READ_ONLY,
-    },
-    ({ query, cursor }) =>
-      answer(async () => {
-        const { prompts, nextCursor } = await services.prompts.list({ q: query, cursor, limit: 100 });
-        return listOutput.parse({ prompts, nextCursor });
-      }),
+  server.registerTool("list_prompts", TOOLS.list_prompts, ({ query, cursor }) =>
+    answer(async () => {
+      const { prompts, nextCursor } = await services.prompts.list({ q: query, cursor, limit: 100 });
+      return listOutput.parse({ prompts, nextCursor });
+    }),
   );
-  server.registerTool(
-    "get_prompt",
-    {
-      title: "Get a prompt",
-      description:
-        "One version of a prompt, with its text or messages, config and contract (variables, tools, response format): the current version of a stage, or a version by number.",
-      inputSchema: { name, stage: stageArg, version: versionArg.optional() },
-      outputSchema: versionSchema,
-      annotations: READ_ONLY,
-    },
-    ({ name, stage, version }) =>
-      answer(async () => {
-        if (stage !== undefined && version !== undefined)
-          throw new DomainError("bad_request", "Give a stage or a version, not both");
-        const v =
-          version !== undefined
-            ? await services.versions.get(name, version)
-            : await services.runtime.current(name, stageOr(stage, asker.stage));
-        return versionJson(v, asker.role);
-      }),
+  server.registerTool("get_prompt", TOOLS.get_prompt, ({ name, stage, version }) =>
+    answer(async () => {
+      oneOf(stage, version);
+      const v =
+        version !== undefined
+          ? await services.versions.get(name, version)
+          : await services.runtime.current(name, stageOr(stage, asker.stage));
+      return versionJson(v, asker.role);
+    }),
   );
-  server.registerTool(
-    "render_prompt",
-    {
-      title: "Render a prompt",
-      description:
-        "Fills a prompt's template with `variables` (JSON values of the types its contract declares), strictly: a missing, mistyped or unknown variable is refused with one issue per variable.",
-      inputSchema: {
-        name,
-        stage: stageArg,
-        version: versionArg.optional().describe('A version number, "2.3" or "v2.3", instead of a stage'),
-        variables: z.record(z.string(), z.unknown()).default({}).describe("Variable name → value"),
-      },
-      outputSchema: renderingSchema,
-      annotations: READ_ONLY,
-    },
-    ({ name, stage, version, variables }) =>
-      answer(async () => {
-        if (stage !== undefined && version !== undefined)
-          throw new DomainError("bad_request", "Give a stage or a version, not both");
-        const rendered =
-          version !== undefined
-            ? await services.render.version(name, version, { variables })
-            : await services.render.stage(name, stageOr(stage, asker.stage), { variables });
-        return renderingSchema.parse(rendered);
-      }),
+  server.registerTool("render_prompt", TOOLS.render_prompt, ({ name, stage, version, variables }) =>
+    answer(async () => {
+      oneOf(stage, version);
+      const rendered =
+        version !== undefined
+          ? await services.render.version(name, version, { variables })
+          : await services.render.stage(name, stageOr(stage, asker.stage), { variables });
+      return renderingSchema.parse(rendered);
+    }),
   );
-  server.registerTool(
-    "compare_versions",
-    {
-      title: "Compare two versions",
-      description:
-        "A unified diff of two versions of a prompt (text or messages, and config) and the changes to its contract, each marked breaking or not.",
-      inputSchema: { name, from: versionArg, to: versionArg },
-      outputSchema: compareSchema,
-      annotations: READ_ONLY,
-    },
-    ({ name, from, to }) =>
-      answer(async () => {
-        const { comparison } = await services.compare.compare(name, { from, to });
-        const { diff, contract } = comparison;
-        return compareSchema.parse({ from: comparison.from.version, to: comparison.to.version, diff, contract });
-      }),
+  server.registerTool("compare_versions", TOOLS.compare_versions, ({ name, from, to }) =>
+    answer(async () => {
+      const { comparison } = await services.compare.compare(name, { from, to });
+      const { diff, contract } = comparison;
+      return compareSchema.parse({ from: comparison.from.version, to: comparison.to.version, diff, contract });
+    }),
   );
 }
