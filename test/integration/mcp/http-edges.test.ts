@@ -79,3 +79,23 @@ describe("POST /mcp at the HTTP level", () => {
     expect(session.status).toBe(200);
   });
 });
+
+describe("hostile MCP calls", () => {
+  test("deeply nested variables are refused as a tool error or a 4xx, never a 5xx, quickly", async () => {
+    const app = await freshApp();
+    await app.api("POST", "/prompts", { name: "p", body: "Hi {{x}}" });
+    const deep = `${"[".repeat(40_000)}${"]".repeat(40_000)}`;
+    for (const variable of [deep, `{"a":${deep}}`]) {
+      const body = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"render_prompt","arguments":{"name":"p","stage":"DEV","variables":{"x":${variable}}}}}`;
+      const started = performance.now();
+      const res = await app.request("/mcp", post(body));
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(res.status).toBeLessThan(500);
+      if (res.status === 200) expect((await res.json()).result.isError).toBe(true);
+    }
+    const args = `{"x":${deep}}`;
+    const get = `{"jsonrpc":"2.0","id":1,"method":"prompts/get","params":{"name":"p","arguments":${args}}}`;
+    const res = await app.request("/mcp?stage=dev", post(get));
+    expect(res.status).toBeLessThan(500);
+  });
+});
