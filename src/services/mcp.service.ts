@@ -1,14 +1,32 @@
 import { argumentValues, type McpArgument, type McpMessage, mcpArgument, mcpMessages } from "../domain/mcp.js";
 import { effectiveVariables } from "../domain/render.js";
 import type { Stage } from "../domain/stage.js";
-import { pageCurrentVersionsIn } from "../store/bundle.store.js";
+import { currentSizesIn, currentVersionsNamed } from "../store/bundle.store.js";
 import { requirePrompt, type ServiceDeps } from "./context.js";
 import { renderVersion } from "./render.service.js";
 import { rowToVersion } from "./rows.js";
 import type { RuntimeService } from "./runtime.service.js";
 
-/** Prompts an MCP client gets per page of `prompts/list`. */
+/** Prompts an MCP client gets per page of `prompts/list`, at most. */
 export const MCP_PAGE = 100;
+/**
+ * Characters of body and variables a page reads, at most (one prompt more than fits when it is
+ * the first): finding a template's placeholders in 100 prompts of 1 MB each would hold the event
+ * loop for well over the 100 ms any request may (docs/limits.md).
+ */
+export const MCP_PAGE_CHARS = 2 * 1024 * 1024;
+
+/** The names of a page: up to MCP_PAGE, within MCP_PAGE_CHARS but for the first. */
+export function pageOf(sizes: Array<{ name: string; chars: number }>): string[] {
+  const names: string[] = [];
+  let chars = 0;
+  for (const { name, chars: size } of sizes.slice(0, MCP_PAGE)) {
+    chars += Number(size);
+    if (names.length > 0 && chars > MCP_PAGE_CHARS) break;
+    names.push(name);
+  }
+  return names;
+}
 
 /** A prompt as `prompts/list` shows it. */
 export interface McpPrompt {
@@ -32,9 +50,10 @@ export function createMcpService(deps: ServiceDeps, runtime: Pick<RuntimeService
      * each with its contract's variables (and the template's undeclared ones) as arguments.
      */
     async list(stage: Stage, cursor?: string): Promise<{ prompts: McpPrompt[]; nextCursor: string | null }> {
-      const rows = await pageCurrentVersionsIn(db, stage, { after: cursor, limit: MCP_PAGE + 1 });
-      const page = rows.slice(0, MCP_PAGE);
-      const prompts = page.map((row) => {
+      const sizes = await currentSizesIn(db, stage, { after: cursor, limit: MCP_PAGE + 1 });
+      const names = pageOf(sizes);
+      const rows = await currentVersionsNamed(db, stage, names);
+      const prompts = rows.map((row) => {
         const v = rowToVersion({ name: row.name, type: row.prompt_type }, row);
         const description = row.description.trim();
         return {
@@ -44,8 +63,8 @@ export function createMcpService(deps: ServiceDeps, runtime: Pick<RuntimeService
           version: v.version,
         };
       });
-      const last = page.at(-1);
-      return { prompts, nextCursor: rows.length > MCP_PAGE && last ? last.name : null };
+      const last = names.at(-1);
+      return { prompts, nextCursor: sizes.length > names.length && last ? last : null };
     },
 
     /**

@@ -313,4 +313,17 @@ describe("MCP tools through the SDK's client", () => {
     expect(second.prompts.map((p) => p.name)).toEqual(["p100"]);
     expect(second.nextCursor).toBeUndefined();
   }, 60_000);
+
+  test("a page of prompts/list reads at most 2 MiB of prompts: large ones come fewer to a page", async () => {
+    const { url, services: s } = await running();
+    const big = `{{who}} ${"x".repeat(990_000)}`;
+    for (const name of ["a", "b", "c"]) await s.prompts.create({ name, body: big });
+    const client = await connected(url, "?stage=DEV");
+    const first = await client.listPrompts();
+    expect(first.prompts.map((p) => p.name)).toEqual(["a", "b"]);
+    expect(first.prompts[0]?.arguments).toEqual([{ name: "who", required: true }]);
+    const second = await client.listPrompts({ cursor: first.nextCursor });
+    expect(second.prompts.map((p) => p.name)).toEqual(["c"]);
+    expect(second.nextCursor).toBeUndefined();
+  }, 60_000);
 });
