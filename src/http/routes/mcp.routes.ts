@@ -5,6 +5,7 @@ import { parseStage, type Stage } from "../../domain/stage.js";
 import type { Services } from "../../services/index.js";
 import { admitReader } from "../auth.js";
 import { withinJsonBudget } from "../body-budget.js";
+import { refuseUnreadableJson } from "../input.js";
 import { createMcpServer } from "../mcp-server.js";
 import { refuseAsJson } from "../on-error.js";
 import type { RequestNotes } from "../request-notes.js";
@@ -21,7 +22,10 @@ function stageOf(c: Context): Stage {
   return stage;
 }
 
-/** The body as JSON, within the render's budget of values; 413 past it, 400 when it is not JSON. */
+/**
+ * The body as JSON, within the render's budget of values; 413 past it, 400 when it is not JSON,
+ * 422 when it nests too deep or holds a lone surrogate, as any JSON body.
+ */
 async function bodyOf(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (!withinJsonBudget(text, MCP_JSON_VALUES))
@@ -29,11 +33,14 @@ async function bodyOf(c: Context): Promise<unknown> {
       "payload_too_large",
       `The JSON body holds more than ${MCP_JSON_VALUES.toLocaleString("en")} values (objects, arrays, strings, numbers)`,
     );
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw new DomainError("bad_request", "The request body is not valid JSON (JSON-RPC messages are)");
   }
+  if (parsed !== null && typeof parsed === "object") refuseUnreadableJson(parsed);
+  return parsed;
 }
 
 /**

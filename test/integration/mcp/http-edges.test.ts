@@ -93,6 +93,10 @@ describe("hostile MCP calls", () => {
       expect(res.status).toBeLessThan(500);
       if (res.status === 200) expect((await res.json()).result.isError).toBe(true);
     }
+    // As any JSON body: nested past the limit, or a lone surrogate, is 422 before the protocol starts.
+    const lone = '{"jsonrpc":"2.0","id":1,"method":"prompts/get","params":{"name":"p","arguments":{"x":"\\ud800"}}}';
+    const refused = await app.request("/mcp?stage=dev", post(lone));
+    expect([refused.status, (await refused.json()).error.code]).toEqual([422, "validation_failed"]);
     const args = `{"x":${deep}}`;
     const get = `{"jsonrpc":"2.0","id":1,"method":"prompts/get","params":{"name":"p","arguments":${args}}}`;
     const res = await app.request("/mcp?stage=dev", post(get));
