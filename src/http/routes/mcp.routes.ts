@@ -1,4 +1,3 @@
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { type Context, Hono } from "hono";
 import { DomainError } from "../../domain/errors.js";
 import { parseStage, type Stage } from "../../domain/stage.js";
@@ -6,12 +5,29 @@ import type { Services } from "../../services/index.js";
 import { admitReader } from "../auth.js";
 import { withinJsonBudget } from "../body-budget.js";
 import { refuseUnreadableJson } from "../input.js";
-import { createMcpServer } from "../mcp-server.js";
 import { refuseAsJson } from "../on-error.js";
 import type { RequestNotes } from "../request-notes.js";
 
 /** As many JSON values as a render takes: an MCP call carries a render's variables (docs/limits.md). */
 const MCP_JSON_VALUES = 100_000;
+
+/**
+ * The SDK is loaded on the first MCP call, not when the program starts: loading it builds
+ * hundreds of schemas, which no command and no other route needs.
+ */
+let sdk:
+  | Promise<
+      [
+        typeof import("../mcp-server.js"),
+        typeof import("@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"),
+      ]
+    >
+  | undefined;
+const loadSdk = () =>
+  (sdk ??= Promise.all([
+    import("../mcp-server.js"),
+    import("@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"),
+  ]));
 
 /** `?stage=` (any case), PROD without it. */
 function stageOf(c: Context): Stage {
@@ -62,6 +78,7 @@ export function createMcpRoutes(services: Services, notes: RequestNotes) {
     } catch (error) {
       return refuseAsJson(c, error);
     }
+    const [{ createMcpServer }, { WebStandardStreamableHTTPServerTransport }] = await loadSdk();
     const server = createMcpServer(services, asker);
     const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
     await server.connect(transport);
