@@ -110,11 +110,6 @@ export function connect(file: string, options: ConnectOptions = {}): SqliteDb {
   return db;
 }
 
-/** `postgres://…` or `postgresql://…`: what PROMPTRAIL_DATABASE_URL must look like. */
-export function isPostgresUrl(value: string): boolean {
-  return /^postgres(ql)?:\/\//.test(value);
-}
-
 /** Counts (bigint) and numerics come back as JS numbers, as SQLite gives them. */
 const NUMBER_TYPES = new Set<number>([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
 const types = {
