@@ -3,6 +3,7 @@ import { createApp } from "../app.js";
 import type { Config } from "../config.js";
 import { type Db, describeTarget, open } from "../db/connect.js";
 import { migrateToLatest } from "../db/migrate.js";
+import { isLoopback } from "../domain/addresses.js";
 import { GRACE_MS, listen } from "../server/http-server.js";
 import { createServerLog, type LogFormat } from "../server/request-log.js";
 import { startWebhookWorker } from "../server/webhook-worker.js";
@@ -99,12 +100,6 @@ function firstSignal(io: CliIo, again: () => void): Promise<string> {
     io.signals.once("SIGTERM", onTerm);
     io.signals.once("SIGINT", onInt);
   });
-}
-
-/** Loopback: only this machine can connect (SPEC §5). */
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  return bare === "localhost" || bare === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
 /**

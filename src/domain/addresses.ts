@@ -62,6 +62,17 @@ export function addressKind(address: string): AddressKind | null {
 }
 
 /**
+ * Loopback, the one definition: whether a host name or address always means this machine.
+ * `localhost` and its subdomains (RFC 6761), or an address in 127.0.0.0/8 or ::1 (IPv6 with or
+ * without brackets, an IPv4-mapped one too). Where the server listens in open mode, the hosts it
+ * answers for then, and where a webhook may not go unless the operator allows it all ask this.
+ */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, "$1");
+  return /(^|\.)localhost\.?$/i.test(bare) || addressKind(bare) === "loopback";
+}
+
+/**
  * Whether a webhook may connect to an address of this kind. Public addresses always; loopback
  * and private networks only when the operator allows them (PROMPTRAIL_WEBHOOK_PRIVATE=1);
  * link-local, metadata and special-purpose addresses never.
