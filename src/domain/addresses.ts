@@ -94,7 +94,7 @@ export function modelMayReach(kind: AddressKind): boolean {
 }
 
 /** Why an address of this kind may not be reached: "a loopback address; …", for the log and the form. */
-export function refusalOf(kind: AddressKind): string {
+export function addressRefusal(kind: AddressKind): string {
   const what: Record<AddressKind, string> = {
     public: "a public address",
     loopback: "a loopback address",
