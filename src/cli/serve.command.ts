@@ -48,7 +48,7 @@ export const serveCommand: Command = {
     const say = (msg: string) => log.event({ msg });
     const db = open(config);
     try {
-      await migrateToLatest(db.kysely, db.engine);
+      await migrateToLatest(db.kysely);
       const refusal = await openToNetwork(db, config, args.values["open-to-network"] === true);
       if (refusal) {
         io.stderr.write(`promptrail serve: ${refusal}\n`);

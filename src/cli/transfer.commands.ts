@@ -24,7 +24,7 @@ export const exportCommand: Command = {
     const config = existingDatabase(settingsOf(args, io.env));
     const dbFile = describeTarget(config);
     const doc = await usingDatabase(config, async (db) => {
-      await migrateToLatest(db.kysely, db.engine);
+      await migrateToLatest(db.kysely);
       return exportRegistry(db.kysely, new Date());
     });
     const json = `${JSON.stringify(doc, null, 2)}\n`;
@@ -57,7 +57,7 @@ export const importCommand: Command = {
     const dbFile = describeTarget(config);
     if (createsFile(config)) io.stderr.write(createdLine(config));
     const done = await usingDatabase(config, async (db) => {
-      await migrateToLatest(db.kysely, db.engine);
+      await migrateToLatest(db.kysely);
       return importRegistry(db.kysely, doc, new Date());
     }).catch((error: unknown) => {
       if (!(error instanceof TargetNotEmpty)) throw error;

@@ -13,6 +13,29 @@ import type { Database } from "./schema.js";
 /** The two engines (SPEC §10): the embedded SQLite file, or a PostgreSQL server shared by many instances. */
 export type Engine = "sqlite" | "postgres";
 
+/**
+ * The engine of every query builder connect() and connectPostgres() made, decided there and
+ * nowhere else. Keyed by the builder's adapter, which the builders of its connections and
+ * transactions share.
+ */
+const ENGINES = new WeakMap<object, Engine>();
+
+function opened<T extends Db>(db: T): T {
+  ENGINES.set(db.kysely.getExecutor().adapter, db.engine);
+  return db;
+}
+
+/**
+ * The engine a query builder (or a connection or transaction of it) runs on, as connect() or
+ * connectPostgres() decided it. Throws for a builder neither made: no engine is ever guessed.
+ */
+export function engineOf(db: Kysely<Database>): Engine {
+  const engine = ENGINES.get(db.getExecutor().adapter);
+  if (!engine)
+    throw new Error("This query builder was not opened by connect() or connectPostgres(): its engine is unknown");
+  return engine;
+}
+
 /** What every caller needs of a database, whichever the engine. */
 interface DbBase {
   engine: Engine;
@@ -107,7 +130,7 @@ export function connect(file: string, options: ConnectOptions = {}): SqliteDb {
       await kysely.destroy();
     },
   };
-  return db;
+  return opened(db);
 }
 
 /** Counts (bigint) and numerics come back as JS numbers, as SQLite gives them. */
@@ -134,13 +157,13 @@ export function connectPostgres(url: string, options: ConnectOptions & { max?: n
       },
     }),
   });
-  return {
+  return opened<PostgresDb>({
     engine: "postgres",
     kysely,
     pool,
     watchCommits: () => () => true,
     close: () => kysely.destroy(),
-  };
+  });
 }
 
 /** Where a registry lives: the SQLite file, or the PostgreSQL URL when one is given. */
