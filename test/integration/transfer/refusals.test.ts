@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import { describe, expect, test } from "vitest";
-import { DocumentError, readDocument } from "../../../src/transfer/document.schema.js";
-import { exportRegistry } from "../../../src/transfer/export.service.js";
-import { importRegistry, TargetNotEmpty } from "../../../src/transfer/import.service.js";
+import { exportRegistry } from "../../../src/services/export.service.js";
+import { importRegistry, TargetNotEmpty } from "../../../src/services/import.service.js";
+import { DocumentError, readDocument } from "../../../src/services/transfer.schema.js";
 import { freshDb, freshServices, TEST_ENGINE } from "../../support/db.js";
 import { richRegistry } from "../../support/registry.js";
 import { dumpAll } from "../../support/state.js";

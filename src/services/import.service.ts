@@ -5,7 +5,6 @@ import { storedContract } from "../domain/contract.js";
 import { type Content, hashOf, storedText } from "../domain/prompt-content.js";
 import { STAGES, type Stage } from "../domain/stage.js";
 import { compareVersions, parseVersion, type VersionNumber } from "../domain/version-number.js";
-import type { ContractFields } from "../services/contract.inputs.js";
 import { updateEnvironment } from "../store/environments.store.js";
 import { appendPastEvent } from "../store/events.store.js";
 import { insertPrompt, listPrompts, raiseSeqMark, touchPrompt } from "../store/prompts.store.js";
@@ -21,6 +20,7 @@ import {
   setStageAndCurrent,
   updateContent,
 } from "../store/versions.store.js";
+import type { ContractFields } from "./contract.inputs.js";
 import {
   DocumentError,
   type DocumentPrompt,
@@ -28,7 +28,7 @@ import {
   documentContent,
   documentContract,
   type RegistryDocument,
-} from "./document.schema.js";
+} from "./transfer.schema.js";
 
 export interface ImportSummary {
   prompts: number;
