@@ -24,7 +24,7 @@ import { createVersionRoutes } from "./http/routes/versions.routes.js";
 import { createWebhookRoutes } from "./http/routes/webhooks.routes.js";
 import { type ChangeFeed, createChangeFeed } from "./services/change-feed.service.js";
 import type { WebhookSettings } from "./services/deliveries.service.js";
-import { createServices } from "./services/index.js";
+import { createServices, type Services } from "./services/index.js";
 
 export interface AppDeps {
   db: Db;
@@ -40,6 +40,8 @@ export interface AppDeps {
   notes?: RequestNotes;
   /** The change stream's reader of the log (`serve` ends its streams when it stops). */
   changes?: ChangeFeed;
+  /** The services over `db`, when the caller needs them too (`serve`'s webhook worker); else made here. */
+  services?: Services;
 }
 
 /** The whole web app over one database: used by main.ts and by every test. */
@@ -51,8 +53,8 @@ export function createApp({
   trustProxy = false,
   notes = STDERR_NOTES,
   changes,
+  services = createServices({ db, ...(fetch && { fetch }), webhooks }),
 }: AppDeps): Hono {
-  const services = createServices({ db, ...(fetch && { fetch }), webhooks });
   const ownUrl = publicUrl ? new URL(publicUrl) : null;
   const trust = { trustProxy };
   const app = new Hono();
