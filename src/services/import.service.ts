@@ -10,7 +10,6 @@ import { appendPastEvent } from "../store/events.store.js";
 import { insertPrompt, listPrompts, raiseSeqMark, touchPrompt } from "../store/prompts.store.js";
 import { insertRevision } from "../store/revisions.store.js";
 import { insertTestCase } from "../store/test-cases.store.js";
-import { inTransaction, type Tx } from "../store/transaction.js";
 import {
   clearCurrent,
   deleteVersion,
@@ -21,6 +20,7 @@ import {
   updateContent,
 } from "../store/versions.store.js";
 import type { ContractFields } from "./contract.inputs.js";
+import { inTransaction, type Tx } from "./transaction.js";
 import {
   DocumentError,
   type DocumentPrompt,

@@ -13,7 +13,6 @@ import { findAdhocVariables, rememberAdhocVariables } from "../store/adhoc-varia
 import { appendEvent } from "../store/events.store.js";
 import { listTestCases } from "../store/test-cases.store.js";
 import { findTestRuns, insertTestRun, latestTestRun, listTestRunSizes } from "../store/test-runs.store.js";
-import { inTransaction, type Tx } from "../store/transaction.js";
 import { findVersionById } from "../store/versions.store.js";
 import { affordable } from "./byte-budget.js";
 import { type Actor, eventActor, isoNow, LOCAL, requireRole, requireVersion, type ServiceDeps } from "./context.js";
@@ -24,6 +23,7 @@ import { rowToTestCase, rowToTestRun, rowToVersion } from "./rows.js";
 import { gateStatus } from "./test-gate.js";
 import { type Execution, executeCases, type PlannedCase } from "./test-runner.js";
 import { MAX_VARIABLES, runInput } from "./testing.inputs.js";
+import { inTransaction, type Tx } from "./transaction.js";
 
 export interface TestingDeps extends ServiceDeps {
   /** Where API keys are read, by variable name, at call time; process.env unless injected. */

@@ -5,7 +5,6 @@ import type { Role } from "../domain/roles.js";
 import type { User } from "../model/account.model.js";
 import { appendSettingsEvent } from "../store/events.store.js";
 import { deleteUserSessions } from "../store/sessions.store.js";
-import { inTransaction, type Tx } from "../store/transaction.js";
 import {
   countActiveAdmins,
   findUserByName,
@@ -18,6 +17,7 @@ import { addUserInput, changePasswordInput, setPasswordInput, setRoleInput, user
 import { type Actor, eventActor, isoNow, LOCAL, requireRole, type ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
 import { hashPassword, verifyPassword } from "./secrets.js";
+import { inTransaction, type Tx } from "./transaction.js";
 
 export function rowToUser(row: UserRow): User {
   return {

@@ -6,7 +6,6 @@ import type { Stage } from "../domain/stage.js";
 import { checkWebhookUrl, deliveryJson } from "../domain/webhooks.js";
 import type { Delivery, Webhook, WebhookDetail, WebhookSummary } from "../model/webhook.model.js";
 import { appendSettingsEvent } from "../store/events.store.js";
-import { inTransaction, type Tx } from "../store/transaction.js";
 import {
   attemptsOf,
   countWebhooks,
@@ -25,6 +24,7 @@ import { type Actor, isoNow, LOCAL } from "./context.js";
 import { createDeliveriesService, type WebhookDeps } from "./deliveries.service.js";
 import { idPageInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
+import { inTransaction, type Tx } from "./transaction.js";
 import { webhookCreateInput, webhookSaveInput } from "./webhooks.inputs.js";
 
 /** Every change is delivered to every webhook that wants it: a registry keeps this many at most. */
