@@ -40,7 +40,7 @@ export type Config = {
   databaseUrl: string | null;
   log: "off" | "text" | "json" | undefined;
   publicUrl: string | null;
-  /** Webhooks may be sent to loopback and private-network addresses (README, Webhooks). */
+  /** Webhooks may be sent to loopback and private-network addresses (docs/webhooks.md, Where a webhook may send). */
   webhookPrivate: boolean;
   /** Believe X-Forwarded-Proto / X-Forwarded-For (PROMPTRAIL_TRUST_PROXY=1, behind a proxy). */
   trustProxy: boolean;

@@ -1,8 +1,8 @@
 import { BlockList, isIP } from "node:net";
 
 /**
- * What kind of network an IP address is on, for where a webhook may send (SPEC §9; README,
- * Decisions). `public` is anything not listed. IPv4-mapped IPv6 addresses (::ffff:10.0.0.1)
+ * What kind of network an IP address is on, for where a webhook may send (docs/webhooks.md,
+ * Where a webhook may send). `public` is anything not listed. IPv4-mapped IPv6 addresses (::ffff:10.0.0.1)
  * count as the IPv4 address they carry; so do NAT64 ones (64:ff9b::/96).
  */
 export type AddressKind = "public" | "loopback" | "private" | "metadata" | "link-local" | "unspecified" | "special";
