@@ -2,7 +2,7 @@
 // runtime read through the app as createApp builds it, against the same app behind Hono's
 // method-not-allowed middleware (it must wrap every route, the runtime read included); and an
 // Accept header ranked by our parser against hono/accepts. In process, no network. Run with
-// `node --import tsx bench/hono-helpers.ts`; prints JSON (docs/decisions.md, The command line).
+// `node --import tsx bench/hono-helpers.ts`; prints JSON (docs/decisions.md, Hono's own helpers over hand-written ones).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
