@@ -22,7 +22,7 @@ export const WWW_AUTHENTICATE = 'Bearer realm="promptrail"';
  */
 export function renderError(c: Context, error: DomainError): Response {
   applyBaseHeaders(c);
-  const status = error.status as ContentfulStatusCode;
+  const status = error.status;
   if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
   if (error.code === "unauthorized") c.header("WWW-Authenticate", WWW_AUTHENTICATE);
   if (isLangfusePath(c.req.path)) return c.json(langfuseErrorJson(error), status);

@@ -70,7 +70,7 @@ function refuse(c: Context, error: unknown): Response {
   if (!(error instanceof DomainError)) throw error;
   const headers: Record<string, string> = { ...BASE_HEADERS, "content-type": "application/json" };
   if (error.code === "unauthorized") headers["www-authenticate"] = WWW_AUTHENTICATE;
-  return c.body(JSON.stringify(error.toJSON()), error.status as 400, headers);
+  return c.body(JSON.stringify(error.toJSON()), error.status, headers);
 }
 
 /**
