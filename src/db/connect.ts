@@ -4,7 +4,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { parseStoredMessages } from "../domain/chat.js";
-import { type Config, chatContentHash, contentHash, type Json } from "../domain/content.js";
+import { type Config, chatContentHash, contentHash } from "../domain/content.js";
 import { parseStoredContract } from "../domain/contract.js";
 import { hashOf } from "../domain/prompt-content.js";
 import { type CommitWatch, dataVersionWatch, walIndexWatch } from "./commit-watch.js";
@@ -205,7 +205,7 @@ function registerFunctions(sqlite: SQLite.Database): void {
   sqlite.function("promptrail_chat_hash", { deterministic: true }, (body: unknown, config: unknown) => {
     const parsed = configOf(config);
     const messages = parsed && typeof body === "string" ? parseStoredMessages(body) : null;
-    return parsed && messages && chatContentHash(messages as unknown as Json[], parsed);
+    return parsed && messages && chatContentHash(messages, parsed);
   });
   // The prompt contract (migrations/202612090000_contract.ts): 1 when the three columns are a
   // well-formed contract in stored form; the hash of a version or revision with its contract.
