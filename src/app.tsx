@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import { TrieRouter } from "hono/router/trie-router";
+import { methodNotAllowed } from "hono/method-not-allowed";
 import type { Db } from "./db/connect.js";
 import { DomainError } from "./domain/errors.js";
 import { requireAccess } from "./http/auth.js";
@@ -25,7 +25,7 @@ import { createVersionRoutes } from "./http/routes/versions.routes.js";
 import { createWebhookRoutes } from "./http/routes/webhooks.routes.js";
 import { type ChangeFeed, createChangeFeed } from "./services/change-feed.service.js";
 import type { WebhookSettings } from "./services/deliveries.service.js";
-import { createServices } from "./services/index.js";
+import { createServices, type Services } from "./services/index.js";
 
 export interface AppDeps {
   db: Db;
@@ -41,6 +41,8 @@ export interface AppDeps {
   notes?: RequestNotes;
   /** The change stream's reader of the log (`serve` ends its streams when it stops). */
   changes?: ChangeFeed;
+  /** The services over `db`, when the caller needs them too (`serve`'s webhook worker); else made here. */
+  services?: Services;
 }
 
 /** The whole web app over one database: used by main.ts and by every test. */
@@ -52,11 +54,13 @@ export function createApp({
   trustProxy = false,
   notes = STDERR_NOTES,
   changes,
+  services = createServices({ db, ...(fetch && { fetch }), webhooks }),
 }: AppDeps): Hono {
-  const services = createServices({ db, ...(fetch && { fetch }), webhooks });
   const ownUrl = publicUrl ? new URL(publicUrl) : null;
   const trust = { trustProxy };
   const app = new Hono();
+  // First, so that it sees every answer: a 404 on a path some route serves becomes 405.
+  app.use(methodNotAllowed({ app, onMethodNotAllowed }));
   app.use(hostGuard(ownUrl));
   app.use(sizeGuard());
   app.use(csrfGuard(ownUrl));
@@ -85,37 +89,29 @@ export function createApp({
   app.route("/", createWebhookRoutes(services));
   app.route("/", createUsersRoutes(services));
   app.route("/", createTokensRoutes(services));
-  app.notFound(methodNotAllowed(app));
+  app.notFound(notFound);
   app.onError(errorHandler(notes));
   return app;
 }
 
 /**
- * SPEC §7: a known path asked with a method it does not take is 405 with `Allow` (OPTIONS gets
- * 204 with `Allow`); an unknown path is 404. The routes are read once, on first use.
+ * A known path asked with a method it does not take is 405 with `Allow`, in the representation
+ * the request asked for; OPTIONS gets 204 with `Allow` (hono/method-not-allowed finds the
+ * methods, after everything else answered 404). An unknown path stays 404.
  */
-function methodNotAllowed(app: Hono) {
-  let router: TrieRouter<string> | undefined;
-  let methods: string[] = [];
-  const allowed = (path: string): string[] => {
-    if (!router) {
-      router = new TrieRouter<string>();
-      const routes = app.routes.filter((r) => r.method !== "ALL");
-      for (const r of routes) router.add(r.method, r.path, r.method);
-      methods = [...new Set(routes.map((r) => r.method))];
-    }
-    const found = methods.filter((m) => (router as TrieRouter<string>).match(m, path)[0].length > 0);
-    if (found.includes("GET")) found.push("HEAD");
-    return found.length ? [...found, "OPTIONS"] : [];
-  };
-  return (c: Context) => {
-    const allow = allowed(c.req.path);
-    // No route for the path, or a route that found nothing there (an unknown static file).
-    if (allow.length === 0 || (c.req.method !== "OPTIONS" && allow.includes(c.req.method)))
-      return renderError(c, new DomainError("not_found", `Nothing at ${c.req.path}`));
-    c.header("Allow", allow.join(", "));
-    if (c.req.method === "OPTIONS") return c.body(null, 204);
-    const usable = allow.filter((m) => m !== "HEAD" && m !== "OPTIONS").join(" or ");
-    return renderError(c, new DomainError("method_not_allowed", `${c.req.method} is not allowed here; use ${usable}`));
-  };
+function onMethodNotAllowed(c: Context, methods: string[]): Response {
+  const allow = [...methods, "OPTIONS"].join(", ");
+  if (c.req.method === "OPTIONS") return c.body(null, 204, { Allow: allow });
+  const usable = methods.filter((m) => m !== "HEAD").join(" or ");
+  const res = renderError(
+    c,
+    new DomainError("method_not_allowed", `${c.req.method} is not allowed here; use ${usable}`),
+  );
+  res.headers.set("Allow", allow);
+  return res;
+}
+
+/** Nothing at this path (or a route that found nothing there, an unknown static file). */
+function notFound(c: Context): Response {
+  return renderError(c, new DomainError("not_found", `Nothing at ${c.req.path}`));
 }

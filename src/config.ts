@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** What PROMPTRAIL_DATABASE_URL must look like: `postgres://…` or `postgresql://…`. */
+export const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
+
 const settings = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -7,7 +10,7 @@ const settings = z.object({
   // SPEC §10: PostgreSQL instead of the SQLite file.
   PROMPTRAIL_DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\/\S+$/, "a PostgreSQL URL such as postgres://user@host:5432/promptrail")
+    .regex(POSTGRES_URL, "a PostgreSQL URL such as postgres://user@host:5432/promptrail")
     .optional(),
   PROMPTRAIL_LOG: z.enum(["off", "text", "json"], "Use off, text or json").optional(),
   // SPEC §7: the one host the server answers for (behind a proxy); an origin, no path.
@@ -37,7 +40,7 @@ export type Config = {
   databaseUrl: string | null;
   log: "off" | "text" | "json" | undefined;
   publicUrl: string | null;
-  /** Webhooks may be sent to loopback and private-network addresses (README, Webhooks). */
+  /** Webhooks may be sent to loopback and private-network addresses (docs/webhooks.md, Where a webhook may send). */
   webhookPrivate: boolean;
   /** Believe X-Forwarded-Proto / X-Forwarded-For (PROMPTRAIL_TRUST_PROXY=1, behind a proxy). */
   trustProxy: boolean;

@@ -26,7 +26,7 @@ export async function withAccounts<T>(
 ): Promise<T> {
   const config = settingsOf(args, io.env);
   return usingDatabase(options.create ? config : existingDatabase(config), async (db) => {
-    await migrateToLatest(db.kysely, db.engine);
+    await migrateToLatest(db.kysely);
     const deps = { db: db.kysely };
     return work({ users: createUsersService(deps), tokens: createTokensService(deps) });
   });

@@ -19,7 +19,7 @@ export const backupCommand: Command = {
     const target = userPath(io.env, args.positionals[0] ?? "");
     const config = existingDatabase(settingsOf(args, io.env));
     if (config.databaseUrl)
-      throw new Error("backup copies the SQLite file; back PostgreSQL up with pg_dump (README, PostgreSQL)");
+      throw new Error("backup copies the SQLite file; back PostgreSQL up with pg_dump (docs/postgresql.md)");
     const { dbFile } = config;
     const db = connect(dbFile);
     const done = await backupDatabase(db, dbFile, target, { force: args.values.force === true }).finally(() =>

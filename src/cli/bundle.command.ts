@@ -72,7 +72,7 @@ async function bundleFrom(args: ParsedArgs, io: CliIo, stage: Stage): Promise<{ 
   }
   const config = existingDatabase(settingsOf(args, io.env));
   const versions = await usingDatabase(config, async (db) => {
-    await migrateToLatest(db.kysely, db.engine);
+    await migrateToLatest(db.kysely);
     return currentVersions(db.kysely, stage);
   });
   const objects = versions.map((v) => versionJson(v, null) as { [key: string]: Json });

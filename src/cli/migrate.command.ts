@@ -11,7 +11,7 @@ export const migrateCommand: Command = {
   async run(args, io) {
     const config = settingsOf(args, io.env);
     if (createsFile(config)) io.stderr.write(createdLine(config));
-    const applied = await usingDatabase(config, (db) => migrateToLatest(db.kysely, db.engine));
+    const applied = await usingDatabase(config, (db) => migrateToLatest(db.kysely));
     const where = describeTarget(config);
     io.stdout.write(applied.length ? `Applied ${applied.join(", ")} to ${where}\n` : `${where} is up to date\n`);
     return 0;

@@ -1,14 +1,14 @@
 import { getRequestListener } from "@hono/node-server";
 import { createApp } from "../app.js";
 import type { Config } from "../config.js";
-import { type Db, describeTarget, open } from "../db/connect.js";
+import { describeTarget, open } from "../db/connect.js";
 import { migrateToLatest } from "../db/migrate.js";
+import { isLoopback } from "../domain/addresses.js";
 import { GRACE_MS, listen } from "../server/http-server.js";
 import { createServerLog, type LogFormat } from "../server/request-log.js";
 import { startWebhookWorker } from "../server/webhook-worker.js";
 import { createChangeFeed } from "../services/change-feed.service.js";
-import { createDeliveriesService } from "../services/deliveries.service.js";
-import { hasActiveUser } from "../store/users.store.js";
+import { createServices, type Services } from "../services/index.js";
 import { type CliIo, type Command, DB_OPTION } from "./command.js";
 import { settingsOf } from "./settings.js";
 import { VERSION } from "./version.js";
@@ -47,19 +47,19 @@ export const serveCommand: Command = {
     const say = (msg: string) => log.event({ msg });
     const db = open(config);
     try {
-      await migrateToLatest(db.kysely, db.engine);
-      const refusal = await openToNetwork(db, config, args.values["open-to-network"] === true);
+      await migrateToLatest(db.kysely);
+      const services = createServices({ db, webhooks: { allowPrivate: config.webhookPrivate } });
+      const refusal = await openToNetwork(services, config, args.values["open-to-network"] === true);
       if (refusal) {
         io.stderr.write(`promptrail serve: ${refusal}\n`);
         return 2;
       }
-      const webhooks = { allowPrivate: config.webhookPrivate };
       const changes = createChangeFeed({ db, heartbeatMs: config.heartbeatMs });
       const { publicUrl, trustProxy } = config;
-      const app = createApp({ db, publicUrl, trustProxy, webhooks, notes: log, changes });
+      const app = createApp({ db, services, publicUrl, trustProxy, notes: log, changes });
       const server = await listen(log.requests(getRequestListener(app.fetch)), config);
       const worker = startWebhookWorker({
-        deliveries: createDeliveriesService({ db: db.kysely, webhooks }),
+        deliveries: services.deliveries,
         changed: db.watchCommits(),
         ...(format !== "off" && { log: log.event }),
       });
@@ -101,19 +101,13 @@ function firstSignal(io: CliIo, again: () => void): Promise<string> {
   });
 }
 
-/** Loopback: only this machine can connect (SPEC §5). */
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  return bare === "localhost" || bare === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
-}
-
 /**
  * SPEC §5: in open mode (no active user) the server listens on loopback only. Answers why it
  * must not start, or null: it may (secured, loopback, or deliberately opened behind a proxy that
  * authenticates, which `--open-to-network` with PROMPTRAIL_PUBLIC_URL says).
  */
-async function openToNetwork(db: Db, config: Config, optedIn: boolean): Promise<string | null> {
-  if (isLoopback(config.host) || (await hasActiveUser(db.kysely))) return null;
+async function openToNetwork(services: Services, config: Config, optedIn: boolean): Promise<string | null> {
+  if (isLoopback(config.host) || (await services.users.secured())) return null;
   if (optedIn && config.publicUrl) return null;
   if (optedIn) return "--open-to-network needs PROMPTRAIL_PUBLIC_URL: the one address the proxy in front serves";
   return [

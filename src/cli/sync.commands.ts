@@ -19,7 +19,7 @@ const CONNECTION = [
   "Talks to a running server over its JSON API; with PROMPTRAIL_TOKEN set, sends it as",
   "`Authorization: Bearer`. Layout: DIR/<prompt>/prompt.json (description, type), v1.2.txt (a",
   "text version) or v1.2.messages.json (a chat version's messages), and v1.2.meta.json (stage,",
-  "current, revision, contentHash, createdFrom, config). See the README.",
+  "current, revision, contentHash, createdFrom, config). See docs/prompts-as-code.md.",
 ].join("\n");
 
 /** A client for the server at `url`, with PROMPTRAIL_TOKEN when set; a URL that is not http(s) is a usage error. */

@@ -3,9 +3,9 @@ import type { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import { describeTarget } from "../db/connect.js";
 import { migrateToLatest } from "../db/migrate.js";
-import { readDocument } from "../transfer/document.schema.js";
-import { exportRegistry } from "../transfer/export.service.js";
-import { importRegistry, TargetNotEmpty } from "../transfer/import.service.js";
+import { exportRegistry } from "../services/export.service.js";
+import { importRegistry, TargetNotEmpty } from "../services/import.service.js";
+import { readDocument } from "../services/transfer.schema.js";
 import { type Command, DB_OPTION, stringValue } from "./command.js";
 import { userPath } from "./paths.js";
 import { createdLine, createsFile, existingDatabase, settingsOf, usingDatabase } from "./settings.js";
@@ -24,7 +24,7 @@ export const exportCommand: Command = {
     const config = existingDatabase(settingsOf(args, io.env));
     const dbFile = describeTarget(config);
     const doc = await usingDatabase(config, async (db) => {
-      await migrateToLatest(db.kysely, db.engine);
+      await migrateToLatest(db.kysely);
       return exportRegistry(db.kysely, new Date());
     });
     const json = `${JSON.stringify(doc, null, 2)}\n`;
@@ -57,7 +57,7 @@ export const importCommand: Command = {
     const dbFile = describeTarget(config);
     if (createsFile(config)) io.stderr.write(createdLine(config));
     const done = await usingDatabase(config, async (db) => {
-      await migrateToLatest(db.kysely, db.engine);
+      await migrateToLatest(db.kysely);
       return importRegistry(db.kysely, doc, new Date());
     }).catch((error: unknown) => {
       if (!(error instanceof TargetNotEmpty)) throw error;

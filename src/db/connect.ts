@@ -4,7 +4,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { parseStoredMessages } from "../domain/chat.js";
-import { type Config, chatContentHash, contentHash, type Json } from "../domain/content.js";
+import { type Config, chatContentHash, contentHash } from "../domain/content.js";
 import { parseStoredContract } from "../domain/contract.js";
 import { hashOf } from "../domain/prompt-content.js";
 import { type CommitWatch, dataVersionWatch, walIndexWatch } from "./commit-watch.js";
@@ -12,6 +12,29 @@ import type { Database } from "./schema.js";
 
 /** The two engines (SPEC §10): the embedded SQLite file, or a PostgreSQL server shared by many instances. */
 export type Engine = "sqlite" | "postgres";
+
+/**
+ * The engine of every query builder connect() and connectPostgres() made, decided there and
+ * nowhere else. Keyed by the builder's adapter, which the builders of its connections and
+ * transactions share.
+ */
+const ENGINES = new WeakMap<object, Engine>();
+
+function opened<T extends Db>(db: T): T {
+  ENGINES.set(db.kysely.getExecutor().adapter, db.engine);
+  return db;
+}
+
+/**
+ * The engine a query builder (or a connection or transaction of it) runs on, as connect() or
+ * connectPostgres() decided it. Throws for a builder neither made: no engine is ever guessed.
+ */
+export function engineOf(db: Kysely<Database>): Engine {
+  const engine = ENGINES.get(db.getExecutor().adapter);
+  if (!engine)
+    throw new Error("This query builder was not opened by connect() or connectPostgres(): its engine is unknown");
+  return engine;
+}
 
 /** What every caller needs of a database, whichever the engine. */
 interface DbBase {
@@ -107,12 +130,7 @@ export function connect(file: string, options: ConnectOptions = {}): SqliteDb {
       await kysely.destroy();
     },
   };
-  return db;
-}
-
-/** `postgres://…` or `postgresql://…`: what PROMPTRAIL_DATABASE_URL must look like. */
-export function isPostgresUrl(value: string): boolean {
-  return /^postgres(ql)?:\/\//.test(value);
+  return opened(db);
 }
 
 /** Counts (bigint) and numerics come back as JS numbers, as SQLite gives them. */
@@ -139,13 +157,13 @@ export function connectPostgres(url: string, options: ConnectOptions & { max?: n
       },
     }),
   });
-  return {
+  return opened<PostgresDb>({
     engine: "postgres",
     kysely,
     pool,
     watchCommits: () => () => true,
     close: () => kysely.destroy(),
-  };
+  });
 }
 
 /** Where a registry lives: the SQLite file, or the PostgreSQL URL when one is given. */
@@ -187,7 +205,7 @@ function registerFunctions(sqlite: SQLite.Database): void {
   sqlite.function("promptrail_chat_hash", { deterministic: true }, (body: unknown, config: unknown) => {
     const parsed = configOf(config);
     const messages = parsed && typeof body === "string" ? parseStoredMessages(body) : null;
-    return parsed && messages && chatContentHash(messages as unknown as Json[], parsed);
+    return parsed && messages && chatContentHash(messages, parsed);
   });
   // The prompt contract (migrations/202612090000_contract.ts): 1 when the three columns are a
   // well-formed contract in stored form; the hash of a version or revision with its contract.

@@ -1,8 +1,8 @@
 import { BlockList, isIP } from "node:net";
 
 /**
- * What kind of network an IP address is on, for where a webhook may send (SPEC §9; README,
- * Decisions). `public` is anything not listed. IPv4-mapped IPv6 addresses (::ffff:10.0.0.1)
+ * What kind of network an IP address is on, for where a webhook may send (docs/webhooks.md,
+ * Where a webhook may send). `public` is anything not listed. IPv4-mapped IPv6 addresses (::ffff:10.0.0.1)
  * count as the IPv4 address they carry; so do NAT64 ones (64:ff9b::/96).
  */
 export type AddressKind = "public" | "loopback" | "private" | "metadata" | "link-local" | "unspecified" | "special";
@@ -62,6 +62,17 @@ export function addressKind(address: string): AddressKind | null {
 }
 
 /**
+ * Loopback, the one definition: whether a host name or address always means this machine.
+ * `localhost` and its subdomains (RFC 6761), or an address in 127.0.0.0/8 or ::1 (IPv6 with or
+ * without brackets, an IPv4-mapped one too). Where the server listens in open mode, the hosts it
+ * answers for then, and where a webhook may not go unless the operator allows it all ask this.
+ */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, "$1");
+  return /(^|\.)localhost\.?$/i.test(bare) || addressKind(bare) === "loopback";
+}
+
+/**
  * Whether a webhook may connect to an address of this kind. Public addresses always; loopback
  * and private networks only when the operator allows them (PROMPTRAIL_WEBHOOK_PRIVATE=1);
  * link-local, metadata and special-purpose addresses never.
@@ -83,7 +94,7 @@ export function modelMayReach(kind: AddressKind): boolean {
 }
 
 /** Why an address of this kind may not be reached: "a loopback address; …", for the log and the form. */
-export function refusalOf(kind: AddressKind): string {
+export function addressRefusal(kind: AddressKind): string {
   const what: Record<AddressKind, string> = {
     public: "a public address",
     loopback: "a loopback address",

@@ -1,4 +1,4 @@
-import { canonicalJson, type Json } from "./content.js";
+import { canonicalJson } from "./content.js";
 import { isVariableName, MAX_RENDERED_BYTES, renderTemplate, templateVariables } from "./template.js";
 
 /**
@@ -12,14 +12,15 @@ export type PromptType = (typeof PROMPT_TYPES)[number];
 export const CHAT_ROLES = ["system", "user", "assistant"] as const;
 export type ChatRole = (typeof CHAT_ROLES)[number];
 
-export interface ChatMessage {
+// Type aliases, not interfaces: a message is then JSON as the type system sees it (no cast).
+export type ChatMessage = {
   role: ChatRole;
   content: string;
-}
-export interface ChatPlaceholder {
+};
+export type ChatPlaceholder = {
   type: "placeholder";
   name: string;
-}
+};
 export type ChatItem = ChatMessage | ChatPlaceholder;
 
 export const MIN_MESSAGES = 1;
@@ -33,7 +34,7 @@ export const isChatRole = (role: unknown): role is ChatRole => CHAT_ROLES.includ
  * JSON, keys sorted, no whitespace, so equal messages always have equal text.
  */
 export function messagesText(items: ChatItem[]): string {
-  return canonicalJson(items as unknown as Json);
+  return canonicalJson(items);
 }
 
 /** One entry exactly as SPEC §8 shapes it (no other keys), or null. */

@@ -1,4 +1,4 @@
-import { addressKind, modelMayReach, refusalOf } from "./addresses.js";
+import { addressKind, addressRefusal, modelMayReach } from "./addresses.js";
 
 /**
  * SPEC §2/§7: where a stage environment may send its API key, and which variable may hold it.
@@ -41,7 +41,7 @@ export function baseUrlHostRefusal(hostname: string): string | null {
   const host = hostname.replace(/^\[|\]$/g, "");
   const kind = addressKind(host);
   return kind && !modelMayReach(kind)
-    ? `${host} is ${refusalOf(kind).replace(/;.*$/, "")}; a model is never called there`
+    ? `${host} is ${addressRefusal(kind).replace(/;.*$/, "")}; a model is never called there`
     : null;
 }
 

@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+/** The statuses a refusal can have: 400, 401, 403, 404, 405, 406, 409, 413, 422 or 429. */
+export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
 
 export interface ErrorIssue {
   path: string;
@@ -45,7 +47,7 @@ export class DomainError extends Error {
     this.name = "DomainError";
   }
 
-  get status(): number {
+  get status(): ErrorStatus {
     return ERROR_STATUS[this.code];
   }
 

@@ -41,11 +41,9 @@ export function contentOf(type: PromptType, text: string): Content {
  */
 export function hashOf(content: Content, config: Config, contract: Contract = EMPTY_CONTRACT): string {
   if (isEmptyContract(contract))
-    return content.type === "text"
-      ? contentHash(content.body, config)
-      : chatContentHash(content.messages as unknown as Json[], config);
+    return content.type === "text" ? contentHash(content.body, config) : chatContentHash(content.messages, config);
   const own: { [key: string]: Json } =
-    content.type === "text" ? { body: content.body } : { messages: content.messages as unknown as Json };
+    content.type === "text" ? { body: content.body } : { messages: content.messages };
   return createHash("sha256")
     .update(canonicalJson({ ...own, config, ...contractHashFields(contract) }), "utf8")
     .digest("hex");

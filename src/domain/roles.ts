@@ -38,11 +38,6 @@ const WHAT: Record<Permission, string> = {
 
 const yes: Action = { allowed: true, reason: null };
 
-/** The weakest role that may do `permission`. */
-export function roleNeeded(permission: Permission): Role {
-  return NEEDED[permission];
-}
-
 const article = (role: Role) => (role === "admin" || role === "editor" ? "an" : "a");
 
 /**

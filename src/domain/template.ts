@@ -70,13 +70,3 @@ function renderedBytes(body: string, variables: Record<string, string>): number 
   }
   return bytes;
 }
-
-/** Variables present in `after` but not `before`, and the reverse: what a caller must change. */
-export function variableChanges(before: string, after: string) {
-  const was = new Set(templateVariables(before));
-  const now = new Set(templateVariables(after));
-  return {
-    added: [...now].filter((name) => !was.has(name)),
-    removed: [...was].filter((name) => !now.has(name)),
-  };
-}

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { addressKind, mayReach, refusalOf } from "./addresses.js";
+import { addressKind, addressRefusal, isLoopback, mayReach } from "./addresses.js";
 import { httpUrl, MAX_BASE_URL, type UrlCheck } from "./endpoint.js";
 
 /** SPEC §9: a receiver has this long to answer 2xx; later is a failed attempt. */
@@ -58,8 +58,8 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): UrlCheck {
  */
 export function hostRefusal(hostname: string, allowPrivate: boolean): string | null {
   const host = hostname.replace(/^\[|\]$/g, "");
-  const kind = /(^|\.)localhost\.?$/i.test(host) ? "loopback" : addressKind(host);
-  return kind && !mayReach(kind, allowPrivate) ? `${host} is ${refusalOf(kind)}` : null;
+  const kind = isLoopback(host) ? "loopback" : addressKind(host);
+  return kind && !mayReach(kind, allowPrivate) ? `${host} is ${addressRefusal(kind)}` : null;
 }
 
 /** Which changes a webhook takes: its event types and stages (each empty: all). */

@@ -47,7 +47,7 @@ function tokenOf(header: string): string | null {
 }
 
 /**
- * Admits a request as `who` says (README, Accounts and access): records its actor for the handlers (c.var.actor) and
+ * Admits a request as `who` says (docs/accounts.md): records its actor for the handlers (c.var.actor) and
  * the request log. In secured mode without a valid credential: 401 unauthorized, or null when
  * `optional` (public routes).
  */

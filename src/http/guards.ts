@@ -1,14 +1,12 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { isLoopback } from "../domain/addresses.js";
 import { DomainError } from "../domain/errors.js";
 import { isPublic } from "./access.js";
 import { isForm, readForm } from "./input.js";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
-
-/** SPEC §7: the names a server in open mode answers to, with any port. */
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** `host[:port]` as a Host header carries it; null when it is not one. */
 function parseHost(host: string): { hostname: string; port: string } | null {
@@ -35,7 +33,7 @@ function defaultPort(url: URL): string {
 export function isOwnHost(host: string, publicUrl: URL | null): boolean {
   const parsed = parseHost(host);
   if (!parsed) return false;
-  if (!publicUrl) return LOOPBACK.has(parsed.hostname);
+  if (!publicUrl) return isLoopback(parsed.hostname);
   return parsed.hostname === publicUrl.hostname && (parsed.port === "" || parsed.port === defaultPort(publicUrl));
 }
 

@@ -6,6 +6,7 @@ import { STAGES } from "../domain/stage.js";
 import type { HistoryEvent } from "../model/history.model.js";
 import type { PromptDetail, PromptSummary } from "../model/prompt.model.js";
 import type { Revision, Version } from "../model/version.model.js";
+import { caseResultSchema, testStatusSchema } from "../services/columns.js";
 
 /**
  * The JSON shapes of SPEC §3, explicit so that they stay stable while the HTML follows the UI.
@@ -180,10 +181,6 @@ export const revisionsJson = (revisions: Revision[], next: string | null) =>
   revisionsSchema.parse({ revisions: revisions.map((r) => ({ ...r, ...r.contract })), next });
 export const historyJson = (events: HistoryEvent[], next: string | null) => historySchema.parse({ events, next });
 
-const assertionValue = z.union([z.string(), z.number(), z.null()]);
-const tokens = z.object({ prompt: z.int(), completion: z.int(), total: z.int() }).nullable();
-const testStatus = z.enum(["passed", "failed", "error"]);
-
 export const testRunSchema = z.object({
   id: z.int(),
   version: versionNumber,
@@ -192,22 +189,10 @@ export const testRunSchema = z.object({
   stage,
   provider: z.enum(["echo", "openai"]),
   model: z.string(),
-  status: testStatus,
+  status: testStatusSchema,
   startedAt: z.string(),
   durationMs: z.number().min(0),
-  results: z.array(
-    z.object({
-      case: z.string(),
-      status: testStatus,
-      output: z.string().nullable(),
-      error: z.string().nullable(),
-      latencyMs: z.number().nullable(),
-      tokens,
-      assertions: z.array(
-        z.object({ type: z.string(), value: assertionValue, passed: z.boolean(), message: z.string() }),
-      ),
-    }),
-  ),
+  results: z.array(caseResultSchema),
 });
 export const testRunsSchema = z.object({ runs: z.array(testRunSchema), next: z.string().nullable() });
 
@@ -215,7 +200,7 @@ export const testCaseSchema = z.object({
   id: z.int(),
   name: z.string(),
   variables: z.record(z.string(), z.string()),
-  assertions: z.array(z.object({ type: z.string(), value: assertionValue })),
+  assertions: z.array(z.object({ type: z.string(), value: z.union([z.string(), z.number(), z.null()]) })),
   echoOutput: z.string().nullable(),
 });
 export const testCasesSchema = z.object({ testCases: z.array(testCaseSchema) });

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { configWithContract } from "../domain/contract.js";
-import type { DomainError } from "../domain/errors.js";
 import type { LabelledPrompt, LabelledVersion } from "../services/langfuse.service.js";
 import { chatItemSchema } from "./json.js";
 
@@ -74,7 +73,7 @@ const ERROR_NAMES: Record<number, string> = {
 };
 
 /** A refusal as Langfuse words it: `{message, error}` (SPEC §8). */
-export function langfuseErrorJson(error: Pick<DomainError, "status" | "message">) {
+export function langfuseErrorJson(error: { status: number; message: string }) {
   const name = ERROR_NAMES[error.status] ?? (error.status >= 500 ? "InternalServerError" : "InvalidRequestError");
   return { message: error.message, error: name };
 }

@@ -22,7 +22,7 @@ export function refuseAsJson(c: Context, error: unknown): Response {
   if (!(error instanceof DomainError)) throw error;
   const headers: Record<string, string> = { ...BASE_HEADERS, "content-type": "application/json" };
   if (error.code === "unauthorized") headers["www-authenticate"] = WWW_AUTHENTICATE;
-  return c.body(JSON.stringify(error.toJSON()), error.status as ContentfulStatusCode, headers);
+  return c.body(JSON.stringify(error.toJSON()), error.status, headers);
 }
 
 /**
@@ -33,7 +33,7 @@ export function refuseAsJson(c: Context, error: unknown): Response {
  */
 export function renderError(c: Context, error: DomainError): Response {
   applyBaseHeaders(c);
-  const status = error.status as ContentfulStatusCode;
+  const status = error.status;
   if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
   if (error.code === "unauthorized") c.header("WWW-Authenticate", WWW_AUTHENTICATE);
   if (isLangfusePath(c.req.path)) return c.json(langfuseErrorJson(error), status);

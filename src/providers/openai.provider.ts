@@ -1,6 +1,6 @@
 import type { LookupAddress } from "node:dns";
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
-import { addressKind, modelMayReach, refusalOf } from "../domain/addresses.js";
+import { addressKind, addressRefusal, modelMayReach } from "../domain/addresses.js";
 import { API_KEY_ENV, chatCompletionsUrl, checkBaseUrl } from "../domain/endpoint.js";
 import { keyMasker, keyMaskerInSteps } from "./mask.js";
 import {
@@ -108,7 +108,7 @@ async function refuseResolvedAddress(hostname: string, resolve: Resolve): Promis
     const kind = addressKind(address);
     if (kind && !modelMayReach(kind))
       throw new ProviderError(
-        `${host} resolves to ${address}, ${refusalOf(kind).replace(/;.*$/, "")}: a model is never called there`,
+        `${host} resolves to ${address}, ${addressRefusal(kind).replace(/;.*$/, "")}: a model is never called there`,
       );
   }
 }

@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
-import { addressKind, mayReach, refusalOf } from "../domain/addresses.js";
+import { addressKind, addressRefusal, mayReach } from "../domain/addresses.js";
 import { hostRefusal, LOGGED_ANSWER_BYTES } from "../domain/webhooks.js";
 
 export interface WebhookRequest {
@@ -108,7 +108,7 @@ function checkedLookup(allowPrivate: boolean, resolve: Resolve): LookupFunction 
       for (const { address } of addresses) {
         const kind = addressKind(address);
         if (kind && !mayReach(kind, allowPrivate))
-          return callback(new AddressRefused(`${hostname} resolves to ${address}, ${refusalOf(kind)}`), "", 0);
+          return callback(new AddressRefused(`${hostname} resolves to ${address}, ${addressRefusal(kind)}`), "", 0);
       }
       if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       const [first] = addresses;

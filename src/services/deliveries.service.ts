@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { DELIVERY_TIMEOUT_MS, RETRY_DELAYS_MS, retryDelay, signatureHeader } from "../domain/webhooks.js";
 import { type SendWebhook, sendWebhook, type WebhookAnswer } from "../providers/webhook-sender.js";
-import { inTransaction } from "../store/transaction.js";
 import { type ClaimedRow, claimDue, pruneDeliveries, recordAttempt } from "../store/webhooks.store.js";
 import type { ServiceDeps } from "./context.js";
+import { inTransaction } from "./transaction.js";
 
 /** How deliveries are sent; every part injectable so that tests neither wait minutes nor reach out. */
 export interface WebhookSettings {

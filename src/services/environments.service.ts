@@ -5,11 +5,11 @@ import { parseStage, STAGES, type Stage } from "../domain/stage.js";
 import type { Environment, Environments } from "../model/testing.model.js";
 import { findEnvironment, listEnvironments, updateEnvironment } from "../store/environments.store.js";
 import { appendSettingsEvent } from "../store/events.store.js";
-import { inTransaction } from "../store/transaction.js";
 import { type Actor, eventActor, isoNow, LOCAL, requireRole, type ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
 import { rowToEnvironment } from "./rows.js";
 import { environmentUpdateInput } from "./testing.inputs.js";
+import { inTransaction } from "./transaction.js";
 
 /** The environment of one stage (the migration seeds all three). */
 export async function environmentOf(db: Kysely<Database>, stage: Stage): Promise<Environment> {

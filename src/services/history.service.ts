@@ -2,6 +2,7 @@ import { formatVersion } from "../domain/version-number.js";
 import type { HistoryEvent } from "../model/history.model.js";
 import { listEvents } from "../store/events.store.js";
 import { versionNumbers } from "../store/versions.store.js";
+import { COLUMNS, readColumn } from "./columns.js";
 import { requirePrompt, type ServiceDeps } from "./context.js";
 import { idPageInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
@@ -25,7 +26,7 @@ export function createHistoryService({ db }: ServiceDeps) {
         actor: e.actor,
         type: e.type,
         version: e.version,
-        detail: JSON.parse(e.detail) as Record<string, unknown>,
+        detail: readColumn(COLUMNS.detail, e.detail, "event detail"),
       }));
       const last = page.at(-1);
       const existing = new Set(numbers.map(formatVersion));

@@ -2,7 +2,7 @@ import type { Db } from "../db/connect.js";
 import { changesOf } from "../store/changes.store.js";
 import { currentSourceOf } from "../store/runtime.store.js";
 import { createCompareService } from "./compare.service.js";
-import type { WebhookSettings } from "./deliveries.service.js";
+import { createDeliveriesService, type WebhookSettings } from "./deliveries.service.js";
 import { createEnvironmentsService } from "./environments.service.js";
 import { createHistoryService } from "./history.service.js";
 import { createLangfuseService } from "./langfuse.service.js";
@@ -53,6 +53,7 @@ export function createServices({ db, ...rest }: Deps) {
     preview: createPreviewService(deps),
     langfuse: createLangfuseService(deps),
     webhooks: createWebhooksService(deps),
+    deliveries: createDeliveriesService(deps),
     signIn: createSignInService(deps),
     users: createUsersService(deps),
     tokens: createTokensService(deps),

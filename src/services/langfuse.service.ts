@@ -7,6 +7,7 @@ import type { Stage } from "../domain/stage.js";
 import type { Version } from "../model/version.model.js";
 import { countPrompts, findPromptByName, type PromptFilter, pagePrompts } from "../store/prompts.store.js";
 import { findCurrent, findLatestBySeq, findVersionBySeq, latestSeq, seqsOf } from "../store/versions.store.js";
+import { COLUMNS, readColumn } from "./columns.js";
 import type { ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
 import { rowToVersion } from "./rows.js";
@@ -148,5 +149,8 @@ export function createLangfuseService({ db }: ServiceDeps) {
 /** The newest version's config, with its tools and response format in it as the single read has them. */
 function lastConfig(row: { config: string; tools: string; response_format: string | null } | undefined): Config {
   if (!row) return {};
-  return configWithContract(JSON.parse(row.config) as Config, contractOf("[]", row.tools, row.response_format));
+  return configWithContract(
+    readColumn(COLUMNS.config, row.config, "config"),
+    contractOf("[]", row.tools, row.response_format),
+  );
 }

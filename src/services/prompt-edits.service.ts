@@ -1,9 +1,9 @@
 import { DomainError } from "../domain/errors.js";
 import { setArchivedAt, setDescription, touchPrompt } from "../store/prompts.store.js";
-import { inTransaction } from "../store/transaction.js";
 import { type Actor, isoNow, LOCAL, requirePrompt, requireRole, type ServiceDeps } from "./context.js";
 import { describeInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
+import { inTransaction } from "./transaction.js";
 
 /**
  * What a prompt itself can change besides its versions: the description, and whether it is

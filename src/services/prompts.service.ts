@@ -8,7 +8,6 @@ import { emptyCurrent, type Version } from "../model/version.model.js";
 import { appendEvent } from "../store/events.store.js";
 import { findPromptByName, insertPrompt, listPrompts, promptFacts } from "../store/prompts.store.js";
 import { insertRevision } from "../store/revisions.store.js";
-import { inTransaction } from "../store/transaction.js";
 import {
   type CurrentVersionRow,
   currentNumbers,
@@ -23,6 +22,7 @@ import { resolveContract } from "./contract.inputs.js";
 import { createPromptInput, listPromptsInput, versionPageInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
 import { rowToSummary, rowToVersion } from "./rows.js";
+import { inTransaction } from "./transaction.js";
 
 /** The stage rail of a prompt from its current versions (see currentVersions) and its DEV draft count. */
 export function railOf(

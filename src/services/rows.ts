@@ -1,15 +1,14 @@
 import type { EnvironmentRow, RevisionRow, TestCaseRow, TestRunRow, VersionRow } from "../db/schema.js";
-import type { Assertion } from "../domain/assertions.js";
 import type { PromptType } from "../domain/chat.js";
-import type { Config } from "../domain/content.js";
 import { contractOf } from "../domain/contract.js";
 import { contentOf } from "../domain/prompt-content.js";
 import { allowedActions } from "../domain/stage.js";
 import type { RunFacts } from "../domain/test-outcome.js";
 import { formatVersion } from "../domain/version-number.js";
-import type { CaseResult, Environment, TestCase, TestRun } from "../model/testing.model.js";
+import type { Environment, TestCase, TestRun } from "../model/testing.model.js";
 import type { Revision, Version, VersionSummary } from "../model/version.model.js";
 import type { CurrentVersionRow } from "../store/versions.store.js";
+import { COLUMNS, readColumn } from "./columns.js";
 
 /** The prompt a version belongs to, as far as reading its rows needs: its name, and what `body` holds. */
 export interface PromptRef {
@@ -31,7 +30,7 @@ export function rowToVersion(prompt: PromptRef, row: VersionRow): Version {
     stage: row.stage,
     current,
     ...contentOf(prompt.type, row.body),
-    config: JSON.parse(row.config) as Config,
+    config: readColumn(COLUMNS.config, row.config, "config"),
     contract: contractOf(row.variables, row.tools, row.response_format),
     revision: row.revision,
     contentHash: row.content_hash,
@@ -86,8 +85,8 @@ export function rowToTestCase(row: TestCaseRow): TestCase {
   return {
     id: row.id,
     name: row.name,
-    variables: JSON.parse(row.variables) as Record<string, string>,
-    assertions: JSON.parse(row.assertions) as Assertion[],
+    variables: readColumn(COLUMNS.variables, row.variables, "test case variables"),
+    assertions: readColumn(COLUMNS.assertions, row.assertions, "assertions"),
     echoOutput: row.echo_output,
   };
 }
@@ -104,7 +103,7 @@ export function rowToTestRun(row: TestRunRow, version: { major: number; minor: n
     status: row.status,
     startedAt: row.started_at,
     durationMs: row.duration_ms,
-    results: JSON.parse(row.results) as CaseResult[],
+    results: readColumn(COLUMNS.results, row.results, "test run results"),
   };
 }
 
@@ -123,7 +122,7 @@ export function rowToRevision(type: PromptType, row: RevisionRow): Revision {
   return {
     revision: row.revision,
     ...contentOf(type, row.body),
-    config: JSON.parse(row.config) as Config,
+    config: readColumn(COLUMNS.config, row.config, "config"),
     contract: contractOf(row.variables, row.tools, row.response_format),
     contentHash: row.content_hash,
     savedAt: row.saved_at,

@@ -9,11 +9,11 @@ import type { Changes } from "../store/changes.store.js";
 import type { CurrentRow, CurrentSource } from "../store/runtime.store.js";
 import { deleteSession, findSession, touchSession } from "../store/sessions.store.js";
 import { findActiveToken, touchToken } from "../store/tokens.store.js";
-import { inTransaction } from "../store/transaction.js";
 import { hasActiveUser, touchUser } from "../store/users.store.js";
 import { type Actor, LOCAL } from "./context.js";
 import { rowToVersion } from "./rows.js";
 import { hashSecret } from "./secrets.js";
+import { inTransaction } from "./transaction.js";
 
 export type Mode = "open" | "secured";
 

@@ -9,12 +9,12 @@ import {
   insertFailure,
   recentFailures,
 } from "../store/sign-in-failures.store.js";
-import { inTransaction } from "../store/transaction.js";
 import { findUserByName, touchUser } from "../store/users.store.js";
 import { signInInput } from "./accounts.inputs.js";
 import type { ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
 import { decoyHash, hashSecret, newSecret, verifyPassword } from "./secrets.js";
+import { inTransaction } from "./transaction.js";
 
 /** One answer for a wrong name and a wrong password alike (SPEC §5). */
 export const WRONG = "Wrong name or password";

@@ -13,12 +13,12 @@ import {
   type TestCaseContent,
   updateTestCase,
 } from "../store/test-cases.store.js";
-import { inTransaction, type Tx } from "../store/transaction.js";
 import { newestBody } from "../store/versions.store.js";
 import { type Actor, isoNow, LOCAL, requirePrompt, requireRole, type ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
 import { rowToTestCase } from "./rows.js";
 import { MAX_TEST_CASES, testCaseInput } from "./testing.inputs.js";
+import { inTransaction, type Tx } from "./transaction.js";
 
 /** Test case ids arrive from URLs as text; anything but a positive integer names no test case. */
 function parseId(id: number | string): number | null {

@@ -1,5 +1,4 @@
 import type { TestRunRow, VersionRow } from "../db/schema.js";
-import type { Config } from "../domain/content.js";
 import { contractOf } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import { contentOf } from "../domain/prompt-content.js";
@@ -13,9 +12,9 @@ import { findAdhocVariables, rememberAdhocVariables } from "../store/adhoc-varia
 import { appendEvent } from "../store/events.store.js";
 import { listTestCases } from "../store/test-cases.store.js";
 import { findTestRuns, insertTestRun, latestTestRun, listTestRunSizes } from "../store/test-runs.store.js";
-import { inTransaction, type Tx } from "../store/transaction.js";
 import { findVersionById } from "../store/versions.store.js";
 import { affordable } from "./byte-budget.js";
+import { COLUMNS, readColumn } from "./columns.js";
 import { type Actor, eventActor, isoNow, LOCAL, requireRole, requireVersion, type ServiceDeps } from "./context.js";
 import { environmentOf } from "./environments.service.js";
 import { idPageInput } from "./inputs.js";
@@ -24,6 +23,7 @@ import { rowToTestCase, rowToTestRun, rowToVersion } from "./rows.js";
 import { gateStatus } from "./test-gate.js";
 import { type Execution, executeCases, type PlannedCase } from "./test-runner.js";
 import { MAX_VARIABLES, runInput } from "./testing.inputs.js";
+import { inTransaction, type Tx } from "./transaction.js";
 
 export interface TestingDeps extends ServiceDeps {
   /** Where API keys are read, by variable name, at call time; process.env unless injected. */
@@ -51,7 +51,7 @@ export function statusView(version: Version, newest: TestRunRow | null): TestSta
  * them, prefilled from the variables remembered for the prompt (JSON text, or null when none).
  */
 export function adHocInputs(names: string[], remembered: string | null): Variables {
-  const values = remembered ? (JSON.parse(remembered) as Variables) : {};
+  const values = remembered ? readColumn(COLUMNS.variables, remembered, "remembered variables") : {};
   return Object.fromEntries(names.map((name) => [name, values[name] ?? ""]));
 }
 
@@ -73,7 +73,7 @@ export function createTestRunsService(deps: TestingDeps) {
 
   async function remembered(promptId: number): Promise<Variables> {
     const text = await findAdhocVariables(db, promptId);
-    return text ? (JSON.parse(text) as Variables) : {};
+    return text ? readColumn(COLUMNS.variables, text, "remembered variables") : {};
   }
 
   async function store(
@@ -141,7 +141,7 @@ export function createTestRunsService(deps: TestingDeps) {
   /** Newer values win; older names stay remembered unless that would grow past the limits. */
   async function remember(tx: Tx, promptId: number, variables: Variables, now: string): Promise<void> {
     const before = await findAdhocVariables(tx, promptId);
-    const merged = { ...(before ? (JSON.parse(before) as Variables) : {}), ...variables };
+    const merged = { ...(before ? readColumn(COLUMNS.variables, before, "remembered variables") : {}), ...variables };
     const text = JSON.stringify(merged);
     const fits = Object.keys(merged).length <= MAX_VARIABLES && Buffer.byteLength(text) <= MAX_REMEMBERED_BYTES;
     await rememberAdhocVariables(tx, promptId, fits ? text : JSON.stringify(variables), now);
@@ -168,7 +168,7 @@ export function createTestRunsService(deps: TestingDeps) {
         ...(deps.fetch && { fetch: deps.fetch }),
       });
       const content = contentOf(prompt.type, row.body);
-      const config = JSON.parse(row.config) as Config;
+      const config = readColumn(COLUMNS.config, row.config, "config");
       const contract = contractOf(row.variables, row.tools, row.response_format);
       const execution = await executeCases({ content, config, contract, environment, cases }, provider, {
         owner: prompt.name,

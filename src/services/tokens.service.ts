@@ -4,11 +4,11 @@ import { roleAllows } from "../domain/roles.js";
 import type { ApiToken } from "../model/account.model.js";
 import { appendSettingsEvent } from "../store/events.store.js";
 import { findToken, insertToken, listTokens, revokeToken, type TokenListRow } from "../store/tokens.store.js";
-import { inTransaction } from "../store/transaction.js";
 import { createTokenInput } from "./accounts.inputs.js";
 import { type Actor, eventActor, isoNow, LOCAL, requireRole, type ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
 import { hashSecret, newSecret } from "./secrets.js";
+import { inTransaction } from "./transaction.js";
 import { requireUser } from "./users.service.js";
 
 function rowToToken(row: TokenListRow): ApiToken {

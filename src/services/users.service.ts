@@ -5,12 +5,19 @@ import type { Role } from "../domain/roles.js";
 import type { User } from "../model/account.model.js";
 import { appendSettingsEvent } from "../store/events.store.js";
 import { deleteUserSessions } from "../store/sessions.store.js";
-import { inTransaction, type Tx } from "../store/transaction.js";
-import { countActiveAdmins, findUserByName, insertUser, listUsers, updateUser } from "../store/users.store.js";
+import {
+  countActiveAdmins,
+  findUserByName,
+  hasActiveUser,
+  insertUser,
+  listUsers,
+  updateUser,
+} from "../store/users.store.js";
 import { addUserInput, changePasswordInput, setPasswordInput, setRoleInput, userName } from "./accounts.inputs.js";
 import { type Actor, eventActor, isoNow, LOCAL, requireRole, type ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
 import { hashPassword, verifyPassword } from "./secrets.js";
+import { inTransaction, type Tx } from "./transaction.js";
 
 export function rowToUser(row: UserRow): User {
   return {
@@ -65,6 +72,11 @@ export function createUsersService(deps: ServiceDeps) {
   }
 
   return {
+    /** Whether the server is secured: some user is active (else open mode, every request `local`). */
+    secured(): Promise<boolean> {
+      return hasActiveUser(db);
+    },
+
     async list(by: Actor = LOCAL): Promise<User[]> {
       requireRole(by, "admin");
       return (await listUsers(db)).map(rowToUser);

@@ -9,7 +9,6 @@ import type { Revision, Version } from "../model/version.model.js";
 import { appendEvent } from "../store/events.store.js";
 import { touchPrompt } from "../store/prompts.store.js";
 import { insertRevision, listRevisionRange, listRevisionSizes } from "../store/revisions.store.js";
-import { inTransaction, type Tx } from "../store/transaction.js";
 import {
   deleteVersion,
   findVersionById,
@@ -24,6 +23,7 @@ import { resolveContract } from "./contract.inputs.js";
 import { idPageInput, newVersionInput, promoteInput, saveInputFor } from "./inputs.js";
 import { parseInput } from "./parse.js";
 import { rowToRevision, rowToVersion } from "./rows.js";
+import { inTransaction, type Tx } from "./transaction.js";
 
 /** A page of revisions loads whole revisions until their content reaches this size (at least one). */
 export const MAX_REVISIONS_PAGE_BYTES = 2 * 1024 * 1024;

@@ -1,12 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AttemptRow, DeliveryRow, WebhookRow } from "../db/schema.js";
 import { DomainError } from "../domain/errors.js";
-import type { EventType } from "../domain/events.js";
-import type { Stage } from "../domain/stage.js";
 import { checkWebhookUrl, deliveryJson } from "../domain/webhooks.js";
 import type { Delivery, Webhook, WebhookDetail, WebhookSummary } from "../model/webhook.model.js";
 import { appendSettingsEvent } from "../store/events.store.js";
-import { inTransaction, type Tx } from "../store/transaction.js";
 import {
   attemptsOf,
   countWebhooks,
@@ -21,10 +18,12 @@ import {
   requeueDelivery,
   updateWebhook,
 } from "../store/webhooks.store.js";
+import { COLUMNS, readColumn } from "./columns.js";
 import { type Actor, isoNow, LOCAL } from "./context.js";
 import { createDeliveriesService, type WebhookDeps } from "./deliveries.service.js";
 import { idPageInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
+import { inTransaction, type Tx } from "./transaction.js";
 import { webhookCreateInput, webhookSaveInput } from "./webhooks.inputs.js";
 
 /** Every change is delivered to every webhook that wants it: a registry keeps this many at most. */
@@ -37,8 +36,8 @@ function rowToWebhook(row: WebhookRow): Webhook {
   return {
     id: row.id,
     url: row.url,
-    types: JSON.parse(row.types) as EventType[],
-    stages: JSON.parse(row.stages) as Stage[],
+    types: readColumn(COLUMNS.eventTypes, row.types, "webhook types"),
+    stages: readColumn(COLUMNS.stages, row.stages, "webhook stages"),
     active: row.active === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -235,7 +234,7 @@ export function createWebhooksService(deps: WebhookDeps) {
 }
 
 function rowToDelivery(row: DeliveryRow, attempts: AttemptRow[]): Delivery {
-  const body = JSON.parse(row.body) as { prompt?: string | null; version?: string | null; stage?: string | null };
+  const body = readColumn(COLUMNS.deliveryBody, row.body, "delivery body");
   return {
     id: row.uuid,
     type: row.type,

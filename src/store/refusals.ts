@@ -1,4 +1,5 @@
-import { type Kysely, PostgresAdapter, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
+import { engineOf } from "../db/connect.js";
 import type { Database } from "../db/schema.js";
 
 /**
@@ -26,7 +27,7 @@ const CONSTRAINT = "SQLITE_CONSTRAINT";
  */
 export async function refusalOf(db: Kysely<Database>, error: unknown): Promise<DatabaseRefusal | null> {
   if (!(error instanceof Error)) return null;
-  if (isPostgres(db)) return postgresRefusalOf(error);
+  if (engineOf(db) === "postgres") return postgresRefusalOf(error);
   const code = (error as { code?: unknown }).code;
   if (typeof code !== "string" || !code.startsWith(CONSTRAINT)) return null;
   const subject = error.message.slice(error.message.indexOf(": ") + 2);
@@ -44,11 +45,6 @@ async function triggerRaising(db: Kysely<Database>, message: string): Promise<st
   const { rows } = await sql<{ name: string; sql: string }>`
     SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name`.execute(db);
   return rows.find((trigger) => trigger.sql.includes(literal))?.name ?? null;
-}
-
-/** Whether a query builder runs on PostgreSQL (SPEC §10) rather than the SQLite file. */
-export function isPostgres(db: Kysely<Database>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /**

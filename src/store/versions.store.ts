@@ -14,16 +14,6 @@ export async function insertVersion(db: Db, row: NewVersionRow): Promise<number>
   return inserted.id;
 }
 
-export function findVersion(db: Db, promptId: number, n: VersionNumber): Promise<VersionRow | undefined> {
-  return db
-    .selectFrom("versions")
-    .selectAll()
-    .where("prompt_id", "=", promptId)
-    .where("major", "=", n.major)
-    .where("minor", "=", n.minor)
-    .executeTakeFirst();
-}
-
 /** A prompt by name and one of its versions, in one statement; undefined if either is missing. */
 export async function findPromptVersion(
   db: Db,

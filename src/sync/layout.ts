@@ -78,7 +78,7 @@ const pretty = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** A content file's text: the body as it is, or the messages as pretty canonical JSON. */
 export const contentText = (content: Content) =>
-  content.type === "text" ? content.body : pretty(sorted(content.messages as unknown as Json));
+  content.type === "text" ? content.body : pretty(sorted(content.messages));
 
 /**
  * A version's meta file. The contract's fields follow the config, each only when it is set, so a

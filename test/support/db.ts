@@ -14,12 +14,16 @@ import { createMigratedTestDatabase } from "./pg-databases.js";
  */
 export const TEST_ENGINE = process.env.PROMPTRAIL_TEST_ENGINE === "postgres" ? "postgres" : "sqlite";
 
-/**
- * A test's database. Typed as the SQLite one so that tests reading the file with raw SQL keep
- * their types; on PostgreSQL `sqlite` and `reader` throw, and such tests stay out of the
- * `postgres` project (vitest.config.ts).
- */
-export type TestDb = SqliteDb & { file: string; dir: string; drop: () => Promise<void> };
+/** Where a test's database lives, and how it is removed. */
+interface Place {
+  /** The SQLite file, or on PostgreSQL the database's URL. */
+  file: string;
+  dir: string;
+  drop: () => Promise<void>;
+}
+
+/** A test's database, on the engine the suite runs on: `engine` says which, as it does in the app. */
+export type TestDb = Db & Place;
 
 const opened: TestDb[] = [];
 
@@ -33,7 +37,10 @@ async function dispose(db: TestDb): Promise<void> {
 }
 
 async function openDb(options: ConnectOptions = {}): Promise<TestDb> {
-  if (TEST_ENGINE === "postgres") return openPostgres(options);
+  return TEST_ENGINE === "postgres" ? openPostgres(options) : openSqlite(options);
+}
+
+async function openSqlite(options: ConnectOptions): Promise<SqliteDb & Place> {
   const dir = mkdtempSync(join(tmpdir(), "promptrail-test-"));
   const file = join(dir, "promptrail.db");
   const db = connect(file, options);
@@ -44,22 +51,28 @@ async function openDb(options: ConnectOptions = {}): Promise<TestDb> {
 async function openPostgres(options: ConnectOptions): Promise<TestDb> {
   const { url, drop } = await createMigratedTestDatabase();
   const db = connectPostgres(url, { ...options, max: 4 });
-  const sqliteOnly = () => {
-    throw new Error("This test reads the SQLite file directly: it runs on SQLite only");
-  };
-  const shaped = Object.defineProperties(db, {
-    sqlite: { get: sqliteOnly },
-    reader: { value: sqliteOnly },
-    file: { value: url },
-    dir: { value: "" },
-    drop: { value: drop },
-  });
-  return shaped as unknown as TestDb;
+  return Object.assign(db, { file: url, dir: "", drop });
+}
+
+/**
+ * The SQLite connection of a test's database, for tests that read the file with raw SQL; such
+ * tests stay out of the `postgres` project (vitest.config.ts), and on PostgreSQL this throws.
+ */
+export function sqliteOf(db: Db): SqliteDb {
+  if (db.engine !== "sqlite") throw new Error("This test reads the SQLite file directly: it runs on SQLite only");
+  return db;
 }
 
 /** A fresh, migrated database (a SQLite file in its own temp folder), closed and removed after the test. */
 export async function freshDb(options: ConnectOptions = {}): Promise<TestDb> {
   const db = await openDb(options);
+  opened.push(db);
+  return db;
+}
+
+/** A fresh, migrated SQLite file whatever the suite's engine: for the tests about the file itself. */
+export async function freshSqliteDb(options: ConnectOptions = {}): Promise<SqliteDb & Place> {
+  const db = await openSqlite(options);
   opened.push(db);
   return db;
 }
@@ -94,6 +107,12 @@ export async function freshServices(options: ServiceOptions = {}) {
 }
 
 export type TestServices = Awaited<ReturnType<typeof freshServices>>;
+
+/** Services over a fresh SQLite file, with its connection for raw SQL: for the tests about the file itself. */
+export async function freshSqliteServices(options: ServiceOptions = {}) {
+  const db = await freshSqliteDb();
+  return { db, ...createServices({ db, ...options }) };
+}
 
 /**
  * One database for every test of a file (for tests that must leave it unchanged), set up once by

@@ -6,7 +6,8 @@
  *
  * argv: dbFileOrUrl barrierDir workerId action prompt version [body revision]
  */
-import { connect, connectPostgres, isPostgresUrl } from "../../src/db/connect.js";
+import { POSTGRES_URL } from "../../src/config.js";
+import { connect, connectPostgres } from "../../src/db/connect.js";
 import { DomainError } from "../../src/domain/errors.js";
 import { nextStage } from "../../src/domain/stage.js";
 import { createServices } from "../../src/services/index.js";
@@ -15,7 +16,7 @@ import { awaitBarrier } from "./barrier.js";
 const [file, barrier, worker, action, prompt, version, body, revision] = process.argv.slice(2);
 if (!file || !barrier || !worker || !prompt || !version) throw new Error("usage: see the header of this file");
 
-const db = isPostgresUrl(file) ? connectPostgres(file, { max: 2 }) : connect(file);
+const db = POSTGRES_URL.test(file) ? connectPostgres(file, { max: 2 }) : connect(file);
 const services = createServices({ db });
 await db.kysely.selectFrom("prompts").select("id").execute(); // connection warm before the start line
 

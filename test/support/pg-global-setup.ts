@@ -11,7 +11,7 @@ export default async function setup(project: TestProject) {
   const template = await createTestDatabase();
   const db = connectPostgres(template.url, { max: 1 });
   try {
-    await migrateToLatest(db.kysely, "postgres");
+    await migrateToLatest(db.kysely);
   } finally {
     await db.close();
   }

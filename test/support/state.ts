@@ -1,11 +1,11 @@
 import type Database from "better-sqlite3";
 import { CompiledQuery, type Kysely, sql } from "kysely";
 import { expect } from "vitest";
-import type { Db } from "../../src/db/connect.js";
+import { type Db, engineOf } from "../../src/db/connect.js";
 import type { Database as Schema } from "../../src/db/schema.js";
 import { DomainError, type ErrorCode } from "../../src/domain/errors.js";
 import type { Services } from "../../src/services/index.js";
-import { isPostgres, refusalOf } from "../../src/store/refusals.js";
+import { refusalOf } from "../../src/store/refusals.js";
 
 /**
  * Every version of a prompt as "number STAGE" plus " current" when it holds its stage's flag,
@@ -110,7 +110,7 @@ export async function rawSql<Row = Record<string, unknown>>(
   ...params: unknown[]
 ): Promise<{ rows: Row[]; changes: number }> {
   let n = 0;
-  const text = isPostgres(db.kysely) ? statement.replaceAll("?", () => `$${++n}`) : statement;
+  const text = engineOf(db.kysely) === "postgres" ? statement.replaceAll("?", () => `$${++n}`) : statement;
   const result = await db.kysely.executeQuery<Row>(CompiledQuery.raw(text, params));
   return { rows: result.rows, changes: Number(result.numAffectedRows ?? 0) };
 }
@@ -148,11 +148,12 @@ export async function refusedRaw(db: OnEither, statement: string, ...params: unk
   );
   expect(error, `the database accepted: ${statement}`).toBeInstanceOf(Error);
   const { code, message } = error as Error & { code: string };
-  const kind = isPostgres(db.kysely)
-    ? (POSTGRES_KINDS[code] ?? code)
-    : code === "SQLITE_CONSTRAINT_PRIMARYKEY"
-      ? "UNIQUE"
-      : code.replace(/^SQLITE_CONSTRAINT_/, "");
+  const kind =
+    engineOf(db.kysely) === "postgres"
+      ? (POSTGRES_KINDS[code] ?? code)
+      : code === "SQLITE_CONSTRAINT_PRIMARYKEY"
+        ? "UNIQUE"
+        : code.replace(/^SQLITE_CONSTRAINT_/, "");
   const refusal = await refusalOf(db.kysely, error);
   return { kind, message, rule: refusal?.rule ?? code };
 }

@@ -16,7 +16,7 @@ function SecretBox({ secret }: { secret: string }) {
       <h2 id="secret-title">Signing secret</h2>
       <p>
         Copy it now into your receiver's configuration: <strong>it will not be shown again.</strong> Receivers check
-        each delivery's <code>Promptrail-Signature</code> with it (see the README).
+        each delivery's <code>Promptrail-Signature</code> with it (see docs/webhooks.md, Verifying a signature).
       </p>
       <div class="secret-row">
         <code id="webhook-secret" class="secret">

@@ -72,7 +72,7 @@ export function createPromptRoutes(services: Services) {
             archived: false,
           };
           const flash = { kind: "error" as const, text: messageForPeople(error) };
-          return page(c, <PromptsPage {...props} form={form} flash={flash} />, error.status as 422);
+          return page(c, <PromptsPage {...props} form={form} flash={flash} />, error.status);
         },
       );
     })

@@ -39,7 +39,7 @@ export function createSessionRoutes(services: Services, trust: ProxyTrust) {
         if (!refused || negotiate(c) === "json") throw error;
         if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
         const name = typeof input.name === "string" ? input.name.slice(0, 64) : "";
-        return page(c, <LoginPage next={next} name={name} error={error.message} />, error.status as 401);
+        return page(c, <LoginPage next={next} name={name} error={error.message} />, error.status);
       }
     })
     .post("/logout", async (c) => {
@@ -73,7 +73,7 @@ export function createSessionRoutes(services: Services, trust: ProxyTrust) {
           return page(
             c,
             <PasswordPage issues={issues} flash={{ kind: "error", text: messageForPeople(error) }} />,
-            error.status as 422,
+            error.status,
           );
         },
       );

@@ -5,6 +5,7 @@ import { Flash } from "../../../views/layout.js";
 import { ConfirmPage } from "../../../views/pages/confirm.page.js";
 import { type TestCaseDraft, TestCasesPage } from "../../../views/pages/test-cases.page.js";
 import { TestRunsPage } from "../../../views/pages/test-runs.page.js";
+import type { ErrorStatus } from "../../domain/errors.js";
 import { requirePermission } from "../../domain/roles.js";
 import type { Services } from "../../services/index.js";
 import { actorOf, roleOf } from "../auth.js";
@@ -34,7 +35,7 @@ async function readRunInput(c: Context) {
 export function createTestingRoutes(services: Services) {
   const { testRuns, testCases } = services;
 
-  async function casesPage(c: Context, name: string, extra: { draft?: TestCaseDraft; status?: 422 | 409 } = {}) {
+  async function casesPage(c: Context, name: string, extra: { draft?: TestCaseDraft; status?: ErrorStatus } = {}) {
     const shown = await testCases.page(name);
     const issues = extra.draft?.issues;
     const flash = issues
@@ -71,7 +72,7 @@ export function createTestingRoutes(services: Services) {
       (error) => {
         const issues = error.issues ?? [{ path: "name", message: error.message }];
         const draft = { ...read.draft, ...(id ? { id: Number(id) } : {}), issues };
-        return casesPage(c, name, { draft, status: error.status as 422 });
+        return casesPage(c, name, { draft, status: error.status });
       },
     );
   }

@@ -84,7 +84,7 @@ export function createTokensRoutes(services: Services) {
           return tokensPage(c, {
             draft,
             flash: { kind: "error", text: messageForPeople(error) },
-            status: error.status as 422,
+            status: error.status,
           });
         },
       );

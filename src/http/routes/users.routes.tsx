@@ -22,7 +22,7 @@ export function createUsersRoutes(services: Services) {
   async function again(c: Context, error: DomainError, draft?: NewUserDraft) {
     const all = await users.list(actorOf(c));
     const flash = { kind: "error" as const, text: messageForPeople(error) };
-    return page(c, <UsersPage users={all} now={new Date()} draft={draft} flash={flash} />, error.status as 422);
+    return page(c, <UsersPage users={all} now={new Date()} draft={draft} flash={flash} />, error.status);
   }
 
   /** One change of one user: JSON answers the user, a form goes back to the list. */

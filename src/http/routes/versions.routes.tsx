@@ -68,7 +68,7 @@ export function createVersionRoutes(services: Services) {
       const flash = { kind: "error" as const, text: messageForPeople(refusal) };
       c.header("HX-Retarget", "#version-panel");
       c.header("HX-Reswap", "outerHTML");
-      return renderVersionPage(c, services, name, v, { flash, status: refusal.status as 409 });
+      return renderVersionPage(c, services, name, v, { flash, status: refusal.status });
     }
   }
 
@@ -267,7 +267,7 @@ async function keepEditor(c: Context, services: Services, name: string, v: strin
   }
   return renderVersionPage(c, services, name, saved, {
     editor,
-    status: error.status as 409,
+    status: error.status,
     flash: { kind: "error", text: flashText },
   });
 }

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "vitest";
 import { PASSWORD, securedApp, sessionCookie } from "../../support/accounts.js";
-import { TEST_ENGINE } from "../../support/db.js";
 import { rawSql, rawValue } from "../../support/state.js";
 import { FORM, freshApp } from "../http/support/http.js";
 
@@ -260,6 +259,6 @@ describe("GET /me", () => {
 async function lastUsed(client: Awaited<ReturnType<typeof securedApp>>): Promise<number> {
   const read = "SELECT max(last_used_at) FROM sessions";
   const at =
-    TEST_ENGINE === "postgres" ? await rawValue(client.db, read) : client.db.reader().prepare(read).pluck().get();
+    client.db.engine === "postgres" ? await rawValue(client.db, read) : client.db.reader().prepare(read).pluck().get();
   return Date.parse(at as string);
 }

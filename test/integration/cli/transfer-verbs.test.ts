@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { connect } from "../../../src/db/connect.js";
 import { cli, tempFolder } from "../../support/cli.js";
-import { freshServices } from "../../support/db.js";
+import { freshServices, sqliteOf } from "../../support/db.js";
 import { richRegistry } from "../../support/registry.js";
 import { dumpAll } from "../../support/state.js";
 
@@ -66,6 +66,22 @@ describe("promptrail export and import", () => {
       stderr: `promptrail import: ${busy.db.file} already has prompts: import into a new file (--db NEW.db); nothing was written\n`,
     });
     expect(await dumpAll(busy.db)).toEqual(before);
+  });
+
+  test("a refusal by the database is said as the rule's message, in one line, writing nothing", async () => {
+    const source = await richRegistry();
+    const file = join(tempFolder(), "registry.json");
+    writeFileSync(file, (await cli(["export", "--db", source.db.file])).stdout);
+    const target = await freshServices();
+    sqliteOf(target.db).sqlite.exec(`CREATE TRIGGER sabotage BEFORE INSERT ON events
+      WHEN NEW.type = 'version.created' BEGIN SELECT RAISE(ABORT, 'sabotaged'); END`);
+    const before = await dumpAll(target.db);
+    expect(await cli(["import", file, "--db", target.db.file])).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "promptrail import: Refused by the database: sabotaged\n",
+    });
+    expect(await dumpAll(target.db)).toEqual(before);
   });
 
   test("a bad file is refused in one line before any database is created", async () => {

@@ -9,7 +9,7 @@ import { migrateToLatest } from "../../../src/db/migrate.js";
 import { messagesText } from "../../../src/domain/chat.js";
 import { chatContentHash, contentHash } from "../../../src/domain/content.js";
 import { createServices } from "../../../src/services/index.js";
-import { freshServices } from "../../support/db.js";
+import { freshSqliteServices } from "../../support/db.js";
 import { brokenRules } from "../../support/invariants.js";
 
 /**
@@ -24,7 +24,7 @@ const MESSAGES = [
 ];
 
 async function chatRegistry() {
-  const s = await freshServices();
+  const s = await freshSqliteServices();
   await s.prompts.create({ name: "c", type: "chat", messages: MESSAGES });
   await s.versions.createNew("c", "1.0");
   await s.versions.promote("c", "1.0");
@@ -96,7 +96,7 @@ describe("chat content in the database (R12 for messages)", () => {
 
 describe("seq (SPEC §8)", () => {
   test("1, 2, 3… in creation order per prompt, never reused after a delete", async () => {
-    const s = await freshServices();
+    const s = await freshSqliteServices();
     await s.prompts.create({ name: "p", body: "x" });
     await s.prompts.create({ name: "q", body: "y" });
     expect((await s.versions.createNew("p", "1.0")).seq).toBe(2);
@@ -108,7 +108,7 @@ describe("seq (SPEC §8)", () => {
   });
 
   test("raw SQL cannot reuse, change or lower a seq; a version inserted without one takes the next", async () => {
-    const s = await freshServices();
+    const s = await freshSqliteServices();
     await s.prompts.create({ name: "p", body: "x" });
     await s.versions.createNew("p", "1.0");
     const sqlite = s.db.sqlite;

@@ -3,7 +3,7 @@ import SQLite from "better-sqlite3";
 import { describe, expect, test } from "vitest";
 import { type CommitWatch, dataVersionWatch, walIndexWatch } from "../../../src/db/commit-watch.js";
 import { connect } from "../../../src/db/connect.js";
-import { freshDb } from "../../support/db.js";
+import { freshSqliteDb } from "../../support/db.js";
 
 /**
  * The runtime read's freshness rests on these: a watcher says "changed" after every commit —
@@ -24,7 +24,7 @@ const kinds: Array<[string, (reader: SQLite.Database) => CommitWatch]> = [
 
 describe.each(kinds)("commit watch: %s", (_kind, make) => {
   test("changed after each commit, by our writer or another connection; not after reads or a rollback", async () => {
-    const db = await freshDb();
+    const db = await freshSqliteDb();
     const changed = make(db.reader());
     expect(changed()).toBe(true); // first call: nothing seen yet
     expect(changed()).toBe(false);
@@ -47,7 +47,7 @@ describe.each(kinds)("commit watch: %s", (_kind, make) => {
   });
 
   test("each watcher keeps its own place", async () => {
-    const db = await freshDb();
+    const db = await freshSqliteDb();
     const [a, b] = [make(db.reader()), make(db.reader())];
     a();
     b();
@@ -58,7 +58,7 @@ describe.each(kinds)("commit watch: %s", (_kind, make) => {
 });
 
 test("connect() watches through the wal-index; a database not in WAL mode has none to read", async () => {
-  const db = await freshDb();
+  const db = await freshSqliteDb();
   expect(walIndexWatch(db.reader())).not.toBeNull();
   const plain = connect(join(db.dir, "plain.db"));
   try {

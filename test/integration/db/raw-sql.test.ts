@@ -1,7 +1,7 @@
 import SQLite from "better-sqlite3";
 import { describe, expect, test } from "vitest";
 import { contentHash } from "../../../src/domain/content.js";
-import { freshServices } from "../../support/db.js";
+import { freshSqliteServices } from "../../support/db.js";
 import { brokenRules, digest } from "../../support/invariants.js";
 import { everyPosition } from "../../support/registry.js";
 
@@ -28,7 +28,7 @@ const UPDATES = ["UPDATE", "UPDATE OR REPLACE", "UPDATE OR IGNORE", "UPDATE OR F
  * test runs, a test case and events; q: 1.0 DEV current, two test cases.
  */
 async function registry() {
-  const s = await freshServices();
+  const s = await freshSqliteServices();
   await everyPosition(s);
   await s.prompts.create({ name: "q", body: "y" });
   await s.testCases.create("p", { name: "one", assertions: [{ type: "contains", value: "zzz" }] });

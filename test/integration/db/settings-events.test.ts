@@ -2,11 +2,11 @@ import { sql } from "kysely";
 import { expect, test } from "vitest";
 import { migrations } from "../../../migrations/index.js";
 import { appendSettingsEvent } from "../../../src/store/events.store.js";
-import { freshDb, freshServices } from "../../support/db.js";
+import { freshSqliteDb, freshSqliteServices } from "../../support/db.js";
 
 /** SPEC §5: `settings.changed` events belong to no prompt; every other event keeps its prompt. */
 test("a settings event has no prompt and stays out of every prompt's history", async () => {
-  const s = await freshServices();
+  const s = await freshSqliteServices();
   await s.prompts.create({ name: "p", body: "x" });
   await appendSettingsEvent(s.db.kysely, { at: "2026-12-01T00:00:00.000Z", actor: "local", detail: { stage: "PROD" } });
   const rows = s.db.sqlite.prepare("SELECT prompt_id, type, version FROM events ORDER BY id").all();
@@ -16,7 +16,7 @@ test("a settings event has no prompt and stays out of every prompt's history", a
 });
 
 test("the rebuild of the event log keeps every event, its id and the append-only rules", async () => {
-  const db = await freshDb();
+  const db = await freshSqliteDb();
   // Roll the log back to its shape before 202612010400, with events in it, then rebuild it again.
   await sql`DROP TRIGGER prompts_never_deleted`.execute(db.kysely);
   await sql`DROP TABLE events`.execute(db.kysely);

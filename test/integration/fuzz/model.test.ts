@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { expect, test } from "vitest";
+import { sqliteOf } from "../../support/db.js";
 import { brokenRules } from "../../support/invariants.js";
 import { type Client, freshApp, type Json } from "../http/support/http.js";
 
@@ -277,7 +278,7 @@ async function compare(model: Model, client: Client): Promise<void> {
       .map(([n, v]) => `${n} ${v.stage}${v.current ? " current" : ""} r${v.revision}`);
     expect(seen, name).toEqual(wanted);
   }
-  expect(brokenRules(client.db.sqlite)).toEqual([]);
+  expect(brokenRules(sqliteOf(client.db).sqlite)).toEqual([]);
 }
 
 const name = fc.constantFrom(...NAMES);

@@ -3,6 +3,7 @@ import { expect, test } from "vitest";
 import { ERROR_STATUS } from "../../../src/domain/errors.js";
 import { errorSchema } from "../../../src/http/json.js";
 import { langfuseErrorSchema } from "../../../src/http/langfuse-json.js";
+import { sqliteOf } from "../../support/db.js";
 import { brokenRules, digest } from "../../support/invariants.js";
 import { freshApp } from "../http/support/http.js";
 
@@ -295,7 +296,7 @@ test(`fuzzing every route: ${RUNS} requests, no 5xx, errors in SPEC §3's shape,
         init.body = r.body.data;
         if (r.body.type) (init.headers as Record<string, string>)["content-type"] = r.body.type;
       }
-      const before = digest(client.db.sqlite);
+      const before = digest(sqliteOf(client.db).sqlite);
       const res = await client.request(`${r.path}${r.query}`, init);
       const text = await res.text();
       tally.requests++;
@@ -318,14 +319,14 @@ test(`fuzzing every route: ${RUNS} requests, no 5xx, errors in SPEC §3's shape,
           expect(CODES.has(code), code).toBe(true);
           expect(res.status).toBe(ERROR_STATUS[code as keyof typeof ERROR_STATUS]);
         }
-        const changed = digest(client.db.sqlite) !== before;
+        const changed = digest(sqliteOf(client.db).sqlite) !== before;
         if (changed) tally.refusedButChanged++;
         expect(changed, `${r.method} ${r.path} answered ${res.status} but changed the database`).toBe(false);
       }
     }),
     { numRuns: RUNS },
   );
-  expect(brokenRules(client.db.sqlite)).toEqual([]);
+  expect(brokenRules(sqliteOf(client.db).sqlite)).toEqual([]);
   console.info(
     `fuzzer: ${tally.requests} requests, ${tally.refused} refused, ${tally.status5xx} 5xx, ${tally.refusedButChanged} refused but changed; by status ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`,
   );

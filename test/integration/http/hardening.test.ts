@@ -88,7 +88,7 @@ describe("odd methods: 405 with Allow on a known path, 404 elsewhere", () => {
     await client.create("p");
     const cases: Array<[string, string, string]> = [
       ["DELETE", "/prompts/p", "GET, HEAD, OPTIONS"],
-      ["PUT", "/prompts", "GET, POST, HEAD, OPTIONS"],
+      ["PUT", "/prompts", "GET, HEAD, POST, OPTIONS"],
       ["PATCH", "/prompts/p/versions/1.0", "GET, HEAD, OPTIONS"],
       ["GET", "/prompts/p/versions/1.0/save", "POST, OPTIONS"],
       ["POST", "/healthz", "GET, HEAD, OPTIONS"],

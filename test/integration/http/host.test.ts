@@ -56,14 +56,23 @@ describe("Host check", () => {
 
   test("open mode answers the loopback names and addresses, with any port", async () => {
     const client = await freshApp();
-    for (const host of ["localhost", "localhost:3000", "127.0.0.1", "127.0.0.1:8080", "[::1]", "[::1]:4401"]) {
+    // Every loopback address (a server told to listen on 127.0.0.2 answers there) and localhost's subdomains.
+    for (const host of [
+      "localhost",
+      "localhost:3000",
+      "127.0.0.1",
+      "127.0.0.1:8080",
+      "[::1]",
+      "[::1]:4401",
+      "127.0.0.2",
+      "app.localhost",
+    ]) {
       const res = await client.request(`http://${host}/healthz`, { headers: { host } });
       expect(res.status, host).toBe(200);
     }
     for (const host of [
       "evil.example",
       "localhost.evil.example",
-      "127.0.0.2",
       "0.0.0.0",
       "10.0.0.1:3000",
       "",

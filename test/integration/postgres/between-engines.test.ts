@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { connect } from "../../../src/db/connect.js";
-import { readDocument } from "../../../src/transfer/document.schema.js";
+import { readDocument } from "../../../src/services/transfer.schema.js";
 import { cli, tempFolder } from "../../support/cli.js";
 import { createTestDatabase } from "../../support/pg-databases.js";
 import { richRegistry } from "../../support/registry.js";

@@ -18,7 +18,7 @@ import { insertTestCase } from "../../../src/store/test-cases.store.js";
 import { insertTestRun } from "../../../src/store/test-runs.store.js";
 import {
   deleteVersion,
-  findVersion,
+  findPromptVersion,
   insertVersion,
   setStageAndCurrent,
   touchCurrent,
@@ -80,11 +80,10 @@ async function createPrompt(db: Db, name: string, content: { body: string; hash:
 }
 
 async function found(tx: Db, name: string, version: string) {
-  const prompt = await findPromptByName(tx, name);
   const [major, minor] = version.split(".").map(Number) as [number, number];
-  const row = prompt && (await findVersion(tx, prompt.id, { major, minor }));
-  if (!prompt || !row) throw new Error(`no ${name} ${version}`);
-  return { prompt, row };
+  const hit = await findPromptVersion(tx, name, { major, minor });
+  if (!hit) throw new Error(`no ${name} ${version}`);
+  return { prompt: hit.prompt, row: hit.version };
 }
 
 async function createNew(db: Db, name: string, from: string) {

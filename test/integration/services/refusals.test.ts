@@ -1,6 +1,8 @@
 import { sql } from "kysely";
 import { describe, expect, test } from "vitest";
+import { DomainError } from "../../../src/domain/errors.js";
 import { domainErrorOf } from "../../../src/services/refusals.js";
+import { inTransaction as useCase } from "../../../src/services/transaction.js";
 import { DatabaseRefusal } from "../../../src/store/refusals.js";
 import { inTransaction } from "../../../src/store/transaction.js";
 import { freshServices, TEST_ENGINE, type TestServices } from "../../support/db.js";
@@ -89,5 +91,17 @@ describe("database refusals by rule name", () => {
     );
     expect(error).not.toBeInstanceOf(DatabaseRefusal);
     expect(domainErrorOf(error)).toBeNull();
+  });
+
+  test("a use case's transaction hands the refusal out as its DomainError, for the web app and the command line alike", async () => {
+    const s = await ladder();
+    const insert = "INSERT INTO prompts (name, created_at, updated_at) VALUES ('p', 'x', 'x')";
+    const error = await useCase(s.db.kysely, (tx) => sql.raw(insert).execute(tx)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: "name_taken", message: "A prompt with that name already exists" });
+    const broken = await useCase(s.db.kysely, (tx) => sql.raw("SELECT * FROM no_such_table").execute(tx)).catch(
+      (e: unknown) => e,
+    );
+    expect(broken).not.toBeInstanceOf(DomainError);
   });
 });

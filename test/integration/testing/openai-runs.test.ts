@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { TEST_ENGINE, type TestDb } from "../../support/db.js";
+import type { TestDb } from "../../support/db.js";
 import {
   closedPortUrl,
   completion,
@@ -46,7 +46,7 @@ const byPrompt: Responder = (request, res) => {
  * on PostgreSQL every row of every table.
  */
 async function databaseBytes(db: TestDb): Promise<string> {
-  if (TEST_ENGINE === "postgres") return JSON.stringify(await dumpAll(db));
+  if (db.engine === "postgres") return JSON.stringify(await dumpAll(db));
   db.sqlite.pragma("wal_checkpoint(TRUNCATE)");
   return [db.file, `${db.file}-wal`, `${db.file}-shm`]
     .filter((f) => existsSync(f))

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { DocumentError, readDocument } from "../../../src/transfer/document.schema.js";
-import { exportRegistry } from "../../../src/transfer/export.service.js";
-import { importRegistry } from "../../../src/transfer/import.service.js";
+import { exportRegistry } from "../../../src/services/export.service.js";
+import { importRegistry } from "../../../src/services/import.service.js";
+import { DocumentError, readDocument } from "../../../src/services/transfer.schema.js";
 import { freshDb, freshServices } from "../../support/db.js";
 
 /**

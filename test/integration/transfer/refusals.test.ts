@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import { describe, expect, test } from "vitest";
-import { DocumentError, readDocument } from "../../../src/transfer/document.schema.js";
-import { exportRegistry } from "../../../src/transfer/export.service.js";
-import { importRegistry, TargetNotEmpty } from "../../../src/transfer/import.service.js";
+import { exportRegistry } from "../../../src/services/export.service.js";
+import { importRegistry, TargetNotEmpty } from "../../../src/services/import.service.js";
+import { DocumentError, readDocument } from "../../../src/services/transfer.schema.js";
 import { freshDb, freshServices, TEST_ENGINE } from "../../support/db.js";
 import { richRegistry } from "../../support/registry.js";
 import { dumpAll } from "../../support/state.js";
@@ -38,7 +38,7 @@ describe("import refuses", () => {
     // The last event of the last prompt is refused: prompts, versions and environments before it must go too.
     const when = `NEW.version = '1.0' AND NEW.type = 'version.created'
       AND (SELECT name FROM prompts WHERE id = NEW.prompt_id) = 'zeta.name_1'`;
-    if (TEST_ENGINE === "postgres")
+    if (target.engine === "postgres")
       await sql
         .raw(`CREATE FUNCTION sabotage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
           IF ${when} THEN RAISE EXCEPTION 'sabotaged'; END IF; RETURN NEW; END $$;

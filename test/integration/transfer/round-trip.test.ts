@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
+import { exportRegistry } from "../../../src/services/export.service.js";
+import { importRegistry } from "../../../src/services/import.service.js";
 import { createServices } from "../../../src/services/index.js";
-import { readDocument } from "../../../src/transfer/document.schema.js";
-import { exportRegistry } from "../../../src/transfer/export.service.js";
-import { importRegistry } from "../../../src/transfer/import.service.js";
+import { readDocument } from "../../../src/services/transfer.schema.js";
 import { freshDb, freshServices } from "../../support/db.js";
 import { richRegistry } from "../../support/registry.js";
 

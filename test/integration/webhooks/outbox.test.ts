@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
-import { exportRegistry } from "../../../src/transfer/export.service.js";
-import { importRegistry } from "../../../src/transfer/import.service.js";
+import { exportRegistry } from "../../../src/services/export.service.js";
+import { importRegistry } from "../../../src/services/import.service.js";
 import { freshDb, freshServices, TEST_ENGINE, type TestServices } from "../../support/db.js";
 import { rawSql, rawValue } from "../../support/state.js";
 

@@ -1,11 +1,5 @@
 import { describe, expect, test } from "vitest";
-import {
-  isVariableName,
-  renderTemplate,
-  templateParts,
-  templateVariables,
-  variableChanges,
-} from "../../../src/domain/template.js";
+import { isVariableName, renderTemplate, templateParts, templateVariables } from "../../../src/domain/template.js";
 
 describe("templateVariables", () => {
   test("finds {{name}} placeholders, with spaces inside the braces, once each, in order", () => {
@@ -103,11 +97,5 @@ describe("renderTemplate", () => {
 
   test("a body without placeholders renders as itself", () => {
     expect(renderTemplate("plain {text}", {})).toEqual({ ok: true, text: "plain {text}" });
-  });
-});
-
-describe("variableChanges", () => {
-  test("names the variables a new body adds and removes", () => {
-    expect(variableChanges("{{a}} {{b}}", "{{ b }} {{c}}")).toEqual({ added: ["c"], removed: ["a"] });
   });
 });

@@ -6,8 +6,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 /**
- * The import direction (domain ← store ← services ← http → views) is the linter's to enforce
- * (biome.json, noRestrictedImports per folder), so that a wrong import fails `npm test`. Here
+ * The import direction (domain ← store ← services ← http → views, docs/architecture.md) is the
+ * linter's to enforce (biome.json, noRestrictedImports for every folder of src/ and views/), so
+ * that a wrong import fails `npm test`. Here
  * the project's own biome.json lints a scratch tree of one-import files: each wrong import must
  * be reported, each right one must not.
  */
@@ -39,6 +40,20 @@ const cases: Array<[file: string, module: string, allowed: boolean]> = [
   ["src/http/routes/p.tsx", "../../db/connect.js", false],
   ["src/http/routes/ok7.tsx", "../../services/index.js", true],
   ["src/http/routes/ok8.tsx", "../../../views/layout.js", true],
+  ["src/cli/q.ts", "../store/users.store.js", false],
+  ["src/cli/r.ts", "../providers/index.js", false],
+  ["src/cli/ok9.ts", "../services/index.js", true],
+  ["src/cli/ok10.ts", "../db/migrate.js", true],
+  ["src/server/s.ts", "../store/outbox.store.js", false],
+  ["src/server/t.ts", "../db/connect.js", false],
+  ["src/server/ok11.ts", "../services/deliveries.service.js", true],
+  ["src/sync/u.ts", "../services/index.js", false],
+  ["src/sync/v.ts", "../store/versions.store.js", false],
+  ["src/sync/w.ts", "../http/json.js", false],
+  ["src/sync/x.ts", "kysely", false],
+  ["src/sync/ok12.ts", "../services/inputs.js", true],
+  ["src/sync/ok13.ts", "../services/testing.inputs.js", true],
+  ["src/sync/ok14.ts", "../domain/chat.js", true],
 ];
 
 let dir = "";

@@ -6,10 +6,10 @@ import { DomainError } from "../domain/errors.js";
 import { type Content, hashOf } from "../domain/prompt-content.js";
 import { STAGES } from "../domain/stage.js";
 import { compareVersions, formatVersion, parseVersion } from "../domain/version-number.js";
-import { resolveContract } from "../services/contract.inputs.js";
-import { body, config, describeInput, messages, promptName, promptType, revision } from "../services/inputs.js";
-import { environmentUpdateInput, MAX_TEST_CASES, testCaseInput } from "../services/testing.inputs.js";
 import type { EventType } from "../store/events.store.js";
+import { resolveContract } from "./contract.inputs.js";
+import { body, config, describeInput, messages, promptName, promptType, revision } from "./inputs.js";
+import { environmentUpdateInput, MAX_TEST_CASES, testCaseInput } from "./testing.inputs.js";
 
 /**
  * The export document of SPEC §6: the whole registry as one JSON file. Readers are versioned:

@@ -4,15 +4,15 @@ import { type Contract, isEmptyContract } from "../domain/contract.js";
 import type { Content } from "../domain/prompt-content.js";
 import { STAGES } from "../domain/stage.js";
 import { formatVersion } from "../domain/version-number.js";
-import { rowToEnvironment, rowToRevision, rowToVersion } from "../services/rows.js";
 import { listEnvironments } from "../store/environments.store.js";
 import { listEvents } from "../store/events.store.js";
 import { listPrompts } from "../store/prompts.store.js";
 import { listRevisions } from "../store/revisions.store.js";
 import { listTestCases } from "../store/test-cases.store.js";
 import { findCurrent, listVersions } from "../store/versions.store.js";
-import type { DocumentEvent, DocumentPrompt, DocumentVersion, RegistryDocument } from "./document.schema.js";
-import { FORMAT, FORMAT_VERSION } from "./document.schema.js";
+import { rowToEnvironment, rowToRevision, rowToVersion } from "./rows.js";
+import type { DocumentEvent, DocumentPrompt, DocumentVersion, RegistryDocument } from "./transfer.schema.js";
+import { FORMAT, FORMAT_VERSION } from "./transfer.schema.js";
 
 type Db = Kysely<Database>;
 const PAGE = 500;

@@ -5,13 +5,11 @@ import { storedContract } from "../domain/contract.js";
 import { type Content, hashOf, storedText } from "../domain/prompt-content.js";
 import { STAGES, type Stage } from "../domain/stage.js";
 import { compareVersions, parseVersion, type VersionNumber } from "../domain/version-number.js";
-import type { ContractFields } from "../services/contract.inputs.js";
 import { updateEnvironment } from "../store/environments.store.js";
 import { appendPastEvent } from "../store/events.store.js";
 import { insertPrompt, listPrompts, raiseSeqMark, touchPrompt } from "../store/prompts.store.js";
 import { insertRevision } from "../store/revisions.store.js";
 import { insertTestCase } from "../store/test-cases.store.js";
-import { inTransaction, type Tx } from "../store/transaction.js";
 import {
   clearCurrent,
   deleteVersion,
@@ -21,6 +19,8 @@ import {
   setStageAndCurrent,
   updateContent,
 } from "../store/versions.store.js";
+import type { ContractFields } from "./contract.inputs.js";
+import { inTransaction, type Tx } from "./transaction.js";
 import {
   DocumentError,
   type DocumentPrompt,
@@ -28,7 +28,7 @@ import {
   documentContent,
   documentContract,
   type RegistryDocument,
-} from "./document.schema.js";
+} from "./transfer.schema.js";
 
 export interface ImportSummary {
   prompts: number;

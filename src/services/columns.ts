@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { ASSERTION_TYPES, type Assertion } from "../domain/assertions.js";
+import type { Config } from "../domain/content.js";
+import { EVENT_TYPES } from "../domain/events.js";
+import { STAGES } from "../domain/stage.js";
+import type { CaseResult } from "../model/testing.model.js";
+
+/**
+ * The JSON the database keeps in text columns, read back through the shape its writer gave it:
+ * a column that does not fit (a hand edit, a bug) fails loudly at the read, naming the column,
+ * instead of travelling on as a type it is not. Every writer checks more than these do
+ * (R12's triggers, the input schemas); these say only what readers rely on.
+ */
+const config: z.ZodType<Config> = z.record(z.string(), z.json());
+const variables = z.record(z.string(), z.string());
+const assertions: z.ZodType<Assertion[]> = z.array(
+  z.union([
+    z.object({ type: z.enum(["contains", "not-contains", "equals", "regex"]), value: z.string() }),
+    z.object({ type: z.literal("json"), value: z.null() }),
+    z.object({ type: z.literal("max-length"), value: z.number() }),
+  ]),
+);
+export const testStatusSchema = z.enum(["passed", "failed", "error"]);
+
+/** One case of a test run, as stored in `test_runs.results` and as the JSON API answers it. */
+export const caseResultSchema: z.ZodType<CaseResult> = z.object({
+  case: z.string(),
+  status: testStatusSchema,
+  output: z.string().nullable(),
+  error: z.string().nullable(),
+  latencyMs: z.number().nullable(),
+  tokens: z.object({ prompt: z.int(), completion: z.int(), total: z.int() }).nullable(),
+  assertions: z.array(
+    z.object({
+      type: z.enum([...ASSERTION_TYPES, "schema"]),
+      value: z.union([z.string(), z.number(), z.null()]),
+      passed: z.boolean(),
+      message: z.string(),
+    }),
+  ),
+});
+const results = z.array(caseResultSchema);
+
+export const COLUMNS = {
+  config,
+  variables,
+  assertions,
+  results,
+  eventTypes: z.array(z.enum(EVENT_TYPES)),
+  stages: z.array(z.enum(STAGES)),
+  detail: z.record(z.string(), z.unknown()),
+  deliveryBody: z.looseObject({
+    prompt: z.string().nullish(),
+    version: z.string().nullish(),
+    stage: z.string().nullish(),
+  }),
+};
+
+/** A JSON column's text as the value its schema says; throws, naming `what`, when it is not. */
+export function readColumn<T>(schema: z.ZodType<T>, text: string, what: string): T {
+  const parsed = schema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`The stored ${what} is not what it should be: ${parsed.error.message}`);
+  return parsed.data;
+}

@@ -1,0 +1,19 @@
+import { expect, test } from "vitest";
+import { COLUMNS, readColumn } from "../../../src/services/columns.js";
+
+test("a JSON column is read back as the value its schema says", () => {
+  expect(readColumn(COLUMNS.config, '{"model":"m","temperature":0.2}', "config")).toEqual({
+    model: "m",
+    temperature: 0.2,
+  });
+  expect(readColumn(COLUMNS.stages, '["DEV","PROD"]', "webhook stages")).toEqual(["DEV", "PROD"]);
+  expect(readColumn(COLUMNS.assertions, '[{"type":"json","value":null}]', "assertions")).toEqual([
+    { type: "json", value: null },
+  ]);
+});
+
+test("a column that does not fit its schema fails at the read, naming the column", () => {
+  expect(() => readColumn(COLUMNS.config, "[1,2]", "config")).toThrow(/^The stored config is not what it should be/);
+  expect(() => readColumn(COLUMNS.stages, '["QA"]', "webhook stages")).toThrow(/stored webhook stages/);
+  expect(() => readColumn(COLUMNS.variables, '{"a":1}', "test case variables")).toThrow(/test case variables/);
+});
