@@ -7,6 +7,22 @@ import { isForm, readForm } from "./input.js";
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
+/**
+ * No NUL characters (limits.md#no-nul-characters): a `%00` in the path or the query decodes to
+ * U+0000, which PostgreSQL's text cannot hold and no name here may contain. Refused 422 before
+ * any route reads it (a literal NUL in a request target arrives percent-encoded too). "%00" has
+ * no letters to case-fold, and `%2500` (the text "%00") does not contain it.
+ */
+export function nulGuard(): MiddlewareHandler {
+  return (c, next) => {
+    const { url } = c.req;
+    if (!url.includes("%00")) return next();
+    const where = url.indexOf("?") !== -1 && url.indexOf("%00") > url.indexOf("?") ? "(query)" : "(path)";
+    const message = "Holds a NUL character (%00), which no name or value may contain";
+    throw new DomainError("validation_failed", `${where}: ${message}`, [{ path: where, message }]);
+  };
+}
+
 /** SPEC §7: the names a server in open mode answers to, with any port. */
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
