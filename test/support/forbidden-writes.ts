@@ -803,6 +803,47 @@ export async function attacks({ id, one }: Lookup): Promise<Attack[]> {
       refusedBy: "sessions_secret_hashed",
       sql: "{INSERT} INTO sessions (user_id, secret_hash, created_at, last_used_at) VALUES (1, 'secret', 'n', 'n')",
     },
+    // the prompt contract
+    {
+      name: "the contract: a PROD version's response format changed",
+      refusedBy: "versions_prod_contract",
+      sql: `{UPDATE} versions SET response_format = '{"type":"json_object"}' WHERE id = ${id("p 1.0")}`,
+    },
+    {
+      name: "the contract: variables that are not JSON",
+      refusedBy: "versions_variables",
+      sql: `{UPDATE} versions SET variables = 'not json' WHERE id = ${id("p 1.5")}`,
+    },
+    {
+      name: "the contract: more than 128 tools",
+      refusedBy: "versions_tools",
+      sql: `{UPDATE} versions SET tools = '${JSON.stringify(Array.from({ length: 129 }, (_, i) => ({ function: { name: `t${i}`, parameters: {} }, type: "function" })))}' WHERE id = ${id("p 1.5")}`,
+    },
+    {
+      name: "the contract: tools that are not a list",
+      refusedBy: "versions_tools",
+      sql: `{UPDATE} versions SET tools = 'null' WHERE id = ${id("p 1.5")}`,
+    },
+    {
+      name: "the contract: a response format of no known type",
+      refusedBy: "versions_response_format",
+      sql: `{UPDATE} versions SET response_format = '{"type":"xml"}' WHERE id = ${id("p 1.5")}`,
+    },
+    {
+      name: "the contract: a variable of no known type",
+      refusedBy: "versions_update_contract",
+      sql: `{UPDATE} versions SET variables = '[{"name":"n","required":true,"type":"date"}]' WHERE id = ${id("p 1.5")}`,
+    },
+    {
+      name: "the contract: a tool whose name is no function name",
+      refusedBy: "versions_update_contract",
+      sql: `{UPDATE} versions SET tools = '[{"function":{"name":"bad name","parameters":{}},"type":"function"}]' WHERE id = ${id("p 1.5")}`,
+    },
+    {
+      name: "the contract: a revision whose variables are not JSON",
+      refusedBy: "revisions_variables",
+      sql: `{INSERT} INTO revisions (version_id, revision, body, config, content_hash, saved_at, actor, variables) VALUES (${id("p 1.5")}, 2, 'x', '{}', ${h("x")}, 'n', 'a', 'oops')`,
+    },
     // TRUNCATE fires no row trigger: each guarded table refuses it (PostgreSQL only; SQLite has
     // no TRUNCATE, and its DELETE without WHERE is attacked above).
     ...(
