@@ -63,8 +63,8 @@ function problemOf(text: string): string | null {
   return null;
 }
 
-function refuseNonText(value: unknown): void {
-  const stack: Array<[unknown, string]> = [[value, ""]];
+function refuseNonText(value: unknown, root = ""): void {
+  const stack: Array<[unknown, string]> = [[value, root]];
   for (let item = stack.pop(); item; item = stack.pop()) {
     const [v, path] = item;
     if (typeof v === "string") {
@@ -147,6 +147,8 @@ function parseJsonField(key: string, raw: string): unknown {
     throw new DomainError("validation_failed", `${key}: ${message}`, [{ path: key, message }]);
   }
   refuseDeep(key, value);
+  // The field's text was clean, but its JSON may spell one ("\u0000").
+  refuseNonText(value, key);
   return value;
 }
 

@@ -45,6 +45,10 @@ describe("a NUL character in a request", () => {
     expect(await page.text()).toContain("NUL");
     const fragment = await client.htmx("/prompts/p/versions/1.0/save", { body: `x${NUL}` });
     expect(fragment.status).toBe(422);
+    // A JSON field whose text is clean but spells a NUL.
+    const spelled = await client.form("/prompts/p/versions/1.0/save", { body: "x", config: '{"model":"a\\u0000"}' });
+    expect(spelled.status).toBe(422);
+    expect(await spelled.text()).toContain("NUL");
     expect(await client.dump()).toEqual(before);
   });
 
