@@ -10,8 +10,8 @@ export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 /**
  * No NUL characters (limits.md#no-nul-characters): a `%00` in the path or the query decodes to
  * U+0000, which PostgreSQL's text cannot hold and no name here may contain. Refused 422 before
- * any route reads it (a literal NUL in a request target arrives percent-encoded too). "%00" has
- * no letters to case-fold, and `%2500` (the text "%00") does not contain it.
+ * any route reads it (Node's parser refuses a literal NUL in the request line with 400). "%00"
+ * has no letters to case-fold, and `%2500` (the text "%00") does not contain it.
  */
 export function nulGuard(): MiddlewareHandler {
   return (c, next) => {
