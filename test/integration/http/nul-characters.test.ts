@@ -78,6 +78,22 @@ describe("a NUL character in a request", () => {
     expect((await client.api("GET", "/prompts?q=%2500")).status).toBe(200);
   });
 
+  test("in an MCP call's arguments is 422 before the protocol starts, as any JSON body", async () => {
+    const client = await freshApp();
+    await client.create("p");
+    const call = { jsonrpc: "2.0", id: 1, method: "prompts/get", params: { name: "p", arguments: { name: NUL } } };
+    const res = await client.request("/mcp", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify(call),
+    });
+    expect(res.status).toBe(422);
+    expect((await res.json()).error).toMatchObject({
+      code: "validation_failed",
+      message: expect.stringMatching(/NUL/),
+    });
+  });
+
   test("under /api/public/ it is 422 in Langfuse's shape", async () => {
     const client = await freshApp();
     const res = await client.request("/api/public/v2/prompts/p%00", { headers: { accept: "application/json" } });
