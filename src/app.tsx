@@ -3,7 +3,7 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import type { Db } from "./db/connect.js";
 import { DomainError } from "./domain/errors.js";
 import { requireAccess } from "./http/auth.js";
-import { csrfGuard, formGuard, hostGuard, sizeGuard } from "./http/guards.js";
+import { csrfGuard, formGuard, hostGuard, nulGuard, sizeGuard } from "./http/guards.js";
 import { baseHeaders } from "./http/headers.js";
 import { errorHandler, renderError } from "./http/on-error.js";
 import { type RequestNotes, STDERR_NOTES } from "./http/request-notes.js";
@@ -62,6 +62,7 @@ export function createApp({
   // First, so that it sees every answer: a 404 on a path some route serves becomes 405.
   app.use(methodNotAllowed({ app, onMethodNotAllowed }));
   app.use(hostGuard(ownUrl));
+  app.use(nulGuard());
   app.use(sizeGuard());
   app.use(csrfGuard(ownUrl));
   // Mounted before baseHeaders: the runtime read and /healthz send constant header objects that

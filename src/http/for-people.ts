@@ -19,6 +19,9 @@ const ROWS: Record<string, string> = { messages: "Message", assertions: "Asserti
 /** Where an issue is, in the page's words: `messages.1.name` → "Message 2", `config.x` → "Config". */
 export function placeOf(path: string): string | null {
   if (path === "(input)" || path === "") return null;
+  // A request's address (limits.md#no-nul-characters): where it is, for a person.
+  if (path === "(path)") return "The address";
+  if (path === "(query)") return "The address's query";
   const [head = "", next, ...rest] = path.split(".");
   const row = ROWS[head];
   if (row && next !== undefined && /^\d+$/.test(next)) return `${row} ${Number(next) + 1}`;

@@ -8,6 +8,22 @@ import { isForm, readForm } from "./input.js";
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
+/**
+ * No NUL characters (limits.md#no-nul-characters): a `%00` in the path or the query decodes to
+ * U+0000, which PostgreSQL's text cannot hold and no name here may contain. Refused 422 before
+ * any route reads it (Node's parser refuses a literal NUL in the request line with 400). "%00"
+ * has no letters to case-fold, and `%2500` (the text "%00") does not contain it.
+ */
+export function nulGuard(): MiddlewareHandler {
+  return (c, next) => {
+    const { url } = c.req;
+    if (!url.includes("%00")) return next();
+    const where = url.indexOf("?") !== -1 && url.indexOf("%00") > url.indexOf("?") ? "(query)" : "(path)";
+    const message = "Holds a NUL character (%00), which no name or value may contain";
+    throw new DomainError("validation_failed", `${where}: ${message}`, [{ path: where, message }]);
+  };
+}
+
 /** `host[:port]` as a Host header carries it; null when it is not one. */
 function parseHost(host: string): { hostname: string; port: string } | null {
   if (!/^[^\s/?#@\\]+$/.test(host)) return null;

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { MAX_JSON_DEPTH, nestedDeeperThan } from "../domain/content.js";
 import { DomainError } from "../domain/errors.js";
 import { describeJsonError, jsonSyntaxError } from "../domain/json-syntax.js";
+import { NUL_MESSAGE } from "../domain/text.js";
 import { countFormFields, MAX_FORM_FIELDS, MAX_JSON_VALUES, withinJsonBudget } from "./body-budget.js";
 
 /** How form fields become the values a JSON body would carry (SPEC §3). */
@@ -29,7 +30,7 @@ type FormBody = Record<string, string | File | Array<string | File>>;
 
 /**
  * The request's form fields (`all`: repeated names as arrays). A malformed multipart body is
- * `bad_request` (it was a 500); a lone UTF-16 surrogate in any field is `validation_failed`.
+ * `bad_request` (it was a 500); a lone UTF-16 surrogate or a NUL in any field is `validation_failed`.
  * Hono caches the parsed body, so routes may read it more than once.
  */
 export async function readForm(c: Context, options: { all?: boolean } = {}): Promise<FormBody> {
@@ -43,32 +44,40 @@ export async function readForm(c: Context, options: { all?: boolean } = {}): Pro
   } catch {
     throw new DomainError("bad_request", "The form body could not be read (malformed multipart or urlencoded data)");
   }
-  refuseLoneSurrogates(form);
+  refuseNonText(form);
   return form;
 }
 
 /**
- * SPEC §7: text with a lone UTF-16 surrogate ("A\ud800B" in JSON) has no UTF-8 form; stored, it
- * came back as replacement characters whose hash no longer matched contentHash. Refused with
- * the path of the first such string. Iterative, so any depth is safe.
+ * Text with a lone UTF-16 surrogate ("A\ud800B" in JSON) has no UTF-8 form; stored, it came
+ * back as replacement characters whose hash no longer matched contentHash. A NUL character
+ * (U+0000) is text PostgreSQL cannot store, so no text here holds one on either engine
+ * (limits.md#no-nul-characters). Refused with the path of the first such string. Iterative, so
+ * any depth is safe.
  */
 const LONE_SURROGATE = /\p{Surrogate}/u; // in u mode a well-formed pair is one code point, not Cs
 
-function refuseLoneSurrogates(value: unknown): void {
-  const stack: Array<[unknown, string]> = [[value, ""]];
+function problemOf(text: string): string | null {
+  if (text.includes("\u0000")) return NUL_MESSAGE;
+  if (LONE_SURROGATE.test(text)) return "Contains a lone UTF-16 surrogate, which is not text (send valid Unicode)";
+  return null;
+}
+
+function refuseNonText(value: unknown, root = ""): void {
+  const stack: Array<[unknown, string]> = [[value, root]];
   for (let item = stack.pop(); item; item = stack.pop()) {
     const [v, path] = item;
     if (typeof v === "string") {
-      if (LONE_SURROGATE.test(v)) {
-        const message = "Contains a lone UTF-16 surrogate, which is not text (send valid Unicode)";
+      const message = problemOf(v);
+      if (message) {
         throw new DomainError("validation_failed", `${path || "(input)"}: ${message}`, [
           { path: path || "(input)", message },
         ]);
       }
     } else if (v !== null && typeof v === "object") {
       for (const [key, child] of Object.entries(v)) {
-        // A bad key is reported at its object: the key itself is not printable.
-        stack.push([key, path], [child, path ? `${path}.${key}` : key]);
+        // A bad key is reported at its object (the key itself is not printable), before its value.
+        stack.push([child, path ? `${path}.${key}` : key], [key, path]);
       }
     }
   }
@@ -109,11 +118,11 @@ export async function readInput(
 
 /**
  * What every JSON body is refused for once parsed (422 validation_failed): a value nested deeper
- * than the contract's limit, or a lone UTF-16 surrogate anywhere in it.
+ * than the contract's limit, or a lone UTF-16 surrogate or a NUL anywhere in it.
  */
 export function refuseUnreadableJson(parsed: object): void {
   for (const [key, value] of Object.entries(parsed)) refuseDeep(key, value);
-  refuseLoneSurrogates(parsed);
+  refuseNonText(parsed);
 }
 
 function formToInput(form: Record<string, unknown>, fields: FormFields): Record<string, unknown> {
@@ -146,6 +155,8 @@ function parseJsonField(key: string, raw: string): unknown {
     throw new DomainError("validation_failed", `${key}: ${message}`, [{ path: key, message }]);
   }
   refuseDeep(key, value);
+  // The field's text was clean, but its JSON may spell one ("\u0000").
+  refuseNonText(value, key);
   return value;
 }
 

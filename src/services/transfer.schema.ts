@@ -5,6 +5,7 @@ import { type Contract, isEmptyContract } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import { type Content, hashOf } from "../domain/prompt-content.js";
 import { STAGES } from "../domain/stage.js";
+import { NUL_MESSAGE, nulAt } from "../domain/text.js";
 import { compareVersions, formatVersion, parseVersion } from "../domain/version-number.js";
 import type { EventType } from "../store/events.store.js";
 import { resolveContract } from "./contract.inputs.js";
@@ -372,6 +373,8 @@ export function readDocument(json: unknown): RegistryDocument {
     throw new DocumentError(
       `This file is formatVersion ${version}, newer than this Promptrail reads (${FORMAT_VERSION}): upgrade promptrail to import it`,
     );
+  const nul = nulAt(json);
+  if (nul !== null) throw new DocumentError(`Not a valid Promptrail export: ${nul || "(file)"}: ${NUL_MESSAGE}`);
   const parsed = version === 1 ? documentV1.safeParse(json) : documentV2.safeParse(json);
   if (parsed.success) return parsed.data.formatVersion === 1 ? upgradeV1(parsed.data) : parsed.data;
   const [first, ...more] = parsed.error.issues;

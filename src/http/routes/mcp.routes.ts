@@ -40,7 +40,7 @@ function stageOf(c: Context): Stage {
 
 /**
  * The body as JSON, within the render's budget of values; 413 past it, 400 when it is not JSON,
- * 422 when it nests too deep or holds a lone surrogate, as any JSON body.
+ * 422 when it nests too deep or holds a lone surrogate or a NUL, as any JSON body.
  */
 async function bodyOf(c: Context): Promise<unknown> {
   const text = await c.req.text();

@@ -16,9 +16,12 @@ afterEach(async () => {
   for (const stop of stops.splice(0)) await stop();
 });
 
-/** Paths whose decoded form holds a newline, a forged JSON object, NUL, ESC, U+2028 and backslashes. */
+/**
+ * Paths whose decoded form holds a newline, a forged JSON object, BEL, ESC, U+2028 and
+ * backslashes (a NUL is refused 422 before any route runs: nul-characters.test.ts).
+ */
 const HOSTILE = [
-  "/prompts/a%0A%7B%22forged%22:true%7D%0A%00",
+  "/prompts/a%0A%7B%22forged%22:true%7D%0A%07",
   "/prompts/a%0D%0A%7B%22forged%22%3Atrue%7D/versions/1.0",
   "/prompts/%1B%5B31mred%E2%80%A8%7B%22forged%22:true%7D",
   "/prompts/x%0A%7B%22forged%22:true%7D/stages/PROD%0A%7B%22forged%22:true%7D",

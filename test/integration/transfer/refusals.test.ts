@@ -238,4 +238,20 @@ describe("import refuses", () => {
     doc.prompts[1].name = "Worse";
     expect(refused(doc)).toMatch(/\(and 1 more problem\)$/);
   });
+
+  test("a NUL character in any text of the file, naming where, before anything is written", async () => {
+    const base = await exported();
+    // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON of an export, spoilt on purpose
+    const spoils: Array<[(d: any) => void, RegExp]> = [
+      [(d) => (d.prompts[0].versions[0].body = "a\u0000b"), /prompts\.0\.versions\.0\.body: .*NUL/],
+      [(d) => (d.prompts[0].description = "\u0000"), /prompts\.0\.description: .*NUL/],
+      [(d) => (d.prompts[0].events[0].actor = "lo\u0000cal"), /prompts\.0\.events\.0\.actor: .*NUL/],
+      [(d) => (d.prompts[0].versions[0].config = { "k\u0000": 1 }), /prompts\.0\.versions\.0\.config: .*NUL/],
+    ];
+    for (const [spoil, message] of spoils) {
+      const doc = structuredClone(base);
+      spoil(doc);
+      expect(refused(doc)).toMatch(message);
+    }
+  });
 });

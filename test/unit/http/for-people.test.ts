@@ -15,6 +15,8 @@ describe("where a refusal is, as a page says it", () => {
     ["types.0", "Types 1"],
     ["label", "Label"],
     ["(input)", null],
+    ["(path)", "The address"],
+    ["(query)", "The address's query"],
   ])("%s → %s", (path, place) => {
     expect(placeOf(path)).toBe(place);
   });
