@@ -212,6 +212,7 @@ const environmentSchema = z.object({
   apiKeyEnv: z.string().nullable(),
   timeoutMs: z.int(),
   gate: z.boolean(),
+  approvals: z.int().min(0).max(3),
 });
 export const environmentsSchema = z.strictObject({
   DEV: environmentSchema,

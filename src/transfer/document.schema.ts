@@ -75,6 +75,11 @@ const EVENT_TYPES = {
   "version.deleted": true,
   "version.made_current": true,
   "version.tested": true,
+  "review.requested": true,
+  "review.approved": true,
+  "review.rejected": true,
+  "review.withdrawn": true,
+  "review.stale": true,
 } satisfies Record<EventType, true>;
 
 const eventV1 = z.strictObject({
