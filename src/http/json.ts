@@ -11,8 +11,8 @@ import type { Revision, Version } from "../model/version.model.js";
  * The JSON shapes of SPEC §3, explicit so that they stay stable while the HTML follows the UI.
  * Every JSON answer goes through one of these (unknown keys are stripped, missing ones throw).
  */
-const stage = z.enum(STAGES);
-const versionNumber = z.string().regex(/^\d+\.\d+$/);
+export const stage = z.enum(STAGES);
+export const versionNumber = z.string().regex(/^\d+\.\d+$/);
 const currentByStage = z.strictObject({
   DEV: versionNumber.nullable(),
   TST: versionNumber.nullable(),
