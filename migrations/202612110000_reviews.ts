@@ -155,18 +155,19 @@ const TRIGGERS = [
   `CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
    WHEN EXISTS (SELECT 1 FROM versions WHERE id = OLD.version_id AND stage <> 'DEV')
    ${refuse("reviews are kept")}`,
-  `CREATE TRIGGER review_votes_insert_fresh BEFORE INSERT ON review_votes
-   WHEN EXISTS (SELECT 1 FROM review_votes WHERE id = NEW.id OR (review_id = NEW.review_id AND voter = NEW.voter))
-   ${refuse("each reviewer votes once")}`,
-  `CREATE TRIGGER review_votes_open BEFORE INSERT ON review_votes
-   WHEN NOT EXISTS (SELECT 1 FROM reviews WHERE id = NEW.review_id AND state = 'open')
-   ${refuse("only an open review takes votes")}`,
-  `CREATE TRIGGER review_votes_not_requester BEFORE INSERT ON review_votes
-   WHEN EXISTS (SELECT 1 FROM reviews WHERE id = NEW.review_id AND requested_by = NEW.voter)
-   ${refuse("nobody reviews their own request")}`,
+  // Created in reverse name order: SQLite fires the newest first, PostgreSQL by name, so both name the same rule.
   `CREATE TRIGGER review_votes_role BEFORE INSERT ON review_votes
    WHEN NOT EXISTS (SELECT 1 FROM users WHERE name = NEW.voter AND disabled = 0 AND role IN ('releaser', 'admin'))
    ${refuse("reviewers are active releasers or admins")}`,
+  `CREATE TRIGGER review_votes_not_requester BEFORE INSERT ON review_votes
+   WHEN EXISTS (SELECT 1 FROM reviews WHERE id = NEW.review_id AND requested_by = NEW.voter)
+   ${refuse("nobody reviews their own request")}`,
+  `CREATE TRIGGER review_votes_open BEFORE INSERT ON review_votes
+   WHEN NOT EXISTS (SELECT 1 FROM reviews WHERE id = NEW.review_id AND state = 'open')
+   ${refuse("only an open review takes votes")}`,
+  `CREATE TRIGGER review_votes_insert_fresh BEFORE INSERT ON review_votes
+   WHEN EXISTS (SELECT 1 FROM review_votes WHERE id = NEW.id OR (review_id = NEW.review_id AND voter = NEW.voter))
+   ${refuse("each reviewer votes once")}`,
   `CREATE TRIGGER review_votes_no_update BEFORE UPDATE ON review_votes
    ${refuse("review votes are never changed")}`,
   `CREATE TRIGGER review_votes_no_delete BEFORE DELETE ON review_votes

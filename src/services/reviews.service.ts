@@ -198,6 +198,7 @@ export function createReviewsService(deps: ServiceDeps, versions: Versions) {
 
     /** Counts an approval (once per person, never the requester's); the last one needed applies the promotion. */
     async approve(id: string, input: unknown = {}, by: Actor = LOCAL): Promise<Review> {
+      requireRole(by, "release");
       const parsed = parseInput(approveInput, input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
@@ -219,6 +220,7 @@ export function createReviewsService(deps: ServiceDeps, versions: Versions) {
 
     /** Closes the review `rejected`, with the reviewer's reason. */
     async reject(id: string, input: unknown = {}, by: Actor = LOCAL): Promise<Review> {
+      requireRole(by, "release");
       const parsed = parseInput(rejectInput, input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
@@ -233,6 +235,8 @@ export function createReviewsService(deps: ServiceDeps, versions: Versions) {
 
     /** Closes the review `withdrawn`: the requester changed their mind (or an admin cleans up). */
     async withdraw(id: string, by: Actor = LOCAL): Promise<Review> {
+      // Only someone who could ask (an editor at least) can have asked; the rest is checked below.
+      requireRole(by, "edit");
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
         const { row, review } = await load(tx, reviewId(id));

@@ -51,6 +51,9 @@ const TABLES = [
   "sessions",
   "api_tokens",
   "sign_in_failures",
+  "reviews",
+  "review_votes",
+  "stage_moves",
 ] as const;
 
 // The services' statement sequences (src/services/*.service.ts), over the stores alone.
@@ -228,6 +231,16 @@ async function registry(db: Db) {
   await sql`INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES ('root', 'admin', 'scrypt$x', ${NOW}, ${NOW})`.execute(
     db,
   );
+  // Review before PROD: PROD asks for one approval; p 1.3 (TST) has an open review, asked by someone else.
+  await sql`UPDATE environments SET approvals = 1 WHERE stage = 'PROD'`.execute(db);
+  await sql`INSERT INTO reviews (prompt_id, version_id, from_stage, to_stage, requested_by, requested_at, content_hash, base_version_id, needed)
+    SELECT v.prompt_id, v.id, 'TST', 'PROD', 'asker', ${NOW}, v.content_hash, p.current_prod, 1
+    FROM versions v JOIN prompts p ON p.id = v.prompt_id WHERE p.name = 'p' AND v.major = 1 AND v.minor = 3`.execute(
+    db,
+  );
+  await sql`INSERT INTO stage_moves (prompt_id, at, stage, from_version, to_version, actor) VALUES (1, ${NOW}, 'DEV', NULL, '1.0', 'local')`.execute(
+    db,
+  );
 }
 
 /** Every table's rows, ordered: what both databases must hold alike. */
@@ -275,7 +288,34 @@ async function attacks({ id, one }: Lookup): Promise<Attack[]> {
   const chat = (body: string, hash: string) =>
     `INSERT INTO versions (${cols}) VALUES (3, 9, 0, 'DEV', 0, '${body}', '{}', 1, '${hash}', 'n', 'n')`;
   const good = messagesText([{ role: "user", content: "hi" }]);
+  const review = await one("SELECT min(id) FROM reviews");
+  const vote = (voter: string) =>
+    `INSERT INTO review_votes (review_id, voter, kind, at) VALUES (${review}, '${voter}', 'approve', 'n')`;
   return [
+    // review before PROD
+    {
+      rule: "review: a TST version moved into PROD, which asks for approvals, without an applied review",
+      sql: `UPDATE versions SET stage = 'PROD' WHERE id = ${id("p 1.3")}`,
+    },
+    {
+      rule: "review: a review inserted as applied",
+      sql: `INSERT INTO reviews (prompt_id, version_id, from_stage, to_stage, state, requested_by, requested_at, content_hash, needed, closed_at) VALUES (1, ${id("p 1.2")}, 'TST', 'PROD', 'applied', 'x', 'n', ${h("x")}, 1, 'n')`,
+    },
+    {
+      rule: "review: a review for a version not in the stage it leaves",
+      sql: `INSERT INTO reviews (prompt_id, version_id, from_stage, to_stage, requested_by, requested_at, content_hash, needed) VALUES (1, ${id("p 1.5")}, 'TST', 'PROD', 'x', 'n', ${h("x")}, 1)`,
+    },
+    {
+      rule: "review: applied without its approvals",
+      sql: `UPDATE reviews SET state = 'applied', closed_at = 'n' WHERE id = ${review}`,
+    },
+    { rule: "review: the requester approves", sql: vote("asker") },
+    { rule: "review: an approver who is no releaser or admin", sql: vote("nobody") },
+    { rule: "review: its content changed", sql: `UPDATE reviews SET content_hash = ${h("y")} WHERE id = ${review}` },
+    { rule: "review: deleted", sql: `DELETE FROM reviews WHERE id = ${review}` },
+    { rule: "review: approvals above 3", sql: "UPDATE environments SET approvals = 4 WHERE stage = 'PROD'" },
+    { rule: "audit: a move rewritten", sql: "UPDATE stage_moves SET actor = 'someone else'" },
+    { rule: "audit: a move deleted", sql: "DELETE FROM stage_moves" },
     // versions
     {
       rule: "R12 a PROD row is never replaced by id",
@@ -595,6 +635,22 @@ async function allowed({ id }: Lookup): Promise<Array<{ rule: string; sql: strin
   const h = (body: string) => `'${contentHash(body, {})}'`;
   return [
     {
+      rule: "review: an admin approves, the review is applied, the version enters PROD",
+      sql: [
+        `INSERT INTO review_votes (review_id, voter, kind, at) SELECT min(id), 'root', 'approve', 'n' FROM reviews`,
+        "UPDATE reviews SET state = 'applied', closed_at = 'n'",
+        `UPDATE versions SET stage = 'PROD' WHERE id = ${id("p 1.3")}`,
+        `UPDATE prompts SET current_prod = ${id("p 1.3")} WHERE name = 'p'`,
+      ],
+    },
+    {
+      rule: "review: rejected, with its reason",
+      sql: [
+        `INSERT INTO review_votes (review_id, voter, kind, at, comment) SELECT min(id), 'root', 'reject', 'n', 'no' FROM reviews`,
+        "UPDATE reviews SET state = 'rejected', closed_at = 'n'",
+      ],
+    },
+    {
       rule: "R10 a PROD rollback by the pointer",
       sql: [`UPDATE prompts SET current_prod = ${id("p 1.0")} WHERE name = 'p'`],
     },
@@ -788,7 +844,7 @@ describe("R12 against raw SQL on PostgreSQL (SPEC §10)", () => {
     }
     expect(wrong).toEqual([]);
     expect(await rows(pg)).toEqual(before);
-  });
+  }, 90_000);
 
   test("every allowed write goes through, leaving the same rows as on SQLite", async () => {
     const list = await allowed(await lookup(pg));
