@@ -1,6 +1,6 @@
 import { type ReviewActions, reviewActions } from "../../src/domain/reviews.js";
 import type { Review, ReviewEvidence, ReviewVote } from "../../src/model/review.model.js";
-import { promptUrl, StageBadge, TimeAgo, versionUrl } from "../components.js";
+import { StageBadge, TimeAgo, versionUrl } from "../components.js";
 import { ContractChanges } from "../fragments/contract-changes.js";
 import { DiffView } from "../fragments/diff.js";
 import { TestResults } from "../fragments/test-panel.js";
@@ -44,10 +44,12 @@ function ActionForm(props: {
   label: string;
   decision: ReviewActions["approve"];
   comment?: "optional" | "required";
+  /** The id of a reason already on the page that says the same: described by it, not repeated. */
+  reasonShown?: string;
 }) {
-  const { review, what, label, decision, comment } = props;
+  const { review, what, label, decision, comment, reasonShown } = props;
   const id = `${what}-comment`;
-  const reason = `${what}-reason`;
+  const reason = reasonShown ?? `${what}-reason`;
   return (
     <form method="post" action={`${reviewUrl(review.id)}/${what}`} class={`review-action review-${what}`}>
       {comment ? (
@@ -72,7 +74,7 @@ function ActionForm(props: {
       >
         {label}
       </button>
-      {decision.allowed ? null : (
+      {decision.allowed || reasonShown ? null : (
         <p id={reason} class="role-note">
           {decision.reason}
         </p>
@@ -109,11 +111,13 @@ export function ReviewPage({
     >
       <header class="review-head">
         <h1>
-          Review #{review.id}: <a href={promptUrl(review.prompt)}>{review.prompt}</a>{" "}
-          <a href={versionUrl(review.prompt, review.version)}>v{review.version}</a> → <StageBadge stage={review.to} />
+          Review #{review.id}: {review.prompt} v{review.version} → <StageBadge stage={review.to} />
         </h1>
         <p>
-          <ReviewState review={review} /> · asked by <strong>{review.requestedBy}</strong>{" "}
+          <a href={versionUrl(review.prompt, review.version)}>
+            {review.prompt} v{review.version}
+          </a>{" "}
+          · <ReviewState review={review} /> · asked by <strong>{review.requestedBy}</strong>{" "}
           <TimeAgo at={review.requestedAt} now={now} /> · replaces{" "}
           {review.base ? (
             <a href={versionUrl(review.prompt, review.base)}>v{review.base}</a>
@@ -135,7 +139,16 @@ export function ReviewPage({
         </h2>
         <div class="review-forms">
           <ActionForm review={review} what="approve" label="Approve" decision={actions.approve} comment="optional" />
-          <ActionForm review={review} what="reject" label="Reject" decision={actions.reject} comment="required" />
+          <ActionForm
+            review={review}
+            what="reject"
+            label="Reject"
+            decision={actions.reject}
+            comment="required"
+            {...(actions.reject.reason && actions.reject.reason === actions.approve.reason
+              ? { reasonShown: "approve-reason" }
+              : {})}
+          />
           <ActionForm review={review} what="withdraw" label="Withdraw" decision={actions.withdraw} />
         </div>
         <Votes title="Approvals" votes={review.approvals} now={now} />
