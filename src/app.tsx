@@ -13,6 +13,7 @@ import { createMcpRoutes } from "./http/routes/mcp.routes.js";
 import { createPromptEditRoutes } from "./http/routes/prompt-edits.routes.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
 import { createRenderRoutes } from "./http/routes/render.routes.js";
+import { createReviewRoutes } from "./http/routes/reviews.routes.js";
 import { createRevisionRoutes } from "./http/routes/revisions.routes.js";
 import { createRuntimeRoutes } from "./http/routes/runtime.routes.js";
 import { createSessionRoutes } from "./http/routes/session.routes.js";
@@ -82,6 +83,7 @@ export function createApp({
   app.route("/", createPromptRoutes(services));
   app.route("/", createPromptEditRoutes(services));
   app.route("/", createVersionRoutes(services));
+  app.route("/", createReviewRoutes(services));
   app.route("/", createRevisionRoutes(services));
   app.route("/", createRenderRoutes(services));
   app.route("/", createTestingRoutes(services));

@@ -69,6 +69,8 @@ export function Layout({ title, flash, crumbs, bare, children }: LayoutProps) {
             <>
               <nav aria-label="Main">
                 <a href="/prompts">Prompts</a>
+                <a href="/reviews?state=open">Reviews</a>
+                <a href="/audit">Audit</a>
                 <a href={useSettingsHome()}>Settings</a>
               </nav>
               <Account />

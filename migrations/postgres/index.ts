@@ -6,6 +6,7 @@ import * as changeCounter from "./202612080200_change_counter.js";
 import * as contract from "./202612090000_contract.js";
 import * as eventsInCommitOrder from "./202612100000_events_in_commit_order.js";
 import * as truncateGuards from "./202612100100_truncate_guards.js";
+import * as reviews from "./202612110000_reviews.js";
 
 /** PostgreSQL's migrations (SPEC §10), by name in the order they apply. */
 export const postgresMigrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const postgresMigrations: Record<string, Migration> = {
   "202612090000_contract": contract,
   "202612100000_events_in_commit_order": eventsInCommitOrder,
   "202612100100_truncate_guards": truncateGuards,
+  "202612110000_reviews": reviews,
 };

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable } from "kysely";
+import type { ReviewState } from "../domain/reviews.js";
 
 /** Table types as SQLite stores them: snake_case, JSON as text, booleans as 0/1. */
 export interface PromptsTable {
@@ -81,6 +82,48 @@ export interface EnvironmentsTable {
   timeout_ms: number;
   gate: number;
   updated_at: string;
+  /** How many people other than the requester approve a promotion into this stage (0–3). */
+  approvals: Generated<number>;
+}
+
+/** A request to promote a version into a stage that needs approvals (docs/reviews.md). */
+export interface ReviewsTable {
+  id: Generated<number>;
+  prompt_id: number;
+  version_id: number;
+  from_stage: "DEV" | "TST";
+  to_stage: "TST" | "PROD";
+  state: Generated<ReviewState>;
+  requested_by: string;
+  requested_at: string;
+  /** The content the review is about: an edit makes the review stale. */
+  content_hash: string;
+  /** The target stage's current version at request time: a move makes the review stale. */
+  base_version_id: number | null;
+  needed: number;
+  /** When it left `open` (applied, rejected, withdrawn or stale). */
+  closed_at: string | null;
+}
+
+export interface ReviewVotesTable {
+  id: Generated<number>;
+  review_id: number;
+  voter: string;
+  kind: "approve" | "reject";
+  at: string;
+  comment: Generated<string>;
+}
+
+/** The audit: every move of a stage pointer, append-only. */
+export interface StageMovesTable {
+  id: Generated<number>;
+  prompt_id: number;
+  at: string;
+  stage: "DEV" | "TST" | "PROD";
+  from_version: string | null;
+  to_version: string | null;
+  actor: string;
+  review_id: number | null;
 }
 
 export interface TestCasesTable {
@@ -222,6 +265,9 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   sign_in_failures: SignInFailuresTable;
+  reviews: ReviewsTable;
+  review_votes: ReviewVotesTable;
+  stage_moves: StageMovesTable;
 }
 
 export type PromptRow = Selectable<PromptsTable>;
@@ -230,6 +276,9 @@ export type NewVersionRow = Insertable<VersionsTable>;
 export type RevisionRow = Selectable<RevisionsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type EnvironmentRow = Selectable<EnvironmentsTable>;
+export type ReviewRow = Selectable<ReviewsTable>;
+export type ReviewVoteRow = Selectable<ReviewVotesTable>;
+export type StageMoveRow = Selectable<StageMovesTable>;
 export type TestCaseRow = Selectable<TestCasesTable>;
 export type TestRunRow = Selectable<TestRunsTable>;
 export type WebhookRow = Selectable<WebhooksTable>;

@@ -7,6 +7,11 @@ export const EVENT_TYPES = [
   "version.deleted",
   "version.made_current",
   "version.tested",
+  "review.requested",
+  "review.approved",
+  "review.rejected",
+  "review.withdrawn",
+  "review.stale",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

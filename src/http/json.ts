@@ -12,8 +12,8 @@ import { caseResultSchema, testStatusSchema } from "../services/columns.js";
  * The JSON shapes of SPEC §3, explicit so that they stay stable while the HTML follows the UI.
  * Every JSON answer goes through one of these (unknown keys are stripped, missing ones throw).
  */
-const stage = z.enum(STAGES);
-const versionNumber = z.string().regex(/^\d+\.\d+$/);
+export const stage = z.enum(STAGES);
+export const versionNumber = z.string().regex(/^\d+\.\d+$/);
 const currentByStage = z.strictObject({
   DEV: versionNumber.nullable(),
   TST: versionNumber.nullable(),
@@ -212,6 +212,7 @@ const environmentSchema = z.object({
   apiKeyEnv: z.string().nullable(),
   timeoutMs: z.int(),
   gate: z.boolean(),
+  approvals: z.int().min(0).max(3),
 });
 export const environmentsSchema = z.strictObject({
   DEV: environmentSchema,

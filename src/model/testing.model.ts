@@ -10,6 +10,8 @@ export interface Environment {
   apiKeyEnv: string | null;
   timeoutMs: number;
   gate: boolean;
+  /** How many people other than the requester approve a promotion into this stage (0–3; docs/reviews.md). */
+  approvals: number;
 }
 
 export type Environments = Record<Stage, Environment>;

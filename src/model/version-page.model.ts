@@ -1,5 +1,6 @@
 import type { PromotionPreview } from "./compare.model.js";
 import type { PromptRail } from "./prompt.model.js";
+import type { Review } from "./review.model.js";
 import type { GateStatus, TestStatusView } from "./testing.model.js";
 import type { Version } from "./version.model.js";
 
@@ -16,4 +17,6 @@ export interface VersionPageData {
   prompt: PromptRail;
   version: Version;
   testing: VersionTesting;
+  /** Review before PROD: approvals the next stage needs (0: none), and this version's open review into it. */
+  review: { needed: number; open: Review | null };
 }

@@ -5,6 +5,7 @@ import { parseStage, STAGES, type Stage } from "../domain/stage.js";
 import type { Environment, Environments } from "../model/testing.model.js";
 import { findEnvironment, listEnvironments, updateEnvironment } from "../store/environments.store.js";
 import { appendSettingsEvent } from "../store/events.store.js";
+import { hasActiveUser } from "../store/users.store.js";
 import { type Actor, eventActor, isoNow, LOCAL, requireRole, type ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
 import { rowToEnvironment } from "./rows.js";
@@ -47,6 +48,7 @@ export function createEnvironmentsService(deps: ServiceDeps) {
       const changes = parseInput(environmentUpdateInput, input);
       return inTransaction(db, async (tx) => {
         const now = isoNow(deps);
+        if (changes.approvals) await requireApprovalsAllowed(tx, parsed);
         const before = await environmentOf(tx, parsed);
         await updateEnvironment(tx, parsed, {
           ...(changes.provider !== undefined && { provider: changes.provider }),
@@ -55,6 +57,7 @@ export function createEnvironmentsService(deps: ServiceDeps) {
           ...(changes.apiKeyEnv !== undefined && { api_key_env: changes.apiKeyEnv }),
           ...(changes.timeoutMs !== undefined && { timeout_ms: changes.timeoutMs }),
           ...(changes.gate !== undefined && { gate: changes.gate ? 1 : 0 }),
+          ...(changes.approvals !== undefined && { approvals: changes.approvals }),
           updated_at: now,
         });
         const after = await allEnvironments(tx);
@@ -69,6 +72,18 @@ export function createEnvironmentsService(deps: ServiceDeps) {
       });
     },
   };
+}
+
+/**
+ * Approvals above 0 need a second person: only in secured mode (open mode has one actor,
+ * `local`, who could never approve their own request), and never for DEV, which nothing enters
+ * by promotion. 422 otherwise, on the `approvals` field.
+ */
+async function requireApprovalsAllowed(db: Kysely<Database>, stage: Stage): Promise<void> {
+  const refuse = (message: string) => new DomainError("validation_failed", message, [{ path: "approvals", message }]);
+  if (stage === "DEV") throw refuse("Nothing is promoted into DEV: it takes no approvals");
+  if (!(await hasActiveUser(db)))
+    throw refuse("Approvals need accounts: a second person must approve, and open mode has only one (add users first)");
 }
 
 /** `{field: {from, to}}` for each field whose value differs. */

@@ -25,7 +25,12 @@ const PAGE = 500;
  */
 export async function exportRegistry(db: Db, exportedAt: Date): Promise<RegistryDocument> {
   return db.transaction().execute(async (tx) => {
-    const environments = Object.fromEntries((await listEnvironments(tx)).map((r) => [r.stage, rowToEnvironment(r)]));
+    const environments = Object.fromEntries(
+      (await listEnvironments(tx)).map((r) => {
+        const { approvals: _, ...environment } = rowToEnvironment(r);
+        return [r.stage, environment];
+      }),
+    );
     const prompts: DocumentPrompt[] = [];
     for await (const row of allPrompts(tx)) prompts.push(await exportPrompt(tx, row));
     return {

@@ -11,6 +11,7 @@ import { createPreviewService } from "./preview.service.js";
 import { createPromptEditsService } from "./prompt-edits.service.js";
 import { createPromptsService } from "./prompts.service.js";
 import { createRenderService } from "./render.service.js";
+import { createReviewsService } from "./reviews.service.js";
 import { createRevisionsService } from "./revisions.service.js";
 import { createRuntimeService } from "./runtime.service.js";
 import { createSignInService } from "./sign-in.service.js";
@@ -35,11 +36,13 @@ export type Deps = Omit<TestingDeps, "db"> & {
 export function createServices({ db, ...rest }: Deps) {
   const deps = { ...rest, db: db.kysely };
   const promotionChecks = [...(rest.promotionChecks ?? []), testGate];
+  const versions = createVersionsService({ ...deps, promotionChecks });
   const runtime = createRuntimeService({ ...deps, changes: changesOf(db), source: currentSourceOf(db) });
   return {
     prompts: createPromptsService(deps),
     promptEdits: createPromptEditsService(deps),
-    versions: createVersionsService({ ...deps, promotionChecks }),
+    versions,
+    reviews: createReviewsService(deps, versions),
     versionPage: createVersionPageService(deps),
     runtime,
     render: createRenderService(deps, runtime),

@@ -36,6 +36,17 @@ const RULES: Record<string, { code: ErrorCode; message?: string }> = {
   revisions_insert_contract: { code: "validation_failed" },
   versions_variables: { code: "validation_failed", message: "The variables are not a JSON list within 256 KiB" },
   versions_tools: { code: "validation_failed", message: "The tools are not a JSON list of at most 128 within 512 KiB" },
+  // Review before PROD (docs/reviews.md): the two-person rule, kept by the database too.
+  versions_approved_promotion: {
+    code: "invalid_transition",
+    message: "A promotion into this stage needs an applied review with its approvals",
+  },
+  environments_approvals_secured: { code: "validation_failed", message: "Approvals need accounts: add users first" },
+  review_votes_not_requester: { code: "forbidden", message: "Nobody reviews their own request" },
+  review_votes_role: { code: "forbidden", message: "Reviewers are active releasers or admins" },
+  review_votes_insert_fresh: { code: "forbidden", message: "Each reviewer votes once" },
+  review_votes_open: { code: "invalid_transition", message: "Only an open review takes votes" },
+  reviews_closed_stay_closed: { code: "invalid_transition", message: "A closed review stays closed" },
   versions_response_format: {
     code: "validation_failed",
     message: "The response format is not a JSON object of a known type",

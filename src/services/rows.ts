@@ -78,6 +78,7 @@ export function rowToEnvironment(row: EnvironmentRow): Environment {
     apiKeyEnv: row.api_key_env,
     timeoutMs: row.timeout_ms,
     gate: row.gate === 1,
+    approvals: row.approvals,
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Assertion, compileRegex } from "../domain/assertions.js";
 import { API_KEY_ENV, checkBaseUrl } from "../domain/endpoint.js";
+import { MAX_APPROVALS } from "../domain/reviews.js";
 import { isVariableName } from "../domain/template.js";
 import { AD_HOC } from "../domain/test-outcome.js";
 
@@ -122,4 +123,9 @@ export const environmentUpdateInput = z.strictObject({
     .max(TIMEOUT_MS.max, `At most ${TIMEOUT_MS.max} ms (10 minutes)`)
     .optional(),
   gate: z.boolean("gate is true or false").optional(),
+  approvals: z
+    .int("Give approvals as a whole number")
+    .min(0, "At least 0")
+    .max(MAX_APPROVALS, `At most ${MAX_APPROVALS} approvals`)
+    .optional(),
 });

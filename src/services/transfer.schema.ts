@@ -76,6 +76,11 @@ const EVENT_TYPES = {
   "version.deleted": true,
   "version.made_current": true,
   "version.tested": true,
+  "review.requested": true,
+  "review.approved": true,
+  "review.rejected": true,
+  "review.withdrawn": true,
+  "review.stale": true,
 } satisfies Record<EventType, true>;
 
 const eventV1 = z.strictObject({
@@ -167,7 +172,8 @@ const promptV1 = z
   })
   .superRefine((p, ctx) => checkPromptRules(p, (message, path) => ctx.addIssue({ code: "custom", message, path })));
 
-const environmentV1 = environmentUpdateInput.required();
+/** Approvals are an access setting, like users: they stay with the registry that has the people. */
+const environmentV1 = environmentUpdateInput.omit({ approvals: true }).required();
 
 const uniqueNames = (d: { prompts: Array<{ name: string }> }, ctx: z.RefinementCtx) => {
   const names = d.prompts.map((p) => p.name);

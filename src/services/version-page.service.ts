@@ -1,13 +1,18 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
 import { effectiveVariables } from "../domain/render.js";
+import type { Stage } from "../domain/stage.js";
 import { promotionTarget } from "../domain/stage.js";
 import type { Version } from "../model/version.model.js";
 import type { VersionPageData } from "../model/version-page.model.js";
 import { promptFacts } from "../store/prompts.store.js";
+import { findOpenReview, listVotes } from "../store/reviews.store.js";
 import { latestTestRun } from "../store/test-runs.store.js";
 import { currentVersions } from "../store/versions.store.js";
 import { requireVersion, type ServiceDeps } from "./context.js";
 import { buildPreview } from "./preview.service.js";
 import { railOf } from "./prompts.service.js";
+import { approvalsFor, rowToReview } from "./review-steps.js";
 import { currentRowToVersion, rowToVersion } from "./rows.js";
 import { gateStatus } from "./test-gate.js";
 import { adHocInputs, statusView } from "./test-runs.service.js";
@@ -15,6 +20,13 @@ import { adHocInputs, statusView } from "./test-runs.service.js";
 async function loadVersion(db: ServiceDeps["db"], name: string, version: string): Promise<Version> {
   const { prompt, row } = await requireVersion(db, name, version);
   return rowToVersion(prompt, row);
+}
+
+/** The approvals `target` needs, and the version's open review into it. */
+async function reviewFacts(db: Kysely<Database>, versionId: number, target: Stage) {
+  const needed = await approvalsFor(db, target);
+  const open = needed > 0 ? await findOpenReview(db, versionId, target) : undefined;
+  return { needed, open: open ? rowToReview(open, await listVotes(db, [open.id])) : null };
 }
 
 /**
@@ -38,6 +50,7 @@ export function createVersionPageService({ db }: ServiceDeps) {
         latestTestRun(db, subject.id),
       ]);
       const gate = await gateStatus(db, subject, newest ?? null);
+      const review = target ? await reviewFacts(db, subject.id, target) : { needed: 0, open: null };
       const replacing = target ? currents.find((c) => c.stage === target) : undefined;
       const replaces = replacing ? currentRowToVersion(prompt, replacing) : null;
       return {
@@ -52,6 +65,7 @@ export function createVersionPageService({ db }: ServiceDeps) {
           gate,
           preview: target ? await buildPreview(subject, target, replaces, gate) : null,
         },
+        review,
       };
     },
   };

@@ -1,4 +1,4 @@
-import type { VersionRow } from "../db/schema.js";
+import type { PromptRow, VersionRow } from "../db/schema.js";
 import { storedContract } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import { hashOf, storedText } from "../domain/prompt-content.js";
@@ -8,20 +8,15 @@ import { formatVersion, nextVersion } from "../domain/version-number.js";
 import type { Revision, Version } from "../model/version.model.js";
 import { appendEvent } from "../store/events.store.js";
 import { touchPrompt } from "../store/prompts.store.js";
+import { reviewsGoneStale } from "../store/reviews.store.js";
 import { insertRevision, listRevisionRange, listRevisionSizes } from "../store/revisions.store.js";
-import {
-  deleteVersion,
-  findVersionById,
-  insertVersion,
-  setStageAndCurrent,
-  touchCurrent,
-  updateContent,
-} from "../store/versions.store.js";
+import { deleteVersion, findVersionById, insertVersion, updateContent } from "../store/versions.store.js";
 import { affordable } from "./byte-budget.js";
 import { type Actor, eventActor, isoNow, LOCAL, requireRole, requireVersion, type ServiceDeps } from "./context.js";
 import { resolveContract } from "./contract.inputs.js";
 import { idPageInput, newVersionInput, promoteInput, saveInputFor } from "./inputs.js";
 import { parseInput } from "./parse.js";
+import { approvalsFor, markStale, movePointer } from "./review-steps.js";
 import { rowToRevision, rowToVersion } from "./rows.js";
 import { inTransaction, type Tx } from "./transaction.js";
 
@@ -34,15 +29,67 @@ export type PromotionCheck = (tx: Tx, version: Version, target: Stage) => Promis
 export function createVersionsService(deps: ServiceDeps & { promotionChecks?: PromotionCheck[] }) {
   const { db } = deps;
 
-  /** R7/R10: `row` becomes the current version of `stage`; the one it replaces keeps its stage. */
-  async function makeCurrentIn(tx: Tx, row: VersionRow, stage: Stage, now: string) {
-    const replaced = await touchCurrent(tx, row.prompt_id, stage, now);
-    // Pointing the stage at `row` takes the flag from the version it replaces and touches the prompt.
-    const stored = await setStageAndCurrent(tx, row, stage, now);
-    return { stored, replaced: replaced ? formatVersion(replaced) : null };
+  /**
+   * R7 inside a transaction: one stage forward, current there; the version it replaces keeps its
+   * stage. With `to`, refuses (invalid_transition) unless that is the next stage (see
+   * promotionTarget); without it only DEV → TST happens (see requirePromotion). Into a stage that
+   * needs approvals it needs the applied `review` (the reviews service opens and applies them);
+   * the `version.promoted` event then names the requester as actor and lists the approvers.
+   */
+  async function promoteIn(
+    tx: Tx,
+    step: {
+      prompt: PromptRow;
+      row: VersionRow;
+      to: Stage | undefined;
+      by: Actor;
+      review?: { id: number; approvers: string[] };
+    },
+  ): Promise<Version> {
+    const { prompt, row, by, review } = step;
+    const now = isoNow(deps);
+    const subject = rowToVersion(prompt, row);
+    // Checked on the row as it is now: a version promoted meanwhile may need a stronger role.
+    if (!review) requireRole(by, promotePermission(subject.stage));
+    const target = requirePromotion(subject, step.to);
+    const needed = await approvalsFor(tx, target);
+    if (needed > 0 && !review)
+      throw new DomainError(
+        "invalid_transition",
+        `Promotions into ${target} need ${needed} approval${needed > 1 ? "s" : ""}: ask for a review (POST …/promote answers 202 with it)`,
+      );
+    for (const check of deps.promotionChecks ?? []) await check(tx, subject, target);
+    const { stored, replaced } = await movePointer(tx, {
+      row,
+      stage: target,
+      now,
+      by,
+      ...(review && { review: review.id }),
+    });
+    await appendEvent(tx, {
+      promptId: row.prompt_id,
+      at: now,
+      ...eventActor(by),
+      type: "version.promoted",
+      version: subject.version,
+      detail: {
+        from: subject.stage,
+        to: target,
+        replaced,
+        ...(review && { review: review.id, requestedBy: by.actor, approvers: review.approvers }),
+      },
+    });
+    return rowToVersion(prompt, stored);
   }
 
   return {
+    promoteIn,
+
+    /** The checks a promotion into `target` runs (the TEST gate), without promoting. */
+    async checkPromotion(tx: Tx, version: Version, target: Stage): Promise<void> {
+      for (const check of deps.promotionChecks ?? []) await check(tx, version, target);
+    },
+
     async get(name: string, version: string): Promise<Version> {
       const { prompt, row } = await requireVersion(db, name, version);
       return rowToVersion(prompt, row);
@@ -151,6 +198,8 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
           version: current.version,
           detail: { revision: based + 1, contentHash: hash },
         });
+        const stale = await reviewsGoneStale(tx, { versionId: row.id, contentHash: hash });
+        await markStale(tx, stale, `v${current.version} was edited (revision ${based + 1})`, now, by);
         return rowToVersion(prompt, saved);
       });
     },
@@ -163,23 +212,8 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
     async promote(name: string, version: string, input: unknown = {}, by: Actor = LOCAL): Promise<Version> {
       const { to } = parseInput(promoteInput, input);
       return inTransaction(db, async (tx) => {
-        const now = isoNow(deps);
         const { prompt, row } = await requireVersion(tx, name, version);
-        const subject = rowToVersion(prompt, row);
-        // Checked on the row as it is now: a version promoted meanwhile may need a stronger role.
-        requireRole(by, promotePermission(subject.stage));
-        const target = requirePromotion(subject, to);
-        for (const check of deps.promotionChecks ?? []) await check(tx, subject, target);
-        const { stored, replaced } = await makeCurrentIn(tx, row, target, now);
-        await appendEvent(tx, {
-          promptId: row.prompt_id,
-          at: now,
-          ...eventActor(by),
-          type: "version.promoted",
-          version: subject.version,
-          detail: { from: subject.stage, to: target, replaced },
-        });
-        return rowToVersion(prompt, stored);
+        return promoteIn(tx, { prompt, row, to, by });
       });
     },
 
@@ -223,7 +257,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
             "invalid_transition",
             `v${subject.version} is already the current ${row.stage} version`,
           );
-        const { stored, replaced } = await makeCurrentIn(tx, row, row.stage, now);
+        const { stored, replaced } = await movePointer(tx, { row, stage: row.stage, now, by });
         await appendEvent(tx, {
           promptId: row.prompt_id,
           at: now,

@@ -101,12 +101,15 @@ function Reasons({ why }: { why: Why }) {
 export function ButtonRow({
   version,
   promoteBlock,
+  needsReview,
   focusEdit,
   oob,
 }: {
   version: Version;
   /** Why the TEST gate keeps Promote disabled now, or null. */
   promoteBlock?: string | null | undefined;
+  /** The next stage asks for approvals: Promote asks for a review instead ("Request review"). */
+  needsReview?: boolean;
   /** Put focus on Edit after the swap (the editor that had it has just closed). */
   focusEdit?: boolean;
   oob?: boolean;
@@ -114,7 +117,7 @@ export function ButtonRow({
   const actions = actionsFor(version, useViewer()?.role ?? null);
   const url = versionUrl(version.prompt, version.version);
   const label = `v${version.version}`;
-  const promote = actions.promote ? `Promote to ${actions.promote}` : null;
+  const promote = actions.promote ? (needsReview ? "Request review" : `Promote to ${actions.promote}`) : null;
   // The role comes first: a releaser is needed whether or not the tests have passed.
   const promoteWhy = actions.promoteBy.reason ?? promoteBlock ?? null;
   const refused = (id: string, name: string, action: Action): Reason[] =>
@@ -164,9 +167,11 @@ export function ButtonRow({
               label={promote}
               class="primary"
               confirm={
-                actions.promote === "PROD"
-                  ? `Promote ${label} to PROD? Applications reading PROD get it at once.`
-                  : undefined
+                needsReview
+                  ? `Ask for review of ${label} into ${actions.promote}? Nothing moves until others approve it.`
+                  : actions.promote === "PROD"
+                    ? `Promote ${label} to PROD? Applications reading PROD get it at once.`
+                    : undefined
               }
             >
               <input type="hidden" name="to" value={actions.promote ?? ""} />

@@ -13,6 +13,11 @@ export const EVENT_LABELS: Record<EventType, string> = {
   "version.deleted": "Draft deleted",
   "version.made_current": "Made current (a PROD rollback too)",
   "version.tested": "Version tested",
+  "review.requested": "Review requested",
+  "review.approved": "Review approved",
+  "review.rejected": "Review rejected",
+  "review.withdrawn": "Review withdrawn",
+  "review.stale": "Review gone stale",
 };
 
 /** A webhook form as it was filled in, with why it was refused. */

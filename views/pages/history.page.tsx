@@ -22,6 +22,16 @@ function sentence(e: HistoryEvent): string {
       return `made ${v} the current ${String(d.stage)}${d.replaced ? ` (was v${String(d.replaced)})` : ""}${d.stage === "PROD" ? " — rollback" : ""}`;
     case "version.tested":
       return `tested ${v}: ${String(d.status ?? "")}`;
+    case "review.requested":
+      return `asked for review of ${v} → ${String(d.to)} (review #${String(d.review)})`;
+    case "review.approved":
+      return `approved ${v} → ${String(d.to)} (review #${String(d.review)})`;
+    case "review.rejected":
+      return `rejected ${v} → ${String(d.to)} (review #${String(d.review)})`;
+    case "review.withdrawn":
+      return `withdrew the review of ${v} → ${String(d.to)} (review #${String(d.review)})`;
+    case "review.stale":
+      return `made review #${String(d.review)} of ${v} stale: ${String(d.why)}`;
     default:
       return `${e.type} ${v}`;
   }

@@ -87,6 +87,21 @@ function StageForm({
               assertions about a model's answer (json, equals…) pass only with a test case's echo output.
             </p>
           ) : null}
+          <label for={id("approvals")}>Approvals</label>
+          <select id={id("approvals")} name="approvals" aria-describedby={id("approvals-hint")}>
+            {[0, 1, 2, 3].map((n) => (
+              <option value={String(n)} selected={String(n) === value("approvals", String(env.approvals))}>
+                {n === 0
+                  ? "0 — promote at once"
+                  : `${n} — ${n} other ${n === 1 ? "person approves" : "people approve"}`}
+              </option>
+            ))}
+          </select>
+          {issue("approvals") ? <p class="field-error">{issue("approvals")}</p> : null}
+          <p id={id("approvals-hint")} class="muted small">
+            Above 0, promoting into {stage} opens a review: releasers or admins other than the person who asked approve
+            it (<a href="/reviews">reviews</a>). Needs accounts.
+          </p>
         </>
       )}
       <button type="submit" class="primary">

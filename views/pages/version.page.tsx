@@ -2,8 +2,9 @@ import type { ErrorIssue } from "../../src/domain/errors.js";
 import { isBlankContent, variablesOf } from "../../src/domain/prompt-content.js";
 import { STAGES } from "../../src/domain/stage.js";
 import type { PromptRail } from "../../src/model/prompt.model.js";
+import type { Review } from "../../src/model/review.model.js";
 import type { Version } from "../../src/model/version.model.js";
-import type { VersionTesting } from "../../src/model/version-page.model.js";
+import type { VersionPageData, VersionTesting } from "../../src/model/version-page.model.js";
 import { PromptText, promptUrl, StageBadge, StageRail, TimeAgo, VariableList, versionUrl } from "../components.js";
 import { ButtonRow } from "../fragments/button-row.js";
 import { ContractView } from "../fragments/contract.js";
@@ -12,11 +13,13 @@ import { MessageList } from "../fragments/messages.js";
 import { PromotionPreviewPanel } from "../fragments/promotion-preview.js";
 import { TestPanel } from "../fragments/test-panel.js";
 import { Flash, type FlashMessage, Layout } from "../layout.js";
+import { reviewUrl } from "./review.page.js";
 
 export interface VersionViewProps {
   prompt: PromptRail;
   version: Version;
   testing: VersionTesting;
+  review: VersionPageData["review"];
   editor?: EditorState | null;
   now: Date;
   /** Where focus goes after an htmx swap whose control is gone: Edit after a save, the results after Save and test. */
@@ -122,11 +125,22 @@ function SideFacts({ version }: { version: Version }) {
   );
 }
 
+/** An open review of this version: where it stands, one click away. */
+function OpenReviewNote({ review }: { review: Review }) {
+  return (
+    <p class="review-note" role="note">
+      <a href={reviewUrl(review.id)}>Review #{review.id}</a> is open: v{review.version} → {review.to}, asked by{" "}
+      {review.requestedBy}, {review.approvals.length} of {review.needed} approvals.
+    </p>
+  );
+}
+
 /** The part of the version page that htmx swaps after an action (and the page's main content). */
 export function VersionPanel({
   prompt,
   version,
   testing,
+  review,
   editor,
   now,
   flash,
@@ -152,8 +166,10 @@ export function VersionPanel({
       <ButtonRow
         version={version}
         promoteBlock={testing.gate.allowed ? null : testing.gate.reason}
+        needsReview={review.needed > 0}
         focusEdit={focus === "edit"}
       />
+      {review.open ? <OpenReviewNote review={review.open} /> : null}
       <GateNote gate={testing.gate} />
       {testing.preview && !editor ? <PromotionPreviewPanel version={version} preview={testing.preview} /> : null}
       <div class="version-grid">

@@ -25,7 +25,7 @@ export function createSettingsRoutes(services: Services) {
       })
       .post("/settings/environments/:stage", async (c) => {
         const stage = c.req.param("stage");
-        const input = await readInput(c, { int: ["timeoutMs"], bool: ["gate"] });
+        const input = await readInput(c, { int: ["timeoutMs", "approvals"], bool: ["gate"] });
         return withFormErrors(
           c,
           ["validation_failed"],

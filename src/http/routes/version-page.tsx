@@ -74,10 +74,15 @@ export async function renderVersionPage(
 
 /** After a TEST, htmx also refreshes the button row and the gate's note (the gate may open), and the staleness line. */
 export async function renderVersionExtras(services: Services, name: string, versionParam: string) {
-  const { version, testing } = await services.versionPage.load(name, versionParam);
+  const { version, testing, review } = await services.versionPage.load(name, versionParam);
   return (
     <>
-      <ButtonRow version={version} promoteBlock={testing.gate.allowed ? null : testing.gate.reason} oob />
+      <ButtonRow
+        version={version}
+        promoteBlock={testing.gate.allowed ? null : testing.gate.reason}
+        needsReview={review.needed > 0}
+        oob
+      />
       <GateNote gate={testing.gate} oob />
       <Staleness status={testing.status} oob />
     </>

@@ -21,6 +21,7 @@ import { negotiate } from "../negotiate.js";
 import { toDomainError } from "../on-error.js";
 import { page } from "../render.js";
 import { testRunFlash } from "../test-run-flash.js";
+import { answerReview } from "./reviews.routes.js";
 import { editorStateOf, renderVersionPage } from "./version-page.js";
 
 const BASE = "/prompts/:name/versions/:v";
@@ -103,20 +104,26 @@ export function createVersionRoutes(services: Services) {
       requirePermission(roleOf(c), promotePermission(version.stage));
       const target = requirePromotionTarget(version, c.req.query("to"));
       const url = versionUrl(name, version.version);
+      const needed = (await services.environments.get())[target].approvals;
+      const ask = needed > 0;
       return page(
         c,
         <ConfirmPage
           prompt={name}
           version={version.version}
-          title={`Promote v${version.version} to ${target}?`}
+          title={
+            ask ? `Ask for review of v${version.version} into ${target}?` : `Promote v${version.version} to ${target}?`
+          }
           message={
-            target === "PROD"
-              ? `Applications reading ${name} from PROD get v${version.version} at once. The current PROD version stays in history.`
-              : `v${version.version} becomes the current TST version of ${name}.`
+            ask
+              ? `Nothing moves yet: ${needed} releaser${needed > 1 ? "s or admins" : " or admin"} other than you must approve v${version.version} as it is now. An edit or a move of ${target} makes the review stale.`
+              : target === "PROD"
+                ? `Applications reading ${name} from PROD get v${version.version} at once. The current PROD version stays in history.`
+                : `v${version.version} becomes the current TST version of ${name}.`
           }
           action={`${url}/promote`}
           fields={{ to: target }}
-          button={`Promote to ${target}`}
+          button={ask ? "Request review" : `Promote to ${target}`}
           cancelUrl={url}
         />,
       );
@@ -124,8 +131,10 @@ export function createVersionRoutes(services: Services) {
     .post(`${BASE}/promote`, (c) =>
       refreshOnRefusal(c, async () => {
         const { name, v } = params(c);
-        const promoted = await versions.promote(name, v, await readInput(c), actorOf(c));
-        return landOnVersion(c, promoted, `v${promoted.version} promoted to ${promoted.stage}`);
+        const outcome = await services.reviews.promote(name, v, await readInput(c), actorOf(c));
+        if (outcome.kind === "promoted")
+          return landOnVersion(c, outcome.version, `v${outcome.version.version} promoted to ${outcome.version.stage}`);
+        return answerReview(c, outcome.review, outcome.created);
       }),
     )
     .post(`${BASE}/new`, (c) =>

@@ -128,6 +128,19 @@ const TABLE: Record<string, Case[]> = {
   "GET /prompts/:name/stages/:stage": [
     { need: "read", request: async (f) => ({ path: `/prompts/${await f.prompt()}/stages/dev` }), ok: 200 },
   ],
+  // Review before PROD: the role each needs (no review exists: an allowed request finds none, 404).
+  "GET /reviews": [{ need: "read", request: async () => ({ path: "/reviews?state=open" }), ok: 200 }],
+  "GET /reviews/:id": [{ need: "read", request: async () => ({ path: "/reviews/999999" }), ok: 404 }],
+  "POST /reviews/:id/approve": [
+    { need: "release", request: async () => ({ path: "/reviews/999999/approve", body: {} }), ok: 404 },
+  ],
+  "POST /reviews/:id/reject": [
+    { need: "release", request: async () => ({ path: "/reviews/999999/reject", body: { comment: "no" } }), ok: 404 },
+  ],
+  "POST /reviews/:id/withdraw": [
+    { need: "edit", request: async () => ({ path: "/reviews/999999/withdraw", body: {} }), ok: 404 },
+  ],
+  "GET /audit": [{ need: "read", request: async () => ({ path: "/audit" }), ok: 200 }],
   "GET /changes": [{ need: "read", request: async () => ({ path: "/changes" }), ok: 200 }],
   // An MCP call only reads, though every call is a POST (docs/mcp.md).
   "POST /mcp": [

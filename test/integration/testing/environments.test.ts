@@ -9,6 +9,7 @@ const seeded = {
   apiKeyEnv: "PROMPTRAIL_OPENAI_API_KEY",
   timeoutMs: 30000,
   gate: false,
+  approvals: 0,
 };
 
 describe("environments", () => {
@@ -33,6 +34,7 @@ describe("environments", () => {
       apiKeyEnv: null,
       timeoutMs: 1500,
       gate: true,
+      approvals: 0,
     });
     expect(all.DEV).toEqual(seeded);
     expect(await environments.get()).toEqual(all);

@@ -1,0 +1,102 @@
+import { join } from "node:path";
+import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { expectAccessible } from "./support/axe.js";
+import { securedServer } from "./support/secured-server.js";
+
+/**
+ * Review before PROD in the browser: a releaser asks for review instead of promoting, cannot
+ * approve their own request (the button says why), a second releaser approves from the list of
+ * open reviews, and the audit names both.
+ */
+const server = securedServer("reviews");
+const SCREENSHOTS = join("test-results", "screenshots");
+const VERSION = "/prompts/welcome/versions/1.0";
+let token = "";
+
+test.beforeAll(async () => {
+  token = await server.start([
+    ["ada", "admin"],
+    ["rita", "releaser"],
+    ["remy", "releaser"],
+    ["vera", "viewer"],
+  ]);
+  const body = "Welcome {{customer}} to the service.\n\nKeep it short.";
+  expect((await server.api(token, "POST", "/prompts", { name: "welcome", body })).status).toBe(201);
+  expect((await server.api(token, "POST", `${VERSION}/promote`, {})).status).toBe(200);
+  expect((await server.api(token, "POST", "/settings/environments/PROD", { approvals: 1 })).status).toBe(200);
+});
+
+test.afterAll(() => server.stop());
+
+test("a releaser asks for review; they cannot approve it themselves; another releaser approves and PROD moves; the audit names both", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const rita = await server.signedIn(browser, "rita", VERSION);
+  rita.page.once("dialog", (dialog) => void dialog.accept());
+  await rita.page.getByRole("button", { name: "Request review", exact: true }).click();
+  await expect(rita.page).toHaveURL(/\/reviews\/\d+$/);
+  const reviewPath = new URL(rita.page.url()).pathname;
+  await expect(rita.page.getByRole("status").filter({ hasText: "asked for" })).toBeVisible();
+  const own = rita.page.getByRole("button", { name: "Approve", exact: true });
+  await expect(own).toBeDisabled();
+  await expect(own).toHaveAccessibleDescription("You asked for this review: someone else must approve or reject it");
+  await rita.page.goto(VERSION);
+  await expect(rita.page.getByRole("note").filter({ hasText: "is open" })).toBeVisible();
+
+  const remy = await server.signedIn(browser, "remy", "/reviews?state=open");
+  await remy.page.getByRole("link", { name: reviewPath.replace("/reviews/", "#") }).click();
+  await expect(remy.page).toHaveURL(reviewPath);
+  await expect(remy.page.getByRole("heading", { name: "Test results" })).toBeVisible();
+  await remy.page.getByLabel("Comment (optional)").fill("Short and kind: ship it");
+  await remy.page.getByRole("button", { name: "Approve", exact: true }).click();
+  await expect(remy.page.getByRole("status").filter({ hasText: "now the current PROD version" })).toBeVisible();
+  await expect(remy.page.getByText("Short and kind: ship it")).toBeVisible();
+
+  await remy.page.goto("/audit?stage=PROD");
+  const row = remy.page.getByRole("row").filter({ hasText: "rita" });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByRole("link", { name: reviewPath.replace("/reviews/", "#") })).toBeVisible();
+  await rita.context.close();
+  await remy.context.close();
+});
+
+// One test per variant (light, dark, 390 px); axe-core audits the light and dark pages.
+for (const variant of [
+  { name: "light", colorScheme: "light", width: 1280 },
+  { name: "dark", colorScheme: "dark", width: 1280 },
+  { name: "phone", colorScheme: "light", width: 390 },
+] as const)
+  test(`screenshots of the review, reviews, audit and settings pages: ${variant.name}`, async ({ browser }) => {
+    test.setTimeout(240_000);
+    const asked = await server.api(token, "POST", "/prompts", { name: `shot-${variant.name}`, body: "Hello {{name}}" });
+    expect(asked.status).toBe(201);
+    const path = `/prompts/shot-${variant.name}/versions/1.0`;
+    await server.api(token, "POST", `${path}/promote`, {});
+    await server.api(token, "POST", `${path}/test`, { variables: { name: "Ada" } });
+    const review = await server.api(token, "POST", `${path}/promote`, { to: "PROD" });
+    const pages: Array<{ name: string; as: string; path: string }> = [
+      { name: "review-open", as: "vera", path: `/reviews/${review.json.id}` },
+      { name: "reviews", as: "vera", path: "/reviews?state=open" },
+      { name: "audit", as: "vera", path: "/audit" },
+      { name: "version-request-review", as: "vera", path: VERSION.replace("welcome", `shot-${variant.name}`) },
+      { name: "settings", as: "ada", path: "/settings/environments" },
+    ];
+    const sessions = new Map<string, BrowserContext>();
+    for (const shot of pages) {
+      let context = sessions.get(shot.as);
+      if (!context) {
+        context = (await server.signedIn(browser, shot.as, shot.path)).context;
+        sessions.set(shot.as, context);
+      }
+      const page: Page = context.pages()[0] ?? (await context.newPage());
+      await page.emulateMedia({ colorScheme: variant.colorScheme });
+      await page.setViewportSize({ width: variant.width, height: 900 });
+      await page.goto(shot.path);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, `${shot.name} at ${variant.width} px`).toBeLessThanOrEqual(variant.width);
+      await page.screenshot({ path: join(SCREENSHOTS, `${variant.name}-reviews-${shot.name}.png`), fullPage: true });
+      if (variant.name !== "phone") await expectAccessible(page, `${variant.name} ${shot.name}`);
+    }
+    for (const context of sessions.values()) await context.close();
+  });
