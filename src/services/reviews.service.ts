@@ -17,7 +17,7 @@ import {
   type ReviewListRow,
 } from "../store/reviews.store.js";
 import { latestTestRun } from "../store/test-runs.store.js";
-import { inTransaction, type Tx } from "../store/transaction.js";
+import { inTransaction, type Tx } from "./transaction.js";
 import { findVersionById } from "../store/versions.store.js";
 import { diffVersions } from "./compare.service.js";
 import {
