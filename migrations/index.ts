@@ -12,6 +12,7 @@ import * as chatAndSeq from "./202612010600_chat_and_seq.js";
 import * as webhooks from "./202612010700_webhooks.js";
 import * as signInReservations from "./202612080100_sign_in_reservations.js";
 import * as contract from "./202612090000_contract.js";
+import * as evaluate from "./202612110100_evaluate.js";
 
 /** Every migration, by name in the order they apply. Static, so bundles and vitest see them all. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "202612010700_webhooks": webhooks,
   "202612080100_sign_in_reservations": signInReservations,
   "202612090000_contract": contract,
+  "202612110100_evaluate": evaluate,
 };

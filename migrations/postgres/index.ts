@@ -5,6 +5,7 @@ import * as signInReservations from "./202612080100_sign_in_reservations.js";
 import * as changeCounter from "./202612080200_change_counter.js";
 import * as contract from "./202612090000_contract.js";
 import * as eventsInCommitOrder from "./202612100000_events_in_commit_order.js";
+import * as evaluate from "./202612110100_evaluate.js";
 
 /** PostgreSQL's migrations (SPEC §10), by name in the order they apply. */
 export const postgresMigrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const postgresMigrations: Record<string, Migration> = {
   "202612080200_change_counter": changeCounter,
   "202612090000_contract": contract,
   "202612100000_events_in_commit_order": eventsInCommitOrder,
+  "202612110100_evaluate": evaluate,
 };
