@@ -49,7 +49,14 @@ export interface Execution {
 export async function executeCases(
   plan: { content: Content; config: Config; contract?: Contract; environment: Environment; cases: PlannedCase[] },
   provider: Provider,
-  options: { concurrency?: number; signal?: AbortSignal; testRegex?: RegexTester; owner?: string } = {},
+  options: {
+    concurrency?: number;
+    signal?: AbortSignal;
+    testRegex?: RegexTester;
+    owner?: string;
+    /** Called as each case finishes (a comparison's progress). */
+    onCase?: () => void;
+  } = {},
 ): Promise<Execution> {
   const settings = modelSettings(plan.config, plan.environment.model);
   const started = performance.now();
@@ -71,7 +78,11 @@ export async function executeCases(
     // Regexes queue as the prompt's: one prompt cannot take the whole regex pool.
     testRegex: options.testRegex ?? regexRunner.forRun(options.owner),
   };
-  const results = await mapLimit(plan.cases, options.concurrency ?? CASE_CONCURRENCY, (c) => runCase(c, context));
+  const results = await mapLimit(plan.cases, options.concurrency ?? CASE_CONCURRENCY, async (c) => {
+    const result = await runCase(c, context);
+    options.onCase?.();
+    return result;
+  });
   return {
     model: settings.model,
     status: runStatus(results),
