@@ -54,8 +54,8 @@ const INTERRUPTED_AFTER_MS = 25 * 60 * 1000;
 
 const slotsByStage = new Map<Stage, Slots>();
 function slotsOf(stage: Stage): Slots {
-  let slots = slotsByStage.get(stage);
-  if (!slots) slotsByStage.set(stage, (slots = new Slots(ENVIRONMENT_CONCURRENCY)));
+  const slots = slotsByStage.get(stage) ?? new Slots(ENVIRONMENT_CONCURRENCY);
+  slotsByStage.set(stage, slots);
   return slots;
 }
 
