@@ -28,18 +28,34 @@ describe("comparing a candidate with its baseline", () => {
   });
 
   it("the one-line summary a reviewer reads first", () => {
-    const side = (latencyMs: number | null, tokens: number | null) => ({ passed: 0, failed: 0, errors: 0, latencyMs, tokens });
+    const side = (latencyMs: number | null, tokens: number | null) => ({
+      passed: 0,
+      failed: 0,
+      errors: 0,
+      latencyMs,
+      tokens,
+    });
     expect(
-      summaryLine("2.1", { version: "1.3", stage: "PROD" }, { same: 47, fixed: 2, broke: 1 }, {
-        candidate: side(380, 1080),
-        baseline: side(500, 1000),
-      }),
+      summaryLine(
+        "2.1",
+        { version: "1.3", stage: "PROD" },
+        { same: 47, fixed: 2, broke: 1 },
+        {
+          candidate: side(380, 1080),
+          baseline: side(500, 1000),
+        },
+      ),
     ).toBe("v2.1 vs PROD v1.3: 47 same, 2 fixed, 1 broke; p50 latency −120 ms; tokens +8%");
     expect(
-      summaryLine("1.1", { version: "1.0", stage: "DEV" }, { same: 3, fixed: 0, broke: 0 }, {
-        candidate: side(null, null),
-        baseline: side(null, null),
-      }),
+      summaryLine(
+        "1.1",
+        { version: "1.0", stage: "DEV" },
+        { same: 3, fixed: 0, broke: 0 },
+        {
+          candidate: side(null, null),
+          baseline: side(null, null),
+        },
+      ),
     ).toBe("v1.1 vs DEV v1.0: 3 same, 0 fixed, 0 broke");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileRegex, evaluate, parseJsonOutput, type PlainAssertion } from "../../../src/domain/assertions.js";
+import { compileRegex, evaluate, type PlainAssertion, parseJsonOutput } from "../../../src/domain/assertions.js";
 
 const check = (output: string, assertion: PlainAssertion) =>
   evaluate(output, assertion, async (regex, text) => regex.test(text));
