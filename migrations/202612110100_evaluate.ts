@@ -8,7 +8,7 @@ import { type Kysely, sql } from "kysely";
  *   is never changed; it goes with either version when a draft is deleted (R9).
  * - `environments.no_regression`: the no-regression gate. Added as a column, not by rebuilding
  *   the table, so columns other migrations add to environments are kept; it needs `gate` on
- *   (the no-regression gate adds a comparison to the passing run the gate already asks for).
+ *   (it is a kind of gate: a comparison that broke nothing instead of a run that passed all).
  * - A prompt holds at most 1,000 test cases (datasets are imported in bulk).
  */
 export async function up(db: Kysely<any>): Promise<void> {

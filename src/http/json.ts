@@ -227,7 +227,7 @@ const environmentSchema = z.object({
   model: z.string(),
   apiKeyEnv: z.string().nullable(),
   timeoutMs: z.int(),
-  gate: z.boolean(),
+  gate: z.union([z.boolean(), z.literal("no-regression")]),
 });
 export const environmentsSchema = z.strictObject({
   DEV: environmentSchema,

@@ -9,7 +9,8 @@ export interface Environment {
   model: string;
   apiKeyEnv: string | null;
   timeoutMs: number;
-  gate: boolean;
+  /** true: a passing run of this content; "no-regression": that and a comparison with nothing broken. */
+  gate: boolean | "no-regression";
 }
 
 export type Environments = Record<Stage, Environment>;

@@ -143,5 +143,5 @@ export const environmentUpdateInput = z.strictObject({
     .min(TIMEOUT_MS.min, `At least ${TIMEOUT_MS.min} ms`)
     .max(TIMEOUT_MS.max, `At most ${TIMEOUT_MS.max} ms (10 minutes)`)
     .optional(),
-  gate: z.boolean("gate is true or false").optional(),
+  gate: z.union([z.boolean(), z.literal("no-regression")], 'gate is true, false or "no-regression"').optional(),
 });
