@@ -1,3 +1,4 @@
+import type { StructuredPatch } from "diff";
 import type { AssertionResult } from "../domain/assertions.js";
 import type { CaseChange, SideTotals } from "../domain/comparison.js";
 import type { Stage } from "../domain/stage.js";
@@ -22,6 +23,8 @@ export interface ComparedCase {
   baseline: CaseSide;
   /** The assertions whose verdict differs between the two sides ("the assertion that changed"). */
   changed: Array<{ type: string; value: string | number | null; baseline: boolean; candidate: boolean }>;
+  /** The baseline's output against the candidate's, line by line; null when equal or either is missing. */
+  diff: StructuredPatch | null;
 }
 
 export interface ComparisonSummary {

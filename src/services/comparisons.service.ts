@@ -1,3 +1,4 @@
+import { structuredPatch } from "diff";
 import { z } from "zod";
 import type { ComparisonRow, PromptRow, VersionRow } from "../db/schema.js";
 import type { AssertionResult } from "../domain/assertions.js";
@@ -13,7 +14,7 @@ import type { Config } from "../domain/content.js";
 import { contractOf } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import { contentOf } from "../domain/prompt-content.js";
-import { nextStage, type Stage } from "../domain/stage.js";
+import { nextStage, parseStage, type Stage } from "../domain/stage.js";
 import type { TestStatus } from "../domain/test-outcome.js";
 import { formatVersion } from "../domain/version-number.js";
 import type {
@@ -62,7 +63,7 @@ function slotsOf(stage: Stage): Slots {
 const versionText = z.string().trim().min(1, "Name a version, e.g. 2.1").max(30, "Not a version number");
 export const comparisonInput = z.strictObject({
   candidate: versionText,
-  /** A version of the same prompt ("1.3"), or `{prompt, version}`; absent or "": the default baseline. */
+  /** A version of the same prompt ("1.3"), a stage's current version ("PROD"), or `{prompt, version}`; absent or "": the default. */
   baseline: z
     .union([
       versionText,
@@ -128,6 +129,15 @@ function changedAssertions(candidate: AssertionResult[], baseline: AssertionResu
   return changed;
 }
 
+/** Outputs diffed line by line, bounded in time like Compare (a long, wholly different output gives up: null). */
+function outputDiff(baseline: string | null, candidate: string | null) {
+  if (baseline === null || candidate === null || baseline === candidate) return null;
+  return (
+    structuredPatch("baseline", "candidate", baseline, candidate, undefined, undefined, { context: 3, timeout: 50 }) ??
+    null
+  );
+}
+
 const GONE = "This run is no longer stored (a version keeps its latest 100 runs)";
 
 function caseSide(stored: StoredSide, result: CaseResult | undefined): CaseSide {
@@ -143,7 +153,8 @@ function parseSummary(row: { summary: string | null }): ComparisonSummary | null
   return row.summary ? (JSON.parse(row.summary) as ComparisonSummary) : null;
 }
 
-function itemFields(
+/** A comparison row as a list shows it (no cases). */
+export function itemFields(
   row: Pick<
     ComparisonRow,
     | "id"
@@ -223,6 +234,14 @@ export function createComparisonsService(deps: TestingDeps) {
           [{ path: "baseline.prompt", message: `Name a version of ${prompt.name}` }],
         );
       baseline = (await requireVersion(db, promptName, wanted.version)).row;
+    } else if (parseStage(wanted)) {
+      const stage = parseStage(wanted) as Stage;
+      const current = await findCurrent(db, prompt.id, stage);
+      if (!current)
+        throw new DomainError("validation_failed", `${prompt.name} has no current ${stage} version to compare with`, [
+          { path: "baseline", message: `${stage} has no current version` },
+        ]);
+      baseline = current;
     } else baseline = (await requireVersion(db, promptName, wanted)).row;
     const label = `v${formatVersion(candidate)}`;
     if (baseline.id === candidate.id)
@@ -419,6 +438,7 @@ export function createComparisonsService(deps: TestingDeps) {
           candidate: caseSide(c.candidate, cr),
           baseline: caseSide(c.baseline, br),
           changed: changedAssertions(cr?.assertions ?? [], br?.assertions ?? []),
+          diff: outputDiff(br?.output ?? null, cr?.output ?? null),
         };
       });
       const nextCursor = offset + limit < stored.length ? String(offset + limit) : null;
