@@ -36,6 +36,7 @@ for (const javaScriptEnabled of [true, false])
     test.use({ javaScriptEnabled });
 
     test("import a dataset, Compare with PROD, read what broke", async ({ page, api }) => {
+      test.setTimeout(180_000); // screenshots and axe audits of three pages, light and dark
       const v1 = await api.createPrompt({ body: "Hello {{name}}" });
       await api.promoteTo(v1, "PROD");
       const draft = await api.createVersion(await api.version(v1.prompt, "1.0"));
