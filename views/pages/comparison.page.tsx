@@ -57,9 +57,11 @@ function Side({ title, side }: { title: string; side: CaseSide }) {
       </h4>
       {side.error ? <p class="case-message">{side.error}</p> : null}
       {side.output !== null ? (
-        <pre class="case-output" tabindex={0} aria-label={`${title} output`}>
-          {side.output}
-        </pre>
+        <section aria-label={`${title} output`}>
+          <pre class="case-output" dir="auto" tabindex={0}>
+            {side.output}
+          </pre>
+        </section>
       ) : null}
     </div>
   );
