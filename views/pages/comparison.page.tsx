@@ -137,6 +137,12 @@ export function ComparisonLive({ c, offset }: { c: Comparison; offset: number })
           <p class="comparison-line">
             <strong>{c.summary.line}</strong>
           </p>
+          {c.candidate.run && c.baseline.run ? (
+            <p class="muted small">
+              Stored as test runs <a href={`${versionUrl(c.prompt, c.candidate.version)}/tests`}>{c.candidate.run}</a>{" "}
+              and <a href={`${versionUrl(c.prompt, c.baseline.version)}/tests`}>{c.baseline.run}</a>
+            </p>
+          ) : null}
           <Totals candidate={c.summary.candidate} baseline={c.summary.baseline} c={c} />
           <h2 class="sub">Cases{offset > 0 ? ` from ${offset + 1}` : ""}</h2>
           <p class="muted small">Broken cases first, then fixed, then the same.</p>
@@ -176,13 +182,6 @@ export function ComparisonPage({ c, offset, now }: { c: Comparison; offset: numb
         ) : null}
         , both in <StageBadge stage={c.stage} />
         's environment · started <TimeAgo at={c.startedAt} now={now} /> by {c.actor}
-        {c.candidate.run ? (
-          <>
-            {" "}
-            · runs <a href={`${versionUrl(c.prompt, c.candidate.version)}/tests`}>{c.candidate.run}</a> and{" "}
-            <a href={`${versionUrl(c.prompt, c.baseline.version)}/tests`}>{c.baseline.run}</a>
-          </>
-        ) : null}
       </p>
       <ComparisonLive c={c} offset={offset} />
     </Layout>
