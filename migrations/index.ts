@@ -13,6 +13,7 @@ import * as webhooks from "./202612010700_webhooks.js";
 import * as signInReservations from "./202612080100_sign_in_reservations.js";
 import * as contract from "./202612090000_contract.js";
 import * as reviews from "./202612110000_reviews.js";
+import * as evaluate from "./202612110100_evaluate.js";
 
 /** Every migration, by name in the order they apply. Static, so bundles and vitest see them all. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   "202612080100_sign_in_reservations": signInReservations,
   "202612090000_contract": contract,
   "202612110000_reviews": reviews,
+  "202612110100_evaluate": evaluate,
 };

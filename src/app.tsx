@@ -8,6 +8,7 @@ import { baseHeaders } from "./http/headers.js";
 import { errorHandler, renderError } from "./http/on-error.js";
 import { type RequestNotes, STDERR_NOTES } from "./http/request-notes.js";
 import { createChangeRoutes } from "./http/routes/changes.routes.js";
+import { createComparisonRoutes } from "./http/routes/comparisons.routes.js";
 import { createLangfuseRoutes } from "./http/routes/langfuse.routes.js";
 import { createMcpRoutes } from "./http/routes/mcp.routes.js";
 import { createPromptEditRoutes } from "./http/routes/prompt-edits.routes.js";
@@ -86,6 +87,7 @@ export function createApp({
   app.route("/", createReviewRoutes(services));
   app.route("/", createRevisionRoutes(services));
   app.route("/", createRenderRoutes(services));
+  app.route("/", createComparisonRoutes(services));
   app.route("/", createTestingRoutes(services));
   app.route("/", createSettingsRoutes(services));
   app.route("/", createLangfuseRoutes(services));

@@ -315,12 +315,15 @@ document.addEventListener("htmx:afterSettle", () => {
 // ---- Test case forms ---------------------------------------------------------------------
 
 // A json assertion takes no value: its value field hides (it stays in the form, where rows pair
-// up by position).
+// up by position). Only a judge has a threshold.
 document.addEventListener("change", (event) => {
   const select = event.target;
   if (!(select instanceof HTMLSelectElement) || select.name !== "a_type") return;
-  const value = select.closest("[data-assertion-row]")?.querySelector("input[name='a_value']");
+  const row = select.closest("[data-assertion-row]");
+  const value = row?.querySelector("input[name='a_value']");
   if (value) value.hidden = select.value === "json";
+  const threshold = row?.querySelector("[data-threshold]");
+  if (threshold instanceof HTMLElement) threshold.hidden = select.value !== "judge";
 });
 
 // "Add assertion" copies an empty row; without JavaScript the form shows spare rows instead.

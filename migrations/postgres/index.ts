@@ -7,6 +7,7 @@ import * as contract from "./202612090000_contract.js";
 import * as eventsInCommitOrder from "./202612100000_events_in_commit_order.js";
 import * as truncateGuards from "./202612100100_truncate_guards.js";
 import * as reviews from "./202612110000_reviews.js";
+import * as evaluate from "./202612110100_evaluate.js";
 
 /** PostgreSQL's migrations (SPEC §10), by name in the order they apply. */
 export const postgresMigrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const postgresMigrations: Record<string, Migration> = {
   "202612100000_events_in_commit_order": eventsInCommitOrder,
   "202612100100_truncate_guards": truncateGuards,
   "202612110000_reviews": reviews,
+  "202612110100_evaluate": evaluate,
 };

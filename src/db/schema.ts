@@ -81,6 +81,8 @@ export interface EnvironmentsTable {
   api_key_env: string | null;
   timeout_ms: number;
   gate: number;
+  /** 1: the no-regression gate (needs `gate` 1 too). */
+  no_regression: Generated<number>;
   updated_at: string;
   /** How many people other than the requester approve a promotion into this stage (0–3). */
   approvals: Generated<number>;
@@ -156,6 +158,36 @@ export interface TestRunsTable {
   started_at: string;
   duration_ms: number;
   results: string;
+}
+
+/** A candidate version against a baseline over every test case (docs/evaluate.md). */
+export interface ComparisonsTable {
+  id: Generated<number>;
+  prompt_id: number;
+  stage: "DEV" | "TST" | "PROD";
+  candidate_id: number;
+  candidate_version: string;
+  candidate_hash: string;
+  baseline_id: number;
+  baseline_version: string;
+  baseline_hash: string;
+  status: "running" | "done" | "error";
+  total: number;
+  progress: Generated<number>;
+  candidate_run_id: number | null;
+  baseline_run_id: number | null;
+  fixed: number | null;
+  broke: number | null;
+  same: number | null;
+  /** JSON: the compared cases, without their outputs (those stay in the two runs). */
+  cases: string | null;
+  /** JSON: passes, latency and tokens of each side. */
+  summary: string | null;
+  error: string | null;
+  actor: string;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
 }
 
 export interface WebhooksTable {
@@ -258,6 +290,7 @@ export interface Database {
   test_cases: TestCasesTable;
   adhoc_variables: AdhocVariablesTable;
   test_runs: TestRunsTable;
+  comparisons: ComparisonsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
@@ -281,6 +314,7 @@ export type ReviewVoteRow = Selectable<ReviewVotesTable>;
 export type StageMoveRow = Selectable<StageMovesTable>;
 export type TestCaseRow = Selectable<TestCasesTable>;
 export type TestRunRow = Selectable<TestRunsTable>;
+export type ComparisonRow = Selectable<ComparisonsTable>;
 export type WebhookRow = Selectable<WebhooksTable>;
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type AttemptRow = Selectable<WebhookAttemptsTable>;

@@ -1,11 +1,25 @@
 /** The checks a test case makes on a provider's output (SPEC §2). */
-export const ASSERTION_TYPES = ["contains", "not-contains", "equals", "regex", "json", "max-length"] as const;
+export const ASSERTION_TYPES = ["contains", "not-contains", "equals", "regex", "json", "max-length", "judge"] as const;
 export type AssertionType = (typeof ASSERTION_TYPES)[number];
 
 export type Assertion =
   | { type: "contains" | "not-contains" | "equals" | "regex"; value: string }
   | { type: "json"; value: null }
-  | { type: "max-length"; value: number };
+  | { type: "max-length"; value: number }
+  | JudgeAssertion;
+
+/** A rubric the stage environment's model grades the output against; passes at `score ≥ threshold`. */
+export interface JudgeAssertion {
+  type: "judge";
+  value: string;
+  threshold: number;
+}
+
+/** The assertions checked here, without a model. */
+export type PlainAssertion = Exclude<Assertion, JudgeAssertion>;
+
+export const DEFAULT_JUDGE_THRESHOLD = 0.7;
+export const MAX_RUBRIC_CHARS = 10_000;
 
 export interface AssertionResult {
   /** A test case's assertion, or `schema`: every output checked against a json_schema response format. */
@@ -13,6 +27,11 @@ export interface AssertionResult {
   value: string | number | null;
   passed: boolean;
   message: string;
+  /** A judge's grade: its score (0..1), its reason, the threshold it was held to, the grader's version. */
+  score?: number;
+  reason?: string;
+  threshold?: number;
+  grader?: string;
 }
 
 /** Flags a `/pattern/flags` value may carry; `g` and `y` are stateful and mean nothing for one test. */
@@ -60,7 +79,7 @@ export function parseJsonOutput(output: string): { ok: true; value: unknown } | 
   }
 }
 
-function result(assertion: Assertion, passed: boolean, message: string): AssertionResult {
+function result(assertion: PlainAssertion, passed: boolean, message: string): AssertionResult {
   return { type: assertion.type, value: assertion.value, passed, message };
 }
 
@@ -75,7 +94,11 @@ export type RegexTester = (regex: RegExp, text: string) => Promise<boolean>;
  * Checks one assertion against a case's output. Matching is case-sensitive; `equals` ignores
  * leading and trailing whitespace on both sides; `max-length` counts characters (code points).
  */
-export async function evaluate(output: string, assertion: Assertion, testRegex: RegexTester): Promise<AssertionResult> {
+export async function evaluate(
+  output: string,
+  assertion: PlainAssertion,
+  testRegex: RegexTester,
+): Promise<AssertionResult> {
   switch (assertion.type) {
     case "contains": {
       const passed = output.includes(assertion.value);
@@ -118,7 +141,7 @@ export async function evaluate(output: string, assertion: Assertion, testRegex: 
 }
 
 async function evaluateRegex(output: string, pattern: string, testRegex: RegexTester): Promise<AssertionResult> {
-  const assertion: Assertion = { type: "regex", value: pattern };
+  const assertion: PlainAssertion = { type: "regex", value: pattern };
   const compiled = compileRegex(pattern);
   if (!compiled.ok) return result(assertion, false, `${compiled.error}: ${quote(pattern)}`);
   const passed = await testRegex(compiled.regex, output);

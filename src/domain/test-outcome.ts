@@ -37,6 +37,7 @@ export interface RunFacts {
 }
 
 export const GATE_REASON = "Needs a passing test of this revision";
+export const REGRESSION_REASON = "Needs a comparison of this revision that broke nothing";
 
 export type GateDecision =
   | { gated: false; allowed: true; reason: null }

@@ -181,6 +181,17 @@ export const revisionsJson = (revisions: Revision[], next: string | null) =>
   revisionsSchema.parse({ revisions: revisions.map((r) => ({ ...r, ...r.contract })), next });
 export const historyJson = (events: HistoryEvent[], next: string | null) => historySchema.parse({ events, next });
 
+const assertionValue = z.union([z.string(), z.number(), z.null()]);
+/** A judge assertion's threshold, and its grade in a result. */
+const judged = {
+  score: z.number().optional(),
+  reason: z.string().optional(),
+  threshold: z.number().optional(),
+  grader: z.string().optional(),
+};
+const tokens = z.object({ prompt: z.int(), completion: z.int(), total: z.int() }).nullable();
+const testStatus = z.enum(["passed", "failed", "error"]);
+
 export const testRunSchema = z.object({
   id: z.int(),
   version: versionNumber,
@@ -200,10 +211,19 @@ export const testCaseSchema = z.object({
   id: z.int(),
   name: z.string(),
   variables: z.record(z.string(), z.string()),
-  assertions: z.array(z.object({ type: z.string(), value: z.union([z.string(), z.number(), z.null()]) })),
+  assertions: z.array(z.object({ type: z.string(), value: assertionValue, threshold: z.number().optional() })),
   echoOutput: z.string().nullable(),
 });
-export const testCasesSchema = z.object({ testCases: z.array(testCaseSchema) });
+export const testCasesSchema = z.object({
+  testCases: z.array(testCaseSchema),
+  total: z.int().min(0),
+  next: z.string().nullable(),
+});
+export const testCasesImportSchema = z.object({
+  imported: z.int().min(1),
+  testCases: z.array(testCaseSchema),
+  warnings: z.array(z.object({ path: z.string(), message: z.string() })),
+});
 
 const environmentSchema = z.object({
   provider: z.enum(["echo", "openai"]),
@@ -211,7 +231,7 @@ const environmentSchema = z.object({
   model: z.string(),
   apiKeyEnv: z.string().nullable(),
   timeoutMs: z.int(),
-  gate: z.boolean(),
+  gate: z.union([z.boolean(), z.literal("no-regression")]),
   approvals: z.int().min(0).max(3),
 });
 export const environmentsSchema = z.strictObject({

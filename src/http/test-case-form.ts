@@ -31,8 +31,13 @@ export async function readTestCase(c: Context): Promise<TestCaseRead> {
   const form = await readForm(c, { all: true });
   const types = strings(form.a_type);
   const values = strings(form.a_value);
+  const thresholds = strings(form.a_threshold);
   const rows = types
-    .map((type, i) => ({ type, value: type === "json" ? "" : (values[i] ?? "") }))
+    .map((type, i) => ({
+      type,
+      value: type === "json" ? "" : (values[i] ?? ""),
+      ...(type === "judge" && (thresholds[i] ?? "").trim() !== "" && { threshold: (thresholds[i] ?? "").trim() }),
+    }))
     .filter((row) => row.type !== "");
   const first = (key: string) => strings(form[key])[0] ?? "";
   const draft = {

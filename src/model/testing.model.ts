@@ -9,7 +9,8 @@ export interface Environment {
   model: string;
   apiKeyEnv: string | null;
   timeoutMs: number;
-  gate: boolean;
+  /** true: a passing run of this content; "no-regression": that and a comparison with nothing broken. */
+  gate: boolean | "no-regression";
   /** How many people other than the requester approve a promotion into this stage (0–3; docs/reviews.md). */
   approvals: number;
 }

@@ -86,7 +86,10 @@ export function createOpenAiProvider(settings: OpenAiSettings, deps: OpenAiDeps)
         return { output: await maskOutput(completion.output), tokens: completion.tokens };
       } catch (error) {
         const timedOut = deadline.aborted || error instanceof APIConnectionTimeoutError;
-        throw new ProviderError(mask(explain(error, { url, timedOut, timeoutMs: request.timeoutMs })));
+        throw new ProviderError(mask(explain(error, { url, timedOut, timeoutMs: request.timeoutMs })), {
+          status: error instanceof APIError ? error.status : undefined,
+          retryAfterMs: error instanceof APIError ? retryAfter(error.headers) : undefined,
+        });
       }
     },
   };
@@ -189,6 +192,12 @@ function connectionReason(error: Error): string {
     cause = cause.cause;
   }
   return short(error.message);
+}
+
+/** A Retry-After of seconds (what rate limits send), in ms; dates and nonsense are ignored. */
+function retryAfter(headers: Headers | undefined): number | undefined {
+  const value = headers?.get("retry-after")?.trim();
+  return value && /^\d{1,6}(\.\d+)?$/.test(value) ? Math.round(Number(value) * 1000) : undefined;
 }
 
 function statusDetail(error: APIError): string {

@@ -37,9 +37,16 @@ export interface Provider {
 
 /** A provider call that did not produce an output, with a message a person can act on. */
 export class ProviderError extends Error {
-  constructor(message: string) {
+  /** The provider's HTTP status, when it answered one (429: slow down). */
+  readonly status: number | undefined;
+  /** How long a 429 asked to wait (its Retry-After), in ms. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, details: { status?: number | undefined; retryAfterMs?: number | undefined } = {}) {
     super(message);
     this.name = "ProviderError";
+    this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 

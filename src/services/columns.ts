@@ -18,6 +18,7 @@ const assertions: z.ZodType<Assertion[]> = z.array(
     z.object({ type: z.enum(["contains", "not-contains", "equals", "regex"]), value: z.string() }),
     z.object({ type: z.literal("json"), value: z.null() }),
     z.object({ type: z.literal("max-length"), value: z.number() }),
+    z.object({ type: z.literal("judge"), value: z.string(), threshold: z.number() }),
   ]),
 );
 export const testStatusSchema = z.enum(["passed", "failed", "error"]);
@@ -36,6 +37,10 @@ export const caseResultSchema: z.ZodType<CaseResult> = z.object({
       value: z.union([z.string(), z.number(), z.null()]),
       passed: z.boolean(),
       message: z.string(),
+      score: z.number().optional(),
+      reason: z.string().optional(),
+      threshold: z.number().optional(),
+      grader: z.string().optional(),
     }),
   ),
 });

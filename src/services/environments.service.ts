@@ -56,7 +56,10 @@ export function createEnvironmentsService(deps: ServiceDeps) {
           ...(changes.model !== undefined && { model: changes.model }),
           ...(changes.apiKeyEnv !== undefined && { api_key_env: changes.apiKeyEnv }),
           ...(changes.timeoutMs !== undefined && { timeout_ms: changes.timeoutMs }),
-          ...(changes.gate !== undefined && { gate: changes.gate ? 1 : 0 }),
+          ...(changes.gate !== undefined && {
+            gate: changes.gate ? 1 : 0,
+            no_regression: changes.gate === "no-regression" ? 1 : 0,
+          }),
           ...(changes.approvals !== undefined && { approvals: changes.approvals }),
           updated_at: now,
         });

@@ -61,6 +61,7 @@ export async function importRegistry(db: Kysely<Database>, doc: RegistryDocument
         api_key_env: e.apiKeyEnv,
         timeout_ms: e.timeoutMs,
         gate: e.gate ? 1 : 0,
+        no_regression: e.gate === "no-regression" ? 1 : 0,
         updated_at: at,
       });
     }

@@ -2,6 +2,7 @@ import type { Db } from "../db/connect.js";
 import { changesOf } from "../store/changes.store.js";
 import { currentSourceOf } from "../store/runtime.store.js";
 import { createCompareService } from "./compare.service.js";
+import { createComparisonsService } from "./comparisons.service.js";
 import { createDeliveriesService, type WebhookSettings } from "./deliveries.service.js";
 import { createEnvironmentsService } from "./environments.service.js";
 import { createHistoryService } from "./history.service.js";
@@ -53,6 +54,7 @@ export function createServices({ db, ...rest }: Deps) {
     environments: createEnvironmentsService(deps),
     testCases: createTestCasesService(deps),
     testRuns: createTestRunsService(deps),
+    comparisons: createComparisonsService(deps),
     preview: createPreviewService(deps),
     langfuse: createLangfuseService(deps),
     webhooks: createWebhooksService(deps),

@@ -77,7 +77,7 @@ export function rowToEnvironment(row: EnvironmentRow): Environment {
     model: row.model,
     apiKeyEnv: row.api_key_env,
     timeoutMs: row.timeout_ms,
-    gate: row.gate === 1,
+    gate: row.no_regression === 1 ? "no-regression" : row.gate === 1,
     approvals: row.approvals,
   };
 }

@@ -1,7 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Database, PromptRow, TestCaseRow } from "../db/schema.js";
+import { contractOf } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import { contentOf, variablesOf } from "../domain/prompt-content.js";
+import { effectiveVariables } from "../domain/render.js";
 import type { TestCase } from "../model/testing.model.js";
 import {
   countTestCases,
@@ -9,12 +11,15 @@ import {
   findTestCase,
   findTestCaseByName,
   insertTestCase,
+  listTestCasePage,
   listTestCases,
   type TestCaseContent,
   updateTestCase,
 } from "../store/test-cases.store.js";
-import { newestBody } from "../store/versions.store.js";
+import { newestBody, newestContent } from "../store/versions.store.js";
 import { type Actor, isoNow, LOCAL, requirePrompt, requireRole, type ServiceDeps } from "./context.js";
+import { type DatasetFormat, datasetFormat, readDataset, unknownVariables } from "./dataset.js";
+import { idPageInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
 import { rowToTestCase } from "./rows.js";
 import { MAX_TEST_CASES, testCaseInput } from "./testing.inputs.js";
@@ -60,14 +65,83 @@ export function createTestCasesService(deps: ServiceDeps) {
       return (await listTestCases(db, prompt.id)).map(rowToTestCase);
     },
 
-    /** The test cases page: the cases, and the variables of the newest version (a new case's blank), placeholders included. */
-    async page(promptName: string): Promise<{ testCases: TestCase[]; variables: string[] }> {
+    /**
+     * The test cases page: a page of the cases in creation order (`limit`, `cursor`: the last id
+     * of the page before), the total, and the variables of the newest version (a new case's
+     * blank), placeholders included.
+     */
+    async page(
+      promptName: string,
+      paging: unknown = {},
+    ): Promise<{ testCases: TestCase[]; variables: string[]; total: number; nextCursor: string | null }> {
+      const { limit, cursor } = parseInput(idPageInput, paging);
       const prompt = await requirePrompt(db, promptName);
-      const [rows, body] = await Promise.all([listTestCases(db, prompt.id), newestBody(db, prompt.id)]);
+      const [rows, body, total] = await Promise.all([
+        listTestCasePage(db, prompt.id, { after: cursor, limit: limit + 1 }),
+        newestBody(db, prompt.id),
+        countTestCases(db, prompt.id),
+      ]);
+      const shown = rows.slice(0, limit);
       return {
-        testCases: rows.map(rowToTestCase),
+        testCases: shown.map(rowToTestCase),
         variables: body === null ? [] : variablesOf(contentOf(prompt.type, body)),
+        total,
+        nextCursor: rows.length > limit ? String(shown.at(-1)?.id) : null,
       };
+    },
+
+    /**
+     * Imports a dataset (docs/evaluate.md#datasets): JSON Lines or CSV, all or nothing. A bad
+     * row is 422 naming its line; a name the prompt already has is 409 naming its line; more
+     * than MAX_TEST_CASES in all is 422. Variables the newest version does not use are kept
+     * and answered as warnings.
+     */
+    async import(
+      promptName: string,
+      file: { content: string; format?: string | undefined; fileName?: string | undefined },
+      by: Actor = LOCAL,
+    ): Promise<{ imported: number; testCases: TestCase[]; warnings: Array<{ path: string; message: string }> }> {
+      requireRole(by, "edit");
+      const format: DatasetFormat = datasetFormat(file.content, file.format, file.fileName);
+      const rows = readDataset(file.content, format);
+      return inTransaction(db, async (tx) => {
+        const now = isoNow(deps);
+        const prompt = await requirePrompt(tx, promptName);
+        const has = await countTestCases(tx, prompt.id);
+        if (has + rows.length > MAX_TEST_CASES)
+          throw new DomainError(
+            "validation_failed",
+            `A prompt has at most ${MAX_TEST_CASES.toLocaleString("en")} test cases: ${prompt.name} has ${has}, the file adds ${rows.length}`,
+            [{ path: "(input)", message: `At most ${MAX_TEST_CASES - has} more test cases fit` }],
+          );
+        const newest = await newestContent(tx, prompt.id);
+        const known = new Set(
+          newest
+            ? effectiveVariables(contentOf(prompt.type, newest.body), contractOf(newest.variables, "[]", null)).map(
+                (v) => v.name,
+              )
+            : [],
+        );
+        const ids: number[] = [];
+        for (const { line, input } of rows) {
+          const other = await findTestCaseByName(tx, prompt.id, input.name);
+          if (other)
+            throw new DomainError(
+              "name_taken",
+              `Line ${line}: ${prompt.name} already has a test case named "${input.name}"`,
+              [{ path: `line ${line}.name`, message: "Another test case of this prompt has this name" }],
+            );
+          const content = {
+            name: input.name,
+            variables: JSON.stringify(input.variables),
+            assertions: JSON.stringify(input.assertions),
+            echo_output: input.echoOutput,
+          };
+          ids.push(await insertTestCase(tx, prompt.id, content, now));
+        }
+        const saved = await listTestCasePage(tx, prompt.id, { after: (ids[0] ?? 1) - 1, limit: ids.length });
+        return { imported: ids.length, testCases: saved.map(rowToTestCase), warnings: unknownVariables(rows, known) };
+      });
     },
 
     async get(promptName: string, id: number | string): Promise<TestCase> {

@@ -1,11 +1,14 @@
 import type { Kysely } from "kysely";
-import type { Database, TestRunRow } from "../db/schema.js";
+import type { Database, TestRunRow, VersionRow } from "../db/schema.js";
 import { DomainError } from "../domain/errors.js";
 import { promotionTarget, type Stage } from "../domain/stage.js";
-import { type GateDecision, gateDecision } from "../domain/test-outcome.js";
+import { type GateDecision, gateDecision, REGRESSION_REASON } from "../domain/test-outcome.js";
+import { formatVersion } from "../domain/version-number.js";
 import type { GateStatus } from "../model/testing.model.js";
 import type { Version } from "../model/version.model.js";
+import { latestComparison } from "../store/comparisons.store.js";
 import { latestTestRun } from "../store/test-runs.store.js";
+import { findCurrent } from "../store/versions.store.js";
 import { environmentOf } from "./environments.service.js";
 import { runFacts } from "./rows.js";
 import type { PromotionCheck } from "./versions.service.js";
@@ -24,10 +27,47 @@ export async function decideGate(
   const environment = await environmentOf(db, target);
   if (!environment.gate) return gateDecision(version, target, false, null);
   const applies = newest && newest.stage === version.stage && newest.content_hash === version.contentHash;
+  if (environment.gate === "no-regression") {
+    const current = await findCurrent(db, version.promptId, target);
+    if (current) return regressionGate(db, version, target, current);
+  }
   const latest = applies
     ? newest
     : await latestTestRun(db, version.id, { stage: version.stage, contentHash: version.contentHash });
   return gateDecision(version, target, true, latest ? runFacts(latest) : null);
+}
+
+/**
+ * The no-regression gate (docs/evaluate.md#the-no-regression-gate): the newest finished
+ * comparison of this exact content, made in the version's current stage, against the exact
+ * content of the target's current version, broke nothing. Cases that fail on both sides do
+ * not hold a promotion back; a case that passed there and does not here does. A target with no
+ * current version has nothing to compare with: a passing run is needed then, as for `gate: true`.
+ */
+async function regressionGate(
+  db: Kysely<Database>,
+  version: Version,
+  target: Stage,
+  current: VersionRow,
+): Promise<GateDecision> {
+  const subject = `v${version.version} revision ${version.revision} in ${version.stage}`;
+  const base = `${target} v${formatVersion(current)}`;
+  const found = await latestComparison(db, {
+    candidateId: version.id,
+    candidateHash: version.contentHash,
+    stage: version.stage,
+    baselineId: current.id,
+    baselineHash: current.content_hash,
+  });
+  if (found && found.broke === 0) {
+    const detail = `${subject} broke nothing against ${base} (comparison ${found.id})`;
+    return { gated: true, allowed: true, reason: null, detail, run: null };
+  }
+  const why = found
+    ? `its latest comparison with ${base} (comparison ${found.id}) broke ${found.broke} case${found.broke === 1 ? "" : "s"}`
+    : `it has no comparison of this revision with ${base}`;
+  const detail = `${target} requires a comparison with ${base} that breaks nothing: ${subject} — ${why}. Run Compare with ${target} in ${version.stage} first`;
+  return { gated: true, allowed: false, reason: REGRESSION_REASON, detail, run: null };
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   type Assertion,
   type AssertionResult,
   evaluate,
+  type JudgeAssertion,
   parseJsonOutput,
   type RegexTester,
 } from "../domain/assertions.js";
@@ -9,11 +10,13 @@ import { type ChatMessage, transcript } from "../domain/chat.js";
 import type { Config } from "../domain/content.js";
 import { type Contract, EMPTY_CONTRACT, type Variable } from "../domain/contract.js";
 import { jsonSyntaxError } from "../domain/json-syntax.js";
+import { judgeMessage, parseGrade } from "../domain/judge.js";
 import { type ModelSettings, modelSettings } from "../domain/model-settings.js";
 import type { Content } from "../domain/prompt-content.js";
 import { effectiveVariables, render as renderContent, valuesFromText } from "../domain/render.js";
 import { caseStatus, runStatus, type TestStatus } from "../domain/test-outcome.js";
 import type { CaseResult, Environment } from "../model/testing.model.js";
+import { GRADER_SYSTEM_PROMPT, GRADER_VERSION, graderUserMessage } from "../providers/grader/judge.prompt.js";
 import { type Provider, ProviderError } from "../providers/index.js";
 import { schemaChecker } from "./json-schema.js";
 import { RegexTimeout, regexRunner } from "./regex-worker.js";
@@ -46,7 +49,14 @@ export interface Execution {
 export async function executeCases(
   plan: { content: Content; config: Config; contract?: Contract; environment: Environment; cases: PlannedCase[] },
   provider: Provider,
-  options: { concurrency?: number; signal?: AbortSignal; testRegex?: RegexTester; owner?: string } = {},
+  options: {
+    concurrency?: number;
+    signal?: AbortSignal;
+    testRegex?: RegexTester;
+    owner?: string;
+    /** Called as each case finishes (a comparison's progress). */
+    onCase?: () => void;
+  } = {},
 ): Promise<Execution> {
   const settings = modelSettings(plan.config, plan.environment.model);
   const started = performance.now();
@@ -63,11 +73,16 @@ export async function executeCases(
     settings,
     provider,
     timeoutMs: plan.environment.timeoutMs,
+    environment: plan.environment,
     signal: options.signal,
     // Regexes queue as the prompt's: one prompt cannot take the whole regex pool.
     testRegex: options.testRegex ?? regexRunner.forRun(options.owner),
   };
-  const results = await mapLimit(plan.cases, options.concurrency ?? CASE_CONCURRENCY, (c) => runCase(c, context));
+  const results = await mapLimit(plan.cases, options.concurrency ?? CASE_CONCURRENCY, async (c) => {
+    const result = await runCase(c, context);
+    options.onCase?.();
+    return result;
+  });
   return {
     model: settings.model,
     status: runStatus(results),
@@ -86,6 +101,8 @@ interface CaseContext {
   settings: ModelSettings;
   provider: Provider;
   timeoutMs: number;
+  /** The stage environment: its default model is the judge's. */
+  environment: Environment;
   signal: AbortSignal | undefined;
   testRegex: RegexTester;
 }
@@ -159,8 +176,8 @@ async function runCase(c: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
       signal: ctx.signal,
     });
     const latencyMs = Math.round(performance.now() - started);
-    const assertions = await checkAll(completion.output, c.assertions, ctx.testRegex);
-    if (assertions instanceof RegexTimeout) return failedCase(c.name, assertions.message, latencyMs);
+    const assertions = await checkAll(completion.output, c.assertions, ctx);
+    if (assertions instanceof CaseError) return failedCase(c.name, assertions.message, latencyMs);
     if (ctx.schema) assertions.push(checkSchema(completion.output, ctx.schema));
     const status = caseStatus(null, assertions);
     const output = storedOutput(completion.output);
@@ -187,23 +204,77 @@ function failedCase(name: string, error: string, latencyMs: number | null): Case
   return { case: name, status: "error", output: null, error, latencyMs, tokens: null, assertions: [] };
 }
 
+/** Why a case could not be checked: a regex over its budget, a judge that could not grade. */
+class CaseError {
+  constructor(readonly message: string) {}
+}
+
 /** One assertion after the other, so a long output never holds the event loop for all of them. */
 async function checkAll(
   output: string,
   assertions: Assertion[],
-  testRegex: RegexTester,
-): Promise<AssertionResult[] | RegexTimeout> {
+  ctx: CaseContext,
+): Promise<AssertionResult[] | CaseError> {
   const results: AssertionResult[] = [];
   for (const assertion of assertions) {
     await turn();
+    if (assertion.type === "judge") {
+      const graded = await judge(output, assertion, ctx);
+      if (graded instanceof CaseError) return graded;
+      results.push(graded);
+      continue;
+    }
     try {
-      results.push(await evaluate(output, assertion, testRegex));
+      results.push(await evaluate(output, assertion, ctx.testRegex));
     } catch (error) {
-      if (error instanceof RegexTimeout) return error;
+      if (error instanceof RegexTimeout) return new CaseError(error.message);
       throw error;
     }
   }
   return results;
+}
+
+/**
+ * The judge (docs/evaluate.md#the-judge): the stage environment's model grades the output
+ * against the rubric with the fixed grader prompt and answers `{score, reason}`. No model
+ * (echo), a failed call or a malformed grade is the case's error, never a pass.
+ */
+async function judge(
+  output: string,
+  assertion: JudgeAssertion,
+  ctx: CaseContext,
+): Promise<AssertionResult | CaseError> {
+  if (ctx.provider.name === "echo")
+    return new CaseError(
+      "A judge assertion needs a model: this stage's environment uses echo, which grades nothing (set its provider to openai in Settings)",
+    );
+  let answer: string;
+  try {
+    const user = graderUserMessage(assertion.value, output);
+    const completion = await ctx.provider.complete({
+      messages: [
+        { role: "system", content: GRADER_SYSTEM_PROMPT },
+        { role: "user", content: user },
+      ],
+      text: user,
+      model: ctx.environment.model,
+      temperature: 0,
+      responseFormat: { type: "json_object" },
+      timeoutMs: ctx.timeoutMs,
+      signal: ctx.signal,
+    });
+    answer = completion.output;
+  } catch (error) {
+    const message = error instanceof ProviderError ? error.message : "The provider failed unexpectedly";
+    return new CaseError(`The judge could not grade: ${message}`);
+  }
+  const parsed = parseGrade(answer);
+  if (!parsed.ok) return new CaseError(parsed.error);
+  const { score, reason } = parsed.grade;
+  const { value, threshold } = assertion;
+  const passed = score >= threshold;
+  const message = judgeMessage(parsed.grade, threshold);
+  return { type: "judge", value, passed, message, score, reason, threshold, grader: GRADER_VERSION };
 }
 
 /**

@@ -3,6 +3,7 @@ import { contractOf } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import { contentOf } from "../domain/prompt-content.js";
 import { effectiveVariables } from "../domain/render.js";
+import type { Stage } from "../domain/stage.js";
 import { AD_HOC, includesAdHoc, staleness } from "../domain/test-outcome.js";
 import { formatVersion } from "../domain/version-number.js";
 import type { TestRun, TestStatusView } from "../model/testing.model.js";
@@ -55,6 +56,76 @@ export function adHocInputs(names: string[], remembered: string | null): Variabl
   return Object.fromEntries(names.map((name) => [name, values[name] ?? ""]));
 }
 
+/** What a run's execution produced, to store; `stage`: the environment it ran in (the version's own stage unless said). */
+export interface StoredRun {
+  startedAt: string;
+  provider: "echo" | "openai";
+  execution: Execution;
+  stage?: Stage;
+}
+
+/**
+ * Stores a run with its `version.tested` event in `tx`. The version may have been deleted,
+ * edited or promoted while its cases ran: the run records what was actually tested (revision,
+ * hash, stage), never the newer state; a deleted version is not_found.
+ */
+export async function storeRun(
+  tx: Tx,
+  tested: VersionRow,
+  label: string,
+  run: StoredRun,
+  by: Actor,
+  now: string,
+): Promise<TestRun> {
+  const still = await findVersionById(tx, tested.id);
+  if (!still) throw new DomainError("not_found", `v${label} was deleted while its test ran; the run was not stored`);
+  const { execution } = run;
+  const stage = run.stage ?? tested.stage;
+  const id = await insertTestRun(tx, {
+    version_id: tested.id,
+    revision: tested.revision,
+    content_hash: tested.content_hash,
+    stage,
+    provider: run.provider,
+    model: execution.model,
+    status: execution.status,
+    started_at: run.startedAt,
+    duration_ms: execution.durationMs,
+    results: JSON.stringify(execution.results),
+  });
+  await appendEvent(tx, {
+    promptId: tested.prompt_id,
+    at: now,
+    ...eventActor(by),
+    type: "version.tested",
+    version: label,
+    detail: {
+      run: id,
+      status: execution.status,
+      stage,
+      revision: tested.revision,
+      contentHash: tested.content_hash,
+      provider: run.provider,
+      model: execution.model,
+    },
+  });
+  // Built from what was just stored, not read back: reparsing megabytes of results held the
+  // event loop for nothing.
+  return {
+    id,
+    version: label,
+    revision: tested.revision,
+    contentHash: tested.content_hash,
+    stage,
+    provider: run.provider,
+    model: execution.model,
+    status: execution.status,
+    startedAt: run.startedAt,
+    durationMs: execution.durationMs,
+    results: execution.results,
+  };
+}
+
 export function createTestRunsService(deps: TestingDeps) {
   const { db } = deps;
 
@@ -79,62 +150,15 @@ export function createTestRunsService(deps: TestingDeps) {
   async function store(
     tested: VersionRow,
     label: string,
-    run: { startedAt: string; provider: "echo" | "openai"; execution: Execution },
+    run: StoredRun,
     variables: Variables | undefined,
     by: Actor,
   ): Promise<TestRun> {
     const now = isoNow(deps);
     return inTransaction(db, async (tx) => {
-      // The version may have been deleted, edited or promoted while its cases ran: the run
-      // records what was actually tested (revision, hash, stage), never the newer state.
-      const still = await findVersionById(tx, tested.id);
-      if (!still)
-        throw new DomainError("not_found", `v${label} was deleted while its test ran; the run was not stored`);
-      const { execution } = run;
-      const id = await insertTestRun(tx, {
-        version_id: tested.id,
-        revision: tested.revision,
-        content_hash: tested.content_hash,
-        stage: tested.stage,
-        provider: run.provider,
-        model: execution.model,
-        status: execution.status,
-        started_at: run.startedAt,
-        duration_ms: execution.durationMs,
-        results: JSON.stringify(execution.results),
-      });
+      const stored = await storeRun(tx, tested, label, run, by, now);
       if (variables && Object.keys(variables).length > 0) await remember(tx, tested.prompt_id, variables, now);
-      await appendEvent(tx, {
-        promptId: tested.prompt_id,
-        at: now,
-        ...eventActor(by),
-        type: "version.tested",
-        version: label,
-        detail: {
-          run: id,
-          status: execution.status,
-          stage: tested.stage,
-          revision: tested.revision,
-          contentHash: tested.content_hash,
-          provider: run.provider,
-          model: execution.model,
-        },
-      });
-      // Built from what was just stored, not read back: reparsing megabytes of results held
-      // the event loop for nothing.
-      return {
-        id,
-        version: label,
-        revision: tested.revision,
-        contentHash: tested.content_hash,
-        stage: tested.stage,
-        provider: run.provider,
-        model: execution.model,
-        status: execution.status,
-        startedAt: run.startedAt,
-        durationMs: execution.durationMs,
-        results: execution.results,
-      };
+      return stored;
     });
   }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Assertion, compileRegex } from "../domain/assertions.js";
+import { type Assertion, compileRegex, DEFAULT_JUDGE_THRESHOLD, MAX_RUBRIC_CHARS } from "../domain/assertions.js";
 import { API_KEY_ENV, checkBaseUrl } from "../domain/endpoint.js";
 import { MAX_APPROVALS } from "../domain/reviews.js";
 import { isVariableName } from "../domain/template.js";
@@ -13,7 +13,7 @@ import { AD_HOC } from "../domain/test-outcome.js";
 export const MAX_VARIABLES = 100;
 export const MAX_VARIABLE_VALUE = 100_000;
 export const MAX_ASSERTIONS = 50;
-export const MAX_TEST_CASES = 50;
+export const MAX_TEST_CASES = 1000;
 export const TIMEOUT_MS = { min: 100, max: 600_000 } as const;
 
 export const variablesInput = z
@@ -62,8 +62,30 @@ export const assertionInput = z
         value: z.union([z.null(), z.literal("")], "json takes no value").optional(),
       }),
       z.strictObject({ type: z.literal("max-length"), value: maxLengthValue }),
+      z.strictObject({
+        type: z.literal("judge"),
+        value: z
+          .string()
+          .trim()
+          .min(1, "Give the rubric the judge grades against")
+          .max(MAX_RUBRIC_CHARS, `Keep the rubric under ${MAX_RUBRIC_CHARS.toLocaleString("en")} characters`),
+        threshold: z
+          .union(
+            [
+              z.number(),
+              z
+                .string()
+                .trim()
+                .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/)
+                .transform(Number),
+            ],
+            "Give the threshold as a number from 0 to 1",
+          )
+          .pipe(z.number().min(0, "The threshold is at least 0").max(1, "The threshold is at most 1"))
+          .default(DEFAULT_JUDGE_THRESHOLD),
+      }),
     ],
-    "Use one of contains, not-contains, equals, regex, json, max-length",
+    "Use one of contains, not-contains, equals, regex, json, max-length, judge",
   )
   .transform((a): Assertion => (a.type === "json" ? { type: "json", value: null } : a));
 
@@ -122,7 +144,7 @@ export const environmentUpdateInput = z.strictObject({
     .min(TIMEOUT_MS.min, `At least ${TIMEOUT_MS.min} ms`)
     .max(TIMEOUT_MS.max, `At most ${TIMEOUT_MS.max} ms (10 minutes)`)
     .optional(),
-  gate: z.boolean("gate is true or false").optional(),
+  gate: z.union([z.boolean(), z.literal("no-regression")], 'gate is true, false or "no-regression"').optional(),
   approvals: z
     .int("Give approvals as a whole number")
     .min(0, "At least 0")

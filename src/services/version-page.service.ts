@@ -5,10 +5,12 @@ import type { Stage } from "../domain/stage.js";
 import { promotionTarget } from "../domain/stage.js";
 import type { Version } from "../model/version.model.js";
 import type { VersionPageData } from "../model/version-page.model.js";
+import { latestComparison } from "../store/comparisons.store.js";
 import { promptFacts } from "../store/prompts.store.js";
 import { findOpenReview, listVotes } from "../store/reviews.store.js";
 import { latestTestRun } from "../store/test-runs.store.js";
 import { currentVersions } from "../store/versions.store.js";
+import { itemFields } from "./comparisons.service.js";
 import { requireVersion, type ServiceDeps } from "./context.js";
 import { buildPreview } from "./preview.service.js";
 import { railOf } from "./prompts.service.js";
@@ -49,7 +51,10 @@ export function createVersionPageService({ db }: ServiceDeps) {
         promptFacts(db, subject.promptId),
         latestTestRun(db, subject.id),
       ]);
-      const gate = await gateStatus(db, subject, newest ?? null);
+      const [gate, comparison] = await Promise.all([
+        gateStatus(db, subject, newest ?? null),
+        latestComparison(db, { candidateId: subject.id, candidateHash: subject.contentHash }),
+      ]);
       const review = target ? await reviewFacts(db, subject.id, target) : { needed: 0, open: null };
       const replacing = target ? currents.find((c) => c.stage === target) : undefined;
       const replaces = replacing ? currentRowToVersion(prompt, replacing) : null;
@@ -63,6 +68,7 @@ export function createVersionPageService({ db }: ServiceDeps) {
             remembered,
           ),
           gate,
+          comparison: comparison ? itemFields(comparison) : null,
           preview: target ? await buildPreview(subject, target, replaces, gate) : null,
         },
         review,

@@ -15,6 +15,13 @@ export function listTestCases(db: Db, promptId: number): Promise<TestCaseRow[]> 
   return db.selectFrom("test_cases").selectAll().where("prompt_id", "=", promptId).orderBy("id").execute();
 }
 
+/** A page of a prompt's test cases in creation order: ids after `after`, at most `limit`. */
+export function listTestCasePage(db: Db, promptId: number, page: { after?: number | undefined; limit: number }) {
+  let query = db.selectFrom("test_cases").selectAll().where("prompt_id", "=", promptId);
+  if (page.after !== undefined) query = query.where("id", ">", page.after);
+  return query.orderBy("id").limit(page.limit).execute();
+}
+
 export async function countTestCases(db: Db, promptId: number): Promise<number> {
   const row = await db
     .selectFrom("test_cases")

@@ -138,6 +138,18 @@ export async function newestBody(db: Db, promptId: number): Promise<string | nul
   return row?.body ?? null;
 }
 
+/** The body and declared variables (JSON text) of a prompt's newest version. */
+export function newestContent(db: Db, promptId: number) {
+  return db
+    .selectFrom("versions")
+    .select(["body", "variables"])
+    .where("prompt_id", "=", promptId)
+    .orderBy("major", "desc")
+    .orderBy("minor", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /** The newest `limit` version numbers of a prompt, newest first (pickers). */
 export function listVersionNumbers(db: Db, promptId: number, limit: number) {
   return db

@@ -44,7 +44,9 @@ async function setGate(page: Page, stage: "TST" | "PROD", on: boolean) {
   await form.getByRole("checkbox", { name: /Gate/ }).setChecked(on);
   await form.getByRole("button", { name: `Save ${stage}` }).click();
   await expectFlash(page, `Saved the ${stage} environment`);
-  await expect(page.getByRole("form", { name: `${stage} environment` }).getByRole("checkbox")).toBeChecked({
+  await expect(
+    page.getByRole("form", { name: `${stage} environment` }).getByRole("checkbox", { name: /Gate/ }),
+  ).toBeChecked({
     checked: on,
   });
 }

@@ -1,11 +1,12 @@
 import { promptUrl } from "../components.js";
 
-export type PromptTab = "versions" | "test-cases" | "compare" | "history";
+export type PromptTab = "versions" | "test-cases" | "compare" | "comparisons" | "history";
 
 const TABS: Array<[PromptTab, string, string]> = [
   ["versions", "", "Versions"],
   ["test-cases", "/test-cases", "Test cases"],
   ["compare", "/compare", "Compare"],
+  ["comparisons", "/comparisons", "Comparisons"],
   ["history", "/history", "History"],
 ];
 

@@ -41,7 +41,8 @@ function StageForm({
     </>
   );
   const provider = draft ? draft.values.provider : env.provider;
-  const gate = draft ? draft.values.gate === "true" : env.gate;
+  const gate = draft ? draft.values.gate === "true" || draft.values.gate === "no-regression" : env.gate !== false;
+  const noRegression = draft ? draft.values.gate === "no-regression" : env.gate === "no-regression";
   return (
     <form
       method="post"
@@ -80,6 +81,11 @@ function StageForm({
           <label class="check">
             <input type="checkbox" name="gate" value="true" checked={gate} /> Gate: promoting into {stage} needs a
             passing test
+          </label>
+          <input type="hidden" name="noRegression" value="false" />
+          <label class="check">
+            <input type="checkbox" name="noRegression" value="true" checked={noRegression} /> No regression: and a
+            comparison with the current {stage} version with nothing broken
           </label>
           {testedOn === "echo" ? (
             <p class="note small">

@@ -12,7 +12,7 @@ export interface TestCaseDraft {
   id?: number;
   name: string;
   variables: string;
-  assertions: Array<{ type: string; value: string }>;
+  assertions: Array<{ type: string; value: string; threshold?: string }>;
   echoOutput: string;
   issues?: ErrorIssue[];
 }
@@ -23,6 +23,7 @@ const HINTS: Record<string, string> = {
   equals: "the whole expected output",
   regex: "a pattern, e.g. ^Dear \\w+ or /hello/i",
   "max-length": "most characters allowed",
+  judge: "a rubric, e.g. Answers politely and names the order number",
 };
 
 /** A textarea tall enough for what it holds (a JSON object's closing brace included). */
@@ -37,7 +38,12 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   ) : null;
 }
 
-function AssertionRow(props: { row: { type: string; value: string }; index: number; key: string; error?: string }) {
+function AssertionRow(props: {
+  row: { type: string; value: string; threshold?: string };
+  index: number;
+  key: string;
+  error?: string;
+}) {
   const { row, index, key, error } = props;
   const errorId = `${key}-a${index}-error`;
   return (
@@ -66,6 +72,11 @@ function AssertionRow(props: { row: { type: string; value: string }; index: numb
           aria-invalid={error ? "true" : undefined}
           aria-describedby={error ? errorId : undefined}
         />
+      </label>
+      {/* Every row carries a threshold (rows pair up by position); only a judge's shows. */}
+      <label class="threshold" data-threshold hidden={row.type !== "judge"}>
+        <span>threshold</span>
+        <input name="a_threshold" value={row.threshold ?? ""} placeholder="0.7" inputmode="decimal" size={4} />
       </label>
       <FieldError id={errorId} message={error} />
     </div>
@@ -169,11 +180,47 @@ function DeleteCase({ prompt, id, name }: { prompt: string; id: number; name: st
   );
 }
 
+/** Upload a dataset: JSON Lines or CSV, all or nothing (docs/evaluate.md#datasets). */
+function ImportForm({ prompt, total }: { prompt: string; total: number }) {
+  return (
+    <section class="import-cases" aria-labelledby="import-heading">
+      <h2 id="import-heading" class="sub">
+        Import test cases
+      </h2>
+      <form method="post" action={`${promptUrl(prompt)}/test-cases/import`} enctype="multipart/form-data">
+        <label for="import-file">Dataset file</label>
+        <input
+          id="import-file"
+          name="file"
+          type="file"
+          accept=".jsonl,.ndjson,.csv,text/csv,application/x-ndjson"
+          required
+          aria-describedby="import-hint"
+        />
+        <p id="import-hint" class="muted small">
+          JSON Lines (one{" "}
+          <code>
+            {"{"}"name", "variables", "assertions"{"}"}
+          </code>{" "}
+          per line) or CSV (a <code>name</code> column, one column per variable — <code>var:name</code> for a variable
+          called name — optional <code>expected</code>). Up to 2 MiB; a prompt holds at most 1,000 test cases (
+          {(1000 - total).toLocaleString("en")} more fit). One bad row and nothing is imported.
+        </p>
+        <button type="submit">Import</button>
+      </form>
+    </section>
+  );
+}
+
 const asDraft = (t: TestCase): TestCaseDraft => ({
   id: t.id,
   name: t.name,
   variables: Object.keys(t.variables).length ? JSON.stringify(t.variables, null, 2) : "",
-  assertions: t.assertions.map((a) => ({ type: a.type, value: a.value === null ? "" : String(a.value) })),
+  assertions: t.assertions.map((a) => ({
+    type: a.type,
+    value: a.value === null ? "" : String(a.value),
+    ...(a.type === "judge" && { threshold: String(a.threshold) }),
+  })),
   echoOutput: t.echoOutput ?? "",
 });
 
@@ -182,10 +229,13 @@ export function TestCasesPage(props: {
   /** The template variables of the prompt's newest version, for a new case's blank variables. */
   variables: string[];
   testCases: TestCase[];
+  /** How many test cases the prompt has; `next`: the following page of them, or null. */
+  total: number;
+  next: string | null;
   draft?: TestCaseDraft | undefined;
   flash?: FlashMessage | null;
 }) {
-  const { prompt, variables: names, testCases, draft } = props;
+  const { prompt, variables: names, testCases, draft, total, next } = props;
   const blank: TestCaseDraft = {
     name: "",
     variables: names.length ? JSON.stringify(Object.fromEntries(names.map((n) => [n, ""])), null, 2) : "",
@@ -204,10 +254,22 @@ export function TestCasesPage(props: {
       </p>
       <RoleNote permission="edit" />
       <RoleGate permission="edit" quiet>
+        <ImportForm prompt={prompt} total={total} />
+        <p class="muted" id="case-count">
+          {total === 1 ? "1 test case" : `${total.toLocaleString("en")} test cases`}
+          {testCases.length < total ? ` · showing ${testCases.length} on this page` : ""}
+        </p>
         <div class="cases">
           {testCases.map((t) => (
             <CaseForm prompt={prompt} draft={draft?.id === t.id ? draft : asDraft(t)} title={`Test case ${t.name}`} />
           ))}
+          {next ? (
+            <nav aria-label="More test cases">
+              <a href={next} rel="next">
+                Next page
+              </a>
+            </nav>
+          ) : null}
           <CaseForm prompt={prompt} draft={draft && !draft.id ? draft : blank} title="New test case" />
         </div>
       </RoleGate>

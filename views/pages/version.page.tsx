@@ -135,6 +135,48 @@ function OpenReviewNote({ review }: { review: Review }) {
   );
 }
 
+/**
+ * Compare with PROD on a draft (docs/evaluate.md#comparisons), and the newest comparison of
+ * exactly this content, whatever its baseline.
+ */
+function ComparePanel({
+  version,
+  prodVersion,
+  comparison,
+}: {
+  version: VersionViewProps["version"];
+  prodVersion: string | null;
+  comparison: VersionViewProps["testing"]["comparison"];
+}) {
+  const action = `${promptUrl(version.prompt)}/comparisons`;
+  const why = prodVersion ? undefined : "PROD has no current version to compare with";
+  return (
+    <div class="compare-panel">
+      {version.stage !== "PROD" ? (
+        <form method="post" action={action} class="inline-form">
+          <input type="hidden" name="candidate" value={version.version} />
+          <input type="hidden" name="baseline" value="PROD" />
+          <button type="submit" disabled={!prodVersion} title={why} aria-describedby={why ? "compare-why" : undefined}>
+            Compare with PROD
+          </button>
+          {why ? (
+            <span id="compare-why" class="muted small">
+              {" "}
+              {why}
+            </span>
+          ) : null}
+        </form>
+      ) : null}
+      {comparison ? (
+        <p class="small">
+          Latest comparison of this revision:{" "}
+          <a href={`${action}/${comparison.id}`}>{comparison.summary?.line ?? `comparison ${comparison.id}`}</a>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 /** The part of the version page that htmx swaps after an action (and the page's main content). */
 export function VersionPanel({
   prompt,
@@ -171,6 +213,7 @@ export function VersionPanel({
       />
       {review.open ? <OpenReviewNote review={review.open} /> : null}
       <GateNote gate={testing.gate} />
+      <ComparePanel version={version} prodVersion={prompt.current.PROD} comparison={testing.comparison} />
       {testing.preview && !editor ? <PromotionPreviewPanel version={version} preview={testing.preview} /> : null}
       <div class="version-grid">
         <div class="version-main">

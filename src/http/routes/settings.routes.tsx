@@ -25,7 +25,7 @@ export function createSettingsRoutes(services: Services) {
       })
       .post("/settings/environments/:stage", async (c) => {
         const stage = c.req.param("stage");
-        const input = await readInput(c, { int: ["timeoutMs", "approvals"], bool: ["gate"] });
+        const input = withRegressionGate(await readInput(c, { int: ["timeoutMs", "approvals"], bool: ["gate", "noRegression"] }));
         return withFormErrors(
           c,
           ["validation_failed"],
@@ -45,4 +45,14 @@ export function createSettingsRoutes(services: Services) {
         );
       })
   );
+}
+
+/**
+ * The settings form's two checkboxes as the one `gate` value JSON sends: "no-regression" when
+ * both are ticked (the no-regression gate adds to the passing test), else the gate's own box.
+ */
+function withRegressionGate(input: Record<string, unknown>): Record<string, unknown> {
+  if (!("noRegression" in input)) return input;
+  const { noRegression, ...rest } = input;
+  return noRegression === true && rest.gate === true ? { ...rest, gate: "no-regression" } : rest;
 }

@@ -6,13 +6,15 @@ import { ConfirmPage } from "../../../views/pages/confirm.page.js";
 import { type TestCaseDraft, TestCasesPage } from "../../../views/pages/test-cases.page.js";
 import { TestRunsPage } from "../../../views/pages/test-runs.page.js";
 import type { ErrorStatus } from "../../domain/errors.js";
+import { DomainError } from "../../domain/errors.js";
 import { requirePermission } from "../../domain/roles.js";
+import { MAX_IMPORT_BYTES } from "../../services/dataset.js";
 import type { Services } from "../../services/index.js";
 import { actorOf, roleOf } from "../auth.js";
 import { navigateAfterPost, redirectAfterPost, setFlash, takeFlash } from "../flash.js";
 import { withFormErrors } from "../form.js";
-import { isForm, readInput, splitVariables } from "../input.js";
-import { testCaseSchema, testCasesSchema, testRunSchema, testRunsSchema } from "../json.js";
+import { isForm, readForm, readInput, splitVariables } from "../input.js";
+import { testCaseSchema, testCasesImportSchema, testCasesSchema, testRunSchema, testRunsSchema } from "../json.js";
 import { negotiate } from "../negotiate.js";
 import { fragment, page } from "../render.js";
 import { readTestCase, refuseEveryProblem } from "../test-case-form.js";
@@ -22,6 +24,41 @@ import { renderVersionExtras } from "./version-page.js";
 
 const VERSION = "/prompts/:name/versions/:v";
 const CASES = "/prompts/:name/test-cases";
+
+const text = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value : undefined);
+
+/**
+ * A dataset to import: a file from the test cases page's form (multipart, field `file`), a
+ * JSON body `{content, format?}`, or the file itself as the body (`text/csv`,
+ * `application/x-ndjson` or `application/jsonl`).
+ */
+async function readDatasetInput(c: Context): Promise<{ content: string; format?: string; fileName?: string }> {
+  const type = c.req.header("content-type") ?? "";
+  if (isForm(c)) {
+    const form = await readForm(c);
+    const file = form.file;
+    const format = text(form.format);
+    if (file instanceof File && file.size > 0) {
+      if (file.size > MAX_IMPORT_BYTES)
+        throw new DomainError("payload_too_large", `The file is over ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`);
+      return { content: await file.text(), fileName: file.name, ...(format && { format }) };
+    }
+    const content = text(form.content);
+    if (content) return { content, ...(format && { format }) };
+    throw new DomainError("validation_failed", "Choose a JSON Lines or CSV file to import", [
+      { path: "file", message: "Choose a JSON Lines or CSV file to import" },
+    ]);
+  }
+  if (/^text\/csv\b/i.test(type)) return { content: await c.req.text(), format: "csv" };
+  if (/^application\/(x-ndjson|jsonl|x-jsonlines)\b/i.test(type))
+    return { content: await c.req.text(), format: "jsonl" };
+  const input = await readInput(c);
+  if (typeof input.content !== "string")
+    throw new DomainError("validation_failed", "content: give the file's text", [
+      { path: "content", message: "Give the file's text (JSON Lines or CSV)" },
+    ]);
+  return { content: input.content, ...(typeof input.format === "string" && { format: input.format }) };
+}
 
 /** TEST from a form: one `var.<name>` input per template variable; blank inputs are left out. */
 async function readRunInput(c: Context) {
@@ -35,19 +72,31 @@ async function readRunInput(c: Context) {
 export function createTestingRoutes(services: Services) {
   const { testRuns, testCases } = services;
 
-  async function casesPage(c: Context, name: string, extra: { draft?: TestCaseDraft; status?: ErrorStatus } = {}) {
-    const shown = await testCases.page(name);
+  async function casesPage(
+    c: Context,
+    name: string,
+    extra: { draft?: TestCaseDraft; status?: ErrorStatus; importError?: DomainError } = {},
+  ) {
+    const paging = pageQuery(c);
+    const shown = await testCases.page(name, paging);
+    const next = nextUrl(`${promptUrl(name)}/test-cases`, shown.nextCursor, { limit: paging.limit });
     const issues = extra.draft?.issues;
-    const flash = issues
-      ? {
-          kind: "error" as const,
-          text:
-            issues.length > 1
-              ? `The test case was not saved: ${issues.length} problems, each shown at its field`
-              : (issues[0]?.message ?? "Check the test case"),
-        }
-      : takeFlash(c);
-    return page(c, <TestCasesPage prompt={name} {...shown} draft={extra.draft} flash={flash} />, extra.status ?? 200);
+    const flash = extra.importError
+      ? { kind: "error" as const, text: `Nothing was imported: ${extra.importError.message}` }
+      : issues
+        ? {
+            kind: "error" as const,
+            text:
+              issues.length > 1
+                ? `The test case was not saved: ${issues.length} problems, each shown at its field`
+                : (issues[0]?.message ?? "Check the test case"),
+          }
+        : takeFlash(c);
+    return page(
+      c,
+      <TestCasesPage prompt={name} {...shown} next={next} draft={extra.draft} flash={flash} />,
+      extra.status ?? 200,
+    );
   }
 
   /** Create and save share this: JSON answers the case, forms go back to the list (or re-show it with the errors). */
@@ -108,10 +157,34 @@ export function createTestingRoutes(services: Services) {
     })
     .get(CASES, async (c) => {
       const name = c.req.param("name");
-      if (negotiate(c) === "json") return c.json(testCasesSchema.parse({ testCases: await testCases.list(name) }));
+      if (negotiate(c) === "json") {
+        const paging = pageQuery(c);
+        const shown = await testCases.page(name, paging);
+        const next = nextUrl(`${promptUrl(name)}/test-cases`, shown.nextCursor, { limit: paging.limit });
+        return c.json(testCasesSchema.parse({ testCases: shown.testCases, total: shown.total, next }));
+      }
       return casesPage(c, name);
     })
     .post(CASES, (c) => writeCase(c, c.req.param("name"), null))
+    .post(`${CASES}/import`, async (c) => {
+      const name = c.req.param("name");
+      const json = negotiate(c) === "json";
+      try {
+        const result = await testCases.import(name, await readDatasetInput(c), actorOf(c));
+        if (json) return c.json(testCasesImportSchema.parse(result), 201);
+        const warned = result.warnings.length ? ` (${result.warnings.map((w) => w.message).join("; ")})` : "";
+        const plural = result.imported === 1 ? "" : "s";
+        return redirectAfterPost(
+          c,
+          `${promptUrl(name)}/test-cases`,
+          `Imported ${result.imported} test case${plural}${warned}`,
+        );
+      } catch (error) {
+        if (json || !(error instanceof DomainError) || error.code === "not_found" || error.code === "forbidden")
+          throw error;
+        return casesPage(c, name, { importError: error, status: error.status as 422 });
+      }
+    })
     .get(`${CASES}/:id`, async (c) => {
       const { name, id } = c.req.param();
       const testCase = await testCases.get(name, id);

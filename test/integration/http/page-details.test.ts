@@ -18,7 +18,7 @@ test("/settings opens the first Settings tab this person may use", async () => {
   expect((await secured.request("/settings")).status).toBe(303); // not signed in: to the sign-in page
 });
 
-test("the prompt's tabs are on its versions, test cases, compare and history pages, the current one marked", async () => {
+test("the prompt's tabs are on its versions, test cases, compare, comparisons and history pages, the current one marked", async () => {
   const client = await freshApp();
   await client.create("p", "Hello {{who}}");
   await client.act("p", "1.0", "new");
@@ -26,11 +26,12 @@ test("the prompt's tabs are on its versions, test cases, compare and history pag
     ["/prompts/p", "Versions"],
     ["/prompts/p/test-cases", "Test cases"],
     ["/prompts/p/compare?from=1.0&to=1.1", "Compare"],
+    ["/prompts/p/comparisons", "Comparisons"],
     ["/prompts/p/history", "History"],
   ]) {
     const html = await expectPage(await client.page(path as string));
     const tabs = /<nav class="tabs" aria-label="Prompt">([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? "";
-    expect(tabs.match(/<a /g), path).toHaveLength(4);
+    expect(tabs.match(/<a /g), path).toHaveLength(5);
     expect(tabs, path).toContain(`aria-current="page">${current}</a>`);
   }
 });

@@ -258,7 +258,7 @@ describe("PostgreSQL schema parity with SQLite", () => {
       for (const c of columns) tables.set(c.table, [...(tables.get(c.table) ?? []), c.column]);
       return Object.fromEntries([...tables].sort(([a], [b]) => (a < b ? -1 : 1)));
     };
-    expect(Object.keys(byTable(sqlite.columns))).toHaveLength(18);
+    expect(Object.keys(byTable(sqlite.columns))).toHaveLength(19);
     expect(byTable(postgres.columns)).toEqual(byTable(sqlite.columns));
   });
 

@@ -121,11 +121,12 @@ describe("test cases", () => {
     expect(await testCases.list("other")).toHaveLength(1);
   });
 
-  it("at most 50 test cases per prompt", async () => {
+  it("at most 1000 test cases per prompt", async () => {
     const { testCases } = await withPrompt();
-    for (let i = 0; i < 50; i++) await testCases.create("greet", { name: `case ${i}` });
+    const rows = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ name: `case ${i}` }));
+    await testCases.import("greet", { content: rows.join("\n") });
     const error = await rejection(testCases.create("greet", { name: "one more" }));
     expect(error.code).toBe("validation_failed");
-    expect(error.message).toBe("A prompt has at most 50 test cases");
+    expect(error.message).toBe("A prompt has at most 1000 test cases");
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type Assertion, compileRegex, evaluate, parseJsonOutput } from "../../../src/domain/assertions.js";
+import { compileRegex, evaluate, type PlainAssertion, parseJsonOutput } from "../../../src/domain/assertions.js";
 
-const check = (output: string, assertion: Assertion) =>
+const check = (output: string, assertion: PlainAssertion) =>
   evaluate(output, assertion, async (regex, text) => regex.test(text));
 
 describe("evaluate", () => {
