@@ -17,7 +17,6 @@ import {
   type ReviewListRow,
 } from "../store/reviews.store.js";
 import { latestTestRun } from "../store/test-runs.store.js";
-import { inTransaction, type Tx } from "./transaction.js";
 import { findVersionById } from "../store/versions.store.js";
 import { diffVersions } from "./compare.service.js";
 import {
@@ -34,6 +33,7 @@ import { idPageInput, promoteInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
 import { approvalsFor, reviewEvent, rowToReview } from "./review-steps.js";
 import { rowToTestRun, rowToVersion } from "./rows.js";
+import { inTransaction, type Tx } from "./transaction.js";
 import type { createVersionsService } from "./versions.service.js";
 
 const comment = z.string().max(MAX_REVIEW_COMMENT, `A comment is at most ${MAX_REVIEW_COMMENT} characters`);

@@ -25,7 +25,9 @@ export function createSettingsRoutes(services: Services) {
       })
       .post("/settings/environments/:stage", async (c) => {
         const stage = c.req.param("stage");
-        const input = withRegressionGate(await readInput(c, { int: ["timeoutMs", "approvals"], bool: ["gate", "noRegression"] }));
+        const input = withRegressionGate(
+          await readInput(c, { int: ["timeoutMs", "approvals"], bool: ["gate", "noRegression"] }),
+        );
         return withFormErrors(
           c,
           ["validation_failed"],
