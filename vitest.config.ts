@@ -24,6 +24,10 @@ const ON_BOTH_ENGINES = [
 export default defineConfig({
   test: {
     testTimeout: 20_000,
+    // Cheap password hashes (log2 of scrypt's N; 15 unless set): the setting an operator has too,
+    // inherited by the servers and verbs the tests start. test/unit/services/password-hashes.test.ts
+    // checks the default cost.
+    env: { PROMPTRAIL_PASSWORD_COST: "10" },
     projects: [
       {
         extends: true,

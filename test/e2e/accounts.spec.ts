@@ -58,7 +58,11 @@ test.beforeAll(async () => {
   promptrail(["user", "add", "vera", "--role", "viewer"], `${PASSWORD}\n`);
   const token = promptrail(["token", "create", "ada", "--label", "e2e setup"]).trim();
   server = spawn(process.execPath, [BUNDLE, "serve", "--port", "0", ...DATABASE], {
-    env: { PATH: process.env.PATH, PROMPTRAIL_LOG: "off" },
+    env: {
+      PATH: process.env.PATH,
+      PROMPTRAIL_LOG: "off",
+      PROMPTRAIL_PASSWORD_COST: process.env.PROMPTRAIL_PASSWORD_COST,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   base = await new Promise<string>((resolve, reject) => {

@@ -42,7 +42,12 @@ const main = join(root, "src", "main.ts");
 export function spawnCli(argv: string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ["--import", "tsx", main, ...argv], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PROMPTRAIL_PASSWORD_COST: process.env.PROMPTRAIL_PASSWORD_COST,
+      ...env,
+    },
   });
 }
 
