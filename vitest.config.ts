@@ -35,6 +35,7 @@ export default defineConfig({
           name: "sqlite",
           include: ["test/unit/**/*.test.{ts,tsx}", "test/integration/**/*.test.{ts,tsx}"],
           exclude: ["test/integration/postgres/**"],
+          globalSetup: ["test/support/bundles.ts"],
         },
       },
       {
@@ -52,7 +53,7 @@ export default defineConfig({
           name: "postgres",
           include: [...ON_BOTH_ENGINES, "test/integration/postgres/**/*.test.ts"],
           env: { PROMPTRAIL_TEST_ENGINE: "postgres" },
-          globalSetup: ["test/support/pg-global-setup.ts"],
+          globalSetup: ["test/support/bundles.ts", "test/support/pg-global-setup.ts"],
         },
       },
     ],
