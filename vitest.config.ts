@@ -28,6 +28,8 @@ export default defineConfig({
     // inherited by the servers and verbs the tests start. test/unit/services/password-hashes.test.ts
     // checks the default cost.
     env: { PROMPTRAIL_PASSWORD_COST: "10" },
+    // `npm run test:deep` runs the property tests deep (test/support/depth.ts).
+    setupFiles: ["test/support/depth.ts"],
     projects: [
       {
         extends: true,

@@ -10,14 +10,16 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { contentHash } from "../../../src/domain/content.js";
 import { nodeArgs } from "../../support/bundles.js";
 import { brokenRules } from "../../support/invariants.js";
+import { runs } from "../../support/depth.js";
 
 /**
  * Issue 8: a crash loop. The built server runs as a child process on one SQLite file while
  * clients write to it; it is killed with SIGKILL at a random moment, restarted, and then the
  * file must pass PRAGMA integrity_check, keep every rule, and hold every write the server had
- * acknowledged (2xx) before it died. PROMPTRAIL_CRASH_RUNS sets the number of kills (default 5).
+ * acknowledged (2xx) before it died. PROMPTRAIL_CRASH_RUNS sets the number of kills (3, or 25 with
+ * PROMPTRAIL_TEST_DEEP=1: test/support/depth.ts).
  */
-const RUNS = Number(process.env.PROMPTRAIL_CRASH_RUNS ?? 5);
+const RUNS = runs("PROMPTRAIL_CRASH_RUNS", 3, 25);
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 
 type Ack =
