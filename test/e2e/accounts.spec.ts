@@ -112,9 +112,9 @@ async function signedIn(
 
 const VERSION = "/prompts/support-reply/versions/1.0";
 
-test("an editor promotes to TST and finds PROD needs a releaser; a releaser promotes; history names both", async ({
-  browser,
-}) => {
+test("an editor promotes to TST and finds PROD needs a releaser; a releaser promotes; history names both", {
+  tag: "@engine",
+}, async ({ browser }) => {
   const editor = await signedIn(browser, "eddie", VERSION);
   const header = editor.page.getByRole("banner");
   await expect(header).toContainText("eddie");
@@ -162,9 +162,9 @@ test("a refused sign-in says why in words, and keeps the name", async ({ browser
   await context.close();
 });
 
-test("a new token's secret is shown once: reloading the page shows it no more and makes no second token", async ({
-  browser,
-}) => {
+test("a new token's secret is shown once: reloading the page shows it no more and makes no second token", {
+  tag: "@engine",
+}, async ({ browser }) => {
   const { context, page } = await signedIn(browser, "eddie", "/settings/tokens");
   const rows = page.getByRole("row").filter({ hasText: "reload check" });
   await page.getByLabel("Label").fill("reload check");
@@ -186,9 +186,9 @@ for (const variant of [
   { name: "dark", colorScheme: "dark", width: 1280 },
   { name: "phone", colorScheme: "light", width: 390 },
 ] as const)
-  test(`screenshots of the sign-in, users, tokens and password pages, and a viewer's version page: ${variant.name}`, async ({
-    browser,
-  }) => {
+  test(`screenshots of the sign-in, users, tokens and password pages, and a viewer's version page: ${variant.name}`, {
+    tag: "@screenshots",
+  }, async ({ browser }) => {
     test.setTimeout(90_000);
     const pages: Array<{ name: string; as: string; path: string; act?: (page: Page) => Promise<void> }> = [
       { name: "login", as: "", path: "/login" },
