@@ -24,6 +24,9 @@ const ON_BOTH_ENGINES = [
 export default defineConfig({
   test: {
     testTimeout: 20_000,
+    // Two test files at a time. Vitest's default is one less than the cores: a single worker on
+    // a 2-core machine, idle while a file waits on its servers, processes and PostgreSQL.
+    maxWorkers: 2,
     // Cheap password hashes (log2 of scrypt's N; 15 unless set): the setting an operator has too,
     // inherited by the servers and verbs the tests start. test/unit/services/password-hashes.test.ts
     // checks the default cost.
