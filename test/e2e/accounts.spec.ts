@@ -49,6 +49,9 @@ function promptrail(args: string[], stdin = ""): string {
 }
 
 test.beforeAll(async () => {
+  // Six processes one after the other (four users, a token, the server): on a busy machine that
+  // alone took more than the default 30 s.
+  test.setTimeout(90_000);
   mkdirSync(dirname(DB), { recursive: true });
   for (const suffix of ["", "-wal", "-shm"]) rmSync(`${DB}${suffix}`, { force: true });
   if (POSTGRES) await freshPostgresDatabase();
