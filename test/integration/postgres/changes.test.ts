@@ -85,6 +85,7 @@ describe("the change stream across two instances on one PostgreSQL database", ()
     const writer = await client();
     const raw = await client();
     try {
+      const rawPid = (await raw.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid;
       await writer.query("BEGIN");
       await writer.query("SELECT pg_advisory_xact_lock($1)", [0x7072_7477]);
       const first = await writer.query<{ id: number }>(
@@ -94,10 +95,13 @@ describe("the change stream across two instances on one PostgreSQL database", ()
         "INSERT INTO events (prompt_id, at, actor, type, version) SELECT id, 'now', 'psql', 'version.tested', '1.0' FROM prompts WHERE name = 'locked' RETURNING id",
       );
       // The raw insert queues on the lock (before drawing an id), however long the writer takes.
+      // pg_locks is cluster-wide: other test files' writers wait on advisory locks too, so only
+      // the raw connection's own wait counts.
       await expect
         .poll(async () => {
           const { rows } = await writer.query<{ n: string }>(
-            "SELECT count(*)::text AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+            "SELECT count(*)::text AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid = $1",
+            [rawPid],
           );
           return rows[0]?.n;
         })
