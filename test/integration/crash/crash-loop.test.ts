@@ -9,8 +9,8 @@ import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { contentHash } from "../../../src/domain/content.js";
 import { nodeArgs } from "../../support/bundles.js";
-import { brokenRules } from "../../support/invariants.js";
 import { runs } from "../../support/depth.js";
+import { brokenRules } from "../../support/invariants.js";
 
 /**
  * Issue 8: a crash loop. The built server runs as a child process on one SQLite file while

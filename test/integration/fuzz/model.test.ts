@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { expect, test } from "vitest";
+import { runs } from "../../support/depth.js";
 import { brokenRules } from "../../support/invariants.js";
 import { type Client, freshApp, type Json } from "../http/support/http.js";
-import { runs } from "../../support/depth.js";
 
 /**
  * Issue 8: a model-based test. fast-check drives random sequences of create / new / save /

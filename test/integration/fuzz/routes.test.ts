@@ -3,9 +3,9 @@ import { expect, test } from "vitest";
 import { ERROR_STATUS } from "../../../src/domain/errors.js";
 import { errorSchema } from "../../../src/http/json.js";
 import { langfuseErrorSchema } from "../../../src/http/langfuse-json.js";
+import { runs } from "../../support/depth.js";
 import { brokenRules, digest } from "../../support/invariants.js";
 import { freshApp } from "../http/support/http.js";
-import { runs } from "../../support/depth.js";
 
 /**
  * Issue 8: a fuzzer over every route (SPEC §3) with JSON, form, multipart and garbage bodies,

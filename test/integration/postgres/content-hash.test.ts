@@ -6,8 +6,8 @@ import { messagesText } from "../../../src/domain/chat.js";
 import { chatContentHash, contentHash, type Json } from "../../../src/domain/content.js";
 import { checkContract, storedContract } from "../../../src/domain/contract.js";
 import { hashOf } from "../../../src/domain/prompt-content.js";
-import { createMigratedTestDatabase } from "../../support/pg-databases.js";
 import { runs } from "../../support/depth.js";
+import { createMigratedTestDatabase } from "../../support/pg-databases.js";
 
 /**
  * R3 and SPEC §8 on PostgreSQL: the database's own content hash (SQL over sha256) is the app's
