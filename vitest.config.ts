@@ -15,6 +15,7 @@ const ON_BOTH_ENGINES = [
   "test/integration/accounts/**/*.test.ts",
   "test/integration/http/**/*.test.{ts,tsx}",
   "test/integration/langfuse/**/*.test.ts",
+  "test/integration/mcp/**/*.test.ts",
   "test/integration/services/**/*.test.ts",
   "test/integration/testing/**/*.test.ts",
   "test/integration/transfer/**/*.test.ts",

@@ -9,6 +9,7 @@ import { errorHandler, renderError } from "./http/on-error.js";
 import { type RequestNotes, STDERR_NOTES } from "./http/request-notes.js";
 import { createChangeRoutes } from "./http/routes/changes.routes.js";
 import { createLangfuseRoutes } from "./http/routes/langfuse.routes.js";
+import { createMcpRoutes } from "./http/routes/mcp.routes.js";
 import { createPromptEditRoutes } from "./http/routes/prompt-edits.routes.js";
 import { createPromptRoutes } from "./http/routes/prompts.routes.js";
 import { createRenderRoutes } from "./http/routes/render.routes.js";
@@ -65,6 +66,8 @@ export function createApp({
   app.route("/", createRuntimeRoutes(services, notes));
   // The change stream has the runtime read's access rules: checked in its route, never a redirect.
   app.route("/", createChangeRoutes(services, notes, changes ?? createChangeFeed({ db })));
+  // MCP has them too, and its POSTs only read (docs/mcp.md).
+  app.route("/", createMcpRoutes(services, notes));
   // Who the request is and whether its role may: before any body is read for it.
   app.use(requireAccess(services, notes));
   app.use(formGuard());

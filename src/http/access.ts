@@ -10,6 +10,9 @@ export function isPublic(path: string): boolean {
 /** A render (docs/contract.md) is a read that takes its variables in a POST body. */
 const RENDER = /^\/prompts\/[^/]+\/(?:stages|versions)\/[^/]+\/render$/;
 
+/** MCP (docs/mcp.md): every call is a JSON-RPC POST, and none changes the registry. */
+const MCP = "/mcp";
+
 /** One's own account: who am I, signing out, where Settings starts for me, one's own tokens and password. */
 const SELF = /^\/(?:me|logout|settings|settings\/password|settings\/tokens(?:\/[^/]+\/revoke)?)$/;
 
@@ -19,11 +22,12 @@ const SELF = /^\/(?:me|logout|settings|settings\/password|settings\/tokens(?:\/[
  * and everything under /settings is `admin` but one's own tokens and password. Where the answer
  * depends on the data (promoting TST→PROD, making a PROD version current, someone else's token)
  * the service checks the stronger permission inside its transaction, with the same role table.
- * A render is the one POST that only reads.
+ * A render and an MCP call are the POSTs that only read.
  */
 export function routePermission(method: string, path: string): Permission | "public" {
   if (isPublic(path)) return "public";
   if (SELF.test(path)) return "self";
   if (path === "/settings" || path.startsWith("/settings/")) return "admin";
+  if (path === MCP) return "read";
   return SAFE.has(method) || (method === "POST" && RENDER.test(path)) ? "read" : "edit";
 }

@@ -93,6 +93,18 @@ export function requireAccess(services: Services, notes: RequestNotes): Middlewa
   };
 }
 
+/**
+ * The runtime read's access rules, for the routes that programs call and that check access before
+ * the access middleware (the change stream, MCP): who the request is, and a role that may read.
+ * Throws unauthorized (secured mode without a valid credential) or forbidden.
+ */
+export async function admitReader(c: Context, services: Services, notes: RequestNotes): Promise<Actor> {
+  const credential = credentialOf(c);
+  const actor = admit(c, notes, await services.runtime.who(usable(credential)), credential) as Actor;
+  requirePermission(actor.role, "read");
+  return actor;
+}
+
 /** The actor of this request, for the services (LOCAL where no access check ran). */
 export function actorOf(c: Context): Actor {
   return c.get("actor") ?? LOCAL;

@@ -103,9 +103,17 @@ export async function readInput(
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new DomainError("bad_request", "The request body must be a JSON object");
   }
+  refuseUnreadableJson(parsed);
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * What every JSON body is refused for once parsed (422 validation_failed): a value nested deeper
+ * than the contract's limit, or a lone UTF-16 surrogate anywhere in it.
+ */
+export function refuseUnreadableJson(parsed: object): void {
   for (const [key, value] of Object.entries(parsed)) refuseDeep(key, value);
   refuseLoneSurrogates(parsed);
-  return parsed as Record<string, unknown>;
 }
 
 function formToInput(form: Record<string, unknown>, fields: FormFields): Record<string, unknown> {

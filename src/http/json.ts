@@ -64,6 +64,21 @@ export const versionSchema = z
   })
   .refine((v) => oneContent(v) && (v.type === "text") === (v.body !== undefined), "body for text, messages for chat");
 
+/** A render (docs/contract.md, "Rendering"): the filled text or messages, with what goes with them. */
+export const renderingSchema = z
+  .object({
+    prompt: z.string(),
+    version: versionNumber,
+    stage,
+    type: promptType,
+    body: z.string().optional(),
+    messages: z.array(z.strictObject({ role: z.enum(CHAT_ROLES), content: z.string() })).optional(),
+    config: jsonObject,
+    tools: contractShape.tools,
+    responseFormat: contractShape.responseFormat,
+  })
+  .refine((v) => oneContent(v) && (v.type === "text") === (v.body !== undefined), "body for text, messages for chat");
+
 export const promptListSchema = z.object({
   prompts: z.array(
     z.object({ name: z.string(), description: z.string(), current: currentByStage, updatedAt: z.string() }),

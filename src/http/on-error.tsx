@@ -5,7 +5,7 @@ import { ErrorPage } from "../../views/pages/error.page.js";
 import { DomainError } from "../domain/errors.js";
 import { domainErrorOf } from "../services/refusals.js";
 import { messageForPeople } from "./for-people.js";
-import { applyBaseHeaders } from "./headers.js";
+import { applyBaseHeaders, BASE_HEADERS } from "./headers.js";
 import { isLangfusePath, langfuseErrorJson } from "./langfuse-json.js";
 import { negotiate } from "./negotiate.js";
 import { fragment, page } from "./render.js";
@@ -13,6 +13,17 @@ import { type RequestNotes, rawPath } from "./request-notes.js";
 import { wayBack } from "./way-back.js";
 
 export const WWW_AUTHENTICATE = 'Bearer realm="promptrail"';
+
+/**
+ * A refusal as JSON whatever the Accept header says, for routes only programs call (the change
+ * stream, MCP): 401 carries `WWW-Authenticate`, never a redirect to the sign-in page.
+ */
+export function refuseAsJson(c: Context, error: unknown): Response {
+  if (!(error instanceof DomainError)) throw error;
+  const headers: Record<string, string> = { ...BASE_HEADERS, "content-type": "application/json" };
+  if (error.code === "unauthorized") headers["www-authenticate"] = WWW_AUTHENTICATE;
+  return c.body(JSON.stringify(error.toJSON()), error.status as ContentfulStatusCode, headers);
+}
 
 /**
  * One mapping from an error to the representation the request asked for, with the real status.

@@ -6,6 +6,7 @@ import type { WebhookSettings } from "./deliveries.service.js";
 import { createEnvironmentsService } from "./environments.service.js";
 import { createHistoryService } from "./history.service.js";
 import { createLangfuseService } from "./langfuse.service.js";
+import { createMcpService } from "./mcp.service.js";
 import { createPreviewService } from "./preview.service.js";
 import { createPromptEditsService } from "./prompt-edits.service.js";
 import { createPromptsService } from "./prompts.service.js";
@@ -42,6 +43,7 @@ export function createServices({ db, ...rest }: Deps) {
     versionPage: createVersionPageService(deps),
     runtime,
     render: createRenderService(deps, runtime),
+    mcp: createMcpService(deps, runtime),
     revisions: createRevisionsService(deps),
     history: createHistoryService(deps),
     compare: createCompareService(deps),

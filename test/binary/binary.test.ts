@@ -140,6 +140,24 @@ describe("the single executable, alone in an empty folder with a clean environme
     expect(await plain.text()).toBe("Hello {{who}}");
   });
 
+  it("answers MCP: the prompt rendered by its contract, and the read-only tools (docs/mcp.md)", async () => {
+    const call = (method: string, params: unknown) =>
+      json("/mcp", {
+        method: "POST",
+        headers: { Accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      });
+    const got = await call("prompts/get", { name: "greeting", arguments: { who: "Ada" } });
+    expect(got.body.result.messages).toEqual([{ role: "user", content: { type: "text", text: "Hello Ada" } }]);
+    const tools = await call("tools/list", {});
+    expect(tools.body.result.tools.map((t: { name: string }) => t.name).sort()).toEqual([
+      "compare_versions",
+      "get_prompt",
+      "list_prompts",
+      "render_prompt",
+    ]);
+  });
+
   it("answers a page and an htmx fragment", async () => {
     const page = await fetch(`${base}/`);
     const html = await page.text();

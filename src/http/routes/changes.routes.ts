@@ -1,13 +1,11 @@
-import type { Context } from "hono";
 import { Hono } from "hono";
 import { type Change, parseLastEventId, sseComment, sseEvent } from "../../domain/changes.js";
 import { DomainError } from "../../domain/errors.js";
-import { requirePermission } from "../../domain/roles.js";
 import type { ChangeFeed, ChangeSink } from "../../services/change-feed.service.js";
 import type { Services } from "../../services/index.js";
-import { admit, credentialOf, usable } from "../auth.js";
+import { admitReader } from "../auth.js";
 import { BASE_HEADERS } from "../headers.js";
-import { WWW_AUTHENTICATE } from "../on-error.js";
+import { refuseAsJson } from "../on-error.js";
 import type { RequestNotes } from "../request-notes.js";
 
 /** How long EventSource waits before it reconnects after the stream ends (the `retry:` field). */
@@ -47,15 +45,13 @@ const HEARTBEAT = encoder.encode(sseComment("keep-alive"));
 export function createChangeRoutes(services: Services, notes: RequestNotes, feed: ChangeFeed, maxUnread = MAX_UNREAD) {
   return new Hono().get("/changes", async (c) => {
     try {
-      const credential = credentialOf(c);
-      const actor = admit(c, notes, await services.runtime.who(usable(credential)), credential);
-      if (actor) requirePermission(actor.role, "read");
+      await admitReader(c, services, notes);
     } catch (error) {
-      return refuse(c, error);
+      return refuseAsJson(c, error);
     }
     const after = parseLastEventId(c.req.header("last-event-id"));
     if (after === undefined)
-      return refuse(
+      return refuseAsJson(
         c,
         new DomainError("bad_request", "Last-Event-ID must be the id of a change this stream sent (digits only)"),
       );
@@ -63,14 +59,6 @@ export function createChangeRoutes(services: Services, notes: RequestNotes, feed
     if (c.req.method === "HEAD") return new Response(null, { status: 200, headers: STREAM_HEADERS });
     return openStream(feed, after, maxUnread);
   });
-}
-
-/** A refusal as JSON whatever the Accept header says: whoever opens a stream is a program. */
-function refuse(c: Context, error: unknown): Response {
-  if (!(error instanceof DomainError)) throw error;
-  const headers: Record<string, string> = { ...BASE_HEADERS, "content-type": "application/json" };
-  if (error.code === "unauthorized") headers["www-authenticate"] = WWW_AUTHENTICATE;
-  return c.body(JSON.stringify(error.toJSON()), error.status as 400, headers);
 }
 
 /**

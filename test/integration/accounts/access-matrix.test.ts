@@ -49,6 +49,8 @@ interface Request {
   body?: unknown;
   /** Show a session of this user made for this request only (signing out ends it). */
   freshSession?: boolean;
+  /** Headers beside (or instead of) the JSON ones. */
+  headers?: Record<string, string>;
 }
 
 interface Case {
@@ -127,6 +129,18 @@ const TABLE: Record<string, Case[]> = {
     { need: "read", request: async (f) => ({ path: `/prompts/${await f.prompt()}/stages/dev` }), ok: 200 },
   ],
   "GET /changes": [{ need: "read", request: async () => ({ path: "/changes" }), ok: 200 }],
+  // An MCP call only reads, though every call is a POST (docs/mcp.md).
+  "POST /mcp": [
+    {
+      need: "read",
+      request: async () => ({
+        path: "/mcp",
+        body: { jsonrpc: "2.0", id: 1, method: "tools/list" },
+        headers: { accept: "application/json, text/event-stream" },
+      }),
+      ok: 200,
+    },
+  ],
   // A render only reads, though its variables come in a POST body (docs/contract.md).
   "POST /prompts/:name/stages/:stage/render": [
     {
@@ -478,6 +492,7 @@ async function call(client: Client | SecuredClient, shown: Shown, req: Request) 
       ...(body === undefined ? {} : { "content-type": "application/json" }),
       ...(shown === null ? {} : "session" in shown ? { cookie: `promptrail_session=${shown.session}` } : {}),
       ...(shown !== null && "token" in shown ? { authorization: `Bearer ${shown.token}` } : {}),
+      ...req.headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });

@@ -52,6 +52,7 @@ const TEMPLATES = [
   "/prompts/{n}/stages/{s}",
   "/prompts/{n}/stages/{s}/render",
   "/prompts/{n}/versions/{v}/render",
+  "/mcp",
   "/prompts/{n}/test-cases",
   "/prompts/{n}/test-cases/{id}",
   "/prompts/{n}/test-cases/{id}/save",
@@ -273,6 +274,10 @@ const request = fc.record({
 
 const CODES = new Set(Object.keys(ERROR_STATUS));
 
+/** A JSON-RPC error response: `{jsonrpc: "2.0", error: {code: integer, message}, id}`. */
+const isJsonRpcError = (v: { jsonrpc?: unknown; error?: { code?: unknown; message?: unknown } }) =>
+  v.jsonrpc === "2.0" && Number.isInteger(v.error?.code) && typeof v.error?.message === "string";
+
 test(`fuzzing every route: ${RUNS} requests, no 5xx, errors in SPEC §3's shape, refusals change nothing`, async () => {
   const noNetwork: typeof fetch = async (input) => {
     throw new Error(`the fuzzer sends no traffic (asked for ${String(input)})`);
@@ -304,6 +309,9 @@ test(`fuzzing every route: ${RUNS} requests, no 5xx, errors in SPEC §3's shape,
         if (json && r.path.startsWith("/api/public/")) {
           // The Langfuse-compatible routes answer errors as Langfuse does (SPEC §8): {message, error}.
           expect(langfuseErrorSchema.safeParse(JSON.parse(text)).success, text.slice(0, 300)).toBe(true);
+        } else if (json && r.path.startsWith("/mcp") && isJsonRpcError(JSON.parse(text))) {
+          // What the MCP transport refuses itself (Accept, Content-Type, not a JSON-RPC message)
+          // it answers as the protocol does (docs/mcp.md, "The transport").
         } else if (json) {
           const parsed = errorSchema.safeParse(JSON.parse(text));
           expect(parsed.success, text.slice(0, 300)).toBe(true);
