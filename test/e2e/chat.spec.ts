@@ -6,7 +6,11 @@ import { answerNextDialog, button, expect, expectFlash, expectVersion, test, ver
  * messages edited inline as rows (add, move, remove, a placeholder), tested, promoted to PROD —
  * and then read by an application through Langfuse's own SDK.
  */
-test("a chat prompt from creation to PROD, read with @langfuse/client", async ({ page, uniqueName, baseURL }) => {
+test("a chat prompt from creation to PROD, read with @langfuse/client", { tag: "@engine" }, async ({
+  page,
+  uniqueName,
+  baseURL,
+}) => {
   const name = uniqueName("chat");
   await page.goto("/");
   const form = page.getByRole("form", { name: "New prompt" });

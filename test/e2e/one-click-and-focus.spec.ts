@@ -16,7 +16,11 @@ async function versionsOf(request: import("@playwright/test").APIRequestContext,
   return ((await res.json()) as { versions: Array<{ version: string }> }).versions.map((v) => v.version);
 }
 
-test("a double click on Create New Version makes one draft; on Save, one revision", async ({ page, api, request }) => {
+test("a double click on Create New Version makes one draft; on Save, one revision", { tag: "@engine" }, async ({
+  page,
+  api,
+  request,
+}) => {
   const v = await api.createPrompt({ body: "Once {{x}}" });
   await page.goto(versionPath(v.prompt, "1.0"));
   // Held back a moment, as a slow server would be: the second click lands while the first runs.

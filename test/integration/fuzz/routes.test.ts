@@ -4,6 +4,7 @@ import { ERROR_STATUS } from "../../../src/domain/errors.js";
 import { errorSchema } from "../../../src/http/json.js";
 import { langfuseErrorSchema } from "../../../src/http/langfuse-json.js";
 import { sqliteOf } from "../../support/db.js";
+import { runs } from "../../support/depth.js";
 import { brokenRules, digest } from "../../support/invariants.js";
 import { freshApp } from "../http/support/http.js";
 
@@ -11,10 +12,10 @@ import { freshApp } from "../http/support/http.js";
  * Issue 8: a fuzzer over every route (SPEC §3) with JSON, form, multipart and garbage bodies,
  * odd headers, paths and methods. For every request: never a 5xx; every JSON error in SPEC §3's
  * shape with a known code and its status; a refused request (4xx) leaves the database digest
- * unchanged. `npm test` sends PROMPTRAIL_FUZZ_RUNS requests (default 300); set it higher for a
- * long run. A failure prints fast-check's seed and the shrunk request.
+ * unchanged. `npm test` sends PROMPTRAIL_FUZZ_RUNS requests (300, or 5000 with
+ * PROMPTRAIL_TEST_DEEP=1: test/support/depth.ts); set it higher for a long run. A failure prints fast-check's seed and the shrunk request.
  */
-const RUNS = Number(process.env.PROMPTRAIL_FUZZ_RUNS ?? 300);
+const RUNS = runs("PROMPTRAIL_FUZZ_RUNS", 300, 5000);
 
 const lone = JSON.parse('"A\\ud800B"') as string;
 const often = <T>(usual: fc.Arbitrary<T>, odd: fc.Arbitrary<T>) =>

@@ -6,6 +6,7 @@ import { messagesText } from "../../../src/domain/chat.js";
 import { chatContentHash, contentHash, type Json } from "../../../src/domain/content.js";
 import { checkContract, storedContract } from "../../../src/domain/contract.js";
 import { hashOf } from "../../../src/domain/prompt-content.js";
+import { runs } from "../../support/depth.js";
 import { createMigratedTestDatabase } from "../../support/pg-databases.js";
 
 /**
@@ -84,7 +85,7 @@ describe("the content hash in PostgreSQL (R3)", () => {
         );
         expect(hashes).toEqual(cases.map(([body, c]) => contentHash(body, c)));
       }),
-      { numRuns: 60 },
+      { numRuns: runs(null, 60, 600) },
     );
   });
 
@@ -138,7 +139,7 @@ describe("the chat hash in PostgreSQL (SPEC §8)", () => {
           );
         },
       ),
-      { numRuns: 40 },
+      { numRuns: runs(null, 40, 400) },
     );
   });
 
@@ -228,7 +229,7 @@ describe("the hash with a contract in PostgreSQL (docs/contract.md)", () => {
           expect(hashes.map((h) => h.h)).toEqual(rows.map((r) => r.expected));
         },
       ),
-      { numRuns: 40 },
+      { numRuns: runs(null, 40, 400) },
     );
     const { rows } = await sql<{ h: string | null }>`
       SELECT promptrail_version_hash('text', 'b', '{}', '[{"name":"a","type":"date","required":true}]', '[]', NULL) AS h`.execute(
