@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Tests that run on PostgreSQL as well (SPEC §10): the folders whose tests go through the
+ * Tests that run on PostgreSQL as well (docs/postgresql.md): the folders whose tests go through the
  * services, the HTTP app or server processes on the test's database (test/support/db.ts), with
  * raw SQL only through engine-neutral helpers (test/support/state.ts). The few tests in them
  * about SQLite itself (its file's bytes, its migration history) skip on PostgreSQL

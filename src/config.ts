@@ -27,20 +27,20 @@ const settings = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PROMPTRAIL_DB: z.string().min(1).default("./data/promptrail.db"),
-  // SPEC §10: PostgreSQL instead of the SQLite file.
+  // docs/postgresql.md: PostgreSQL instead of the SQLite file.
   PROMPTRAIL_DATABASE_URL: z
     .string()
     .regex(POSTGRES_URL, "a PostgreSQL URL such as postgres://user@host:5432/promptrail")
     .optional(),
   PROMPTRAIL_LOG: z.enum(["off", "text", "json"], "Use off, text or json").optional(),
-  // SPEC §7: the one host the server answers for (behind a proxy); an origin, no path.
+  // docs/limits.md: the one host the server answers for (behind a proxy); an origin, no path.
   PROMPTRAIL_PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: "an http(s) URL such as https://prompts.example.com" })
     .refine((v) => /^https?:\/\/[^/?#@]+\/?$/.test(v), "only scheme, host and port (no path, query or credentials)")
     .optional(),
-  // SPEC §9: may webhooks reach loopback and private networks? Off unless the operator says so.
+  // docs/webhooks.md: may webhooks reach loopback and private networks? Off unless the operator says so.
   PROMPTRAIL_WEBHOOK_PRIVATE: z.enum(["0", "1"], "Use 1 to allow loopback and private networks, 0 not to").optional(),
-  // SPEC §5: believe X-Forwarded-Proto / X-Forwarded-For only behind a proxy that sets them.
+  // docs/accounts.md: believe X-Forwarded-Proto / X-Forwarded-For only behind a proxy that sets them.
   PROMPTRAIL_TRUST_PROXY: z.enum(["0", "1"], "Use 1 (behind a proxy that sets X-Forwarded-*) or 0").default("0"),
   // The change stream's keep-alive comment (docs/applications.md): under most proxies' idle timeouts.
   PROMPTRAIL_HEARTBEAT_MS: z.coerce

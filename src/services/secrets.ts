@@ -2,7 +2,7 @@ import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { passwordCostOf } from "../config.js";
 
 /**
- * Secrets and how they are kept (SPEC §5): session cookies and API tokens are 256 random bits,
+ * Secrets and how they are kept (docs/accounts.md): session cookies and API tokens are 256 random bits,
  * stored as their sha256 (a fast hash is enough for a secret nobody can guess); passwords, which
  * people choose, as salted scrypt (node:crypto), run on libuv's thread pool so that the event
  * loop stays free while one is checked.
@@ -56,7 +56,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
 let decoy: Promise<string> | undefined;
 /**
  * A hash to check a password against when the name is unknown or disabled, so that a wrong
- * name costs as long as a wrong password and the answer time tells nothing (SPEC §5).
+ * name costs as long as a wrong password and the answer time tells nothing (docs/accounts.md).
  */
 export function decoyHash(): Promise<string> {
   decoy ??= hashPassword(newSecret());

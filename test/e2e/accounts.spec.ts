@@ -7,7 +7,7 @@ import pg from "pg";
 import { expectAccessible } from "./support/axe.js";
 
 /**
- * SPEC §5 in the browser. The run's shared server is in open mode (the other journeys need it),
+ * docs/accounts.md in the browser. The run's shared server is in open mode (the other journeys need it),
  * so these journeys start their own, secured one: the same bundle, its own database, users made
  * with the command line as an operator would.
  */

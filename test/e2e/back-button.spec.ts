@@ -1,6 +1,6 @@
 import { button, expect, expectVersion, promptPath, test, versionPath } from "./support/journeys.js";
 
-/** Issue 9 (4): Back never shows a page state that is no longer true. */
+/** Back never shows a page state that is no longer true. */
 
 test("Back after an in-page promote shows the stage the version is in now", async ({ page, api }) => {
   const v = await api.createPrompt({ body: "Back {{x}}" });

@@ -2,7 +2,7 @@ import { LangfuseClient } from "@langfuse/client";
 import { answerNextDialog, button, expect, expectFlash, expectVersion, test, versionPath } from "./support/journeys.js";
 
 /**
- * SPEC §8: a chat prompt's whole life in the browser — created from the New prompt form, its
+ * docs/rules.md, chat prompts: a chat prompt's whole life in the browser — created from the New prompt form, its
  * messages edited inline as rows (add, move, remove, a placeholder), tested, promoted to PROD —
  * and then read by an application through Langfuse's own SDK.
  */

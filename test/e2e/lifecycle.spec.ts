@@ -14,7 +14,7 @@ import {
 } from "./support/journeys.js";
 
 /**
- * The five lifecycle journeys of SPEC §1/§4 in Chromium with JavaScript on: every click goes to a
+ * The five lifecycle journeys of docs/rules.md and docs/ui.md in Chromium with JavaScript on: every click goes to a
  * button found by its accessible name, and htmx swaps the answers into the page.
  */
 

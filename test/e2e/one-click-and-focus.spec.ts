@@ -9,7 +9,7 @@ import {
   versionPath,
 } from "./support/journeys.js";
 
-/** Issue 9 (5, 7) and the button row's polish: each click acts once, focus stays where the user acts. */
+/** The button row: each click acts once, focus stays where the user acts. */
 
 async function versionsOf(request: import("@playwright/test").APIRequestContext, prompt: string) {
   const res = await request.get(promptPath(prompt), { headers: { Accept: "application/json" } });

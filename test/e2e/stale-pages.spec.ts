@@ -1,7 +1,7 @@
 import { answerNextDialog, button, expect, expectFlash, markWindow, test, versionPath } from "./support/journeys.js";
 
 /**
- * Pages left open while someone else acts (SPEC §3: an htmx request that fails shows its error
+ * Pages left open while someone else acts (docs/api.md: an htmx request that fails shows its error
  * inline, never silently; UI.md: nothing a user typed is ever lost).
  */
 

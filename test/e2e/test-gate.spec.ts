@@ -13,7 +13,7 @@ import {
 } from "./support/journeys.js";
 
 /**
- * TEST (SPEC §2, issue 4) in the browser: test cases, the Test button with its inline "Test results"
+ * TEST (docs/rules.md, TEST) in the browser: test cases, the Test button with its inline "Test results"
  * region, and the TST gate set on the Settings page. The gate is global, so these tests hold the
  * settings lock alone (see support/journeys.ts); the environments are put back afterwards.
  */

@@ -7,7 +7,7 @@ import { expectAccessible } from "./support/axe.js";
 import { answerNextDialog, button, expect, expectFlash, test } from "./support/journeys.js";
 
 /**
- * SPEC §9 in the browser: a person adds a webhook, copies its secret (shown once), tests it,
+ * docs/webhooks.md in the browser: a person adds a webhook, copies its secret (shown once), tests it,
  * sees a PROD promotion arrive in the delivery log, redelivers it and deletes the webhook. A real
  * receiver runs in the test on 127.0.0.1 (the e2e server allows loopback webhooks).
  */

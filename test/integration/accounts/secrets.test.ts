@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 /**
- * SPEC §5/§6: no page, JSON answer or log line ever holds a password, a session cookie's value or
+ * docs/accounts.md and docs/operations.md: no page, JSON answer or log line ever holds a password, a session cookie's value or
  * a token's secret — but the one answer that sets the cookie (its Set-Cookie) and the one that
  * creates a token (shown once) — and the database holds only their hashes.
  */

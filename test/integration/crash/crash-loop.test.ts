@@ -13,7 +13,7 @@ import { runs } from "../../support/depth.js";
 import { brokenRules } from "../../support/invariants.js";
 
 /**
- * Issue 8: a crash loop. The built server runs as a child process on one SQLite file while
+ * a crash loop. The built server runs as a child process on one SQLite file while
  * clients write to it; it is killed with SIGKILL at a random moment, restarted, and then the
  * file must pass PRAGMA integrity_check, keep every rule, and hold every write the server had
  * acknowledged (2xx) before it died. PROMPTRAIL_CRASH_RUNS sets the number of kills (3, or 25 with

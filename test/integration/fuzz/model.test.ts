@@ -6,9 +6,9 @@ import { brokenRules } from "../../support/invariants.js";
 import { type Client, freshApp, type Json } from "../http/support/http.js";
 
 /**
- * Issue 8: a model-based test. fast-check drives random sequences of create / new / save /
+ * a model-based test. fast-check drives random sequences of create / new / save /
  * promote / delete / make-current / test / gate commands through HTTP, and a small model of
- * SPEC R2–R10 and §2's gate says what each must answer (status and code) and what the registry
+ * R2–R10 and docs/rules.md, TEST's gate says what each must answer (status and code) and what the registry
  * looks like after it. After every step the app's view equals the model's and every rule of
  * the stored data holds. PROMPTRAIL_MODEL_RUNS sets the number of sequences (15, or 200 with
  * PROMPTRAIL_TEST_DEEP=1: test/support/depth.ts).

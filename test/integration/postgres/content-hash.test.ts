@@ -10,7 +10,7 @@ import { runs } from "../../support/depth.js";
 import { createMigratedTestDatabase } from "../../support/pg-databases.js";
 
 /**
- * R3 and SPEC §8 on PostgreSQL: the database's own content hash (SQL over sha256) is the app's
+ * R3 and docs/rules.md, chat prompts on PostgreSQL: the database's own content hash (SQL over sha256) is the app's
  * contentHash / chatContentHash, for any body and any config text JSON.parse reads the same way.
  */
 let database: Awaited<ReturnType<typeof createMigratedTestDatabase>>;
@@ -115,7 +115,7 @@ describe("the content hash in PostgreSQL (R3)", () => {
   });
 });
 
-describe("the chat hash in PostgreSQL (SPEC §8)", () => {
+describe("the chat hash in PostgreSQL (docs/rules.md, chat prompts)", () => {
   const role = fc.constantFrom("system", "user", "assistant");
   const item = fc.oneof(
     fc.record({ role, content: anyText }),

@@ -51,7 +51,7 @@ async function settled(w: Awaited<ReturnType<typeof webhookWorld>>): Promise<voi
 /** In the order the changes were made (deliveries may arrive in any order). */
 const byTime = (hits: Hit[]) => [...hits].sort((a, b) => a.body.at.localeCompare(b.body.at));
 
-describe("SPEC §9: deliveries reach a real receiver, signed", () => {
+describe("docs/webhooks.md: deliveries reach a real receiver, signed", () => {
   test("every event type is delivered once, with the headers, body and signature of the spec", async () => {
     const r = await receiver();
     const w = await webhookWorld();

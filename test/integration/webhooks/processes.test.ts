@@ -17,7 +17,7 @@ afterEach(async () => {
   }
 });
 
-/** On the test's database: its SQLite file, or on PostgreSQL its URL (SPEC §10: any number of instances). */
+/** On the test's database: its SQLite file, or on PostgreSQL its URL (docs/postgresql.md: any number of instances). */
 async function serve(db: TestDb) {
   const server = spawnCli(["serve", "--port", "0"], {
     ...databaseEnv(db),
