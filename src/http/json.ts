@@ -182,15 +182,6 @@ export const revisionsJson = (revisions: Revision[], next: string | null) =>
 export const historyJson = (events: HistoryEvent[], next: string | null) => historySchema.parse({ events, next });
 
 const assertionValue = z.union([z.string(), z.number(), z.null()]);
-/** A judge assertion's threshold, and its grade in a result. */
-const judged = {
-  score: z.number().optional(),
-  reason: z.string().optional(),
-  threshold: z.number().optional(),
-  grader: z.string().optional(),
-};
-const tokens = z.object({ prompt: z.int(), completion: z.int(), total: z.int() }).nullable();
-const testStatus = z.enum(["passed", "failed", "error"]);
 
 export const testRunSchema = z.object({
   id: z.int(),
