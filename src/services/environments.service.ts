@@ -5,6 +5,7 @@ import { parseStage, STAGES, type Stage } from "../domain/stage.js";
 import type { Environment, Environments } from "../model/testing.model.js";
 import { findEnvironment, listEnvironments, updateEnvironment } from "../store/environments.store.js";
 import { appendSettingsEvent } from "../store/events.store.js";
+import { isTransaction } from "../store/transaction.js";
 import { hasActiveUser } from "../store/users.store.js";
 import { type Actor, eventActor, isoNow, LOCAL, requireRole, type ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
@@ -17,6 +18,21 @@ export async function environmentOf(db: Kysely<Database>, stage: Stage): Promise
   const row = await findEnvironment(db, stage);
   if (!row) throw new Error(`the ${stage} environment is missing: run the migrations`);
   return rowToEnvironment(row);
+}
+
+const readInTransaction = new WeakMap<Kysely<Database>, Map<Stage, Promise<Environment>>>();
+
+/**
+ * environmentOf, read once per transaction: a promotion asks for the target stage's approvals
+ * and for its gate, and both see the same row. Outside a transaction it reads each time.
+ */
+export function environmentWithin(db: Kysely<Database>, stage: Stage): Promise<Environment> {
+  if (!isTransaction(db)) return environmentOf(db, stage);
+  const read = readInTransaction.get(db) ?? new Map<Stage, Promise<Environment>>();
+  readInTransaction.set(db, read);
+  const environment = read.get(stage) ?? environmentOf(db, stage);
+  read.set(stage, environment);
+  return environment;
 }
 
 async function allEnvironments(db: Kysely<Database>): Promise<Environments> {

@@ -7,7 +7,7 @@ import type { PromptDetail, PromptRail, PromptSummary } from "../model/prompt.mo
 import { emptyCurrent, type Version } from "../model/version.model.js";
 import { appendEvent } from "../store/events.store.js";
 import { findPromptByName, insertPrompt, listPrompts, promptFacts } from "../store/prompts.store.js";
-import { insertMove } from "../store/reviews.store.js";
+import { insertMoves } from "../store/reviews.store.js";
 import { insertRevision } from "../store/revisions.store.js";
 import {
   type CurrentVersionRow,
@@ -95,14 +95,9 @@ export function createPromptsService(deps: ServiceDeps) {
         });
         const event = { promptId, at: now, ...eventActor(by), version: "1.0" };
         await appendEvent(tx, { ...event, type: "prompt.created", detail: { description, type: content.type } });
-        await insertMove(tx, {
-          prompt_id: promptId,
-          at: now,
-          stage: "DEV",
-          from_version: null,
-          to_version: "1.0",
-          actor: by.actor,
-        });
+        await insertMoves(tx, [
+          { prompt_id: promptId, at: now, stage: "DEV", from_version: null, to_version: "1.0", actor: by.actor },
+        ]);
         await appendEvent(tx, { ...event, type: "version.created", detail: { stage: "DEV", from: null } });
         const row = await findVersionById(tx, id);
         if (!row) throw new Error("v1.0 vanished inside its own transaction");

@@ -3,15 +3,15 @@ import type { Stage } from "../domain/stage.js";
 import { formatVersion } from "../domain/version-number.js";
 import type { Review } from "../model/review.model.js";
 import { appendEvent, type EventType } from "../store/events.store.js";
-import { closeReview, insertMove, type ReviewListRow, reviewsGoneStale } from "../store/reviews.store.js";
+import { closeReview, insertMoves, type ReviewListRow, reviewsGoneStale } from "../store/reviews.store.js";
 import type { Tx } from "../store/transaction.js";
 import { setStageAndCurrent, touchCurrent } from "../store/versions.store.js";
 import { type Actor, eventActor } from "./context.js";
+import { environmentWithin } from "./environments.service.js";
 
 /** How many approvals a promotion into `stage` needs (0: none, the promotion happens at once). */
 export async function approvalsFor(tx: Tx, stage: Stage): Promise<number> {
-  const row = await tx.selectFrom("environments").select("approvals").where("stage", "=", stage).executeTakeFirst();
-  return row?.approvals ?? 0;
+  return (await environmentWithin(tx, stage)).approvals;
 }
 
 export function rowToReview(row: ReviewListRow, votes: ReviewVoteRow[]): Review {
@@ -86,9 +86,12 @@ export async function movePointer(
   const replaced = replacedNumber ? formatVersion(replacedNumber) : null;
   const stored = await setStageAndCurrent(tx, row, stage, now);
   const audit = { prompt_id: row.prompt_id, at: now, actor: by.actor, review_id: move.review ?? null };
-  if (row.stage !== stage && row.is_current === 1)
-    await insertMove(tx, { ...audit, stage: row.stage, from_version: label, to_version: null });
-  await insertMove(tx, { ...audit, stage, from_version: replaced, to_version: label });
+  await insertMoves(tx, [
+    ...(row.stage !== stage && row.is_current === 1
+      ? [{ ...audit, stage: row.stage, from_version: label, to_version: null }]
+      : []),
+    { ...audit, stage, from_version: replaced, to_version: label },
+  ]);
   if (stage !== "DEV") {
     const stale = await reviewsGoneStale(tx, { promptId: row.prompt_id, stage, current: row.id });
     await markStale(tx, stale, `${stage} now points at v${label}`, now, by);

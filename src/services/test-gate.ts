@@ -9,7 +9,7 @@ import type { Version } from "../model/version.model.js";
 import { latestComparison } from "../store/comparisons.store.js";
 import { latestTestRun } from "../store/test-runs.store.js";
 import { findCurrent } from "../store/versions.store.js";
-import { environmentOf } from "./environments.service.js";
+import { environmentWithin } from "./environments.service.js";
 import { runFacts } from "./rows.js";
 import type { PromotionCheck } from "./versions.service.js";
 
@@ -24,7 +24,7 @@ export async function decideGate(
   target: Stage,
   newest?: TestRunRow | null,
 ): Promise<GateDecision> {
-  const environment = await environmentOf(db, target);
+  const environment = await environmentWithin(db, target);
   if (!environment.gate) return gateDecision(version, target, false, null);
   const applies = newest && newest.stage === version.stage && newest.content_hash === version.contentHash;
   if (environment.gate === "no-regression") {

@@ -125,8 +125,9 @@ export function reviewsGoneStale(
   return query.execute() as Promise<ReviewListRow[]>;
 }
 
-export async function insertMove(db: Db, move: Insertable<StageMovesTable>): Promise<void> {
-  await db.insertInto("stage_moves").values(move).execute();
+/** Audit rows for the pointers one change moves, in one statement. */
+export async function insertMoves(db: Db, moves: Insertable<StageMovesTable>[]): Promise<void> {
+  await db.insertInto("stage_moves").values(moves).execute();
 }
 
 export interface MoveListRow {

@@ -8,6 +8,11 @@ const WRITE_LOCK = 0x7072_7477; // "prtw"
 
 export type Tx = Kysely<Database>;
 
+const transactions = new WeakSet<Kysely<Database>>();
+
+/** Whether `db` is the connection of a transaction inTransaction runs (what it reads stays read). */
+export const isTransaction = (db: Kysely<Database>): boolean => transactions.has(db);
+
 /**
  * R13: runs `work` as one transaction. BEGIN IMMEDIATE takes the write lock up front, so two
  * processes changing the same file queue on busy_timeout instead of failing on a lock upgrade;
@@ -23,7 +28,10 @@ export function inTransaction<T>(db: Kysely<Database>, work: (tx: Tx) => Promise
   return underWriteLock(
     db,
     WRITE_LOCK,
-    work,
+    (tx) => {
+      transactions.add(tx);
+      return work(tx);
+    },
     async (tx, error) => (await refusalOf(tx, error).catch(() => null)) ?? error,
   );
 }
