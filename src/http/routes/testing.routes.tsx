@@ -182,7 +182,7 @@ export function createTestingRoutes(services: Services) {
       } catch (error) {
         if (json || !(error instanceof DomainError) || error.code === "not_found" || error.code === "forbidden")
           throw error;
-        return casesPage(c, name, { importError: error, status: error.status as 422 });
+        return casesPage(c, name, { importError: error, status: error.status });
       }
     })
     .get(`${CASES}/:id`, async (c) => {

@@ -63,6 +63,9 @@ interface Case {
 const V = "/prompts/:name/versions/:v";
 const at = (name: string, v = "1.0") => `/prompts/${name}/versions/${v}`;
 
+/** Dataset imports made so far: each imports a test case of a new name. */
+let imports = 0;
+
 /** Every route the app has, by method and path as `app.routes` lists them. */
 const TABLE: Record<string, Case[]> = {
   "GET /healthz": [{ need: "public", request: async () => ({ path: "/healthz" }), ok: 200 }],
@@ -277,6 +280,33 @@ const TABLE: Record<string, Case[]> = {
       need: "edit",
       request: async (f) => ({ path: `/prompts/${await f.prompt()}/test-cases`, body: { name: "c", variables: {} } }),
       ok: 201,
+    },
+  ],
+  "POST /prompts/:name/test-cases/import": [
+    {
+      need: "edit",
+      request: async (f) => ({
+        path: `/prompts/${await f.prompt()}/test-cases/import`,
+        body: { content: `{"name":"imported ${++imports}"}\n`, format: "jsonl" },
+      }),
+      ok: 201,
+    },
+  ],
+  // Comparisons (docs/evaluate.md): a version compared with itself is refused after the role check.
+  "GET /prompts/:name/comparisons": [
+    { need: "read", request: async (f) => ({ path: `/prompts/${await f.prompt()}/comparisons` }), ok: 200 },
+  ],
+  "GET /prompts/:name/comparisons/:id": [
+    { need: "read", request: async (f) => ({ path: `/prompts/${await f.prompt()}/comparisons/999999` }), ok: 404 },
+  ],
+  "POST /prompts/:name/comparisons": [
+    {
+      need: "edit",
+      request: async (f) => ({
+        path: `/prompts/${await f.prompt()}/comparisons`,
+        body: { candidate: "1.0", baseline: "1.0" },
+      }),
+      ok: 422,
     },
   ],
   "GET /prompts/:name/test-cases/:id": [

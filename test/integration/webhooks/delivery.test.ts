@@ -52,6 +52,39 @@ async function settled(w: Awaited<ReturnType<typeof webhookWorld>>): Promise<voi
 const byTime = (hits: Hit[]) => [...hits].sort((a, b) => a.body.at.localeCompare(b.body.at));
 
 describe("docs/webhooks.md: deliveries reach a real receiver, signed", () => {
+  test("every step of a review before PROD reaches the receiver, and the promotion names its approvers", async () => {
+    const r = await receiver();
+    const w = await webhookWorld();
+    const root = { actor: "root", role: "admin" } as const;
+    const rita = { actor: "rita", role: "releaser" } as const;
+    const remy = { actor: "remy", role: "releaser" } as const;
+    await w.users.add({ name: "root", role: "admin", password: "correct horse battery staple" });
+    await w.users.add({ name: "rita", role: "releaser", password: "correct horse battery staple" }, root);
+    await w.users.add({ name: "remy", role: "releaser", password: "correct horse battery staple" }, root);
+    await w.prompts.create({ name: "greet", body: "Hello" }, rita);
+    await w.versions.promote("greet", "1.0", {}, rita);
+    await w.environments.update("PROD", { approvals: 1 }, root);
+    await w.webhooks.create({ url: r.url }, root);
+    const ask = async () => {
+      const outcome = await w.reviews.promote("greet", "1.0", { to: "PROD" }, rita);
+      if (outcome.kind !== "review") throw new Error("expected a review");
+      return String(outcome.review.id);
+    };
+    await w.reviews.reject(await ask(), { comment: "not yet" }, remy); // review.requested, review.rejected
+    await w.reviews.withdraw(await ask(), rita); // review.requested, review.withdrawn
+    await ask(); // review.requested
+    await w.versions.save("greet", "1.0", { body: "Hello there", revision: 1 }, rita); // review.stale, version.edited
+    await w.reviews.approve(await ask(), { comment: "ship it" }, remy); // review.requested, .approved, version.promoted
+    const types = ["review.requested", "review.rejected", "review.withdrawn", "review.stale", "review.approved"];
+    await r.waitFor(2 + 2 + 1 + 2 + 3);
+    await settled(w);
+    expect(r.hits).toHaveLength(10);
+    expect(new Set(r.hits.map((h) => h.body.type))).toEqual(new Set([...types, "version.edited", "version.promoted"]));
+    const promoted = r.hits.find((h) => h.body.type === "version.promoted");
+    expect(promoted?.body).toMatchObject({ actor: "rita", stage: "PROD", version: "1.0" });
+    expect(JSON.stringify(promoted?.body.data)).toContain("remy");
+  });
+
   test("every event type is delivered once, with the headers, body and signature of the spec", async () => {
     const r = await receiver();
     const w = await webhookWorld();
@@ -64,7 +97,10 @@ describe("docs/webhooks.md: deliveries reach a real receiver, signed", () => {
     // Sent concurrently, so in any order; each one exactly once.
     const seen = r.hits.map((h) => [h.body.type, h.body.version, h.body.stage]);
     expect(seen.sort()).toEqual([...EXPECTED].sort());
-    expect(new Set(r.hits.map((h) => h.body.type))).toEqual(new Set(EVENT_TYPES));
+    // Review events need accounts: the next test sends each of them.
+    expect(new Set(r.hits.map((h) => h.body.type))).toEqual(
+      new Set(EVENT_TYPES.filter((t) => !t.startsWith("review."))),
+    );
     for (const hit of r.hits) {
       expect(hit.path).toBe("/hooks/promptrail");
       expect(hit.headers["content-type"]).toBe("application/json");
