@@ -986,26 +986,18 @@ export async function attacks({ id, one }: Lookup): Promise<Attack[]> {
       refusedBy: "comparisons_same_prompt",
       sql: comparison(id("q 1.0"), id("p 1.4")),
     },
-    {
-      name: "comparisons: a status of no known kind",
-      refusedBy: "comparisons_status",
-      sql: comparison(id("p 1.5"), id("p 1.4"), { cols: ", status", values: ", 'paused'" }),
-    },
-    {
-      name: "comparisons: progress past the total",
-      refusedBy: "comparisons_counts",
-      sql: comparison(id("p 1.5"), id("p 1.4"), { cols: ", progress", values: ", 2" }),
-    },
-    {
-      name: "comparisons: cases that are not a list",
-      refusedBy: "comparisons_cases",
-      sql: comparison(id("p 1.5"), id("p 1.4"), { cols: ", cases", values: ", '{}'" }),
-    },
-    {
-      name: "comparisons: a summary that is not an object",
-      refusedBy: "comparisons_summary",
-      sql: comparison(id("p 1.5"), id("p 1.4"), { cols: ", summary", values: ", '[]'" }),
-    },
+    ...(
+      [
+        ["a status of no known kind", "comparisons_status", "status", "'paused'"],
+        ["progress past the total", "comparisons_counts", "progress", "2"],
+        ["cases that are not a list", "comparisons_cases", "cases", "'{}'"],
+        ["a summary that is not an object", "comparisons_summary", "summary", "'[]'"],
+      ] as const
+    ).map(([what, refusedBy, column, value]) => ({
+      name: `comparisons: ${what}`,
+      refusedBy,
+      sql: comparison(id("p 1.5"), id("p 1.4"), { cols: `, ${column}`, values: `, ${value}` }),
+    })),
     {
       name: "comparisons: done without its outcome",
       refusedBy: "comparisons_outcome",
