@@ -30,23 +30,25 @@ export function AuditPage({
       <p class="muted">
         Every move of a stage pointer, across all prompts, newest first: who moved it, and the review that allowed it.
       </p>
-      <form method="get" action="/audit" class="audit-filter" role="search" aria-label="Filter the audit">
-        <label for="audit-prompt">Prompt</label>
-        <input id="audit-prompt" name="prompt" value={prompt} placeholder="any prompt" />
-        <label for="audit-stage">Stage</label>
-        <select id="audit-stage" name="stage">
-          <option value="" selected={stage === undefined}>
-            any stage
-          </option>
-          {STAGES.map((s) => (
-            <option value={s} selected={stage === s}>
-              {s}
+      <search aria-label="Filter the audit">
+        <form method="get" action="/audit" class="audit-filter">
+          <label for="audit-prompt">Prompt</label>
+          <input id="audit-prompt" name="prompt" value={prompt} placeholder="any prompt" />
+          <label for="audit-stage">Stage</label>
+          <select id="audit-stage" name="stage">
+            <option value="" selected={stage === undefined}>
+              any stage
             </option>
-          ))}
-        </select>
-        <button type="submit">Filter</button>
-        <a href={csv}>Download CSV</a>
-      </form>
+            {STAGES.map((s) => (
+              <option value={s} selected={stage === s}>
+                {s}
+              </option>
+            ))}
+          </select>
+          <button type="submit">Filter</button>
+          <a href={csv}>Download CSV</a>
+        </form>
+      </search>
       {moves.length === 0 ? (
         <p class="muted">No moves{prompt || stage ? " match" : " yet"}.</p>
       ) : (
