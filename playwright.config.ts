@@ -10,6 +10,9 @@ import { defineConfig } from "@playwright/test";
 const port = Number(process.env.PROMPTRAIL_E2E_PORT ?? 3917);
 const baseURL = `http://127.0.0.1:${port}`;
 const dbFile = process.env.PROMPTRAIL_E2E_DB ?? join(tmpdir(), "promptrail-e2e", "promptrail.db");
+// Cheap password hashes (PROMPTRAIL_PASSWORD_COST, log2 of scrypt's N; 15 unless set) for the app
+// and for the verbs and servers the journeys start themselves: they sign in often.
+process.env.PROMPTRAIL_PASSWORD_COST ??= "10";
 
 export default defineConfig({
   testDir: "test/e2e",

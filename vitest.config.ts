@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Tests that run on PostgreSQL as well (SPEC §10): the folders whose tests go through the
+ * Tests that run on PostgreSQL as well (docs/postgresql.md): the folders whose tests go through the
  * services, the HTTP app or server processes on the test's database (test/support/db.ts), with
  * raw SQL only through engine-neutral helpers (test/support/state.ts). The few tests in them
  * about SQLite itself (its file's bytes, its migration history) skip on PostgreSQL
@@ -25,6 +25,15 @@ const ON_BOTH_ENGINES = [
 export default defineConfig({
   test: {
     testTimeout: 20_000,
+    // Two test files at a time. Vitest's default is one less than the cores: a single worker on
+    // a 2-core machine, idle while a file waits on its servers, processes and PostgreSQL.
+    maxWorkers: 2,
+    // Cheap password hashes (log2 of scrypt's N; 15 unless set): the setting an operator has too,
+    // inherited by the servers and verbs the tests start. test/unit/services/password-hashes.test.ts
+    // checks the default cost.
+    env: { PROMPTRAIL_PASSWORD_COST: "10" },
+    // `npm run test:deep` runs the property tests deep (test/support/depth.ts).
+    setupFiles: ["test/support/depth.ts"],
     projects: [
       {
         extends: true,
@@ -32,6 +41,7 @@ export default defineConfig({
           name: "sqlite",
           include: ["test/unit/**/*.test.{ts,tsx}", "test/integration/**/*.test.{ts,tsx}"],
           exclude: ["test/integration/postgres/**"],
+          globalSetup: ["test/support/bundles.ts"],
         },
       },
       {
@@ -49,7 +59,7 @@ export default defineConfig({
           name: "postgres",
           include: [...ON_BOTH_ENGINES, "test/integration/postgres/**/*.test.ts"],
           env: { PROMPTRAIL_TEST_ENGINE: "postgres" },
-          globalSetup: ["test/support/pg-global-setup.ts"],
+          globalSetup: ["test/support/bundles.ts", "test/support/pg-global-setup.ts"],
         },
       },
     ],

@@ -2,7 +2,7 @@
 // typical one, one at the 64 KiB limit, and what a 1 MB one would cost the validator), and the
 // longest event-loop stall while the largest renders run through the app (a `json` variable near
 // 1 MB, a `messages` variable of 10,000 messages, one over the size limit) and while a 64 KiB
-// schema is saved. SPEC §7 asks that no request hold the loop over ~100 ms. In-process only:
+// schema is saved. docs/limits.md asks that no request hold the loop over ~100 ms. In-process only:
 // the app over a throw-away SQLite file, app.request(), perf_hooks' monitorEventLoopDelay.
 // Run: `npm run bench:contract`.
 import { mkdtempSync, rmSync } from "node:fs";

@@ -1,5 +1,5 @@
 // `npm run bench:engines` (and the second half of `npm run bench`): the runtime read on
-// PostgreSQL against SQLite, one and two instances (SPEC §10), measured from outside.
+// PostgreSQL against SQLite, one and two instances (docs/postgresql.md), measured from outside.
 //
 // 1. A SQLite file and a fresh PostgreSQL database (promptrail_bench_<random>, dropped at the
 //    end) are migrated by the built app's `migrate` and seeded through the HTTP API alike: the
@@ -19,7 +19,7 @@
 //    split across A and B; then by SQL: every accepted save is the stored revision it claimed
 //    (no lost update), revisions contiguous, one current version per stage. Before that, RUNS
 //    rounds of one version promoted to TST on A and on B at once (exactly one may win).
-// 7. Step 4 again in secured mode (SPEC §5): a first admin is added and the read carries a
+// 7. Step 4 again in secured mode (docs/accounts.md): a first admin is added and the read carries a
 //    read-only API token, as applications in production read.
 //
 // Loopback only, bounded in time. Settings: BENCH_SECONDS (5 per load), BENCH_ROUNDS (3),
@@ -126,7 +126,7 @@ try {
   } finally {
     await pgCheck.end();
   }
-  // Secured mode (SPEC §5), as applications in production read: a first admin, a read-only API token.
+  // Secured mode (docs/accounts.md), as applications in production read: a first admin, a read-only API token.
   sqlite.token = addToken(sqliteEnv);
   a.token = b.token = addToken(pgEnv);
   await runtimeReads(`${await sameAnswer(agent, [sqlite, a, b])}, with a read-only API token`, { sqlite, a, b });

@@ -1,4 +1,4 @@
-// The longest stall of the event loop while the nastiest requests of issue 8 run (SPEC §7: no
+// The longest stall of the event loop while the nastiest requests run (docs/limits.md: no
 // request keeps the loop busy for more than ~100 ms). The app runs in this process over a
 // throw-away database; each hostile request is sent with app.request() and perf_hooks'
 // monitorEventLoopDelay records the loop's delay meanwhile. Prints one line per request and

@@ -156,7 +156,7 @@ async function runtimeRead(base, { server, quiet }, agent) {
   }
 }
 
-/** The runtime read while 4 clients keep loading the 2,000-version prompt's page (as issue 7 measured it). */
+/** The runtime read while 4 clients keep loading the 2,000-version prompt's page. */
 async function underPageLoad(base, server) {
   let stopping = false;
   let loaded = 0;

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 /**
- * Prompts, versions, saved revisions and the event log, with the rules of SPEC R4 and R12 in the
+ * Prompts, versions, saved revisions and the event log, with the rules of R4 and R12 in the
  * database itself: whatever writes to this file, it cannot break them.
  */
 export async function up(db: Kysely<any>): Promise<void> {

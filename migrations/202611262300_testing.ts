@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 /**
- * TEST (SPEC §2): one environment per stage, test cases per prompt, the remembered ad-hoc
+ * TEST (docs/rules.md, TEST): one environment per stage, test cases per prompt, the remembered ad-hoc
  * variables per prompt, and the append-only test runs, which go only with their deleted draft.
  */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -11,7 +11,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("provider", "text", (c) => c.notNull().defaultTo("echo"))
     .addColumn("base_url", "text", (c) => c.notNull())
     .addColumn("model", "text", (c) => c.notNull())
-    // The NAME of a server environment variable, never a key (SPEC §2).
+    // The NAME of a server environment variable, never a key (docs/rules.md, TEST).
     .addColumn("api_key_env", "text")
     .addColumn("timeout_ms", "integer", (c) => c.notNull())
     .addColumn("gate", "integer", (c) => c.notNull().defaultTo(0))

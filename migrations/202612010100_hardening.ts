@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 /**
- * The database refuses every forbidden write, whatever the statement (SPEC R12, §7, issue 8):
+ * The database refuses every forbidden write, whatever the statement (R12, docs/limits.md):
  *
  * - REPLACE. `INSERT OR REPLACE` and `UPDATE OR REPLACE` delete the rows they conflict with
  *   WITHOUT firing delete triggers, so a BEFORE trigger refuses every write that would conflict
@@ -66,7 +66,7 @@ const CASE_DISAGREES = `EXISTS (SELECT 1 FROM json_each(NEW.results) r
 
 const refuse = (message: string) => `BEGIN SELECT RAISE(ABORT, '${message.replaceAll("'", "''")}'); END`;
 
-/** Refusal messages: stable, so that the HTTP layer can map them to SPEC §3 codes. */
+/** Refusal messages: stable, so that the HTTP layer can map them to docs/api.md codes. */
 const MESSAGES = {
   replaced: "an existing row is never replaced",
   keepsId: "a row keeps its id",
@@ -187,7 +187,7 @@ const TRIGGERS = [
    ${refuse(M.runVersion)}`,
   `CREATE TRIGGER test_runs_insert_status BEFORE INSERT ON test_runs
    WHEN json_valid(NEW.results) AND (NEW.status IS NOT ${RUN_STATUS} OR ${CASE_DISAGREES}) ${refuse(M.runStatus)}`,
-  // SPEC §7: a version keeps its latest 100 runs.
+  // docs/limits.md: a version keeps its latest 100 runs.
   `CREATE TRIGGER test_runs_keep_latest AFTER INSERT ON test_runs
    BEGIN
      DELETE FROM test_runs WHERE version_id = NEW.version_id AND id NOT IN

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 /**
- * SPEC §4: "Edited" is the time of a version's last saved revision. `updated_at` also moves on
+ * docs/ui.md: "Edited" is the time of a version's last saved revision. `updated_at` also moves on
  * promote and make-current, so the edit time gets its own column, filled from the stored
  * revisions, and the database keeps it tied to the revision. (A row inserted without it, by raw
  * SQL, reads as edited when created.)

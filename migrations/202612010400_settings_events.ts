@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 /**
- * SPEC §5: changes to stage environments (and, later, other settings) are events too, typed
+ * docs/accounts.md: changes to stage environments (and, later, other settings) are events too, typed
  * `settings.changed`. They belong to no prompt, so the event log takes rows without a prompt —
  * only of that type, and every other type still needs its prompt. SQLite cannot change a
  * column's NOT NULL or a CHECK in place: the table is rebuilt (SQLite's documented procedure),

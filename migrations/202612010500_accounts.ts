@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 /**
- * SPEC §5: users, their sessions and API tokens, and failed sign-ins (for the limit). The
+ * docs/accounts.md: users, their sessions and API tokens, and failed sign-ins (for the limit). The
  * database keeps only hashes: a password as `scrypt$…`, a session cookie or token as the sha256
  * hex of its secret — CHECKs refuse anything else, so a raw secret can never be stored by
  * mistake. Users are disabled, never deleted or renamed (their names are the actors in the event

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 /**
- * SPEC §8: chat prompts and sequence numbers, with their rules in the database itself (R12).
+ * docs/rules.md, chat prompts: chat prompts and sequence numbers, with their rules in the database itself (R12).
  *
  * - `prompts.type` ('text' or 'chat') is fixed when the prompt is created. A chat prompt's
  *   versions and revisions keep their messages in the same `body` column, as canonical JSON, so

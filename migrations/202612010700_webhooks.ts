@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 /**
- * SPEC §9 webhooks. `webhooks` holds each receiver and its signing secret (kept as it is: an
+ * Webhooks (docs/webhooks.md). `webhooks` holds each receiver and its signing secret (kept as it is: an
  * HMAC needs the secret itself; it is shown once, never exported and never logged).
  * `webhook_deliveries` is the outbox: a change writes its deliveries in its own transaction,
  * and the server's worker sends them after commit, claiming each with a lease so that two

@@ -34,19 +34,20 @@ export const common = {
   logLevel: "warning",
 };
 
+/** An ES module for Node, better-sqlite3 outside it (the scripts the tests start are built so too). */
+export const nodeModule = {
+  ...common,
+  format: "esm",
+  external: ["better-sqlite3"],
+  // CommonJS dependencies inside an ESM bundle may still call require() for Node built-ins.
+  banner: {
+    js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
+  },
+};
+
 /** `outfile` stays in dist/: the bundle finds static/ and node_modules/ from there. */
 export async function buildNodeBundle(outfile = "dist/promptrail.mjs") {
-  return esbuild.build({
-    ...common,
-    entryPoints: ["src/main.ts"],
-    outfile,
-    format: "esm",
-    external: ["better-sqlite3"],
-    // CommonJS dependencies inside an ESM bundle may still call require() for Node built-ins.
-    banner: {
-      js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
-    },
-  });
+  return esbuild.build({ ...nodeModule, entryPoints: ["src/main.ts"], outfile });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

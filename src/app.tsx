@@ -37,7 +37,7 @@ export interface AppDeps {
   fetch?: typeof fetch;
   /** How webhook deliveries are sent (private networks allowed or not; tests inject timings). */
   webhooks?: Partial<WebhookSettings>;
-  /** PROMPTRAIL_TRUST_PROXY: believe X-Forwarded-Proto and X-Forwarded-For (SPEC §5). */
+  /** PROMPTRAIL_TRUST_PROXY: believe X-Forwarded-Proto and X-Forwarded-For (docs/accounts.md). */
   trustProxy?: boolean;
   /** The server's log: who each request was, what failed (stderr when there is none). */
   notes?: RequestNotes;
@@ -69,7 +69,7 @@ export function createApp({
   app.use(csrfGuard(ownUrl));
   // Mounted before baseHeaders: the runtime read and /healthz send constant header objects that
   // include the base headers, and no middleware below this line runs for them (see headers.ts).
-  // The runtime read checks its session or token itself (SPEC §5), as cheaply as it can.
+  // The runtime read checks its session or token itself (docs/accounts.md), as cheaply as it can.
   app.route("/", createRuntimeRoutes(services, notes));
   // The change stream has the runtime read's access rules: checked in its route, never a redirect.
   app.route("/", createChangeRoutes(services, notes, changes ?? createChangeFeed({ db })));

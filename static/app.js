@@ -213,7 +213,7 @@ function followMessages(editor) {
 
 // ---- The ad-hoc variable inputs follow the editor's text ----------------------------------
 
-// The variable names of SPEC §2, as src/domain/template.ts reads them.
+// The variable names of docs/rules.md, TEST, as src/domain/template.ts reads them.
 const PLACEHOLDER = /\{\{\s*([\p{L}_][\p{L}\p{M}\p{Nd}_.-]{0,63})\s*\}\}/gu;
 const variablesOf = (text) => [...new Set(Array.from(text.matchAll(PLACEHOLDER), (m) => m[1]))];
 

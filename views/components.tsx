@@ -65,7 +65,7 @@ export interface RailStop {
 }
 
 /**
- * SPEC §4: how many DEV drafts exist, so that a draft that is not current is never invisible.
+ * docs/ui.md: how many DEV drafts exist, so that a draft that is not current is never invisible.
  * Nothing when the only draft is the current one (its chip says it all).
  */
 export function DraftCount({ prompt, drafts, current }: { prompt: string; drafts: number; current: boolean }) {

@@ -118,7 +118,7 @@ describe("get", () => {
       [join(root, "dist", "promptrail.mjs"), "user", "add", "ada", "--role", "admin", "--db", server.db],
       {
         input: "correct horse battery staple\n",
-        env: { PATH: process.env.PATH },
+        env: { PATH: process.env.PATH, PROMPTRAIL_PASSWORD_COST: process.env.PROMPTRAIL_PASSWORD_COST },
       },
     );
     const token = promptrail(["token", "create", "ada", "--label", "app", "--read-only"], server.db).trim();

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 /**
- * SPEC §10: the whole schema on PostgreSQL in one step — the final shape the SQLite migrations
+ * docs/postgresql.md: the whole schema on PostgreSQL in one step — the final shape the SQLite migrations
  * (migrations/*.ts, applied in order) build: the same tables, columns, NOT NULLs, defaults,
  * foreign keys, CHECKs and indexes, and every trigger under the same name with the same RAISE
  * text, so that a refusal names the same rule on both (R12, src/services/refusals.ts).
@@ -387,7 +387,7 @@ const FUNCTIONS = [
      WHEN 'name,type' THEN json_typeof(e -> 'type') = 'string' AND (e ->> 'type') = 'placeholder'
        AND json_typeof(e -> 'name') = 'string' AND promptrail_variable_name(e ->> 'name')
      ELSE false END $$`,
-  // SPEC §8: sha256 hex of {"config":…,"messages":…}; null unless the body is 1–100 well-formed
+  // docs/rules.md, chat prompts: sha256 hex of {"config":…,"messages":…}; null unless the body is 1–100 well-formed
   // messages in canonical form and the config a JSON object.
   `CREATE FUNCTION promptrail_chat_hash(body text, config text) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT AS $$
    DECLARE
@@ -834,7 +834,7 @@ const TRIGGERS: Trigger[] = [
          ${refuse(`NEW.status IS DISTINCT FROM ${RUN_STATUS} OR ${CASE_DISAGREES}`, M.runStatus)}
        END IF;`,
   },
-  // SPEC §7: a version keeps its latest 100 runs.
+  // docs/limits.md: a version keeps its latest 100 runs.
   {
     name: "test_runs_keep_latest",
     on: "AFTER INSERT ON test_runs",
@@ -907,7 +907,7 @@ const TRIGGERS: Trigger[] = [
     ),
   },
 
-  // users (SPEC §5): never deleted or renamed; active users always have an active admin.
+  // users (docs/accounts.md): never deleted or renamed; active users always have an active admin.
   {
     name: "users_insert_fresh",
     on: "BEFORE INSERT ON users",

@@ -9,7 +9,7 @@ import * as truncateGuards from "./202612100100_truncate_guards.js";
 import * as reviews from "./202612110000_reviews.js";
 import * as evaluate from "./202612110100_evaluate.js";
 
-/** PostgreSQL's migrations (SPEC §10), by name in the order they apply. */
+/** PostgreSQL's migrations (docs/postgresql.md), by name in the order they apply. */
 export const postgresMigrations: Record<string, Migration> = {
   "202612020000_postgres_schema": postgresSchema,
   "202612020100_json_checks": jsonChecks,

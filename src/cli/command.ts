@@ -27,7 +27,7 @@ export interface ParsedArgs {
 }
 
 /**
- * A verb of the one command line (SPEC §6). `name` may be two words ("user add") for verbs
+ * A verb of the one command line (docs/operations.md). `name` may be two words ("user add") for verbs
  * grouped under one noun; the registry in commands.ts lists one entry per verb.
  */
 export interface Command {

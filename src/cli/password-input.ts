@@ -4,7 +4,7 @@ import { text } from "node:stream/consumers";
 type Terminal = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
 
 /**
- * SPEC §6: a password comes from stdin when it is not a terminal (its first line: `echo "$PW" |
+ * docs/operations.md: a password comes from stdin when it is not a terminal (its first line: `echo "$PW" |
  * promptrail user add …`, a file, a secret store), else it is asked twice without echo.
  */
 export async function readPassword(stdin: Readable, prompts: Writable): Promise<string> {

@@ -5,7 +5,7 @@ import { commandHelp, overview, synopsis } from "./usage.js";
 import { VERSION } from "./version.js";
 
 /**
- * The one command line (SPEC §6), the same in the single executable and in `npm run cli`:
+ * The one command line (docs/operations.md), the same in the single executable and in `npm run cli`:
  * finds the verb, parses its flags strictly with util.parseArgs, runs it, and answers the exit
  * code: 0 done, 1 failed (one line on stderr says what to do), 2 a wrong verb, flag or argument
  * (the usage on stderr). With no verb at all it serves.

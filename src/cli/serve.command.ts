@@ -102,7 +102,7 @@ function firstSignal(io: CliIo, again: () => void): Promise<string> {
 }
 
 /**
- * SPEC §5: in open mode (no active user) the server listens on loopback only. Answers why it
+ * docs/accounts.md: in open mode (no active user) the server listens on loopback only. Answers why it
  * must not start, or null: it may (secured, loopback, or deliberately opened behind a proxy that
  * authenticates, which `--open-to-network` with PROMPTRAIL_PUBLIC_URL says).
  */

@@ -10,7 +10,7 @@ import { hashOf } from "../domain/prompt-content.js";
 import { type CommitWatch, dataVersionWatch, walIndexWatch } from "./commit-watch.js";
 import type { Database } from "./schema.js";
 
-/** The two engines (SPEC §10): the embedded SQLite file, or a PostgreSQL server shared by many instances. */
+/** The two engines (docs/postgresql.md): the embedded SQLite file, or a PostgreSQL server shared by many instances. */
 export type Engine = "sqlite" | "postgres";
 
 /**
@@ -64,7 +64,7 @@ export interface SqliteDb extends DbBase {
 }
 
 /**
- * A PostgreSQL database (SPEC §10). Any number of instances may share it, so nothing is cached
+ * A PostgreSQL database (docs/postgresql.md). Any number of instances may share it, so nothing is cached
  * in front of it: `watchCommits` answers "changed" every time and every read asks the server.
  */
 export interface PostgresDb extends DbBase {
@@ -142,7 +142,7 @@ const types = {
 
 /**
  * Connects to PostgreSQL at `url` with a small pool. Nothing is held in memory that another
- * instance could change, so reads are never stale across instances (SPEC §10).
+ * instance could change, so reads are never stale across instances (docs/postgresql.md).
  */
 export function connectPostgres(url: string, options: ConnectOptions & { max?: number } = {}): PostgresDb {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
@@ -194,7 +194,7 @@ export function describeTarget(target: DatabaseTarget): string {
  * 202612010600_chat_and_seq.ts). SQLite has no sha256, so R3's content hash is checked with
  * the app's own: a connection without it (the sqlite3 shell) cannot write versions or
  * revisions at all, which is a refusal too. Null for a config that is not a JSON object, and
- * for chat, for a body that is not 1–100 well-formed messages as canonical JSON (SPEC §8), so
+ * for chat, for a body that is not 1–100 well-formed messages as canonical JSON (docs/rules.md, chat prompts), so
  * the trigger refuses it.
  */
 function registerFunctions(sqlite: SQLite.Database): void {

@@ -16,7 +16,7 @@ export interface PromptsTable {
   updated_at: string;
   /** When the prompt was archived (hidden from the list); null while in use. */
   archived_at: string | null;
-  /** 'text' or 'chat' (SPEC §8), fixed at creation: what the versions' `body` holds. */
+  /** 'text' or 'chat' (docs/rules.md, chat prompts), fixed at creation: what the versions' `body` holds. */
   type: Generated<"text" | "chat">;
   /** High-water mark of `versions.seq`: never reused, even after a delete. */
   max_seq: Generated<number>;
@@ -29,7 +29,7 @@ export interface VersionsTable {
   minor: number;
   stage: "DEV" | "TST" | "PROD";
   is_current: Generated<number>;
-  /** The template text, or for a chat prompt its messages as canonical JSON (SPEC §8). */
+  /** The template text, or for a chat prompt its messages as canonical JSON (docs/rules.md, chat prompts). */
   body: string;
   config: Generated<string>;
   revision: Generated<number>;
@@ -37,9 +37,9 @@ export interface VersionsTable {
   created_from: string | null;
   created_at: string;
   updated_at: string;
-  /** When the current revision was saved (SPEC §4 "Edited"); moves only with `revision`. */
+  /** When the current revision was saved (docs/ui.md "Edited"); moves only with `revision`. */
   edited_at: string;
-  /** 1, 2, 3… in creation order within the prompt (SPEC §8); Langfuse's `version`. Given by the database when left out. */
+  /** 1, 2, 3… in creation order within the prompt (docs/rules.md, chat prompts); Langfuse's `version`. Given by the database when left out. */
   seq: Generated<number>;
   /** The prompt contract (docs/contract.md), canonical JSON: a list, a list, an object or null. */
   variables: Generated<string>;
@@ -205,7 +205,7 @@ export interface WebhooksTable {
 
 export type DeliveryStatus = "pending" | "delivered" | "failed";
 
-/** The outbox (SPEC §9): written in the change's own transaction, sent by the server's worker. */
+/** The outbox (docs/webhooks.md): written in the change's own transaction, sent by the server's worker. */
 export interface WebhookDeliveriesTable {
   id: Generated<number>;
   /** What receivers see and dedupe by (Promptrail-Delivery, the body's `id`). */
@@ -238,7 +238,7 @@ export interface WebhookAttemptsTable {
 
 export type RoleName = "viewer" | "editor" | "releaser" | "admin";
 
-/** SPEC §5: people who sign in. Disabled, never deleted; the password only as a scrypt hash. */
+/** docs/accounts.md: people who sign in. Disabled, never deleted; the password only as a scrypt hash. */
 export interface UsersTable {
   id: Generated<number>;
   name: string;

@@ -1,4 +1,4 @@
-/** SPEC §5: a user name is 1–64 characters of a-z 0-9 . _ - */
+/** docs/accounts.md: a user name is 1–64 characters of a-z 0-9 . _ - */
 export const USER_NAME = /^[a-z0-9._-]{1,64}$/;
 /** Passwords: at least 12 characters; the upper bound keeps hashing cheap for whatever is sent. */
 export const MIN_PASSWORD = 12;
@@ -7,7 +7,7 @@ export const MAX_TOKEN_LABEL = 100;
 
 /** API tokens look like `prt_…` so that secret scanners and people recognise them. */
 export const TOKEN_PREFIX = "prt_";
-/** The session cookie (SPEC §5). */
+/** The session cookie (docs/accounts.md). */
 export const SESSION_COOKIE = "promptrail_session";
 
 const MINUTE = 60_000;

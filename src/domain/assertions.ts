@@ -1,4 +1,4 @@
-/** The checks a test case makes on a provider's output (SPEC §2). */
+/** The checks a test case makes on a provider's output (docs/rules.md, TEST). */
 export const ASSERTION_TYPES = ["contains", "not-contains", "equals", "regex", "json", "max-length", "judge"] as const;
 export type AssertionType = (typeof ASSERTION_TYPES)[number];
 
@@ -86,7 +86,7 @@ function result(assertion: PlainAssertion, passed: boolean, message: string): As
 /**
  * Tests a compiled regex against a text. A backtracking pattern can run for hours ("(a+)+$"), so
  * the runner passes one that works off the event loop under a time budget and rejects when the
- * budget is spent (SPEC §7); tests may pass `(regex, text) => regex.test(text)`.
+ * budget is spent (docs/limits.md); tests may pass `(regex, text) => regex.test(text)`.
  */
 export type RegexTester = (regex: RegExp, text: string) => Promise<boolean>;
 

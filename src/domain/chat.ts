@@ -2,7 +2,7 @@ import { canonicalJson } from "./content.js";
 import { isVariableName, MAX_RENDERED_BYTES, renderTemplate, templateVariables } from "./template.js";
 
 /**
- * SPEC §8: a chat prompt is a list of messages instead of one text. Each entry is a message
+ * docs/rules.md, chat prompts: a chat prompt is a list of messages instead of one text. Each entry is a message
  * whose content is a template, or a placeholder: a slot the caller fills with a list of
  * messages (a conversation so far, examples).
  */
@@ -37,7 +37,7 @@ export function messagesText(items: ChatItem[]): string {
   return canonicalJson(items);
 }
 
-/** One entry exactly as SPEC §8 shapes it (no other keys), or null. */
+/** One entry exactly as docs/rules.md, chat prompts shapes it (no other keys), or null. */
 function chatItemOf(value: unknown): ChatItem | null {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
   const entry = value as Record<string, unknown>;

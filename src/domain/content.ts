@@ -18,7 +18,7 @@ export function contentHash(body: string, config: Config): string {
   return sha256(canonicalJson({ body, config }));
 }
 
-/** SPEC §8: a chat version's hash is taken over `{"config":…,"messages":…}` instead. */
+/** docs/rules.md, chat prompts: a chat version's hash is taken over `{"config":…,"messages":…}` instead. */
 export function chatContentHash(messages: Json[], config: Config): string {
   return sha256(canonicalJson({ config, messages }));
 }

@@ -1,7 +1,7 @@
 import { addressKind, addressRefusal, modelMayReach } from "./addresses.js";
 
 /**
- * SPEC §2/§7: where a stage environment may send its API key, and which variable may hold it.
+ * docs/rules.md, TEST and docs/limits.md: where a stage environment may send its API key, and which variable may hold it.
  * The key goes only to `{baseUrl}/chat/completions`, so the base URL is an http(s) URL without
  * credentials, query or fragment (`?`/`#` would turn the path the client appends into a query
  * and reach any route of any server), and the key variable is named PROMPTRAIL_…_KEY, so that

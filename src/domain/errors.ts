@@ -1,4 +1,4 @@
-/** The closed set of error codes of SPEC §3, each with its HTTP status. */
+/** The closed set of error codes of docs/api.md, each with its HTTP status. */
 export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
@@ -32,7 +32,7 @@ export interface KeyedIssue {
   message: string;
 }
 
-/** A refused request: a code from SPEC §3, a message a person can read, optional field issues. */
+/** A refused request: a code from docs/api.md, a message a person can read, optional field issues. */
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,

@@ -5,7 +5,7 @@ export type ModelSettings =
   | { ok: false; model: string; error: string };
 
 /**
- * SPEC §2: a version's `config` (`model`, `temperature`, `maxTokens`) overrides its stage
+ * docs/rules.md, TEST: a version's `config` (`model`, `temperature`, `maxTokens`) overrides its stage
  * environment's default model. A setting of the wrong kind is an error of every case, not a
  * silently ignored value; null means "not set".
  */

@@ -13,7 +13,7 @@ import { templateVariables } from "./template.js";
 
 /**
  * What a version holds besides its config, by the prompt's type (fixed when it is created):
- * a text prompt's `body`, or a chat prompt's `messages` (SPEC §8).
+ * a text prompt's `body`, or a chat prompt's `messages` (docs/rules.md, chat prompts).
  */
 export type Content = { type: "text"; body: string } | { type: "chat"; messages: ChatItem[] };
 
@@ -35,7 +35,7 @@ export function contentOf(type: PromptType, text: string): Content {
 }
 
 /**
- * R3 and SPEC §8: sha256 of `{"body","config"}`, or of `{"config","messages"}` for chat. The
+ * R3 and docs/rules.md, chat prompts: sha256 of `{"body","config"}`, or of `{"config","messages"}` for chat. The
  * contract's fields join the object (keys sorted) only when they are not empty, so every
  * version without a contract keeps its hash (docs/contract.md, "The content hash").
  */

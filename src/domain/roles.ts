@@ -1,7 +1,7 @@
 import { DomainError } from "./errors.js";
 import { type Action, type AllowedActions, allowedActions, nextStage, type Stage } from "./stage.js";
 
-/** SPEC §5: the roles, weakest first; each may do everything the ones before it may. */
+/** docs/accounts.md: the roles, weakest first; each may do everything the ones before it may. */
 export const ROLES = ["viewer", "editor", "releaser", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -10,7 +10,7 @@ export function isRole(value: unknown): value is Role {
 }
 
 /**
- * What a request asks to do, as the rows of the role table (SPEC §5):
+ * What a request asks to do, as the rows of the role table (docs/accounts.md):
  * - `read`: every GET — pages, JSON, the runtime read, compare, history, test runs;
  * - `edit`: create a prompt, save, new version, delete a draft, test, test cases, promote DEV→TST,
  *   make current in DEV or TST;
@@ -41,7 +41,7 @@ const yes: Action = { allowed: true, reason: null };
 const article = (role: Role) => (role === "admin" || role === "editor" ? "an" : "a");
 
 /**
- * The role table of SPEC §5 — the one place it lives. `role` null means open mode (no account
+ * The role table of docs/accounts.md — the one place it lives. `role` null means open mode (no account
  * exists yet), where every request is allowed. A refusal names the role needed, in words a
  * person reads on a disabled button or in a 403.
  */
@@ -83,8 +83,8 @@ function both(stageRule: Action, role: Action): Action {
 }
 
 /**
- * What `role` may press on `version`: the button table of SPEC §1 (stage.ts) and the role table
- * of SPEC §5 in one answer. The version page's buttons, the JSON `actions` field and the routes
+ * What `role` may press on `version`: the button table of docs/rules.md (stage.ts) and the role table
+ * of docs/accounts.md in one answer. The version page's buttons, the JSON `actions` field and the routes
  * read it; the services check the same `roleAllows` inside their transactions.
  */
 export function actionsFor(version: { stage: Stage; current: boolean }, role: Role | null): RoleActions {

@@ -89,7 +89,7 @@ export const REASONS = {
 } as const;
 
 /**
- * The button table of SPEC §1, computed once for a version. Pages, the JSON `actions` field
+ * The button table of docs/rules.md, computed once for a version. Pages, the JSON `actions` field
  * and the server-side checks all read it.
  */
 export function allowedActions(version: { stage: Stage; current: boolean }): AllowedActions {

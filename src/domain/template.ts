@@ -1,5 +1,5 @@
 /**
- * SPEC §2: a variable name is 1–64 characters of Unicode letters and digits, `_`, `-` and `.`,
+ * docs/rules.md, TEST: a variable name is 1–64 characters of Unicode letters and digits, `_`, `-` and `.`,
  * starting with a letter or `_` ({{имя}} and {{ العميل }} are variables). After the first
  * character, combining marks count as part of a letter, so that words of scripts that write
  * vowels as marks (नाम) stay whole.
@@ -22,7 +22,7 @@ export function templateVariables(body: string): string[] {
   return [...names];
 }
 
-/** SPEC §7: a rendered prompt over this many bytes (UTF-8) is a case error. */
+/** docs/limits.md: a rendered prompt over this many bytes (UTF-8) is a case error. */
 export const MAX_RENDERED_BYTES = 1_000_000;
 
 export type RenderResult =

@@ -1,6 +1,6 @@
 import type { Stage } from "./stage.js";
 
-/** The verdict of one case and of one run (SPEC §2). */
+/** The verdict of one case and of one run (docs/rules.md, TEST). */
 export type TestStatus = "passed" | "failed" | "error";
 
 /** The name of the case a TEST builds from the request's variables; no test case may take it. */
@@ -44,7 +44,7 @@ export type GateDecision =
   | { gated: true; allowed: boolean; reason: string | null; detail: string; run: RunFacts | null };
 
 /**
- * SPEC §2 gate: promoting into a gated stage needs the latest run made in the version's current
+ * docs/rules.md, TEST gate: promoting into a gated stage needs the latest run made in the version's current
  * stage for its current contentHash to have passed. `latest` is that run (or null when none).
  */
 export function gateDecision(

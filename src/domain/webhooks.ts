@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { addressKind, addressRefusal, isLoopback, mayReach } from "./addresses.js";
 import { httpUrl, MAX_BASE_URL, type UrlCheck } from "./endpoint.js";
 
-/** SPEC §9: a receiver has this long to answer 2xx; later is a failed attempt. */
+/** docs/webhooks.md: a receiver has this long to answer 2xx; later is a failed attempt. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
 
 /** About 10 s, 1 min, 5 min, 30 min, 2 h, 6 h between attempts; after the last, the delivery has failed. */
@@ -68,13 +68,13 @@ export interface WebhookFilter {
   stages: readonly string[];
 }
 
-/** SPEC §9: `stages` filters by the version's stage after the change. */
+/** docs/webhooks.md: `stages` filters by the version's stage after the change. */
 export function wants(filter: WebhookFilter, type: string, stage: string | null): boolean {
   if (filter.types.length > 0 && !filter.types.includes(type)) return false;
   return filter.stages.length === 0 || (stage !== null && filter.stages.includes(stage));
 }
 
-/** The JSON body of a delivery, SPEC §9: `{id, type, at, actor, prompt, version, stage, data}`. */
+/** The JSON body of a delivery, docs/webhooks.md: `{id, type, at, actor, prompt, version, stage, data}`. */
 export interface DeliveryBody {
   /** The delivery's id (the same as Promptrail-Delivery): receivers dedupe by it. */
   id: string;
@@ -88,7 +88,7 @@ export interface DeliveryBody {
   data: Record<string, unknown>;
 }
 
-/** The body's text, its keys always in the SPEC's order. */
+/** The body's text, its keys always in the documented order (docs/webhooks.md). */
 export function deliveryJson(body: DeliveryBody): string {
   const { id, type, at, actor, prompt, version, stage, data } = body;
   return JSON.stringify({ id, type, at, actor, prompt, version, stage, data });

@@ -2,7 +2,7 @@ import type { Permission } from "../domain/roles.js";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** What anyone may ask without signing in (SPEC §5). */
+/** What anyone may ask without signing in (docs/accounts.md). */
 export function isPublic(path: string): boolean {
   return path === "/healthz" || path === "/login" || path.startsWith("/static/");
 }

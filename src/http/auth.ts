@@ -78,7 +78,7 @@ export const usable = (credential: Credential | "wrong" | null): Credential | nu
   credential === "wrong" ? null : credential;
 
 /**
- * SPEC §5 for every route mounted after it: who the request is, and whether its role may do what
+ * docs/accounts.md for every route mounted after it: who the request is, and whether its role may do what
  * the route does (routePermission); 401 without a valid credential in secured mode, 403
  * `forbidden` naming the role needed. Public routes pass, signed in or not.
  */

@@ -1,7 +1,7 @@
 import type { MessageRow } from "../../views/fragments/messages.js";
 
 /**
- * The chat editor's form (SPEC §8, views/fragments/messages.tsx): `role` and `content` fields
+ * The chat editor's form (docs/rules.md, chat prompts, views/fragments/messages.tsx): `role` and `content` fields
  * paired by position, one pair per row. A row whose role is "placeholder" is a placeholder, its
  * text the name. Without JavaScript, the buttons that add, remove and move rows submit the form
  * with `op`; the server rearranges the rows and shows the editor again, saving nothing.

@@ -42,7 +42,7 @@ function defaultPort(url: URL): string {
 }
 
 /**
- * Whether `host` names this server (SPEC §7, DNS rebinding): in open mode only the loopback
+ * Whether `host` names this server (docs/limits.md, DNS rebinding): in open mode only the loopback
  * names and addresses, any port; with PROMPTRAIL_PUBLIC_URL only its host (a port, if given,
  * must be its port).
  */
@@ -61,7 +61,7 @@ function authorityOf(url: string): string {
 }
 
 /**
- * SPEC §7: a request whose Host is not this server's is refused 403 before anything else runs.
+ * docs/limits.md: a request whose Host is not this server's is refused 403 before anything else runs.
  * A page on evil.example whose DNS name is switched to 127.0.0.1 (DNS rebinding) reaches the
  * server with `Host: evil.example`; without this check it could read and change everything,
  * even passing the CSRF guard with a same-origin Origin of its own.
@@ -96,7 +96,7 @@ export function hostGuard(publicUrl: URL | null): MiddlewareHandler {
 }
 
 /**
- * SPEC §3 CSRF: an unsafe request whose Origin or Sec-Fetch-Site says it comes from another
+ * docs/api.md CSRF: an unsafe request whose Origin or Sec-Fetch-Site says it comes from another
  * site is refused; requests with neither header (curl, scripts) pass. The Origin must be this
  * server's own origin: PROMPTRAIL_PUBLIC_URL's when set, else the request's, whose host the
  * host guard has already checked — the request's own Host alone proves nothing.

@@ -5,7 +5,7 @@ import { describeJsonError, jsonSyntaxError } from "../domain/json-syntax.js";
 import { NUL_MESSAGE } from "../domain/text.js";
 import { countFormFields, MAX_FORM_FIELDS, MAX_JSON_VALUES, withinJsonBudget } from "./body-budget.js";
 
-/** How form fields become the values a JSON body would carry (SPEC §3). */
+/** How form fields become the values a JSON body would carry (docs/api.md). */
 export interface FormFields {
   /** Sent as JSON text (`config`, `variables`, `assertions`); blank means absent. */
   json?: string[];

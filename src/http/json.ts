@@ -9,7 +9,7 @@ import type { Revision, Version } from "../model/version.model.js";
 import { caseResultSchema, testStatusSchema } from "../services/columns.js";
 
 /**
- * The JSON shapes of SPEC §3, explicit so that they stay stable while the HTML follows the UI.
+ * The JSON shapes of docs/api.md, explicit so that they stay stable while the HTML follows the UI.
  * Every JSON answer goes through one of these (unknown keys are stripped, missing ones throw).
  */
 export const stage = z.enum(STAGES);
@@ -33,7 +33,7 @@ const contractShape = {
   responseFormat: jsonObject.nullable(),
 };
 
-/** SPEC §8: `body` for a text prompt or `messages` for a chat prompt, never both. */
+/** docs/rules.md, chat prompts: `body` for a text prompt or `messages` for a chat prompt, never both. */
 const oneContent = (v: { body?: string | undefined; messages?: unknown[] | undefined }) =>
   (v.body === undefined) !== (v.messages === undefined);
 
@@ -155,7 +155,7 @@ export const errorSchema = z.object({
 
 /**
  * A version object for someone with `role` (null: open mode): its `actions` say what that role
- * may do to it (SPEC §1's button table and §5's role table, roles.ts); `promote` is null where
+ * may do to it (docs/rules.md and docs/accounts.md's role table, roles.ts); `promote` is null where
  * the role may not promote.
  */
 export function versionJson(v: Version, role: Role | null) {
@@ -182,15 +182,6 @@ export const revisionsJson = (revisions: Revision[], next: string | null) =>
 export const historyJson = (events: HistoryEvent[], next: string | null) => historySchema.parse({ events, next });
 
 const assertionValue = z.union([z.string(), z.number(), z.null()]);
-/** A judge assertion's threshold, and its grade in a result. */
-const judged = {
-  score: z.number().optional(),
-  reason: z.string().optional(),
-  threshold: z.number().optional(),
-  grader: z.string().optional(),
-};
-const tokens = z.object({ prompt: z.int(), completion: z.int(), total: z.int() }).nullable();
-const testStatus = z.enum(["passed", "failed", "error"]);
 
 export const testRunSchema = z.object({
   id: z.int(),
@@ -242,7 +233,7 @@ export const environmentsSchema = z.strictObject({
 
 const eventType = z.enum(EVENT_TYPES);
 
-/** SPEC §9: a webhook; its secret only in the answer that created it. */
+/** docs/webhooks.md: a webhook; its secret only in the answer that created it. */
 export const webhookSchema = z.strictObject({
   id: z.int().min(1),
   url: z.string(),

@@ -4,7 +4,7 @@ import type { LabelledPrompt, LabelledVersion } from "../services/langfuse.servi
 import { chatItemSchema } from "./json.js";
 
 /**
- * The JSON of the Langfuse-compatible read (SPEC §8), as Langfuse's own public API shapes it,
+ * The JSON of the Langfuse-compatible read (docs/rules.md, chat prompts), as Langfuse's own public API shapes it,
  * so that its SDKs read it unchanged. Explicit, like every other JSON shape (json.ts).
  */
 const labels = z.array(z.enum(["production", "staging", "development", "latest"]));
@@ -72,7 +72,7 @@ const ERROR_NAMES: Record<number, string> = {
   409: "LangfuseConflictError",
 };
 
-/** A refusal as Langfuse words it: `{message, error}` (SPEC §8). */
+/** A refusal as Langfuse words it: `{message, error}` (docs/rules.md, chat prompts). */
 export function langfuseErrorJson(error: { status: number; message: string }) {
   const name = ERROR_NAMES[error.status] ?? (error.status >= 500 ? "InternalServerError" : "InvalidRequestError");
   return { message: error.message, error: name };

@@ -49,7 +49,7 @@ function preferred(c: Context): string {
 }
 
 /**
- * SPEC §3: JSON when Accept prefers it over HTML, or when the body is JSON and Accept does not
+ * docs/api.md: JSON when Accept prefers it over HTML, or when the body is JSON and Accept does not
  * prefer HTML; otherwise a fragment for htmx, a page for everyone else.
  */
 export function negotiate(c: Context): Representation {

@@ -27,7 +27,7 @@ export function refuseAsJson(c: Context, error: unknown): Response {
 
 /**
  * One mapping from an error to the representation the request asked for, with the real status.
- * Under /api/public/ (the Langfuse-compatible read, SPEC §8) every refusal speaks Langfuse's
+ * Under /api/public/ (the Langfuse-compatible read, docs/rules.md, chat prompts) every refusal speaks Langfuse's
  * `{message, error}`, whoever raised it: a route, a guard, the access check (401, 403), the 404
  * and 405 handler.
  */
@@ -58,7 +58,7 @@ function flashError(c: Context, text: string, status: ContentfulStatusCode): Res
 }
 
 /**
- * SPEC §5 without credentials: a page goes to the sign-in page (303), htmx is told to go there
+ * docs/accounts.md without credentials: a page goes to the sign-in page (303), htmx is told to go there
  * (401 with HX-Redirect, so its swap shows nothing half-done); `next` brings the person back.
  */
 function toSignIn(c: Context, mode: "page" | "fragment", error: DomainError): Response {

@@ -40,7 +40,7 @@ export function clientAddress(c: Context, { trustProxy }: ProxyTrust): string {
  */
 const COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
 
-/** SPEC §5: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS. */
+/** docs/accounts.md: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS. */
 export function setSessionCookie(c: Context, secret: string, trust: ProxyTrust): void {
   setCookie(c, SESSION_COOKIE, secret, {
     path: "/",

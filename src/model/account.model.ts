@@ -22,7 +22,7 @@ export interface ApiToken {
 
 /**
  * Who is looking at a page, for the header and for buttons a role may not press: the mode
- * (SPEC §5), the signed-in user (null in open mode), and the role the request acts with (null in
+ * (docs/accounts.md), the signed-in user (null in open mode), and the role the request acts with (null in
  * open mode, where everything is allowed; a read-only token's role is viewer).
  */
 export interface Viewer {

@@ -10,7 +10,7 @@ export interface Comparison {
   to: Version;
   /** The body patch, then the config patch when the configs differ; null if too large to diff in time. */
   patches: StructuredPatch[] | null;
-  /** The same as unified diff text (SPEC: `{from, to, diff}`). */
+  /** The same as unified diff text (docs/api.md: `{from, to, diff}`). */
   diff: string;
   variables: { added: string[]; removed: string[] };
   /** The breaking-change report: what changed in the contract, breaking changes first. */

@@ -8,7 +8,7 @@ export interface PromptSummary {
   type: PromptType;
   description: string;
   current: CurrentByStage;
-  /** DEV versions, current or not (SPEC §4: "none current · 3 drafts"). Not in the JSON. */
+  /** DEV versions, current or not (docs/ui.md: "none current · 3 drafts"). Not in the JSON. */
   drafts: number;
   updatedAt: string;
 }
@@ -16,12 +16,12 @@ export interface PromptSummary {
 /** What the stage rail shows: each stage's current version and since when it is current there. */
 export interface PromptRail {
   name: string;
-  /** Text or chat (SPEC §8), fixed when the prompt was created. */
+  /** Text or chat (docs/rules.md, chat prompts), fixed when the prompt was created. */
   type: PromptType;
   current: CurrentByStage;
   /** When each stage's current version became current there; null when the stage has none. */
   currentSince: Record<Stage, string | null>;
-  /** DEV versions, current or not, so that new drafts are never invisible (SPEC §4). */
+  /** DEV versions, current or not, so that new drafts are never invisible (docs/ui.md). */
   drafts: number;
   /** When the prompt was archived, or null. Not in the JSON. */
   archivedAt: string | null;

@@ -2,7 +2,7 @@ import type { Assertion, AssertionResult } from "../domain/assertions.js";
 import type { Stage } from "../domain/stage.js";
 import type { RunFacts, TestStatus } from "../domain/test-outcome.js";
 
-/** SPEC §3 environment: the settings of one stage; `apiKeyEnv` is a variable NAME, never a key. */
+/** docs/api.md environment: the settings of one stage; `apiKeyEnv` is a variable NAME, never a key. */
 export interface Environment {
   provider: "echo" | "openai";
   baseUrl: string;
@@ -18,7 +18,7 @@ export interface Environment {
 export type Environments = Record<Stage, Environment>;
 
 /**
- * SPEC §3 test case. `value` is null for `json`. `echoOutput` is what the echo provider answers
+ * docs/api.md test case. `value` is null for `json`. `echoOutput` is what the echo provider answers
  * for the case instead of the rendered prompt (null: the rendered prompt).
  */
 export interface TestCase {
@@ -47,7 +47,7 @@ export interface CaseResult {
   assertions: AssertionResult[];
 }
 
-/** SPEC §3 test run; `version` is "2.3". */
+/** docs/api.md test run; `version` is "2.3". */
 export interface TestRun {
   id: number;
   version: string;

@@ -5,8 +5,8 @@ import type { Content } from "../domain/prompt-content.js";
 import type { AllowedActions, Stage } from "../domain/stage.js";
 
 /**
- * A version as services hand it out: the SPEC's version object before serialization. Its
- * content is the prompt's type with either `body` (text) or `messages` (chat), SPEC §8.
+ * A version as services hand it out: the API's version object (docs/api.md) before serialization. Its
+ * content is the prompt's type with either `body` (text) or `messages` (chat), docs/rules.md, chat prompts.
  */
 export type Version = VersionFacts & Content;
 
@@ -15,7 +15,7 @@ export interface VersionFacts {
   promptId: number;
   prompt: string;
   version: string;
-  /** 1, 2, 3… in creation order within the prompt, never reused (SPEC §8). */
+  /** 1, 2, 3… in creation order within the prompt, never reused (docs/rules.md, chat prompts). */
   seq: number;
   major: number;
   minor: number;
@@ -29,7 +29,7 @@ export interface VersionFacts {
   createdFrom: string | null;
   createdAt: string;
   updatedAt: string;
-  /** When the current revision was saved: what "Edited … ago" shows (SPEC §4). Not in the JSON. */
+  /** When the current revision was saved: what "Edited … ago" shows (docs/ui.md). Not in the JSON. */
   editedAt: string;
   actions: AllowedActions;
 }
@@ -43,7 +43,7 @@ export interface VersionSummary {
   revision: number;
   createdFrom: string | null;
   updatedAt: string;
-  /** When the current revision was saved ("Edited … ago", SPEC §4). Not in the JSON. */
+  /** When the current revision was saved ("Edited … ago", docs/ui.md). Not in the JSON. */
   editedAt: string;
 }
 

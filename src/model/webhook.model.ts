@@ -1,7 +1,7 @@
 import type { EventType } from "../domain/events.js";
 import type { Stage } from "../domain/stage.js";
 
-/** A receiver of changes (SPEC §9). Its secret is not here: it is shown once, when created. */
+/** A receiver of changes (docs/webhooks.md). Its secret is not here: it is shown once, when created. */
 export interface Webhook {
   id: number;
   url: string;

@@ -5,7 +5,7 @@ import type { Tokens } from "../model/testing.model.js";
 export type { Tokens };
 
 export interface CompletionRequest {
-  /** The rendered prompt as chat messages: a text prompt is one `user` message (SPEC §2, §8). */
+  /** The rendered prompt as chat messages: a text prompt is one `user` message (docs/rules.md, TEST and docs/rules.md, chat prompts). */
   messages: ChatMessage[];
   /** The rendered prompt as one text, what echo answers: the text, or `role: content` lines. */
   text: string;

@@ -5,7 +5,7 @@ export interface HttpServer {
   /** http://127.0.0.1:3000, with the port the system picked for port 0. */
   url: string;
   /**
-   * SPEC §6 graceful stop: no new connections, idle keep-alive connections closed, requests in
+   * docs/operations.md graceful stop: no new connections, idle keep-alive connections closed, requests in
    * flight answered (with `Connection: close`) for up to `graceMs`, then cut. Resolves once
    * every connection is gone, with how many requests were cut.
    */

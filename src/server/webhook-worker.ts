@@ -34,7 +34,7 @@ export interface WebhookWorker {
 }
 
 /**
- * SPEC §9: the worker in the server that sends the outbox after commit. It reads the outbox
+ * docs/webhooks.md: the worker in the server that sends the outbox after commit. It reads the outbox
  * when anything commits (a cheap check every `tickMs`) and every `pollMs`, claims what is due
  * with a lease (so another process on the same database never sends the same delivery at the
  * same time), and sends up to `concurrency` at once, at most PER_WEBHOOK per webhook. All state is in the database: a worker

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { MAX_PASSWORD, MAX_TOKEN_LABEL, MIN_PASSWORD, USER_NAME } from "../domain/accounts.js";
 import { ROLES } from "../domain/roles.js";
 
-/** One zod schema per accounts input (SPEC §5), shared by the pages, the JSON API and the CLI. */
+/** One zod schema per accounts input (docs/accounts.md), shared by the pages, the JSON API and the CLI. */
 export const userName = z.string().regex(USER_NAME, "Use 1–64 characters of a-z 0-9 . _ -");
 export const role = z.enum(ROLES, "Use viewer, editor, releaser or admin");
 export const password = z

@@ -20,7 +20,7 @@ export type Side = { label: string; config: Config } & Content;
 
 /**
  * With a callback, jsdiff computes in steps with a timer between them, so a diff of two large
- * prompts never holds the event loop for its whole time (SPEC §7: ~100 ms at most). A name of
+ * prompts never holds the event loop for its whole time (docs/limits.md: ~100 ms at most). A name of
  * null is a side that has no such part (a message added or removed): `/dev/null`, as git writes it.
  */
 function patchOf(oldName: string | null, newName: string | null, a: string, b: string) {
@@ -42,7 +42,7 @@ const messageText = (item: ChatItem) => (isPlaceholder(item) ? item.name : item.
 const kindOf = (item: ChatItem) => (isPlaceholder(item) ? "placeholder" : item.role);
 
 /**
- * SPEC §8: chat versions are compared message by message. Messages are lined up as a list
+ * docs/rules.md, chat prompts: chat versions are compared message by message. Messages are lined up as a list
  * diff; in each run of changes a removed message pairs with the next added one of the same
  * role (a placeholder with a placeholder) and shows as a line diff of its text; the rest are
  * added or removed whole. Unchanged messages give no patch.

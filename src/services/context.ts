@@ -7,7 +7,7 @@ import { findPromptByName } from "../store/prompts.store.js";
 import { findPromptVersion } from "../store/versions.store.js";
 
 /**
- * Who makes a change (R11, SPEC §5): the signed-in user's name (`local` in open mode and for the
+ * Who makes a change (R11, docs/accounts.md): the signed-in user's name (`local` in open mode and for the
  * operator's command line), the role the request acts with (null: open mode, everything is
  * allowed), and the label of the API token it came with, which each event records in its detail.
  */

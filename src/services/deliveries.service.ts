@@ -55,7 +55,7 @@ export interface AttemptOutcome {
 }
 
 /**
- * SPEC §9, sending: claims due deliveries with a lease, POSTs each one signed, and records the
+ * docs/webhooks.md, sending: claims due deliveries with a lease, POSTs each one signed, and records the
  * attempt — delivered on a 2xx, else due again after the backoff, or failed when it is used up.
  */
 export function createDeliveriesService(deps: WebhookDeps) {
@@ -121,7 +121,7 @@ export function createDeliveriesService(deps: WebhookDeps) {
 
 export type DeliveriesService = ReturnType<typeof createDeliveriesService>;
 
-/** SPEC §9's headers; the signature is made at the time of each attempt. */
+/** docs/webhooks.md's headers; the signature is made at the time of each attempt. */
 function deliveryHeaders(d: { type: string; uuid: string; body: string }, secret: string, unixSeconds: number) {
   return {
     "Content-Type": "application/json",

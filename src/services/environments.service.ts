@@ -29,7 +29,7 @@ async function allEnvironments(db: Kysely<Database>): Promise<Environments> {
 export function createEnvironmentsService(deps: ServiceDeps) {
   const { db } = deps;
   return {
-    /** SPEC §2: the environment each stage's TEST runs against, as `{DEV, TST, PROD}`. */
+    /** docs/rules.md, TEST: the environment each stage's TEST runs against, as `{DEV, TST, PROD}`. */
     get(): Promise<Environments> {
       return allEnvironments(db);
     },

@@ -18,7 +18,7 @@ type Db = Kysely<Database>;
 const PAGE = 500;
 
 /**
- * SPEC §6: the whole registry as one document, read in one transaction so that a server
+ * docs/operations.md: the whole registry as one document, read in one transaction so that a server
  * writing meanwhile cannot tear it. Everything is listed oldest first (prompts by name), so the
  * same registry always gives the same document but `exportedAt`. Users, sessions, tokens, keys
  * and test runs are not part of it.

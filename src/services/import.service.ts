@@ -40,7 +40,7 @@ export interface ImportSummary {
 export class TargetNotEmpty extends Error {}
 
 /**
- * SPEC §6: loads a document into a database with no prompts, in one transaction (a refused
+ * docs/operations.md: loads a document into a database with no prompts, in one transaction (a refused
  * file writes nothing). It replays the registry through the same store functions the services
  * use, so every rule the database enforces (R4, R12) holds on the way in: versions are created
  * in DEV in number order, every edit stores its revision before the content changes, and

@@ -29,11 +29,11 @@ export type Deps = Omit<TestingDeps, "db"> & {
   /** The database: the query builder for everything, its read-only connection for the runtime read. */
   db: Db;
   promotionChecks?: PromotionCheck[];
-  /** How webhook deliveries are sent (SPEC §9): private networks allowed or not, timings, the sender. */
+  /** How webhook deliveries are sent (docs/webhooks.md): private networks allowed or not, timings, the sender. */
   webhooks?: Partial<WebhookSettings> | undefined;
 };
 
-/** Every service over one database. The TEST gate always guards promotions (SPEC §2). */
+/** Every service over one database. The TEST gate always guards promotions (docs/rules.md, TEST). */
 export function createServices({ db, ...rest }: Deps) {
   const deps = { ...rest, db: db.kysely };
   const promotionChecks = [...(rest.promotionChecks ?? []), testGate];

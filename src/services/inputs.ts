@@ -56,7 +56,7 @@ const chatItem = z.unknown().transform((value, ctx): ChatItem => {
   return z.NEVER;
 });
 
-/** SPEC §8: 1–100 messages; CRLF → LF in every content; the size limit is over their JSON as stored. */
+/** docs/rules.md, chat prompts: 1–100 messages; CRLF → LF in every content; the size limit is over their JSON as stored. */
 export const messages = z
   .array(chatItem, 'Give the messages as a list of {role, content} and {type: "placeholder", name}')
   .min(1, "A chat prompt has at least one message")
@@ -108,7 +108,7 @@ const description = z.string().max(MAX_DESCRIPTION_CHARS, "Keep the description 
 export const promptType = z.enum(PROMPT_TYPES, "Use text or chat");
 
 /**
- * A new prompt: a text prompt takes `body`, a chat prompt `messages` (SPEC §8). Without a
+ * A new prompt: a text prompt takes `body`, a chat prompt `messages` (docs/rules.md, chat prompts). Without a
  * `type`, the field given decides; giving the other one is refused.
  */
 export const createPromptInput = z

@@ -13,7 +13,7 @@ import { parseInput } from "./parse.js";
 import { rowToVersion } from "./rows.js";
 
 /**
- * SPEC §8, the Langfuse-compatible read: Langfuse's labels are our stages' current versions,
+ * docs/rules.md, chat prompts, the Langfuse-compatible read: Langfuse's labels are our stages' current versions,
  * plus `latest`, the version with the highest seq; Langfuse's `version` is our `seq`.
  */
 export const LABELS = { production: "PROD", staging: "TST", development: "DEV", latest: null } as const;

@@ -48,7 +48,7 @@ export function railOf(
 export function createPromptsService(deps: ServiceDeps) {
   const { db } = deps;
   return {
-    /** R2: a new prompt, text or chat (SPEC §8, fixed from now on), with v1.0 as its current DEV version. */
+    /** R2: a new prompt, text or chat (docs/rules.md, chat prompts, fixed from now on), with v1.0 as its current DEV version. */
     async create(input: unknown, by: Actor = LOCAL): Promise<Version> {
       requireRole(by, "edit");
       const { name, description, content, config, ...fields } = parseInput(createPromptInput, input);
@@ -111,7 +111,7 @@ export function createPromptsService(deps: ServiceDeps) {
     },
 
     /**
-     * A prompt with one page of its versions, newest first (`limit`, `cursor` as SPEC §3 lists),
+     * A prompt with one page of its versions, newest first (`limit`, `cursor` as docs/api.md lists),
      * and the current version of each stage. Versions come without their content: a prompt with
      * thousands of large versions costs no more to show than one with a few.
      */

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { RegexTester } from "../domain/assertions.js";
 
-/** One regex assertion may run this long; then it is stopped and its case errs (SPEC §7). */
+/** One regex assertion may run this long; then it is stopped and its case errs (docs/limits.md). */
 export const REGEX_BUDGET_MS = 1000;
 /** All regex assertions of one TEST together may run this long. */
 export const RUN_REGEX_BUDGET_MS = 5000;

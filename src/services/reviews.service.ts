@@ -21,16 +21,7 @@ import { latestTestRun } from "../store/test-runs.store.js";
 import { findVersionById } from "../store/versions.store.js";
 import { diffVersions } from "./compare.service.js";
 import { itemFields } from "./comparisons.service.js";
-import {
-  type Actor,
-  eventActor,
-  isoNow,
-  LOCAL,
-  requirePrompt,
-  requireRole,
-  requireVersion,
-  type ServiceDeps,
-} from "./context.js";
+import { type Actor, isoNow, LOCAL, requirePrompt, requireRole, requireVersion, type ServiceDeps } from "./context.js";
 import { idPageInput, promoteInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
 import { approvalsFor, reviewEvent, rowToReview } from "./review-steps.js";
@@ -50,9 +41,12 @@ const auditInput = idPageInput.extend({
   prompt: z.string().max(100).optional(),
   stage: z
     .string()
-    .transform(
-      (s, ctx) => parseStage(s) ?? (ctx.addIssue({ code: "custom", message: `Use ${STAGES.join(", ")}` }), z.NEVER),
-    )
+    .transform((s, ctx) => {
+      const stage = parseStage(s);
+      if (stage) return stage;
+      ctx.addIssue({ code: "custom", message: `Use ${STAGES.join(", ")}` });
+      return z.NEVER;
+    })
     .optional(),
 });
 

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { passwordCostOf } from "../config.js";
 
 /**
- * Secrets and how they are kept (SPEC §5): session cookies and API tokens are 256 random bits,
+ * Secrets and how they are kept (docs/accounts.md): session cookies and API tokens are 256 random bits,
  * stored as their sha256 (a fast hash is enough for a secret nobody can guess); passwords, which
  * people choose, as salted scrypt (node:crypto), run on libuv's thread pool so that the event
  * loop stays free while one is checked.
@@ -14,11 +15,16 @@ export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
 
-/** N = 2^15 costs about 32 MiB and some tens of ms per check: slow for a guesser, fine for a person. */
-const COST = { N: 2 ** 15, r: 8, p: 1 };
+/**
+ * The cost of new hashes: N = 2^PROMPTRAIL_PASSWORD_COST (2^15 unless set: about 32 MiB and some
+ * tens of ms per check, slow for a guesser, fine for a person), read when a hash is made.
+ */
+const costOfNewHashes = () => ({ N: 2 ** passwordCostOf(process.env), r: 8, p: 1 });
 const KEY_BYTES = 32;
 
-function derive(password: string, salt: Buffer, cost: typeof COST): Promise<Buffer> {
+type Cost = { N: number; r: number; p: number };
+
+function derive(password: string, salt: Buffer, cost: Cost): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scrypt(password.normalize("NFC"), salt, KEY_BYTES, { ...cost, maxmem: 256 * cost.N * cost.r }, (error, key) =>
       error ? reject(error) : resolve(key),
@@ -29,8 +35,9 @@ function derive(password: string, salt: Buffer, cost: typeof COST): Promise<Buff
 /** `scrypt$N$r$p$salt$key`, base64url; the parameters travel with the hash so they can grow later. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, COST);
-  return ["scrypt", COST.N, COST.r, COST.p, salt.toString("base64url"), key.toString("base64url")].join("$");
+  const cost = costOfNewHashes();
+  const key = await derive(password, salt, cost);
+  return ["scrypt", cost.N, cost.r, cost.p, salt.toString("base64url"), key.toString("base64url")].join("$");
 }
 
 /** Whether `password` matches `stored`; a malformed hash matches nothing. */
@@ -38,8 +45,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, key] = stored.split("$");
   if (scheme !== "scrypt" || !salt || !key) return false;
   const cost = { N: Number(n), r: Number(r), p: Number(p) };
-  // Other costs are accepted (they may grow later), within bounds that keep one check affordable.
-  if (!(cost.N >= 2 ** 14 && cost.N <= 2 ** 17 && cost.r >= 1 && cost.r <= 16 && cost.p >= 1 && cost.p <= 4))
+  // Other costs are accepted (PROMPTRAIL_PASSWORD_COST may change), within bounds that keep one check affordable.
+  if (!(cost.N >= 2 ** 10 && cost.N <= 2 ** 17 && cost.r >= 1 && cost.r <= 16 && cost.p >= 1 && cost.p <= 4))
     return false;
   const expected = Buffer.from(key, "base64url");
   const actual = await derive(password, Buffer.from(salt, "base64url"), cost);
@@ -49,7 +56,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
 let decoy: Promise<string> | undefined;
 /**
  * A hash to check a password against when the name is unknown or disabled, so that a wrong
- * name costs as long as a wrong password and the answer time tells nothing (SPEC §5).
+ * name costs as long as a wrong password and the answer time tells nothing (docs/accounts.md).
  */
 export function decoyHash(): Promise<string> {
   decoy ??= hashPassword(newSecret());

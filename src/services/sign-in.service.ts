@@ -16,13 +16,13 @@ import { parseInput } from "./parse.js";
 import { decoyHash, hashSecret, newSecret, verifyPassword } from "./secrets.js";
 import { inTransaction } from "./transaction.js";
 
-/** One answer for a wrong name and a wrong password alike (SPEC §5). */
+/** One answer for a wrong name and a wrong password alike (docs/accounts.md). */
 export const WRONG = "Wrong name or password";
 
 const nowOf = (deps: ServiceDeps) => (deps.now ? deps.now() : new Date());
 
 /**
- * Signing in and out (SPEC §5). A session is a random secret in a cookie; the database keeps
+ * Signing in and out (docs/accounts.md). A session is a random secret in a cookie; the database keeps
  * its sha256. Failed sign-ins are counted per name and per client address over 15 minutes:
  * after 5 (SIGN_IN_FAILURES_ALLOWED), every attempt is refused with 429 and the wait, without
  * checking the password — a refused attempt is neither checked nor counted, so guessing goes no

@@ -71,7 +71,7 @@ async function regressionGate(
 }
 
 /**
- * SPEC §2 gate, run inside promote's transaction: promoting INTO a stage whose environment has
+ * docs/rules.md, TEST gate, run inside promote's transaction: promoting INTO a stage whose environment has
  * `gate: true` needs the latest run made in the version's CURRENT stage for its CURRENT
  * contentHash to have passed; otherwise 409 tests_required. A run made in an earlier stage does
  * not count, and an edit (new contentHash) needs a new run.

@@ -23,7 +23,7 @@ import { RegexTimeout, regexRunner } from "./regex-worker.js";
 
 /** Cases of one TEST call their provider at most this many at a time. */
 export const CASE_CONCURRENCY = 4;
-/** SPEC §7: a stored output is cut to this many bytes (UTF-8), marker included; assertions see it all. */
+/** docs/limits.md: a stored output is cut to this many bytes (UTF-8), marker included; assertions see it all. */
 export const MAX_STORED_OUTPUT_BYTES = 64 * 1024;
 
 export interface PlannedCase {
@@ -110,7 +110,7 @@ interface CaseContext {
 /**
  * Lets the event loop run other requests and timers. Awaiting only promises never does (their
  * callbacks run as microtasks), so a TEST of 50 cases of 50 assertions on 1 MB outputs held the
- * loop for half a second; it now gives way before each case and each assertion (SPEC §7).
+ * loop for half a second; it now gives way before each case and each assertion (docs/limits.md).
  */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

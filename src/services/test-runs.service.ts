@@ -173,7 +173,7 @@ export function createTestRunsService(deps: TestingDeps) {
 
   return {
     /**
-     * TEST (SPEC §2): runs every test case of the prompt, plus the ad-hoc case "ad-hoc" when
+     * TEST (docs/rules.md, TEST): runs every test case of the prompt, plus the ad-hoc case "ad-hoc" when
      * `variables` is a non-empty object (which is then remembered for the prompt) or the prompt
      * has no test cases (then the remembered variables feed it), against the version in its own
      * stage's environment, and stores the run with a `version.tested` event. Provider calls
@@ -232,7 +232,7 @@ export function createTestRunsService(deps: TestingDeps) {
       return statusView(rowToVersion(prompt, row), (await latestTestRun(db, row.id)) ?? null);
     },
 
-    /** SPEC §2 gate, without throwing: whether Promote is allowed now, and why not. */
+    /** docs/rules.md, TEST gate, without throwing: whether Promote is allowed now, and why not. */
     async gateStatus(promptName: string, version: string) {
       const { prompt, row } = await requireVersion(db, promptName, version);
       return gateStatus(db, rowToVersion(prompt, row));

@@ -6,7 +6,7 @@ import { isVariableName } from "../domain/template.js";
 import { AD_HOC } from "../domain/test-outcome.js";
 
 /**
- * The zod schemas of TEST (SPEC §2), shared by the services and the HTTP layer. Forms send
+ * The zod schemas of TEST (docs/rules.md, TEST), shared by the services and the HTTP layer. Forms send
  * `variables` and `assertions` as JSON text: the HTTP layer parses that text, then feeds the
  * same object as a JSON body would.
  */

@@ -23,13 +23,13 @@ function rowToToken(row: TokenListRow): ApiToken {
   };
 }
 
-/** Managing another user's tokens is an admin's; one's own, anyone's (SPEC §5). */
+/** Managing another user's tokens is an admin's; one's own, anyone's (docs/accounts.md). */
 function requireOwnerOrAdmin(by: Actor, owner: string): void {
   requireRole(by, by.userId !== undefined && by.actor === owner ? "self" : "admin");
 }
 
 /**
- * API tokens (SPEC §5): `prt_…` secrets shown once, stored as their sha256; a read-only token
+ * API tokens (docs/accounts.md): `prt_…` secrets shown once, stored as their sha256; a read-only token
  * acts as a viewer. Creating and revoking are `settings.changed` events (label and id, never the
  * secret).
  */

@@ -13,8 +13,8 @@ import { body, config, describeInput, messages, promptName, promptType, revision
 import { environmentUpdateInput, MAX_TEST_CASES, testCaseInput } from "./testing.inputs.js";
 
 /**
- * The export document of SPEC §6: the whole registry as one JSON file. Readers are versioned:
- * formatVersion 2 (SPEC §8: each prompt's `type`, each version's `seq`, a chat prompt's
+ * The export document of docs/operations.md: the whole registry as one JSON file. Readers are versioned:
+ * formatVersion 2 (docs/rules.md, chat prompts: each prompt's `type`, each version's `seq`, a chat prompt's
  * `messages` in place of `body`) is what export writes; a formatVersion 1 file is read by its
  * own schema and upgraded into the newest shape, so that it stays importable for ever. Field
  * values reuse the services' own schemas, so a file can carry nothing the HTTP API would refuse.
@@ -96,9 +96,9 @@ const promptV1Fields = {
   name: promptName,
   description: describeInput.shape.description.default(""),
   createdAt: timestamp,
-  /** Not in SPEC §6's list; kept so the prompt list shows the same "updated" time after a move. */
+  /** Not in docs/operations.md's list; kept so the prompt list shows the same "updated" time after a move. */
   updatedAt: timestamp.optional(),
-  /** The highest number ever allocated (R8), deleted versions included; not in SPEC §6's list. */
+  /** The highest number ever allocated (R8), deleted versions included; not in docs/operations.md's list. */
   highestNumber: versionNumber.optional(),
   testCases: z.array(testCaseInput).max(MAX_TEST_CASES, `At most ${MAX_TEST_CASES} test cases`),
   events: z.array(eventV1),
@@ -193,7 +193,7 @@ export const documentV1 = z
   })
   .superRefine(uniqueNames);
 
-// ---- formatVersion 2: chat prompts and seq (SPEC §8) ------------------------------------
+// ---- formatVersion 2: chat prompts and seq (docs/rules.md, chat prompts) ------------------------------------
 
 /** A text prompt's states carry `body`, a chat prompt's `messages`: checked against the prompt's type. */
 const content = { body: body.optional(), messages: messages.optional() };
@@ -260,7 +260,7 @@ const promptV2 = z
   .strictObject({
     ...promptV1Fields,
     type: promptType,
-    /** The highest `seq` ever given (SPEC §8), deleted versions included; not in SPEC §6's list. */
+    /** The highest `seq` ever given (docs/rules.md, chat prompts), deleted versions included; not in docs/operations.md's list. */
     highestSeq: z.int().min(1).optional(),
     versions: z.array(versionV2).min(1, "A prompt keeps at least one version"),
   })
@@ -286,7 +286,8 @@ const promptV2 = z
           "contentHash",
         ]);
       const before = p.versions[i - 1];
-      if (before && before.seq >= v.seq) issue("seq rises with the version number (SPEC §8)", [...at, "seq"]);
+      if (before && before.seq >= v.seq)
+        issue("seq rises with the version number (docs/rules.md, chat prompts)", [...at, "seq"]);
       checkRevisions(p.type, v, own, (message, path) => issue(message, [...at, ...path]));
     });
     const last = p.versions.at(-1);

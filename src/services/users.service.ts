@@ -48,7 +48,7 @@ async function refuseLosingLastAdmin(tx: Tx, row: UserRow): Promise<void> {
 }
 
 /**
- * Users (SPEC §5): admins manage them (the command line acts as `local`, which may). Every
+ * Users (docs/accounts.md): admins manage them (the command line acts as `local`, which may). Every
  * change is a `settings.changed` event naming the user and the change, never a password.
  */
 export function createUsersService(deps: ServiceDeps) {

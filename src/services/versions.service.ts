@@ -274,7 +274,7 @@ export function createVersionsService(deps: ServiceDeps & { promotionChecks?: Pr
      * A version's saved states, newest first, the current one included, one page at a time
      * (`limit`, `cursor`: the revision to continue below). A page holds whole revisions up to
      * MAX_REVISIONS_PAGE_BYTES of content (at least one), so a draft with many 1 MB saves never
-     * answers with all of them at once (SPEC §7).
+     * answers with all of them at once (docs/limits.md).
      */
     async revisions(
       name: string,

@@ -11,14 +11,14 @@ export interface NewEvent {
   promptId: number;
   at: string;
   actor: string;
-  /** The label of the API token that made the change, kept in the detail (SPEC §5). */
+  /** The label of the API token that made the change, kept in the detail (docs/accounts.md). */
   token?: string;
   type: EventType;
   version: string | null;
   detail: Record<string, unknown>;
 }
 
-/** A change to the server's settings (SPEC §5: stage environments, and later other settings): no prompt. */
+/** A change to the server's settings (docs/accounts.md: stage environments, and later other settings): no prompt. */
 export interface NewSettingsEvent {
   at: string;
   actor: string;
@@ -48,8 +48,8 @@ function detailOf(event: { detail: Record<string, unknown>; token?: string }): s
 
 /**
  * R11: the log only grows (triggers refuse UPDATE and DELETE). Every change appends its event
- * here, in its own transaction, so this is also where its webhook deliveries are queued (SPEC
- * §9, the outbox): no change can forget them. The insert itself says whether any webhook is
+ * here, in its own transaction, so this is also where its webhook deliveries are queued
+ * (docs/webhooks.md, the outbox): no change can forget them. The insert itself says whether any webhook is
  * active (a subquery in RETURNING), so a registry without webhooks pays no extra statement.
  */
 export async function appendEvent(db: Db, event: NewEvent): Promise<void> {

@@ -18,7 +18,7 @@ export interface AppendedEvent {
 }
 
 /**
- * SPEC §9, the outbox: one pending delivery per active webhook that wants this event, written
+ * docs/webhooks.md, the outbox: one pending delivery per active webhook that wants this event, written
  * with the event in the change's own transaction, so a crash loses none and a refused change
  * queues none. Called by appendEvent only when an active webhook exists.
  */

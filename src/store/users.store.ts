@@ -11,7 +11,7 @@ export function listUsers(db: Db): Promise<UserRow[]> {
   return db.selectFrom("users").selectAll().orderBy("name").execute();
 }
 
-/** Open mode (SPEC §5) lasts while no user is active. */
+/** Open mode (docs/accounts.md) lasts while no user is active. */
 export async function hasActiveUser(db: Db): Promise<boolean> {
   const row = await db.selectFrom("users").select("id").where("disabled", "=", 0).limit(1).executeTakeFirst();
   return row !== undefined;

@@ -6,8 +6,8 @@ import type { VersionNumber } from "../domain/version-number.js";
 type Db = Kysely<Database>;
 
 /**
- * Inserts a version and answers its id. The database gives it the prompt's next `seq` (SPEC
- * §8) unless one is given (an import keeps the numbers it carries), and refuses a used one.
+ * Inserts a version and answers its id. The database gives it the prompt's next `seq`
+ * (docs/rules.md, chat prompts) unless one is given (an import keeps the numbers it carries), and refuses a used one.
  */
 export async function insertVersion(db: Db, row: NewVersionRow): Promise<number> {
   const inserted = await db.insertInto("versions").values(row).returning("id").executeTakeFirstOrThrow();
@@ -360,7 +360,7 @@ export async function deleteVersion(db: Db, id: number): Promise<void> {
   await db.deleteFrom("versions").where("id", "=", id).execute();
 }
 
-/** A version by its `seq` (SPEC §8: Langfuse's `version`). */
+/** A version by its `seq` (docs/rules.md, chat prompts: Langfuse's `version`). */
 export function findVersionBySeq(db: Db, promptId: number, seq: number): Promise<VersionRow | undefined> {
   return db
     .selectFrom("versions")

@@ -5,7 +5,7 @@ import { compareVersions, parseVersion } from "../domain/version-number.js";
 import type { RegistryPrompt, RegistryVersion } from "./layout.js";
 import { isPromptName, isVersionNumber } from "./paths.js";
 
-/** A refusal or failure the server answered, with its SPEC §3 code. */
+/** A refusal or failure the server answered, with its docs/api.md code. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -25,7 +25,7 @@ interface Page<T> {
 const PARALLEL = 8;
 
 /**
- * The registry over its JSON API (SPEC §3), as `promptrail pull|diff|push|check` use it: the
+ * The registry over its JSON API (docs/api.md), as `promptrail pull|diff|push|check` use it: the
  * same routes a person's curl uses, with `Authorization: Bearer <PROMPTRAIL_TOKEN>` when set.
  */
 export class RegistryClient {
@@ -103,7 +103,7 @@ export class RegistryClient {
         if (!isVersionNumber(v))
           throw this.refuse(`a version number that is not one (${JSON.stringify(v)}) for ${p.name}`);
       const versions = await inBatches(numbers, (v) => this.version(p.name, v));
-      // A prompt's type is fixed when it is created (SPEC §8): every version carries it.
+      // A prompt's type is fixed when it is created (docs/rules.md, chat prompts): every version carries it.
       const type = versions[0]?.type ?? "text";
       return { name: p.name, description: p.description, type, versions: versions.sort(byNumber) };
     });
@@ -149,7 +149,7 @@ export class RegistryClient {
     return new Error(`the server at ${this.base} answered ${what}: nothing was written. Is --url a Promptrail server?`);
   }
 
-  /** A new prompt of the content's type (SPEC §8: `body` for text, `messages` for chat). */
+  /** A new prompt of the content's type (docs/rules.md, chat prompts: `body` for text, `messages` for chat). */
   async createPrompt(input: { name: string; description: string; content: Content; config?: Config }) {
     const { content, ...rest } = input;
     return pick(await this.call<ApiVersion>("POST", "/prompts", { ...rest, type: content.type, ...fields(content) }));
@@ -183,7 +183,7 @@ export class RegistryClient {
   }
 }
 
-/** The version object of SPEC §3 and §8: `type`, and `body` for text or `messages` for chat. */
+/** The version object of docs/api.md and docs/rules.md, chat prompts: `type`, and `body` for text or `messages` for chat. */
 type ApiVersion = Omit<RegistryVersion, "type" | "body" | "messages" | "contract"> & {
   variables?: Contract["variables"];
   tools?: Contract["tools"];

@@ -6,11 +6,11 @@ import type { Stage } from "../domain/stage.js";
 import { messages as messagesInput } from "../services/inputs.js";
 
 /**
- * SPEC §9, prompts as code: the registry as files that read well in a Git diff.
+ * docs/prompts-as-code.md, prompts as code: the registry as files that read well in a Git diff.
  *
  *   DIR/<prompt>/prompt.json            {"description": "…", "type": "text" | "chat"}
  *   DIR/<prompt>/v1.2.txt               a text prompt's version: its text, byte for byte
- *   DIR/<prompt>/v1.2.messages.json     a chat prompt's version (SPEC §8): its messages
+ *   DIR/<prompt>/v1.2.messages.json     a chat prompt's version (docs/rules.md, chat prompts): its messages
  *   DIR/<prompt>/v1.2.meta.json         {"stage", "current", "revision", "contentHash", "createdFrom", "config"}
  *                                       and the contract's "variables", "tools", "responseFormat" where set
  *
@@ -153,6 +153,6 @@ export function sameContent(path: string, local: string, registry: string): bool
   }
 }
 
-/** The content hash of a text or messages, config and contract as they would be saved (R3, R5, SPEC §8). */
+/** The content hash of a text or messages, config and contract as they would be saved (R3, R5, docs/rules.md, chat prompts). */
 export const hashOf = (content: Content, config: Config, contract: Contract = EMPTY_CONTRACT) =>
   contentHashOf(normalizeContent(content), config, contract);

@@ -46,10 +46,10 @@ const highest = (versions: string[]): VersionNumber | null =>
     .at(-1) ?? null;
 
 /**
- * SPEC §9 `push`: new prompts, edits of DEV/TST drafts (based on the revision the files were
+ * docs/prompts-as-code.md `push`: new prompts, edits of DEV/TST drafts (based on the revision the files were
  * pulled at, so a concurrent edit is a conflict), new content files as new DEV drafts. A PROD
  * version whose file differs is refused, never changed; so is a file of the other type than its
- * prompt's (a text file of a chat prompt, SPEC §8). Everything is decided here, before
+ * prompt's (a text file of a chat prompt, docs/rules.md, chat prompts). Everything is decided here, before
  * anything is written.
  */
 export function planPush(local: LocalTree, registry: RegistryPrompt[]): Plan {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { echoBack, fakeOpenAi } from "../support/fake-openai.js";
 
 /**
- * The single executable on its own (SPEC §6, issue 11's "Show"): copied alone into an empty
+ * The single executable on its own (docs/operations.md): copied alone into an empty
  * folder, run with a clean environment (`env -i`) as `promptrail serve --port N --db FILE`, and
  * driven over HTTP and through its other verbs. `npm run test:binary` builds dist/promptrail
  * first. Timings are printed by bench/binary-start.mjs, not asserted here.
@@ -263,7 +263,7 @@ describe("the single executable, alone in an empty folder with a clean environme
     expect((await verb(["import", join(dir, "registry.json"), "--db", moved])).code).toBe(1); // not empty now
   });
 
-  it("moves the registry into PostgreSQL with import --database-url, then serves it from there (SPEC §10)", async () => {
+  it("moves the registry into PostgreSQL with import --database-url, then serves it from there (docs/postgresql.md)", async () => {
     const adminUrl = process.env.PROMPTRAIL_TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
     const name = `promptrail_binary_${process.pid}`;
     const admin = new pg.Client({ connectionString: adminUrl });

@@ -7,7 +7,7 @@ import pg from "pg";
 import { expectAccessible } from "./support/axe.js";
 
 /**
- * SPEC §5 in the browser. The run's shared server is in open mode (the other journeys need it),
+ * docs/accounts.md in the browser. The run's shared server is in open mode (the other journeys need it),
  * so these journeys start their own, secured one: the same bundle, its own database, users made
  * with the command line as an operator would.
  */
@@ -49,6 +49,9 @@ function promptrail(args: string[], stdin = ""): string {
 }
 
 test.beforeAll(async () => {
+  // Six processes one after the other (four users, a token, the server): on a busy machine that
+  // alone took more than the default 30 s.
+  test.setTimeout(90_000);
   mkdirSync(dirname(DB), { recursive: true });
   for (const suffix of ["", "-wal", "-shm"]) rmSync(`${DB}${suffix}`, { force: true });
   if (POSTGRES) await freshPostgresDatabase();
@@ -58,7 +61,11 @@ test.beforeAll(async () => {
   promptrail(["user", "add", "vera", "--role", "viewer"], `${PASSWORD}\n`);
   const token = promptrail(["token", "create", "ada", "--label", "e2e setup"]).trim();
   server = spawn(process.execPath, [BUNDLE, "serve", "--port", "0", ...DATABASE], {
-    env: { PATH: process.env.PATH, PROMPTRAIL_LOG: "off" },
+    env: {
+      PATH: process.env.PATH,
+      PROMPTRAIL_LOG: "off",
+      PROMPTRAIL_PASSWORD_COST: process.env.PROMPTRAIL_PASSWORD_COST,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   base = await new Promise<string>((resolve, reject) => {
@@ -108,9 +115,9 @@ async function signedIn(
 
 const VERSION = "/prompts/support-reply/versions/1.0";
 
-test("an editor promotes to TST and finds PROD needs a releaser; a releaser promotes; history names both", async ({
-  browser,
-}) => {
+test("an editor promotes to TST and finds PROD needs a releaser; a releaser promotes; history names both", {
+  tag: "@engine",
+}, async ({ browser }) => {
   const editor = await signedIn(browser, "eddie", VERSION);
   const header = editor.page.getByRole("banner");
   await expect(header).toContainText("eddie");
@@ -158,9 +165,9 @@ test("a refused sign-in says why in words, and keeps the name", async ({ browser
   await context.close();
 });
 
-test("a new token's secret is shown once: reloading the page shows it no more and makes no second token", async ({
-  browser,
-}) => {
+test("a new token's secret is shown once: reloading the page shows it no more and makes no second token", {
+  tag: "@engine",
+}, async ({ browser }) => {
   const { context, page } = await signedIn(browser, "eddie", "/settings/tokens");
   const rows = page.getByRole("row").filter({ hasText: "reload check" });
   await page.getByLabel("Label").fill("reload check");
@@ -182,9 +189,9 @@ for (const variant of [
   { name: "dark", colorScheme: "dark", width: 1280 },
   { name: "phone", colorScheme: "light", width: 390 },
 ] as const)
-  test(`screenshots of the sign-in, users, tokens and password pages, and a viewer's version page: ${variant.name}`, async ({
-    browser,
-  }) => {
+  test(`screenshots of the sign-in, users, tokens and password pages, and a viewer's version page: ${variant.name}`, {
+    tag: "@screenshots",
+  }, async ({ browser }) => {
     test.setTimeout(90_000);
     const pages: Array<{ name: string; as: string; path: string; act?: (page: Page) => Promise<void> }> = [
       { name: "login", as: "", path: "/login" },

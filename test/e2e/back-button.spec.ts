@@ -1,6 +1,6 @@
 import { button, expect, expectVersion, promptPath, test, versionPath } from "./support/journeys.js";
 
-/** Issue 9 (4): Back never shows a page state that is no longer true. */
+/** Back never shows a page state that is no longer true. */
 
 test("Back after an in-page promote shows the stage the version is in now", async ({ page, api }) => {
   const v = await api.createPrompt({ body: "Back {{x}}" });
@@ -51,13 +51,25 @@ test("a page the browser restores from its back-forward cache reloads, unless it
 }) => {
   const v = await api.createPrompt({ body: "Cached {{x}}" });
   await page.goto(versionPath(v.prompt, "1.0"));
+  // Whether the page asked to load again: the Navigation API's navigate event fires at once when it does.
   const restored = () =>
-    page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true })));
+    page.evaluate(() => {
+      let reloads = false;
+      const navigation = (window as unknown as { navigation: EventTarget }).navigation;
+      const seen = () => {
+        reloads = true;
+      };
+      navigation.addEventListener("navigate", seen);
+      window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true }));
+      navigation.removeEventListener("navigate", seen);
+      return reloads;
+    });
   const marked = () => page.evaluate(() => (window as unknown as { __mark?: boolean }).__mark === true);
   await page.evaluate(() => {
     (window as unknown as { __mark?: boolean }).__mark = true;
   });
-  await Promise.all([page.waitForEvent("load"), restored()]);
+  const [, reloaded] = await Promise.all([page.waitForEvent("load"), restored()]);
+  expect(reloaded).toBe(true);
   expect(await marked()).toBe(false);
 
   await button(page, "Edit").click();
@@ -65,8 +77,7 @@ test("a page the browser restores from its back-forward cache reloads, unless it
   await page.evaluate(() => {
     (window as unknown as { __mark?: boolean }).__mark = true;
   });
-  await restored();
-  await page.waitForTimeout(300);
+  expect(await restored()).toBe(false);
   expect(await marked()).toBe(true);
   await expect(page.getByLabel("Prompt", { exact: true })).toHaveValue("Typed {{x}}");
 });

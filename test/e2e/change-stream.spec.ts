@@ -5,7 +5,10 @@ import { expect, test } from "./support/fixtures.js";
  * the stream passes the Content-Security-Policy of the page that opens it, and a change made
  * meanwhile arrives as an event of its type whose lastEventId is its seq.
  */
-test("EventSource in Chromium receives each change as an event of its type, with id = seq", async ({ page, api }) => {
+test("EventSource in Chromium receives each change as an event of its type, with id = seq", { tag: "@engine" }, async ({
+  page,
+  api,
+}) => {
   await page.goto("/");
   await page.evaluate(() => {
     const seen: Array<{ type: string; id: string; data: unknown }> = [];

@@ -2,11 +2,15 @@ import { LangfuseClient } from "@langfuse/client";
 import { answerNextDialog, button, expect, expectFlash, expectVersion, test, versionPath } from "./support/journeys.js";
 
 /**
- * SPEC §8: a chat prompt's whole life in the browser — created from the New prompt form, its
+ * docs/rules.md, chat prompts: a chat prompt's whole life in the browser — created from the New prompt form, its
  * messages edited inline as rows (add, move, remove, a placeholder), tested, promoted to PROD —
  * and then read by an application through Langfuse's own SDK.
  */
-test("a chat prompt from creation to PROD, read with @langfuse/client", async ({ page, uniqueName, baseURL }) => {
+test("a chat prompt from creation to PROD, read with @langfuse/client", { tag: "@engine" }, async ({
+  page,
+  uniqueName,
+  baseURL,
+}) => {
   const name = uniqueName("chat");
   await page.goto("/");
   const form = page.getByRole("form", { name: "New prompt" });

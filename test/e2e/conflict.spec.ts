@@ -5,10 +5,9 @@ import { button, expect, expectFlash, expectVersion, markWindow, test, versionPa
  * nothing is lost: the editor stays open with the second person's text, and the text the first
  * person saved is shown beside it.
  */
-test("a stale-revision conflict shows both texts and keeps the second user's text in the editor", async ({
-  browser,
-  api,
-}) => {
+test("a stale-revision conflict shows both texts and keeps the second user's text in the editor", {
+  tag: "@engine",
+}, async ({ browser, api }) => {
   const v = await api.createPrompt({ body: "Original text for {{topic}}." });
   const alice = await browser.newContext();
   const bob = await browser.newContext();

@@ -26,10 +26,9 @@ async function shoot(page: Page, file: string) {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
-test("with JavaScript: rows follow the placeholders, the contract is saved and read as a signature", async ({
-  page,
-  api,
-}) => {
+test("with JavaScript: rows follow the placeholders, the contract is saved and read as a signature", {
+  tag: "@engine",
+}, async ({ page, api }) => {
   const v = await api.createPrompt({ body: "Dear {{customer}}," });
   await page.goto(`${versionPath(v.prompt, v.version)}?edit=1`);
   const body = page.getByLabel("Prompt", { exact: true });

@@ -11,7 +11,7 @@ import {
 } from "./support/journeys.js";
 
 /**
- * Issue 9 (1, 2): what a person types is never dropped without asking, and Test says which text
+ * what a person types is never dropped without asking, and Test says which text
  * it runs — with "Save and test" for the text in the editor.
  */
 

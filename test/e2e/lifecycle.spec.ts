@@ -14,7 +14,7 @@ import {
 } from "./support/journeys.js";
 
 /**
- * The five lifecycle journeys of SPEC §1/§4 in Chromium with JavaScript on: every click goes to a
+ * The five lifecycle journeys of docs/rules.md and docs/ui.md in Chromium with JavaScript on: every click goes to a
  * button found by its accessible name, and htmx swaps the answers into the page.
  */
 
@@ -96,7 +96,10 @@ test("create a prompt and edit the draft in place: Edit, Save, Ctrl+S and Esc", 
   await expect(row).toContainText("Edited in place by the e2e journey");
 });
 
-test("promote a draft DEV → TST → PROD; dismissing the PROD confirmation changes nothing", async ({ page, api }) => {
+test("promote a draft DEV → TST → PROD; dismissing the PROD confirmation changes nothing", { tag: "@engine" }, async ({
+  page,
+  api,
+}) => {
   const v = await api.createPrompt({ body: "Answer {{question}} briefly." });
   await page.goto(versionPath(v.prompt, "1.0"));
   await expectVersion(page, { version: "1.0", stage: "DEV", current: true });
@@ -139,10 +142,9 @@ test("promote a draft DEV → TST → PROD; dismissing the PROD confirmation cha
   await expectVersionRow(page, "1.0", { stage: "PROD", current: true });
 });
 
-test("ship a change: Create New Version from PROD, edit, promote; the old PROD stays as history", async ({
-  page,
-  api,
-}) => {
+test("ship a change: Create New Version from PROD, edit, promote; the old PROD stays as history", {
+  tag: "@engine",
+}, async ({ page, api }) => {
   const v = await api.promoteTo(await api.createPrompt({ body: "Reply to {{customer}} politely." }), "PROD");
   await page.goto(versionPath(v.prompt, "1.0"));
   await expectVersion(page, { version: "1.0", stage: "PROD", current: true });
@@ -229,7 +231,11 @@ test("delete an unused draft after confirming; Delete is disabled on current, TS
   await expect(page).toHaveURL(`${versionPath(v1.prompt, "1.2")}?edit=1`);
 });
 
-test("roll PROD back with Make Current on the older PROD version", async ({ page, api, request }) => {
+test("roll PROD back with Make Current on the older PROD version", { tag: "@engine" }, async ({
+  page,
+  api,
+  request,
+}) => {
   const v1 = await api.promoteTo(await api.createPrompt({ body: "Old PROD text for {{x}}" }), "PROD");
   const v11 = await api.save(await api.createVersion(v1), { body: "New PROD text for {{x}}" });
   await api.promoteTo(v11, "PROD");

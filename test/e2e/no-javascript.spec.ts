@@ -12,7 +12,7 @@ import {
 } from "./support/journeys.js";
 
 /**
- * SPEC §4: without JavaScript every button still works — links and forms, 303 redirects, an
+ * docs/ui.md: without JavaScript every button still works — links and forms, 303 redirects, an
  * `?edit=1` editor page and confirmation pages for Promote to PROD and Delete.
  */
 test("without JavaScript: create, edit, promote to PROD through a confirmation page, delete a draft", async ({

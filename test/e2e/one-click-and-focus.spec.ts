@@ -9,14 +9,18 @@ import {
   versionPath,
 } from "./support/journeys.js";
 
-/** Issue 9 (5, 7) and the button row's polish: each click acts once, focus stays where the user acts. */
+/** The button row: each click acts once, focus stays where the user acts. */
 
 async function versionsOf(request: import("@playwright/test").APIRequestContext, prompt: string) {
   const res = await request.get(promptPath(prompt), { headers: { Accept: "application/json" } });
   return ((await res.json()) as { versions: Array<{ version: string }> }).versions.map((v) => v.version);
 }
 
-test("a double click on Create New Version makes one draft; on Save, one revision", async ({ page, api, request }) => {
+test("a double click on Create New Version makes one draft; on Save, one revision", { tag: "@engine" }, async ({
+  page,
+  api,
+  request,
+}) => {
   const v = await api.createPrompt({ body: "Once {{x}}" });
   await page.goto(versionPath(v.prompt, "1.0"));
   // Held back a moment, as a slow server would be: the second click lands while the first runs.

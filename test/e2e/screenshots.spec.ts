@@ -20,7 +20,7 @@ const VARIANTS = [
 
 // One test per variant: each holds the run's settings lock for less time (see support/journeys.ts).
 for (const variant of VARIANTS)
-  test(`screenshots of every page: ${variant.name}`, async ({ page, api }) => {
+  test(`screenshots of every page: ${variant.name}`, { tag: "@screenshots" }, async ({ page, api }) => {
     test.setTimeout(180_000);
     const v1 = await api.createPrompt({
       description: "Replies to a customer's support ticket in the company's voice",

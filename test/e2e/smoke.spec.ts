@@ -30,7 +30,7 @@ test("/healthz answers ok", async ({ request }) => {
   expect(await response.json()).toEqual({ ok: true });
 });
 
-test("a prompt created through the API fixture is listed", async ({ page, api }) => {
+test("a prompt created through the API fixture is listed", { tag: "@engine" }, async ({ page, api }) => {
   const created = await api.createPrompt({ body: "Hello {{who}}" });
   expect(created).toMatchObject({ version: "1.0", stage: "DEV", current: true });
   await page.goto(`/prompts?q=${created.prompt}`);

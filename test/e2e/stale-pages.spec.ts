@@ -1,7 +1,7 @@
 import { answerNextDialog, button, expect, expectFlash, markWindow, test, versionPath } from "./support/journeys.js";
 
 /**
- * Pages left open while someone else acts (SPEC §3: an htmx request that fails shows its error
+ * Pages left open while someone else acts (docs/api.md: an htmx request that fails shows its error
  * inline, never silently; UI.md: nothing a user typed is ever lost).
  */
 
@@ -41,7 +41,6 @@ test("Delete on a draft someone else already deleted says so inline", async ({ p
 
 test("a stale Promote to TST button must not promote a TST version on to PROD", async ({ browser, api }) => {
   // The button posts the stage it means (to=TST); the server refuses when the version has moved on.
-  test.setTimeout(20_000);
   const v = await api.createPrompt({ body: "Stale button {{x}}" });
   const context = await browser.newContext();
   try {
@@ -50,9 +49,10 @@ test("a stale Promote to TST button must not promote a TST version on to PROD", 
     await expect(button(page, "Promote to TST")).toBeEnabled();
     await api.promote(v); // someone else: DEV → TST
     await button(page, "Promote to TST").click();
-    await expect(page.getByRole("status").filter({ hasText: /\S/ }).first()).toBeVisible();
-    // Whatever the page says, v1.0 must not be in PROD now.
-    await expect.poll(async () => (await api.version(v.prompt, "1.0")).stage, { timeout: 2_000 }).toBe("TST");
+    // The refusal itself, then the stage once: no shortened test timeout or 2 s poll to lose on a
+    // busy machine, and a wrong answer (a promotion to PROD) fails here with the page's words.
+    await expectFlash(page, "v1.0 is in TST now, so it would go to PROD, not TST. Nothing was changed");
+    expect((await api.version(v.prompt, "1.0")).stage).toBe("TST");
   } finally {
     await context.close();
   }

@@ -13,7 +13,7 @@ import {
 } from "./support/journeys.js";
 
 /**
- * TEST (SPEC §2, issue 4) in the browser: test cases, the Test button with its inline "Test results"
+ * TEST (docs/rules.md, TEST) in the browser: test cases, the Test button with its inline "Test results"
  * region, and the TST gate set on the Settings page. The gate is global, so these tests hold the
  * settings lock alone (see support/journeys.ts); the environments are put back afterwards.
  */
@@ -51,11 +51,9 @@ async function setGate(page: Page, stage: "TST" | "PROD", on: boolean) {
   });
 }
 
-test("test cases, Test with inline results, and the TST gate opening and closing on Promote", async ({
-  page,
-  api,
-  request,
-}) => {
+test("test cases, Test with inline results, and the TST gate opening and closing on Promote", {
+  tag: "@engine",
+}, async ({ page, api, request }) => {
   const v = await api.createPrompt({ body: "Hello {{who}}!" });
   await addTestCase(page, v.prompt, {
     name: "greets-ada",
@@ -160,11 +158,9 @@ test("test cases, Test with inline results, and the TST gate opening and closing
   await expect(button(page, "Promote to PROD")).toBeEnabled();
 });
 
-test("the gate refuses an untested promotion from the API too, and the Settings page turns it off", async ({
-  page,
-  api,
-  request,
-}) => {
+test("the gate refuses an untested promotion from the API too, and the Settings page turns it off", {
+  tag: "@engine",
+}, async ({ page, api, request }) => {
   const v = await api.createPrompt({ body: "Gated {{thing}}" });
   await setGate(page, "TST", true);
   const refused = await request.post(`${versionPath(v.prompt, "1.0")}/promote`, {

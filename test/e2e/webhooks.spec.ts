@@ -7,7 +7,7 @@ import { expectAccessible } from "./support/axe.js";
 import { answerNextDialog, button, expect, expectFlash, test } from "./support/journeys.js";
 
 /**
- * SPEC §9 in the browser: a person adds a webhook, copies its secret (shown once), tests it,
+ * docs/webhooks.md in the browser: a person adds a webhook, copies its secret (shown once), tests it,
  * sees a PROD promotion arrive in the delivery log, redelivers it and deletes the webhook. A real
  * receiver runs in the test on 127.0.0.1 (the e2e server allows loopback webhooks).
  */
@@ -54,10 +54,9 @@ async function deleteWebhook(page: Page): Promise<void> {
   await expect(page).toHaveURL(/\/settings\/webhooks$/);
 }
 
-test("add a webhook, copy its secret, test it, see a PROD promotion arrive, redeliver it, delete it", async ({
-  page,
-  api,
-}) => {
+test("add a webhook, copy its secret, test it, see a PROD promotion arrive, redeliver it, delete it", {
+  tag: "@engine",
+}, async ({ page, api }) => {
   const receiver = await startReceiver();
   try {
     const secret = await addWebhook(page, receiver.url);
@@ -106,7 +105,7 @@ for (const variant of [
   { name: "dark", colorScheme: "dark", width: 1280 },
   { name: "phone", colorScheme: "light", width: 390 },
 ] as const)
-  test(`screenshots of the webhooks pages: ${variant.name}`, async ({ page, api }) => {
+  test(`screenshots of the webhooks pages: ${variant.name}`, { tag: "@screenshots" }, async ({ page, api }) => {
     test.setTimeout(90_000);
     const receiver = await startReceiver();
     const DIR = join("test-results", "screenshots");

@@ -9,6 +9,7 @@ import { afterEach } from "vitest";
 import type { CliIo, Command } from "../../src/cli/command.js";
 import { COMMANDS } from "../../src/cli/commands.js";
 import { runCli } from "../../src/cli/run-cli.js";
+import { nodeArgs } from "./bundles.js";
 
 /** A process's streams in memory: what a verb printed, and an emitter standing for its signals. */
 export function memoryIo(env: NodeJS.ProcessEnv = {}, stdin = "") {
@@ -36,13 +37,17 @@ export async function cli(
 }
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const main = join(root, "src", "main.ts");
 
-/** `promptrail ARGV…` as its own OS process (src/main.ts through tsx), for what one process cannot show. */
+/** `promptrail ARGV…` as its own OS process (the run's bundle of src/main.ts), for what one process cannot show. */
 export function spawnCli(argv: string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ["--import", "tsx", main, ...argv], {
+  return spawn(process.execPath, [...nodeArgs("src/main.ts"), ...argv], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PROMPTRAIL_PASSWORD_COST: process.env.PROMPTRAIL_PASSWORD_COST,
+      ...env,
+    },
   });
 }
 

@@ -10,7 +10,7 @@ import { createMigratedTestDatabase } from "./pg-databases.js";
 
 /**
  * The engine the suite runs on: SQLite unless PROMPTRAIL_TEST_ENGINE=postgres (vitest's
- * `postgres` project, SPEC §10), where every fresh database is a new PostgreSQL database.
+ * `postgres` project, docs/postgresql.md), where every fresh database is a new PostgreSQL database.
  */
 export const TEST_ENGINE = process.env.PROMPTRAIL_TEST_ENGINE === "postgres" ? "postgres" : "sqlite";
 

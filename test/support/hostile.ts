@@ -30,7 +30,7 @@ export function hostileClient(app: Hono): HostileClient {
 }
 
 /**
- * The nastiest inputs a request can carry (issue 8), as steps against one app: each is a
+ * The nastiest inputs a request can carry, as steps against one app: each is a
  * request a careless user or an attacker could send. Used by the event-loop stall test and
  * bench/event-loop.ts, which measure the longest stall of the event loop while they run.
  */

@@ -4,7 +4,7 @@ import { parseStoredMessages } from "../../src/domain/chat.js";
 import { type Config, chatContentHash, contentHash } from "../../src/domain/content.js";
 
 /**
- * Every rule of SPEC R3–R13 and §7 that can be read off the stored rows, checked with plain
+ * Every rule of R3–R13 and docs/limits.md that can be read off the stored rows, checked with plain
  * SELECTs (no app code but the hash). Answers the broken rules; an empty list means all hold.
  * Used after each step of the model-based test, after each crash of the crash loop, and after
  * each raw-SQL attempt.
@@ -52,20 +52,20 @@ export function brokenRules(sqlite: Database.Database): string[] {
   none("no orphan versions", "SELECT id FROM versions WHERE prompt_id NOT IN (SELECT id FROM prompts)");
   none("no orphan revisions", "SELECT id FROM revisions WHERE version_id NOT IN (SELECT id FROM versions)");
   none("no orphan test runs", "SELECT id FROM test_runs WHERE version_id NOT IN (SELECT id FROM versions)");
-  // settings.changed events belong to no prompt (SPEC §5): only a prompt_id that names none is an orphan.
+  // settings.changed events belong to no prompt (docs/accounts.md): only a prompt_id that names none is an orphan.
   none(
     "no orphan events",
     "SELECT id FROM events WHERE prompt_id IS NOT NULL AND prompt_id NOT IN (SELECT id FROM prompts)",
   );
-  none("§7 at most 100 runs per version", "SELECT version_id FROM test_runs GROUP BY version_id HAVING count(*) > 100");
+  none("at most 100 runs per version", "SELECT version_id FROM test_runs GROUP BY version_id HAVING count(*) > 100");
   none("the three environments", "SELECT 1 WHERE (SELECT count(*) FROM environments) <> 3");
   none(
-    "§8 seq is unique per prompt, from 1, under the prompt's mark",
+    "seq is unique per prompt, from 1, under the prompt's mark",
     `SELECT v.id FROM versions v JOIN prompts p ON p.id = v.prompt_id
      WHERE v.seq < 1 OR v.seq > p.max_seq OR EXISTS (SELECT 1 FROM versions w WHERE w.prompt_id = v.prompt_id AND w.seq = v.seq AND w.id <> v.id)`,
   );
   none(
-    "§8 seq follows the version number",
+    "seq follows the version number",
     `SELECT v.id FROM versions v JOIN versions w ON w.prompt_id = v.prompt_id
      WHERE (v.major, v.minor) < (w.major, w.minor) AND v.seq > w.seq`,
   );
@@ -81,7 +81,7 @@ export function brokenRules(sqlite: Database.Database): string[] {
       const messages = row.type === "chat" ? parseStoredMessages(row.body) : null;
       const expected =
         row.type === "text" ? contentHash(row.body, config) : messages && chatContentHash(messages as never, config);
-      if (expected !== row.content_hash) broken.push(`R3/§8 content_hash of ${table} ${row.id}`);
+      if (expected !== row.content_hash) broken.push(`R3 content_hash of ${table} ${row.id}`);
     }
   }
   return broken;

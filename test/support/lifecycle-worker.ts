@@ -2,7 +2,7 @@
  * A second OS process for concurrency tests: opens the database (the SQLite file, or a
  * PostgreSQL database by its URL) on its own connection,
  * says it is ready, waits for the shared barrier file, then runs one service call and prints
- * the outcome as one line of JSON. A promote names the next stage, as the page's button does. Run with `node --import tsx`.
+ * the outcome as one line of JSON. A promote names the next stage, as the page's button does. Started bundled (test/support/bundles.ts), or through tsx.
  *
  * argv: dbFileOrUrl barrierDir workerId action prompt version [body revision]
  */

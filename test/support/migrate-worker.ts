@@ -1,7 +1,7 @@
 /**
  * A second OS process for start-up races (see raceProcesses): opens the database file on its
  * own connection, waits at the barrier, then migrates it as every server does at start. Prints
- * what it applied as one line of JSON. Run with `node --import tsx`.
+ * what it applied as one line of JSON. Started bundled (test/support/bundles.ts), or through tsx.
  *
  * argv: dbFile barrierDir workerId
  */

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 
-/** The server the PostgreSQL tests create their databases on (trust authentication, SPEC §10). */
+/** The server the PostgreSQL tests create their databases on (trust authentication, docs/postgresql.md). */
 export const PG_ADMIN_URL = process.env.PROMPTRAIL_TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** The URL of database `name` on the test server. */

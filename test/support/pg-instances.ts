@@ -5,7 +5,7 @@ import { createMigratedTestDatabase } from "./pg-databases.js";
 
 /**
  * `count` real `promptrail serve` processes on one fresh PostgreSQL database, as behind a load
- * balancer (SPEC §10), started before the file's tests and stopped (SIGTERM) after them. Answers
+ * balancer (docs/postgresql.md), started before the file's tests and stopped (SIGTERM) after them. Answers
  * a getter, valid inside tests: the database and each instance's base URL.
  */
 export function postgresInstances(count: number) {

@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { nodeArgs } from "./bundles.js";
 
-const lifecycleWorker = fileURLToPath(new URL("./lifecycle-worker.ts", import.meta.url));
 const root = fileURLToPath(new URL("../..", import.meta.url));
+
+type RaceWorker = Exclude<Parameters<typeof nodeArgs>[0], "src/main.ts">;
 
 export type WorkerOutcome = { ok: true; stage: string; revision: number } | { ok: false; code: string };
 
@@ -21,7 +23,7 @@ export async function raceProcesses<T = WorkerOutcome>(
   file: string,
   dir: string,
   jobs: string[][],
-  worker: string = lifecycleWorker,
+  worker: RaceWorker = "test/support/lifecycle-worker.ts",
 ): Promise<T[]> {
   const barrier = mkdtempSync(join(dir || tmpdir(), "promptrail-barrier-"));
   try {
@@ -31,10 +33,10 @@ export async function raceProcesses<T = WorkerOutcome>(
   }
 }
 
-async function race<T>(file: string, barrier: string, jobs: string[][], worker: string): Promise<T[]> {
+async function race<T>(file: string, barrier: string, jobs: string[][], worker: RaceWorker): Promise<T[]> {
   let failure: unknown = null;
   const runs = jobs.map((args, i) => {
-    const child = spawn(process.execPath, ["--import", "tsx", worker, file, barrier, String(i), ...args], {
+    const child = spawn(process.execPath, [...nodeArgs(worker), file, barrier, String(i), ...args], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });

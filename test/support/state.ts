@@ -158,7 +158,7 @@ export async function refusedRaw(db: OnEither, statement: string, ...params: unk
   return { kind, message, rule: refusal?.rule ?? code };
 }
 
-/** The body of a text prompt's version or revision (SPEC §8: chat ones carry messages instead). */
+/** The body of a text prompt's version or revision (docs/rules.md, chat prompts: chat ones carry messages instead). */
 export function textOf(v: { type: "text"; body: string } | { type: "chat" } | undefined): string {
   if (v?.type !== "text") throw new Error(`expected a text prompt's content, got ${JSON.stringify(v)}`);
   return v.body;

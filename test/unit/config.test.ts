@@ -39,3 +39,13 @@ describe("PROMPTRAIL_HEARTBEAT_MS", () => {
       expect(() => loadConfig({ PROMPTRAIL_HEARTBEAT_MS: bad }), bad).toThrow(/PROMPTRAIL_HEARTBEAT_MS/);
   });
 });
+
+describe("PROMPTRAIL_PASSWORD_COST", () => {
+  test("is log2 of scrypt's N for new password hashes: 15 unless told, a whole number from 10 to 17", () => {
+    expect(loadConfig({}).passwordCost).toBe(15);
+    expect(loadConfig({ PROMPTRAIL_PASSWORD_COST: "10" }).passwordCost).toBe(10);
+    expect(loadConfig({ PROMPTRAIL_PASSWORD_COST: "17" }).passwordCost).toBe(17);
+    for (const bad of ["9", "18", "12.5", "cheap"])
+      expect(() => loadConfig({ PROMPTRAIL_PASSWORD_COST: bad }), bad).toThrow(/PROMPTRAIL_PASSWORD_COST/);
+  });
+});

@@ -2,7 +2,7 @@ import type { Role } from "../../src/domain/roles.js";
 import { useViewer } from "../viewer.js";
 
 /**
- * The header's account corner (SPEC §5): who is signed in, with which role, and Sign out; in
+ * The header's account corner (docs/accounts.md): who is signed in, with which role, and Sign out; in
  * open mode, a note that nobody signs in yet.
  */
 export function Account() {

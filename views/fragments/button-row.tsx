@@ -93,7 +93,7 @@ function Reasons({ why }: { why: Why }) {
 }
 
 /**
- * The button row of SPEC §4, from the button table and the role table together (actionsFor):
+ * The button row of docs/ui.md, from the button table and the role table together (actionsFor):
  * Edit · Test · Promote to … · Create New Version · Delete · Make Current. A button the stage or
  * the viewer's role forbids stays visible, disabled, with its reason written under the row. Each
  * button has a stable id, so that focus stays on it across the swaps its action causes.

@@ -10,7 +10,7 @@ import { MessageList, type MessageRow, MessageRowsEditor } from "./messages.js";
 export interface EditorState {
   /** A text prompt's body. */
   body: string;
-  /** A chat prompt's messages as rows (SPEC §8); null for a text prompt. */
+  /** A chat prompt's messages as rows (docs/rules.md, chat prompts); null for a text prompt. */
   rows: MessageRow[] | null;
   config: string;
   /** The variables table and the tools and response format JSON, as typed (docs/contract.md). */

@@ -3,7 +3,7 @@ import type { Permission } from "../../src/domain/roles.js";
 import { useAllowed } from "../viewer.js";
 
 /**
- * Controls the viewer's role may not use (SPEC §5): still shown, but disabled as one group (a
+ * Controls the viewer's role may not use (docs/accounts.md): still shown, but disabled as one group (a
  * disabled fieldset disables every control in it) with the reason written above them — UI.md: a
  * button you may not use says why in words. With `quiet`, only disabled: a page that repeats one
  * control per row says the reason once, with a RoleNote.

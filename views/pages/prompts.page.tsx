@@ -7,7 +7,7 @@ import { type FlashMessage, Layout } from "../layout.js";
 export interface CreateFormState {
   name: string;
   description: string;
-  /** "text" or "chat" (SPEC §8). */
+  /** "text" or "chat" (docs/rules.md, chat prompts). */
   type: string;
   body: string;
   issues?: ErrorIssue[];

@@ -3,10 +3,10 @@ import type { Services } from "../../services/index.js";
 import { langfuseListJson, langfusePromptJson } from "../langfuse-json.js";
 
 /**
- * SPEC §8: the read half of Langfuse's public prompt API, so that an application using
+ * docs/rules.md, chat prompts: the read half of Langfuse's public prompt API, so that an application using
  * Langfuse's SDK reads its prompts from Promptrail by changing only the base URL and keys.
  * Always JSON; refusals are rendered in Langfuse's `{message, error}` shape by on-error.tsx.
- * Auth is the same as every other route's (SPEC §5: HTTP Basic, a token as the password).
+ * Auth is the same as every other route's (docs/accounts.md: HTTP Basic, a token as the password).
  */
 export function createLangfuseRoutes(services: Services) {
   const { langfuse } = services;

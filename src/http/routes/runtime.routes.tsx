@@ -71,7 +71,7 @@ function answerOf(answers: WeakMap<Version, Answers>, v: Version, mode: "json" |
   return cached.json[key];
 }
 
-/** SPEC §8: a chat prompt has no one raw text to give; its messages come as JSON. */
+/** docs/rules.md, chat prompts: a chat prompt has no one raw text to give; its messages come as JSON. */
 const NOT_ACCEPTABLE = new DomainError(
   "not_acceptable",
   "This is a chat prompt: its messages have no plain-text form. Ask for application/json.",

@@ -15,7 +15,7 @@ import { negotiate } from "../negotiate.js";
 import { page } from "../render.js";
 import { clearSessionCookie, clientAddress, type ProxyTrust, setSessionCookie } from "../session-cookie.js";
 
-/** SPEC §5: the sign-in page, signing in and out, and `GET /me`. */
+/** docs/accounts.md: the sign-in page, signing in and out, and `GET /me`. */
 export function createSessionRoutes(services: Services, trust: ProxyTrust) {
   return new Hono()
     .get("/login", (c) => {

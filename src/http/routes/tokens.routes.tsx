@@ -23,7 +23,7 @@ const NEW_TOKEN: ShownOnce = {
   shape: /^(\d{1,15})\.(prt_[A-Za-z0-9_-]{1,100})$/,
 };
 
-/** SPEC §5: `/settings/tokens` — one's own tokens (an admin sees and manages everyone's). */
+/** docs/accounts.md: `/settings/tokens` — one's own tokens (an admin sees and manages everyone's). */
 export function createTokensRoutes(services: Services) {
   const { tokens, users } = services;
 

@@ -14,7 +14,7 @@ import { page } from "../render.js";
 
 const USERS = "/settings/users";
 
-/** SPEC §5: `/settings/users` (admin) — the list, a new user, role changes, disable and enable. */
+/** docs/accounts.md: `/settings/users` (admin) — the list, a new user, role changes, disable and enable. */
 export function createUsersRoutes(services: Services) {
   const { users } = services;
 

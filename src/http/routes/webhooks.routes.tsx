@@ -75,7 +75,7 @@ const secretOf = (id: number): ShownOnce => ({
   shape: /^whsec_[A-Za-z0-9_-]{1,100}$/,
 });
 
-/** SPEC §9: webhooks, under /settings (admin-only once accounts exist, SPEC §5). */
+/** docs/webhooks.md: webhooks, under /settings (admin-only once accounts exist, docs/accounts.md). */
 export function createWebhookRoutes(services: Services) {
   const { webhooks } = services;
 

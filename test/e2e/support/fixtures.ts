@@ -12,7 +12,7 @@ import { type APIRequestContext, test as base, expect } from "@playwright/test";
  *   });
  */
 
-/** The JSON version object of SPEC §3 (the fields the journeys use). */
+/** The JSON version object of docs/api.md (the fields the journeys use). */
 export interface VersionJson {
   prompt: string;
   version: string;

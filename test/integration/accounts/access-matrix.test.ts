@@ -6,14 +6,14 @@ import { PASSWORD, type SecuredClient, type Shown, securedApp } from "../../supp
 import { type Client, freshApp } from "../http/support/http.js";
 
 /**
- * SPEC §5, every route × every role × {session, token, read-only token, nothing}, in open and in
+ * docs/accounts.md, every route × every role × {session, token, read-only token, nothing}, in open and in
  * secured mode, against ONE table: what each route needs (the rows of the role table) and what
  * it answers when allowed. The table is checked against `app.routes`, so a route added later
  * without a line here fails this test until someone decides who may use it.
  */
 type Need = "public" | "read" | "edit" | "release" | "admin" | "self";
 
-/** SPEC §5's role table, written out here rather than imported, so the code cannot grade itself. */
+/** docs/accounts.md's role table, written out here rather than imported, so the code cannot grade itself. */
 const MAY: Record<Exclude<Need, "public">, Role[]> = {
   read: ["viewer", "editor", "releaser", "admin"],
   edit: ["editor", "releaser", "admin"],
@@ -522,7 +522,7 @@ const CASES = Object.entries(TABLE).flatMap(([route, cases]) =>
   cases.map((c, i) => ({ route, c, label: cases.length > 1 ? `${route} #${i + 1} (${c.need})` : route })),
 );
 
-describe("every route × every role × every credential (SPEC §5)", () => {
+describe("every route × every role × every credential (docs/accounts.md)", () => {
   test("the table covers every route the app has, and nothing else", async () => {
     const client = await freshApp();
     expect(routesOf(client)).toEqual(Object.keys(TABLE).sort());

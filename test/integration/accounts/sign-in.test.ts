@@ -5,7 +5,7 @@ import { FORM, freshApp } from "../http/support/http.js";
 
 const HTML = "text/html,application/xhtml+xml,*/*;q=0.8";
 
-describe("without credentials in secured mode (SPEC §5)", () => {
+describe("without credentials in secured mode (docs/accounts.md)", () => {
   test("JSON and the runtime read: 401 unauthorized with WWW-Authenticate", async () => {
     const client = await securedApp();
     await client.local.prompts.create({ name: "p", body: "hi" });

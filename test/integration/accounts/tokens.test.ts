@@ -7,7 +7,7 @@ import { freshApp } from "../http/support/http.js";
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
-describe("API tokens (SPEC §5)", () => {
+describe("API tokens (docs/accounts.md)", () => {
   test("Bearer, and HTTP Basic with the token as the password and any user name", async () => {
     const client = await securedApp();
     const { token } = client.who.editor;
@@ -201,7 +201,7 @@ describe("API tokens (SPEC §5)", () => {
   });
 });
 
-describe("the actor of every change (R11, SPEC §5)", () => {
+describe("the actor of every change (R11, docs/accounts.md)", () => {
   test("events, revisions and test runs carry the user's name; a token's label is in the event's detail", async () => {
     const client = await securedApp();
     const session = { session: client.who.editor.session };

@@ -15,7 +15,7 @@ const settingsEvents = async (db: Db) =>
       .execute()
   ).map((e) => ({ actor: e.actor, ...JSON.parse(e.detail) }));
 
-describe("users (SPEC §5)", () => {
+describe("users (docs/accounts.md)", () => {
   test("the first active user must be an admin; the last active admin stays one", async () => {
     const s = await freshServices();
     await expect(s.users.add({ name: "eve", role: "editor", password: PASSWORD })).rejects.toMatchObject({

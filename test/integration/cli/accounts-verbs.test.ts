@@ -23,7 +23,7 @@ function verbs() {
   return { env, run: (argv: string[], stdin = "") => cli(argv, { env, stdin }) };
 }
 
-describe("promptrail user … (SPEC §6)", () => {
+describe("promptrail user … (docs/operations.md)", () => {
   test("add, list, set-role, disable, enable, password", async () => {
     const { run, env } = verbs();
     expect(await run(["user", "add", "ada", "--role", "admin"], `${PASSWORD}\n`)).toEqual({
@@ -85,7 +85,7 @@ describe("promptrail user … (SPEC §6)", () => {
   });
 });
 
-describe("promptrail token … (SPEC §6)", () => {
+describe("promptrail token … (docs/operations.md)", () => {
   test("create prints only the secret; list never shows it; revoke", async () => {
     const { run } = verbs();
     await run(["user", "add", "ada", "--role", "admin"], `${PASSWORD}\n`);

@@ -50,7 +50,7 @@ const read = (dir: string, path: string) => readFileSync(join(dir, path), "utf8"
 const edit = (dir: string, path: string, change: (text: string) => string) =>
   writeFileSync(join(dir, path), change(read(dir, path)));
 
-describe("SPEC §9 prompts as code: a round trip in a Git repository", () => {
+describe("prompts as code (docs/prompts-as-code.md): a round trip in a Git repository", () => {
   test("pull, edit a DEV draft, diff shows it, push saves it as a new revision, check is clean", async () => {
     const r = await registry();
     const dir = repo();
@@ -271,7 +271,7 @@ describe("the connection", () => {
   });
 });
 
-describe("SPEC §8 chat prompts as code: messages in their own file", () => {
+describe("chat prompts as code: messages in their own file", () => {
   const SUPPORT = [
     { role: "system", content: "You help {{product}} users.\nBe brief." },
     { type: "placeholder", name: "history" },

@@ -90,8 +90,13 @@ describe("the request log", () => {
 
 describe("a graceful stop", () => {
   test("answers the request in flight, takes no new connection, closes the database, exits 0", async () => {
+    // The model answers only when the test lets it: the request is in flight for as long as needed.
+    let answer: () => void = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
     const model = await fakeOpenAi(async (request, res) => {
-      await sleep(800);
+      await answered;
       echoBack(request, res);
     });
     const s = await serve({ PROMPTRAIL_LOG: "json" });
@@ -103,13 +108,18 @@ describe("a graceful stop", () => {
     const inFlight = post("/prompts/slow/versions/1.0/test", { variables: { who: "world" } });
     while (model.requests.length === 0) await sleep(10);
     s.signals.emit("SIGTERM");
-    await sleep(50);
-    await expect(fetch(`${s.base}/healthz`)).rejects.toThrow(); // the listener is closed
+    const listening = () =>
+      fetch(`${s.base}/healthz`).then(
+        () => true,
+        () => false,
+      );
+    await expect.poll(listening).toBe(false); // the listener is closed, the request still in flight
+    answer();
 
-    const answer = await inFlight;
-    expect(answer.status).toBe(200);
-    expect(answer.headers.get("connection")).toBe("close");
-    expect(await answer.json()).toMatchObject({ status: "passed", results: [{ output: "Hello world" }] });
+    const done = await inFlight;
+    expect(done.status).toBe(200);
+    expect(done.headers.get("connection")).toBe("close");
+    expect(await done.json()).toMatchObject({ status: "passed", results: [{ output: "Hello world" }] });
     expect(await s.exited).toBe(0);
     expect(s.lines().at(-1)).toContain('"msg":"Stopped"');
     expect(s.printed.stdout).toContain('"path":"/prompts/slow/versions/1.0/test","status":200');

@@ -7,20 +7,20 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, expect, test } from "vitest";
-// @ts-expect-error: a plain .mjs script without types
-import { buildNodeBundle } from "../../../scripts/build.mjs";
 import { contentHash } from "../../../src/domain/content.js";
+import { nodeArgs } from "../../support/bundles.js";
+import { runs } from "../../support/depth.js";
 import { brokenRules } from "../../support/invariants.js";
 
 /**
- * Issue 8: a crash loop. The built server runs as a child process on one SQLite file while
+ * a crash loop. The built server runs as a child process on one SQLite file while
  * clients write to it; it is killed with SIGKILL at a random moment, restarted, and then the
  * file must pass PRAGMA integrity_check, keep every rule, and hold every write the server had
- * acknowledged (2xx) before it died. PROMPTRAIL_CRASH_RUNS sets the number of kills (default 5).
+ * acknowledged (2xx) before it died. PROMPTRAIL_CRASH_RUNS sets the number of kills (3, or 25 with
+ * PROMPTRAIL_TEST_DEEP=1: test/support/depth.ts).
  */
-const RUNS = Number(process.env.PROMPTRAIL_CRASH_RUNS ?? 5);
+const RUNS = runs("PROMPTRAIL_CRASH_RUNS", 3, 25);
 const root = fileURLToPath(new URL("../../..", import.meta.url));
-const BUNDLE = "dist/crash-loop.mjs";
 
 type Ack =
   | { kind: "create"; name: string }
@@ -30,8 +30,7 @@ type Ack =
   | { kind: "test"; name: string; version: string; run: number };
 
 let dir = "";
-beforeAll(async () => {
-  await buildNodeBundle(BUNDLE);
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "promptrail-crash-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,7 +45,7 @@ async function freePort(): Promise<number> {
 
 async function start(file: string): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(root, BUNDLE)], {
+  const child = spawn(process.execPath, nodeArgs("src/main.ts"), {
     cwd: root,
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), PROMPTRAIL_DB: file, PROMPTRAIL_LOG: "off" },
     stdio: "ignore",

@@ -13,7 +13,7 @@ import { freshSqliteServices } from "../../support/db.js";
 import { brokenRules } from "../../support/invariants.js";
 
 /**
- * SPEC §8 with R12: the database itself keeps a chat prompt's messages well-formed and hashed
+ * docs/rules.md, chat prompts with R12: the database itself keeps a chat prompt's messages well-formed and hashed
  * by type, a prompt's type fixed, and every version's seq given once, in creation order, never
  * reused or changed, even against raw SQL.
  */
@@ -94,7 +94,7 @@ describe("chat content in the database (R12 for messages)", () => {
   });
 });
 
-describe("seq (SPEC §8)", () => {
+describe("seq (docs/rules.md, chat prompts)", () => {
   test("1, 2, 3… in creation order per prompt, never reused after a delete", async () => {
     const s = await freshSqliteServices();
     await s.prompts.create({ name: "p", body: "x" });

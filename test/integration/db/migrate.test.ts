@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Migrator } from "kysely";
 import { afterEach, describe, expect, test } from "vitest";
 import { migrations } from "../../../migrations/index.js";
@@ -9,7 +8,6 @@ import { connect } from "../../../src/db/connect.js";
 import { migrateToLatest } from "../../../src/db/migrate.js";
 import { raceProcesses } from "../../support/processes.js";
 
-const worker = fileURLToPath(new URL("../../support/migrate-worker.ts", import.meta.url));
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -28,7 +26,7 @@ describe("migrations", () => {
     for (let round = 0; round < 4; round++) {
       const file = newFile();
       // Both open the new file, then migrate at the same moment; raceProcesses fails if one exits non-zero.
-      const applied = await raceProcesses<string[]>(file, dirname(file), [[], []], worker);
+      const applied = await raceProcesses<string[]>(file, dirname(file), [[], []], "test/support/migrate-worker.ts");
       // One of them built everything; the other found nothing left to do.
       expect(applied.map((list) => list.length).sort()).toEqual([0, ALL.length]);
     }

@@ -4,7 +4,7 @@ import { migrations } from "../../../migrations/index.js";
 import { appendSettingsEvent } from "../../../src/store/events.store.js";
 import { freshSqliteDb, freshSqliteServices } from "../../support/db.js";
 
-/** SPEC §5: `settings.changed` events belong to no prompt; every other event keeps its prompt. */
+/** docs/accounts.md: `settings.changed` events belong to no prompt; every other event keeps its prompt. */
 test("a settings event has no prompt and stays out of every prompt's history", async () => {
   const s = await freshSqliteServices();
   await s.prompts.create({ name: "p", body: "x" });

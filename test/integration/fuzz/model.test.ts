@@ -1,17 +1,19 @@
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import { sqliteOf } from "../../support/db.js";
+import { runs } from "../../support/depth.js";
 import { brokenRules } from "../../support/invariants.js";
 import { type Client, freshApp, type Json } from "../http/support/http.js";
 
 /**
- * Issue 8: a model-based test. fast-check drives random sequences of create / new / save /
+ * a model-based test. fast-check drives random sequences of create / new / save /
  * promote / delete / make-current / test / gate commands through HTTP, and a small model of
- * SPEC R2–R10 and §2's gate says what each must answer (status and code) and what the registry
+ * R2–R10 and docs/rules.md, TEST's gate says what each must answer (status and code) and what the registry
  * looks like after it. After every step the app's view equals the model's and every rule of
- * the stored data holds. PROMPTRAIL_MODEL_RUNS sets the number of sequences (default 15).
+ * the stored data holds. PROMPTRAIL_MODEL_RUNS sets the number of sequences (15, or 200 with
+ * PROMPTRAIL_TEST_DEEP=1: test/support/depth.ts).
  */
-const RUNS = Number(process.env.PROMPTRAIL_MODEL_RUNS ?? 15);
+const RUNS = runs("PROMPTRAIL_MODEL_RUNS", 15, 200);
 
 type Stage = "DEV" | "TST" | "PROD";
 const NEXT: Record<Stage, Stage | null> = { DEV: "TST", TST: "PROD", PROD: null };

@@ -4,17 +4,18 @@ import { ERROR_STATUS } from "../../../src/domain/errors.js";
 import { errorSchema } from "../../../src/http/json.js";
 import { langfuseErrorSchema } from "../../../src/http/langfuse-json.js";
 import { sqliteOf } from "../../support/db.js";
+import { runs } from "../../support/depth.js";
 import { brokenRules, digest } from "../../support/invariants.js";
 import { freshApp } from "../http/support/http.js";
 
 /**
- * Issue 8: a fuzzer over every route (SPEC §3) with JSON, form, multipart and garbage bodies,
- * odd headers, paths and methods. For every request: never a 5xx; every JSON error in SPEC §3's
+ * a fuzzer over every route (docs/api.md) with JSON, form, multipart and garbage bodies,
+ * odd headers, paths and methods. For every request: never a 5xx; every JSON error in docs/api.md's
  * shape with a known code and its status; a refused request (4xx) leaves the database digest
- * unchanged. `npm test` sends PROMPTRAIL_FUZZ_RUNS requests (default 300); set it higher for a
- * long run. A failure prints fast-check's seed and the shrunk request.
+ * unchanged. `npm test` sends PROMPTRAIL_FUZZ_RUNS requests (300, or 5000 with
+ * PROMPTRAIL_TEST_DEEP=1: test/support/depth.ts); set it higher for a long run. A failure prints fast-check's seed and the shrunk request.
  */
-const RUNS = Number(process.env.PROMPTRAIL_FUZZ_RUNS ?? 300);
+const RUNS = runs("PROMPTRAIL_FUZZ_RUNS", 300, 5000);
 
 const lone = JSON.parse('"A\\ud800B"') as string;
 const often = <T>(usual: fc.Arbitrary<T>, odd: fc.Arbitrary<T>) =>
@@ -278,7 +279,7 @@ const CODES = new Set(Object.keys(ERROR_STATUS));
 const isJsonRpcError = (v: { jsonrpc?: unknown; error?: { code?: unknown; message?: unknown } }) =>
   v.jsonrpc === "2.0" && Number.isInteger(v.error?.code) && typeof v.error?.message === "string";
 
-test(`fuzzing every route: ${RUNS} requests, no 5xx, errors in SPEC §3's shape, refusals change nothing`, async () => {
+test(`fuzzing every route: ${RUNS} requests, no 5xx, errors in docs/api.md's shape, refusals change nothing`, async () => {
   const noNetwork: typeof fetch = async (input) => {
     throw new Error(`the fuzzer sends no traffic (asked for ${String(input)})`);
   };
@@ -307,7 +308,7 @@ test(`fuzzing every route: ${RUNS} requests, no 5xx, errors in SPEC §3's shape,
         tally.refused++;
         const json = r.method !== "HEAD" && (res.headers.get("content-type") ?? "").startsWith("application/json");
         if (json && r.path.startsWith("/api/public/")) {
-          // The Langfuse-compatible routes answer errors as Langfuse does (SPEC §8): {message, error}.
+          // The Langfuse-compatible routes answer errors as Langfuse does (docs/rules.md, chat prompts): {message, error}.
           expect(langfuseErrorSchema.safeParse(JSON.parse(text)).success, text.slice(0, 300)).toBe(true);
         } else if (json && r.path.startsWith("/mcp") && isJsonRpcError(JSON.parse(text))) {
           // What the MCP transport refuses itself (Accept, Content-Type, not a JSON-RPC message)

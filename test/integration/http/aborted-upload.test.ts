@@ -6,7 +6,7 @@ import type { RequestNotes } from "../../../src/http/request-notes.js";
 import { freshDb } from "../../support/db.js";
 import { rawValue } from "../../support/state.js";
 
-test("an aborted upload logs one line, not a stack, and stores nothing (issue 8, item 9)", async () => {
+test("an aborted upload logs one line, not a stack, and stores nothing", async () => {
   const db = await freshDb();
   const lines: string[] = [];
   const notes: RequestNotes = {

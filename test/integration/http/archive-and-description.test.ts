@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { control } from "./support/html.js";
 import { expectError, expectKeys, expectPage, expectSeeOther, freshApp } from "./support/http.js";
 
-describe("editing a prompt's description (issue 9 polish)", () => {
+describe("editing a prompt's description", () => {
   test("JSON: POST /prompts/:name/save {description} answers the prompt; the limit of R1 holds", async () => {
     const { api, create, dump } = await freshApp();
     await create("p", "x", { description: "old" });
@@ -40,7 +40,7 @@ describe("editing a prompt's description (issue 9 polish)", () => {
   });
 });
 
-describe("archiving a prompt nobody uses any more (issue 9 polish)", () => {
+describe("archiving a prompt nobody uses any more", () => {
   test("hidden from the list, listed under ?archived=1, still read at runtime, restorable; nothing deleted", async () => {
     const { api, request, create, act } = await freshApp();
     await create("old-one", "Old {{x}}");

@@ -3,7 +3,7 @@ import { completion, fakeOpenAi, sendJson } from "../../support/fake-openai.js";
 import { testingServices } from "../../support/testing.js";
 import { expectError, expectPage, expectSeeOther, expectVersion, FORM, freshApp } from "./support/http.js";
 
-/** SPEC §8: chat prompts through every route, in JSON and in the pages (with and without htmx). */
+/** docs/rules.md, chat prompts: chat prompts through every route, in JSON and in the pages (with and without htmx). */
 const MESSAGES = [
   { role: "system", content: "You answer questions about {{topic}}." },
   { type: "placeholder", name: "history" },
@@ -145,7 +145,7 @@ describe("chat prompts over JSON", () => {
   });
 });
 
-describe("TEST of a chat prompt (SPEC §8)", () => {
+describe("TEST of a chat prompt (docs/rules.md, chat prompts)", () => {
   test("echo answers the rendered messages as role: content lines, the placeholder filled", async () => {
     const { act } = await chatApp();
     const history = JSON.stringify([{ role: "assistant", content: "Earlier answer" }]);

@@ -9,7 +9,7 @@ import {
   freshApp,
 } from "./support/http.js";
 
-/** Every unsafe route of SPEC §3 that exists, as a form would post it. */
+/** Every unsafe route of docs/api.md that exists, as a form would post it. */
 const posts: Array<[string, string, Record<string, string>]> = [
   ["create", "/prompts", { name: "evil", body: "pwned" }],
   ["save", "/prompts/p/versions/1.3/save", { body: "pwned" }],

@@ -17,7 +17,7 @@ const devCell = (html: string, name: string) =>
     .replace(/\s+/g, " ")
     .trim();
 
-/** SPEC §4: "none current · 3 drafts", so that new drafts are never invisible. */
+/** docs/ui.md: "none current · 3 drafts", so that new drafts are never invisible. */
 describe("drafts are visible", () => {
   test("with no current DEV version, the rail and the list count the drafts", async () => {
     const { page, create, act } = await freshApp();
@@ -43,7 +43,7 @@ describe("drafts are visible", () => {
     expect(devCell(await expectPage(await page("/prompts")), "p")).toBe("v1.0 2 drafts");
   });
 
-  test("the JSON shapes stay as SPEC §3 has them", async () => {
+  test("the JSON shapes stay as docs/api.md has them", async () => {
     const { api, create, act } = await freshApp();
     await create("p", "x");
     await act("p", "1.0", "new");

@@ -6,7 +6,7 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
 /** The `datetime` of the version header's "edited … ago". */
 const editedAt = (html: string) => /revision \d+ · edited <time datetime="([^"]+)"/.exec(html)?.[1];
 
-/** SPEC §4: "Edited" is the time of the last saved revision, not of a promotion or a change of current. */
+/** docs/ui.md: "Edited" is the time of the last saved revision, not of a promotion or a change of current. */
 describe("edited time", () => {
   test("promoting, replacing the current version and making current leave it alone", async () => {
     const { api, page, create, act } = await freshApp();

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { attr, control, hasAttr } from "./support/html.js";
 import { expectFragment, expectPage, expectSeeOther, freshApp } from "./support/http.js";
 
-describe("Save and test (issue 9, 2)", () => {
+describe("Save and test", () => {
   test("without JavaScript: saves, tests the saved text and lands on the results", async () => {
     const { form, api, create } = await freshApp();
     await create("p", "Hello {{who}} UNSAVED 1");
@@ -60,7 +60,7 @@ describe("Save and test (issue 9, 2)", () => {
   });
 });
 
-describe("htmx answers that close the editor drop ?edit=1 from the address (issue 9 polish)", () => {
+describe("htmx answers that close the editor drop ?edit=1 from the address", () => {
   test("a save and a cancel replace the URL with the version's; the editor fragment and a refused save do not", async () => {
     const { htmx, create } = await freshApp();
     await create("p", "Hello");
@@ -75,7 +75,7 @@ describe("htmx answers that close the editor drop ?edit=1 from the address (issu
   });
 });
 
-describe("the button row acts once per click and says why in words (issue 9, 5 and polish)", () => {
+describe("the button row acts once per click and says why in words", () => {
   test("every action button is disabled while its request runs, and the row takes one action at a time", async () => {
     const { page, ladder } = await freshApp();
     await ladder("p");

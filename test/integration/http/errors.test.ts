@@ -23,7 +23,7 @@ const raw =
 
 const V = "/prompts/p/versions";
 
-/** Every refusal of SPEC §3 over JSON, each against the ladder: 1.0 PROD*, 1.1 TST*, 1.2 DEV*, 1.3 DEV. */
+/** Every refusal of docs/api.md over JSON, each against the ladder: 1.0 PROD*, 1.1 TST*, 1.2 DEV*, 1.3 DEV. */
 const refusals: Array<[string, Call, number, string]> = [
   ["create: malformed JSON", raw("/prompts", '{"name": "x", "body": '), 400, "bad_request"],
   ["create: a JSON array", raw("/prompts", '[{"name":"x","body":"y"}]'), 400, "bad_request"],

@@ -4,7 +4,7 @@ import { hostileClient, hostileSteps } from "../../support/hostile.js";
 import { freshApp } from "./support/http.js";
 
 /**
- * SPEC §7: no request makes the event loop busy for more than ~100 ms. The longest stall is
+ * docs/limits.md: no request makes the event loop busy for more than ~100 ms. The longest stall is
  * measured with perf_hooks' monitorEventLoopDelay while the nastiest inputs run, printed, and
  * asserted under a generous bound (a shared CI machine is noisy; the freeze this guards
  * against lasted 5–11 s). bench/event-loop.ts prints the same figures on a quiet machine.

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { rawValue } from "../../support/state.js";
 import { expectError, expectPage, freshApp, JSON_HEADERS, type Json } from "./support/http.js";
 
-/** Issue 8: requests that reached a 5xx or stored what is not text. Each is a 4xx that changes nothing. */
+/** requests that reached a 5xx or stored what is not text. Each is a 4xx that changes nothing. */
 describe("client errors, never 5xx", () => {
   test("a baseUrl that is not a URL is 422 in JSON and in the Settings form (it was a 500)", async () => {
     const client = await freshApp();
@@ -69,7 +69,7 @@ describe("client errors, never 5xx", () => {
 });
 
 describe("TEST cannot exhaust the server", () => {
-  test("a small template repeating large values: every case errs, no 500 (issue 8, item 2)", async () => {
+  test("a small template repeating large values: every case errs, no 500", async () => {
     const client = await freshApp();
     await client.create("p", "{{a}}".repeat(6000)); // 30 KB: rendering it was a 500, Invalid string length
     const a = "x".repeat(100_000);
@@ -113,7 +113,7 @@ describe("odd methods: 405 with Allow on a known path, 404 elsewhere", () => {
   });
 });
 
-describe("test runs are bounded (issue 8, item 9)", () => {
+describe("test runs are bounded", () => {
   test("a page of runs stops at about 512 KiB of results; next goes on; nothing is lost", async () => {
     const client = await freshApp();
     await client.create("p", `${"x".repeat(60_000)}{{n}}`);

@@ -24,7 +24,7 @@ function rawRequest(url: string, head: string, body = ""): Promise<number> {
 }
 
 /**
- * SPEC §7, DNS rebinding (issue 8, item 4): a page on evil.example whose name is switched to
+ * docs/limits.md, DNS rebinding: a page on evil.example whose name is switched to
  * 127.0.0.1 reaches the server with `Host: evil.example:4401` and a same-origin Origin of its
  * own. Every request whose Host is not this server's is refused 403 and changes nothing.
  */

@@ -10,7 +10,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe("an API key never appears in a page, a JSON answer or a log line (SPEC §2)", () => {
+describe("an API key never appears in a page, a JSON answer or a log line (docs/rules.md, TEST)", () => {
   it("through settings, a TEST whose server echoes the key, and every page that shows the run", async () => {
     process.env[KEY_ENV] = KEY;
     const logged: string[] = [];

@@ -6,7 +6,7 @@ import { errorHandler } from "../../../src/http/on-error.js";
 import { STDERR_NOTES } from "../../../src/http/request-notes.js";
 import { expectKeys, freshApp, type Json } from "./support/http.js";
 
-/** SPEC §8: the Langfuse-compatible read, its exact shapes and its `{message, error}` refusals. */
+/** docs/rules.md, chat prompts: the Langfuse-compatible read, its exact shapes and its `{message, error}` refusals. */
 const PROMPT_KEYS = [
   "id",
   "name",
@@ -126,7 +126,7 @@ describe("GET /api/public/v2/prompts/:name", () => {
       headers: { host: "evil.example" },
     });
     expectLangfuseError(elsewhere, 403, "ForbiddenError");
-    // Everywhere else the SPEC §3 shape stays.
+    // Everywhere else the docs/api.md shape stays.
     expect((await client.api("GET", "/prompts/nope")).body).toHaveProperty("error.code", "not_found");
   });
 

@@ -4,7 +4,7 @@ import { expectFragment, expectPage, expectSeeOther, expectVersion, freshApp } f
 const isJson = (res: Response) => /^application\/json/.test(res.headers.get("content-type") ?? "");
 const isHtml = (res: Response) => /^text\/html/.test(res.headers.get("content-type") ?? "");
 
-describe("SPEC §3: HTML by default, JSON when Accept prefers it", () => {
+describe("docs/api.md: HTML by default, JSON when Accept prefers it", () => {
   test.each([
     ["no Accept", undefined, "html"],
     ["*/*", "*/*", "html"],
@@ -158,7 +158,7 @@ describe("runtime read and /healthz negotiate JSON, text or HTML", () => {
   });
 });
 
-describe("no stale pages (issue 9): HTML is never reused from a cache, Back included", () => {
+describe("no stale pages: HTML is never reused from a cache, Back included", () => {
   test("pages, fragments and error pages are no-store; the runtime read and JSON keep their own caching", async () => {
     const client = await freshApp();
     await client.create("p");

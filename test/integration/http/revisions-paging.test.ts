@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { MAX_REVISIONS_PAGE_BYTES } from "../../../src/services/versions.service.js";
 import { expectPage, freshApp } from "./support/http.js";
 
-/** SPEC §3/§7: the revisions list is paginated like every list, and a page is bounded in bytes. */
+/** docs/api.md and docs/limits.md: the revisions list is paginated like every list, and a page is bounded in bytes. */
 async function fiveRevisions(text = (n: number) => `text ${n}`) {
   const client = await freshApp();
   await client.create("p", text(1));

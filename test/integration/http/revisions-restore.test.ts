@@ -14,7 +14,7 @@ async function threeRevisions() {
   return client;
 }
 
-describe("revisions page: what each save changed (issue 9 polish)", () => {
+describe("revisions page: what each save changed", () => {
   test("each revision shows its diff from the one before, and the variables it added or removed", async () => {
     const { page } = await threeRevisions();
     const html = await expectPage(await page("/prompts/p/versions/1.0/revisions"));
@@ -29,7 +29,7 @@ describe("revisions page: what each save changed (issue 9 polish)", () => {
   });
 });
 
-describe("restoring a revision into the draft: a normal save (issue 9 polish)", () => {
+describe("restoring a revision into the draft: a normal save", () => {
   test("JSON: the old text and config come back as a new revision; the history keeps every one", async () => {
     const { api } = await threeRevisions();
     const res = await api("POST", "/prompts/p/versions/1.0/revisions/1/restore", { revision: 3 });

@@ -7,7 +7,7 @@ import { type Client, freshApp } from "./support/http.js";
 /**
  * The runtime read answers from memory; these tests hold it to "a write is visible to the very
  * next read", whoever wrote: this app, another connection in this process (a CLI verb, a second
- * server), or another process on the same database (SPEC §10: another instance).
+ * server), or another process on the same database (docs/postgresql.md: another instance).
  */
 async function reads(client: Client, stage: string) {
   const json = await client.request(`/prompts/p/stages/${stage}`, { headers: { accept: "application/json" } });

@@ -39,7 +39,7 @@ describe("an htmx promote: the write, then the panel from the version it returne
     const client = await countingApp();
     await client.ladder("p");
     const statements = await client.during(() => client.htmx(`/prompts/p/versions/${v}/promote`, { to }));
-    // 12 for the promotion and its panel, and one for the access check (SPEC §5): in open mode,
+    // 12 for the promotion and its panel, and one for the access check (docs/accounts.md): in open mode,
     // after a commit, whether a user has been added since.
     expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(13);
     const panel = afterCommit(statements);

@@ -25,7 +25,7 @@ async function post(client: Awaited<ReturnType<typeof freshApp>>, path: string, 
 const fieldErrors = (html: string) =>
   [...html.matchAll(/<p id="[^"]*" class="field-error">([^<]*)<\/p>/g)].map((m) => m[1]);
 
-describe("test case form: every field's error at once (issue 9, 13)", () => {
+describe("test case form: every field's error at once", () => {
   test("a bad name, variables that are not JSON and two bad assertions are all reported", async () => {
     const client = await freshApp();
     await client.create("p", "Hi {{who}}");
@@ -69,7 +69,7 @@ describe("test case form: every field's error at once (issue 9, 13)", () => {
   });
 });
 
-describe("test case form: rows, sizes and values (issue 9 polish)", () => {
+describe("test case form: rows, sizes and values", () => {
   test("a new case offers three assertion rows and, with JavaScript, a way to add more", async () => {
     const client = await freshApp();
     await client.create("p", "Hi {{a}} {{b}} {{c}} {{d}}");
@@ -100,7 +100,7 @@ describe("test case form: rows, sizes and values (issue 9 polish)", () => {
   });
 });
 
-describe("deleting a test case asks first (issue 9, 9)", () => {
+describe("deleting a test case asks first", () => {
   test("without JavaScript: the Delete button leads to a confirmation page naming the case and the prompt", async () => {
     const client = await freshApp();
     await client.create("p", "Hi");
@@ -131,7 +131,7 @@ describe("deleting a test case asks first (issue 9, 9)", () => {
   });
 });
 
-describe("the echo provider says what it is (issue 9, 11)", () => {
+describe("the echo provider says what it is", () => {
   test("a test case's echo output is in its JSON and its form", async () => {
     const client = await freshApp();
     await client.create("p", "Classify {{t}}");

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { expectPage, freshApp } from "./support/http.js";
 
-/** SPEC §2: `{{имя}}` and `{{ العميل }}` are variables — highlighted, listed, asked for, and required. */
+/** docs/rules.md, TEST: `{{имя}}` and `{{ العميل }}` are variables — highlighted, listed, asked for, and required. */
 describe("non-Latin variable names", () => {
   const body = "Привет, {{имя}}!\nمرحبا {{ العميل }}";
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { attr, control, controlNames, controls, hasAttr, hiddenFields, labelled } from "./support/html.js";
 import { type Client, expectPage, expectSeeOther, freshApp } from "./support/http.js";
 
-/** The SPEC §4 button row of one version page, as a list of accessible names. */
+/** The docs/ui.md button row of one version page, as a list of accessible names. */
 const row = (html: string) =>
   controlNames(html).filter((n) =>
     ["Edit", "Test", "Promote to TST", "Promote to PROD", "Create New Version", "Delete", "Make Current"].includes(n),
@@ -16,7 +16,7 @@ async function ladder(): Promise<Client> {
 
 const versionPage = async (client: Client, v: string) => expectPage(await client.page(`/prompts/p/versions/${v}`));
 
-describe("SPEC §4 button row, from the button table", () => {
+describe("the button row (docs/ui.md), from the button table", () => {
   test("current DEV: everything but Make Current; Delete disabled with the reason", async () => {
     const html = await versionPage(await ladder(), "1.2");
     expect(row(html)).toEqual(["Edit", "Test", "Promote to TST", "Create New Version", "Delete"]);

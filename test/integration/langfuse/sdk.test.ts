@@ -7,7 +7,7 @@ import { createServices } from "../../../src/services/index.js";
 import { freshDb } from "../../support/db.js";
 
 /**
- * SPEC §8: an application using Langfuse's own SDK, `@langfuse/client`, reads its prompts from
+ * docs/rules.md, chat prompts: an application using Langfuse's own SDK, `@langfuse/client`, reads its prompts from
  * a running Promptrail by changing only the base URL and keys. Real HTTP on a free port.
  */
 // The SDK logs every refused fetch to stderr; the tests read the refusals themselves. Hoisted:
@@ -141,7 +141,7 @@ describe("@langfuse/client against a running Promptrail", () => {
   });
 });
 
-describe("@langfuse/client against a secured Promptrail (SPEC §5, §8)", () => {
+describe("@langfuse/client against a secured Promptrail (docs/accounts.md and docs/rules.md, chat prompts)", () => {
   test("a Promptrail token as the secret key reads; a wrong one is 401 in Langfuse's shape; read-only is enough", async () => {
     const db = await freshDb();
     const services = createServices({ db });

@@ -8,7 +8,7 @@ import { createTestDatabase } from "../../support/pg-databases.js";
 import { richRegistry } from "../../support/registry.js";
 
 /**
- * SPEC §10: `promptrail export` from one engine and `import` into the other move a registry
+ * docs/postgresql.md: `promptrail export` from one engine and `import` into the other move a registry
  * unchanged, both ways, with the real command line. The source is built on PostgreSQL (this
  * project's fresh databases), moved into a SQLite file, and from there into a new PostgreSQL
  * database; every export must be the same document but for its time.

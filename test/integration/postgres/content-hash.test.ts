@@ -6,10 +6,11 @@ import { messagesText } from "../../../src/domain/chat.js";
 import { chatContentHash, contentHash, type Json } from "../../../src/domain/content.js";
 import { checkContract, storedContract } from "../../../src/domain/contract.js";
 import { hashOf } from "../../../src/domain/prompt-content.js";
+import { runs } from "../../support/depth.js";
 import { createMigratedTestDatabase } from "../../support/pg-databases.js";
 
 /**
- * R3 and SPEC §8 on PostgreSQL: the database's own content hash (SQL over sha256) is the app's
+ * R3 and docs/rules.md, chat prompts on PostgreSQL: the database's own content hash (SQL over sha256) is the app's
  * contentHash / chatContentHash, for any body and any config text JSON.parse reads the same way.
  */
 let database: Awaited<ReturnType<typeof createMigratedTestDatabase>>;
@@ -84,7 +85,7 @@ describe("the content hash in PostgreSQL (R3)", () => {
         );
         expect(hashes).toEqual(cases.map(([body, c]) => contentHash(body, c)));
       }),
-      { numRuns: 60 },
+      { numRuns: runs(null, 60, 600) },
     );
   });
 
@@ -114,7 +115,7 @@ describe("the content hash in PostgreSQL (R3)", () => {
   });
 });
 
-describe("the chat hash in PostgreSQL (SPEC §8)", () => {
+describe("the chat hash in PostgreSQL (docs/rules.md, chat prompts)", () => {
   const role = fc.constantFrom("system", "user", "assistant");
   const item = fc.oneof(
     fc.record({ role, content: anyText }),
@@ -138,7 +139,7 @@ describe("the chat hash in PostgreSQL (SPEC §8)", () => {
           );
         },
       ),
-      { numRuns: 40 },
+      { numRuns: runs(null, 40, 400) },
     );
   });
 
@@ -228,7 +229,7 @@ describe("the hash with a contract in PostgreSQL (docs/contract.md)", () => {
           expect(hashes.map((h) => h.h)).toEqual(rows.map((r) => r.expected));
         },
       ),
-      { numRuns: 40 },
+      { numRuns: runs(null, 40, 400) },
     );
     const { rows } = await sql<{ h: string | null }>`
       SELECT promptrail_version_hash('text', 'b', '{}', '[{"name":"a","type":"date","required":true}]', '[]', NULL) AS h`.execute(

@@ -4,7 +4,7 @@ import { cli } from "../../support/cli.js";
 import { postgresInstances } from "../../support/pg-instances.js";
 
 /**
- * SPEC §10 with real processes: two `promptrail serve` instances on one PostgreSQL database,
+ * docs/postgresql.md with real processes: two `promptrail serve` instances on one PostgreSQL database,
  * as behind a load balancer. Races go to both at once; the database must keep one current
  * version per stage and lose no update, and a change on one is seen by the next read on the other.
  */

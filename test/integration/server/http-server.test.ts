@@ -1,5 +1,4 @@
 import { type RequestListener, request } from "node:http";
-import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
 import { listen } from "../../../src/server/http-server.js";
 import { createServerLog, type LogFormat, oneLine } from "../../../src/server/request-log.js";
@@ -16,19 +15,30 @@ function get(url: string, path: string) {
   });
 }
 
+/** A handler that never answers, and a promise of the first request's arrival. */
+function neverAnswers() {
+  let arrived: () => void = () => {};
+  const reached = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  return { handler: () => arrived(), reached };
+}
+
 describe("the HTTP server's stop", () => {
   test("cuts what is still running when the grace period is over", async () => {
-    const server = await listen(() => {}, { host: "127.0.0.1", port: 0, graceMs: 200 }); // never answers
+    const { handler, reached } = neverAnswers();
+    const server = await listen(handler, { host: "127.0.0.1", port: 0, graceMs: 200 });
     const hanging = get(server.url, "/forever");
-    await sleep(50);
+    await reached;
     expect(await server.stop()).toEqual({ cut: 1 });
     expect(await hanging).toBe("ECONNRESET");
   });
 
   test("a second signal cuts at once", async () => {
-    const server = await listen(() => {}, { host: "127.0.0.1", port: 0, graceMs: 60_000 });
+    const { handler, reached } = neverAnswers();
+    const server = await listen(handler, { host: "127.0.0.1", port: 0, graceMs: 60_000 });
     const hanging = get(server.url, "/forever");
-    await sleep(50);
+    await reached;
     const stopped = server.stop();
     server.cutAll();
     await stopped;

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { freshServices } from "../../support/db.js";
 import { expectVersions, refusal } from "../../support/state.js";
 
-/** The four questions issue 2 asks about the lifecycle, answered against every version of the prompt. */
+/** Four questions about the lifecycle's edges, answered against every version of the prompt. */
 describe("edge cases", () => {
   test("what happens to DEV when its current version is promoted: DEV has no current version", async () => {
     const s = await freshServices();

@@ -9,7 +9,7 @@ import { migrateToLatest } from "../../../src/db/migrate.js";
 import { freshServices, TEST_ENGINE } from "../../support/db.js";
 import { refusedRaw } from "../../support/state.js";
 
-describe("versions.edited_at (SPEC §4 'Edited')", () => {
+describe("versions.edited_at (docs/ui.md 'Edited')", () => {
   test("the database lets it move only with a saved revision", async () => {
     const s = await freshServices();
     await s.prompts.create({ name: "p", body: "x" });

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { freshServices } from "../../support/db.js";
 import { eventsOf, expectVersions, refusal, textOf } from "../../support/state.js";
 
-/** The five everyday journeys of issue 2, each step checked against every version of the prompt. */
+/** The five everyday journeys of the lifecycle, each step checked against every version of the prompt. */
 describe("scenarios", () => {
   test("create a prompt and edit the draft in place", async () => {
     const s = await freshServices();

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { echoBack, fakeOpenAi } from "../../support/fake-openai.js";
 import { testingServices } from "../../support/testing.js";
 
-/** Issue 9 (11): a JSON classifier behind a gate can pass with the echo provider. */
+/** a JSON classifier behind a gate can pass with the echo provider. */
 describe("a test case's echo output", () => {
   const classifier = 'Classify this ticket as JSON {"label": …}: {{ticket}}';
 

@@ -101,7 +101,7 @@ describe("export → import → export", () => {
   });
 });
 
-describe("chat prompts and seq in the export (formatVersion 2, SPEC §8)", () => {
+describe("chat prompts and seq in the export (formatVersion 2, docs/rules.md, chat prompts)", () => {
   async function chatRegistry() {
     const s = await freshServices();
     const messages = [

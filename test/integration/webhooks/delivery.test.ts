@@ -37,10 +37,21 @@ const EXPECTED = [
   ["version.made_current", "1.1", "DEV"],
 ];
 
+/**
+ * Waits until every delivery in the outbox is done (delivered, or failed for good) and the worker
+ * has recorded its last attempt: from then on nothing more can be sent.
+ */
+async function settled(w: Awaited<ReturnType<typeof webhookWorld>>): Promise<void> {
+  await expect
+    .poll(async () => (await outbox(w)).filter((d) => d.status === "pending" || d.lease_token !== null).length)
+    .toBe(0);
+  await w.worker.stop();
+}
+
 /** In the order the changes were made (deliveries may arrive in any order). */
 const byTime = (hits: Hit[]) => [...hits].sort((a, b) => a.body.at.localeCompare(b.body.at));
 
-describe("SPEC §9: deliveries reach a real receiver, signed", () => {
+describe("docs/webhooks.md: deliveries reach a real receiver, signed", () => {
   test("every event type is delivered once, with the headers, body and signature of the spec", async () => {
     const r = await receiver();
     const w = await webhookWorld();
@@ -48,7 +59,7 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     const before = Math.floor(Date.now() / 1000);
     await everyChange(w);
     await r.waitFor(EXPECTED.length);
-    await sleep(100); // nothing more arrives
+    await settled(w);
     expect(r.hits).toHaveLength(EXPECTED.length);
     // Sent concurrently, so in any order; each one exactly once.
     const seen = r.hits.map((h) => [h.body.type, h.body.version, h.body.stage]);
@@ -88,7 +99,7 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     await w.webhooks.create({ url: r.url, types: ["prompt.created"] });
     await w.prompts.create({ name: "p", body: "x" });
     const hits = await r.waitFor(4);
-    await sleep(300);
+    await settled(w);
     expect(r.hits).toHaveLength(4);
     // At least once, and idempotent by id: every attempt is the same delivery, byte for byte.
     expect(new Set(hits.map((h) => h.body.id)).size).toBe(1);
@@ -116,7 +127,7 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     await w.webhooks.create({ url: r.url });
     await w.prompts.create({ name: "p", body: "x" });
     await r.waitFor(6); // two events, three attempts each
-    await sleep(200);
+    await settled(w);
     expect(r.hits).toHaveLength(6);
     expect((await outbox(w)).map((d) => [d.status, d.attempts])).toEqual([
       ["failed", 3],
@@ -138,7 +149,7 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     await w.versions.makeCurrent("p", "1.0"); // the rollback
     await w.testRuns.run("p", "1.1", {}); // a test of a PROD version
     await r.waitFor(4);
-    await sleep(150);
+    await settled(w);
     expect(byTime(r.hits).map((h) => [h.body.type, h.body.version, h.body.stage])).toEqual([
       ["version.promoted", "1.0", "PROD"],
       ["version.promoted", "1.1", "PROD"],
@@ -163,7 +174,7 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     await w.webhooks.create({ url: r.url, types: ["prompt.created"] });
     await w.prompts.create({ name: "p", body: "x" });
     await r.waitFor(3);
-    await sleep(150);
+    await settled(w);
     expect(r.hits.map((h) => h.path)).toEqual(Array(3).fill("/hooks/promptrail"));
     const log = async () =>
       (await rawSql(w.db, "SELECT http_status, error, length(response) AS kept FROM webhook_attempts ORDER BY id"))
@@ -190,7 +201,7 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     await expect(w.webhooks.create({ url: "http://169.254.169.254/latest" })).rejects.toThrow(/metadata/);
     await w.webhooks.create({ url: `http://rebind.example:${r.port}/hooks` });
     await w.prompts.create({ name: "p", body: "x" });
-    await sleep(300);
+    await settled(w);
     expect(r.hits).toEqual([]);
     const errors = (await rawSql<{ error: string }>(w.db, "SELECT error FROM webhook_attempts ORDER BY id")).rows;
     expect(errors.map((e) => e.error)).toEqual(
@@ -217,8 +228,8 @@ describe("SPEC §9: deliveries reach a real receiver, signed", () => {
     expect(failed).toMatchObject({ status: "failed", attempts: 1 });
     const again = await w.webhooks.redeliver(String(webhook.id), failed.id);
     expect(again).toMatchObject({ id: failed.id, status: "pending", attempts: 0 });
-    // The webhook is paused: its deliveries wait. Active again, the redelivery goes out.
-    await sleep(100);
+    // The webhook is paused: its deliveries wait (nothing is due to any sender). Active again, the redelivery goes out.
+    expect(await w.deliveries.claim(10)).toEqual([]);
     expect(r.hits).toHaveLength(2);
     await w.webhooks.save(String(webhook.id), { active: true });
     await r.waitFor(3);

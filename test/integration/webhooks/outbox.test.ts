@@ -12,7 +12,7 @@ const pending = (s: TestServices) =>
     .orderBy("id")
     .execute();
 
-/** SPEC §9: "A change and its deliveries are written in one transaction (an outbox)". */
+/** docs/webhooks.md: "A change and its deliveries are written in one transaction (an outbox)". */
 test("a change writes one pending delivery per webhook that wants it, in its own transaction, with its event", async () => {
   const s = await freshServices();
   const all = await s.webhooks.create({ url: URL_ });

@@ -17,7 +17,7 @@ afterEach(async () => {
   }
 });
 
-/** On the test's database: its SQLite file, or on PostgreSQL its URL (SPEC §10: any number of instances). */
+/** On the test's database: its SQLite file, or on PostgreSQL its URL (docs/postgresql.md: any number of instances). */
 async function serve(db: TestDb) {
   const server = spawnCli(["serve", "--port", "0"], {
     ...databaseEnv(db),
@@ -71,7 +71,10 @@ test("a server killed with SIGKILL after the commit, before the delivery, delive
   const r = await receiver(undefined, port);
   await serve(db);
   const [hit] = await r.waitFor(1, 20_000);
-  await sleep(300);
+  // Once the delivery is recorded as delivered, no sender sends it again.
+  await until("the delivery to be recorded", () =>
+    rawValue(db, "SELECT 1 FROM webhook_deliveries WHERE status = 'delivered'"),
+  );
   expect(r.hits).toHaveLength(1);
   expect(hit?.body).toMatchObject({
     id: (before[0] as { uuid: string }).uuid,
@@ -79,9 +82,6 @@ test("a server killed with SIGKILL after the commit, before the delivery, delive
     stage: "TST",
   });
   expect(signatureValid(hit as NonNullable<typeof hit>, String(hook.secret))).toBe(true);
-  await until("the delivery to be recorded", () =>
-    rawValue(db, "SELECT 1 FROM webhook_deliveries WHERE status = 'delivered'"),
-  );
   expect((await rawSql(db, "SELECT http_status FROM webhook_attempts ORDER BY id")).rows).toEqual([
     { http_status: null },
     { http_status: 204 },
@@ -103,7 +103,11 @@ test("two server processes on one database never send the same delivery twice", 
     await post(i % 2 ? a.url : b.url, "/prompts", { name: `p${i}`, body: "x" });
   }
   await r.waitFor(30, 30_000);
-  await sleep(500);
+  // Every delivery recorded as delivered: nothing more can be sent, by either server.
+  const delivered = async () =>
+    Number(await rawValue(db, "SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'delivered'")) === 30 ||
+    undefined;
+  await until("every delivery to be recorded", delivered);
   const ids = r.hits.map((h) => h.body.id);
   expect(ids).toHaveLength(30);
   expect(new Set(ids).size).toBe(30);

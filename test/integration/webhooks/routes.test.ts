@@ -63,7 +63,7 @@ describe("who acts on a webhook", () => {
   });
 });
 
-describe("SPEC §9 webhooks over JSON", () => {
+describe("webhooks over JSON (docs/webhooks.md)", () => {
   test("create answers 201 with the webhook and its secret, once; nothing else ever shows the secret", async () => {
     const client = await freshApp();
     const created = await client.api("POST", "/settings/webhooks", {
@@ -100,7 +100,7 @@ describe("SPEC §9 webhooks over JSON", () => {
       expect(html).not.toContain(secret);
       expect(JSON.stringify((await client.api("GET", path)).body)).not.toContain(secret);
     }
-    // Every change is a settings.changed event (SPEC §5), never with the secret.
+    // Every change is a settings.changed event (docs/accounts.md), never with the secret.
     await client.api("POST", `/settings/webhooks/${created.body.id}/delete`);
     const events = await settingsEvents(client);
     expect(events.map((e) => e.detail.action)).toEqual(["created", "saved", "deleted"]);

@@ -128,6 +128,7 @@ describe("the command line", () => {
       webhookPrivate: false,
       trustProxy: false,
       heartbeatMs: 15_000,
+      passwordCost: 15,
     });
     expect(settingsOf(args({ host: "::1", port: "8080", db: "flag.db" }), env)).toEqual({
       host: "::1",
@@ -139,6 +140,7 @@ describe("the command line", () => {
       webhookPrivate: false,
       trustProxy: false,
       heartbeatMs: 15_000,
+      passwordCost: 15,
     });
     expect(settingsOf(args({}), {})).toEqual({
       host: "127.0.0.1",
@@ -150,6 +152,7 @@ describe("the command line", () => {
       webhookPrivate: false,
       trustProxy: false,
       heartbeatMs: 15_000,
+      passwordCost: 15,
     });
     expect(() => settingsOf(args({}), { PROMPTRAIL_LOG: "loud" })).toThrow("PROMPTRAIL_LOG: Use off, text or json");
   });

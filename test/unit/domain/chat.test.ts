@@ -16,7 +16,7 @@ const items: ChatItem[] = [
   { role: "user", content: "{{question}} about {{ topic }}" },
 ];
 
-describe("chat messages (SPEC §8)", () => {
+describe("chat messages (docs/rules.md, chat prompts)", () => {
   test("stored as canonical JSON, read back only when canonical and well-formed", () => {
     const text = messagesText(items);
     expect(text).toBe(

@@ -2,14 +2,14 @@ import { describe, expect, test } from "vitest";
 import { DomainError, ERROR_STATUS } from "../../../src/domain/errors.js";
 
 describe("DomainError", () => {
-  test("carries the SPEC §3 status of its code", () => {
+  test("carries the docs/api.md status of its code", () => {
     expect(new DomainError("validation_failed", "x").status).toBe(422);
     expect(new DomainError("not_found", "x").status).toBe(404);
     expect(new DomainError("stale_revision", "x").status).toBe(409);
     expect(new DomainError("payload_too_large", "x").status).toBe(413);
   });
 
-  test("every SPEC §3 code is there with its status, and §7's 405", () => {
+  test("every docs/api.md code is there with its status, and docs/limits.md's 405", () => {
     expect(ERROR_STATUS).toEqual({
       bad_request: 400,
       unauthorized: 401,

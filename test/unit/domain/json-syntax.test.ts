@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { describeJsonError, jsonSyntaxError } from "../../../src/domain/json-syntax.js";
+import { runs } from "../../support/depth.js";
 
 /** Whether JSON.parse takes the text, and the offset V8 names in its message when it names one. */
 function v8(text: string): { valid: boolean; position: number | null } {
@@ -37,7 +38,7 @@ describe("where JSON text goes wrong", () => {
         expect(found === null, JSON.stringify(text)).toBe(parsed.valid);
         if (parsed.position !== null) expect(found?.offset, JSON.stringify(text)).toBe(parsed.position);
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(null, 1000, 20_000) },
     );
   });
 

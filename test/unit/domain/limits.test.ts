@@ -13,7 +13,7 @@ describe("limits (R1, R3)", () => {
     },
   );
 
-  test("sizes are the SPEC's", () => {
+  test("sizes are the documented ones (docs/limits.md)", () => {
     expect(MAX_BODY_BYTES).toBe(1_000_000);
     expect(MAX_CONFIG_BYTES).toBe(65_536);
   });

@@ -11,7 +11,7 @@ import {
 } from "../../../src/domain/roles.js";
 import { allowedActions, STAGES } from "../../../src/domain/stage.js";
 
-describe("roleAllows: the role table of SPEC §5", () => {
+describe("roleAllows: the role table of docs/accounts.md", () => {
   const table: Record<Permission, string[]> = {
     read: ["viewer", "editor", "releaser", "admin"],
     edit: ["editor", "releaser", "admin"],

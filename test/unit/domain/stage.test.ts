@@ -13,7 +13,7 @@ const yes = { allowed: true, reason: null };
 const no = (reason: string) => ({ allowed: false, reason });
 const deleteReason = "Only DEV drafts that are not current can be deleted";
 
-describe("allowedActions: the button table of SPEC §1", () => {
+describe("allowedActions: the button table of docs/rules.md", () => {
   test.each([
     {
       stage: "DEV",

@@ -63,7 +63,7 @@ describe("testing input schemas (shared with the HTTP layer)", () => {
       expect(environmentUpdateInput.safeParse({ baseUrl: good }).success, good).toBe(true);
   });
 
-  it("baseUrl: http(s) without credentials, query or fragment, and never a 5xx (issue 8, items 5 and 6)", () => {
+  it("baseUrl: http(s) without credentials, query or fragment, and never a 5xx", () => {
     for (const bad of [
       "x",
       "",
@@ -95,7 +95,7 @@ describe("testing input schemas (shared with the HTTP layer)", () => {
     expect(environmentUpdateInput.parse({ apiKeyEnv: "PROMPTRAIL_K1_KEY" })).toEqual({
       apiKeyEnv: "PROMPTRAIL_K1_KEY",
     });
-    // SPEC §7: PROMPTRAIL_*_KEY, so that no other server variable (PROMPTRAIL_DB…) is ever sent.
+    // docs/limits.md: PROMPTRAIL_*_KEY, so that no other server variable (PROMPTRAIL_DB…) is ever sent.
     for (const name of ["OPENAI_API_KEY", "PROMPTRAIL_K1", "PROMPTRAIL_DB", "PROMPTRAIL_KEY", "PROMPTRAIL__KEY"])
       expect(environmentUpdateInput.safeParse({ apiKeyEnv: name }).success, name).toBe(false);
   });

@@ -130,10 +130,10 @@ export function expectKeys(value: unknown, keys: string[]): void {
   expect(sorted(Object.keys(value as object))).toEqual(sorted(keys));
 }
 
-/** A SPEC §3 version object: the exported schema, the exact key set, and the fields given. */
+/** A docs/api.md version object: the exported schema, the exact key set, and the fields given. */
 export function expectVersion(value: Json, fields: Record<string, unknown> = {}): void {
   expect(versionSchema.safeParse(value).error).toBeUndefined();
-  // SPEC §8: a chat prompt's version carries messages where a text prompt's carries body.
+  // docs/rules.md, chat prompts: a chat prompt's version carries messages where a text prompt's carries body.
   expectKeys(value, value.type === "chat" ? VERSION_KEYS.map((k) => (k === "body" ? "messages" : k)) : VERSION_KEYS);
   expectKeys(value.actions, ACTION_KEYS);
   expect(value.version).toMatch(/^\d+\.\d+$/);
@@ -142,7 +142,7 @@ export function expectVersion(value: Json, fields: Record<string, unknown> = {})
   expect(value).toMatchObject(fields);
 }
 
-/** A SPEC §3 error answer: the status, `{error:{code,message}}` and nothing else. */
+/** A docs/api.md error answer: the status, `{error:{code,message}}` and nothing else. */
 export function expectError(res: { status: number; body: Json }, status: number, code: string): void {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(errorSchema.safeParse(res.body).error).toBeUndefined();

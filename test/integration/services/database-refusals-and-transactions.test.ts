@@ -22,7 +22,7 @@ async function lifecycle() {
 const versionInsert = `INSERT INTO versions (prompt_id, major, minor, stage, is_current, body, content_hash, created_at, updated_at)
   VALUES (1, ?, ?, ?, ?, 'raw', '${contentHash("raw", {})}', 'now', 'now')`;
 
-describe("R12", () => {
+describe("R12 · the database refuses what the rules forbid", () => {
   test("the database refuses every forbidden change, even as raw SQL", async () => {
     const { s, expected, id } = await lifecycle();
     const before = await dumpAll(s.db);
@@ -126,7 +126,7 @@ describe("R12", () => {
   });
 });
 
-describe("R13", () => {
+describe("R13 · each change is one transaction", () => {
   test("a refused request writes nothing", async () => {
     const { s } = await lifecycle();
     const before = await dumpAll(s.db);

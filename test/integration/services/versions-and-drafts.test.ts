@@ -5,7 +5,7 @@ import { dumpAll, expectVersions, rawSql, rawValue, refusal, refusedRaw, textOf 
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
-describe("R1", () => {
+describe("R1 · a prompt's name and description", () => {
   test("a prompt has a unique name of a-z 0-9 . _ -, and a description up to 2,000 characters", async () => {
     const s = await freshServices();
     for (const name of ["a", "7", "team.support_reply-v2", "x".repeat(100)]) {
@@ -33,7 +33,7 @@ describe("R1", () => {
   });
 });
 
-describe("R2", () => {
+describe("R2 · a new prompt starts at v1.0, current in DEV", () => {
   test("creating a prompt creates v1.0 in DEV, the current DEV version", async () => {
     const s = await freshServices();
     const v = await s.prompts.create({ name: "p", description: "about", body: "text", config: { model: "m" } });
@@ -54,7 +54,7 @@ describe("R2", () => {
   });
 });
 
-describe("R3", () => {
+describe("R3 · what a version holds, and its content hash", () => {
   test("a version has stage, flag, body, config, revision, contentHash, createdFrom and timestamps", async () => {
     const times = ["2026-01-01T10:00:00.000Z", "2026-01-02T10:00:00.000Z"];
     let clock = times[0] as string;
@@ -103,7 +103,7 @@ describe("R3", () => {
   });
 });
 
-describe("R4", () => {
+describe("R4 · one current version per stage", () => {
   test("one current version per stage per prompt, enforced by a partial unique index", async () => {
     const s = await freshServices();
     await s.prompts.create({ name: "p", body: "x" });
@@ -117,7 +117,7 @@ describe("R4", () => {
 
     const before = await dumpAll(s.db);
     const second = "UPDATE versions SET is_current = 1 WHERE major = 1 AND minor = 1";
-    // A trigger speaks first (is_current mirrors the prompt's pointer, SPEC §7); the index
+    // A trigger speaks first (is_current mirrors the prompt's pointer, docs/limits.md); the index
     // stands behind it on its own (dropped only inside a transaction rolled back: DDL is
     // transactional on both engines).
     expect((await refusedRaw(s.db, second)).message).toMatch(/follows the prompt's current version/);
@@ -142,7 +142,7 @@ describe("R4", () => {
   });
 });
 
-describe("R5", () => {
+describe("R5 · drafts are edited in place; PROD never changes", () => {
   test("EDIT saves into the same version, revision +1, keeping every saved state, with LF line endings", async () => {
     const s = await freshServices();
     await s.prompts.create({ name: "p", body: "one\r\ntwo\rthree", config: { t: 1 } });
@@ -182,7 +182,7 @@ describe("R5", () => {
   });
 });
 
-describe("R6", () => {
+describe("R6 · an edit based on an old revision is refused", () => {
   test("an edit based on an old revision is refused as stale_revision and writes nothing", async () => {
     const s = await freshServices();
     await s.prompts.create({ name: "p", body: "v1" });

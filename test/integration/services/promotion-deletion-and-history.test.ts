@@ -15,7 +15,7 @@ async function everyStage() {
   return s;
 }
 
-describe("R7", () => {
+describe("R7 · promotion moves one stage forward", () => {
   test("a promotion that names its target is refused once the version has moved on (a stale page)", async () => {
     const s = await freshServices();
     await s.prompts.create({ name: "p", body: "x" });
@@ -66,7 +66,7 @@ describe("R7", () => {
   });
 });
 
-describe("R8", () => {
+describe("R8 · new versions are numbered after every number ever used", () => {
   test("CREATE NEW VERSION copies any version into a DEV draft M.(n+1) or (M+1).0, never current", async () => {
     const s = await everyStage();
     await s.versions.save("p", "1.1", { body: "tst body", config: { t: 0.5 } });
@@ -90,7 +90,7 @@ describe("R8", () => {
   });
 });
 
-describe("R9", () => {
+describe("R9 · only a DEV draft that is not current can be deleted", () => {
   test("DELETE removes a DEV draft that is not current, with its revisions; nothing else", async () => {
     const s = await everyStage();
     await s.versions.save("p", "1.3", { body: "edited" });
@@ -116,7 +116,7 @@ describe("R9", () => {
   });
 });
 
-describe("R10", () => {
+describe("R10 · Make Current points a stage at another of its versions", () => {
   test("MAKE CURRENT points a stage at another version of that stage, content and stage unchanged", async () => {
     const s = await everyStage();
     const draft = await s.versions.get("p", "1.3");
@@ -138,7 +138,7 @@ describe("R10", () => {
   });
 });
 
-describe("R11", () => {
+describe("R11 · every change is in the event log, which is never edited", () => {
   test("every change appends exactly its event, with actor local", async () => {
     const s = await freshServices();
     const log = () => eventsOf(s.db, "p");
