@@ -21,6 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute(db);
   for (const statement of TABLES) await sql.raw(statement).execute(db);
   for (const trigger of TRIGGERS) for (const statement of triggerSql(trigger)) await sql.raw(statement).execute(db);
+  for (const [table, message] of Object.entries(TRUNCATE_GUARDS)) await sql.raw(noTruncate(table, message)).execute(db);
   await backfillMoves(db);
 }
 
@@ -223,6 +224,21 @@ const TRIGGERS: Trigger[] = [
   { name: "stage_moves_no_update", on: "BEFORE UPDATE ON stage_moves", body: refuse("true", M.audit) },
   { name: "stage_moves_no_delete", on: "BEFORE DELETE ON stage_moves", body: refuse("true", M.audit) },
 ];
+
+/**
+ * TRUNCATE fires no row trigger, so each new table whose deletes a rule guards refuses it
+ * outright, as 202612100100_truncate_guards does for the tables before it (same function, same
+ * `<table>_no_truncate` names, the rule's text).
+ */
+const TRUNCATE_GUARDS: Record<string, string> = {
+  reviews: M.kept,
+  review_votes: M.votes,
+  stage_moves: M.audit,
+};
+
+const noTruncate = (table: string, message: string) =>
+  `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
+   FOR EACH STATEMENT EXECUTE FUNCTION promptrail_no_truncate('${message.replaceAll("'", "''")}')`;
 
 /** The moves the event log already holds: creations (DEV), promotions and Make Current. */
 async function backfillMoves(db: Kysely<any>): Promise<void> {

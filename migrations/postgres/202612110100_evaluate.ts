@@ -105,4 +105,8 @@ const STATEMENTS = [
     `PERFORM 1 FROM prompts WHERE id = NEW.prompt_id FOR UPDATE;
      ${refuse("(SELECT count(*) FROM test_cases WHERE prompt_id = NEW.prompt_id) >= 1000", M.tooManyCases)}`,
   ),
+  // TRUNCATE fires no row trigger: a finished comparison goes only with its draft, never by
+  // emptying the table (the guard of 202612100100_truncate_guards, same function and naming).
+  `CREATE TRIGGER comparisons_no_truncate BEFORE TRUNCATE ON comparisons
+   FOR EACH STATEMENT EXECUTE FUNCTION promptrail_no_truncate('${M.finished.replaceAll("'", "''")}')`,
 ];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { comparisonUrl } from "../../views/pages/comparison.page.js";
 import { REVIEW_STATES } from "../domain/reviews.js";
 import type { Review, ReviewEvidence, StageMove } from "../model/review.model.js";
 import { compareSchema, stage, testRunSchema, versionNumber } from "./json.js";
@@ -25,11 +26,23 @@ export const reviewSchema = z.strictObject({
 });
 export const reviewsSchema = z.strictObject({ reviews: z.array(reviewSchema), next: z.string().nullable() });
 
-/** The evidence: the diff against `base` with the contract changes, and the latest test of exactly this content. */
+/**
+ * The evidence: the diff against `base` with the contract changes, and the latest test and the
+ * newest finished comparison of exactly this content.
+ */
 const evidenceSchema = z.strictObject({
   diff: z.string().nullable(),
   contract: compareSchema.shape.contract,
   latestRun: testRunSchema.nullable(),
+  comparison: z
+    .strictObject({
+      id: z.int(),
+      url: z.string(),
+      baseline: versionNumber,
+      summary: z.string().nullable(),
+      finishedAt: z.string().nullable(),
+    })
+    .nullable(),
 });
 export const reviewWithEvidenceSchema = reviewSchema.extend({ evidence: evidenceSchema });
 
@@ -51,10 +64,21 @@ export const auditSchema = z.strictObject({
 export const reviewJson = (review: Review) => reviewSchema.parse(review);
 
 export function reviewWithEvidenceJson(review: Review, evidence: ReviewEvidence) {
-  const { comparison, latestRun } = evidence;
+  const { comparison, latestRun, latestComparison: compared } = evidence;
   return reviewWithEvidenceSchema.parse({
     ...review,
-    evidence: { diff: comparison?.diff ?? null, contract: comparison?.contract ?? [], latestRun },
+    evidence: {
+      diff: comparison?.diff ?? null,
+      contract: comparison?.contract ?? [],
+      latestRun,
+      comparison: compared && {
+        id: compared.id,
+        url: comparisonUrl(review.prompt, compared.id),
+        baseline: compared.baseline.version,
+        summary: compared.summary?.line ?? null,
+        finishedAt: compared.finishedAt,
+      },
+    },
   });
 }
 

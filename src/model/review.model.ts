@@ -1,6 +1,7 @@
 import type { ReviewState } from "../domain/reviews.js";
 import type { Stage } from "../domain/stage.js";
 import type { Comparison } from "./compare.model.js";
+import type { ComparisonItem } from "./comparison.model.js";
 import type { TestRun } from "./testing.model.js";
 import type { Version } from "./version.model.js";
 
@@ -42,6 +43,8 @@ export interface ReviewEvidence {
   comparison: Comparison | null;
   /** The latest test run of exactly the reviewed content, in any stage; null: not tested. */
   latestRun: TestRun | null;
+  /** The newest finished comparison of exactly the reviewed content of this version; null: none yet. */
+  latestComparison: ComparisonItem | null;
 }
 
 /** One move of a stage pointer: the audit. */

@@ -5,6 +5,7 @@ import { promotePermission } from "../domain/roles.js";
 import { parseStage, requirePromotion, STAGES, type Stage } from "../domain/stage.js";
 import type { Review, ReviewEvidence, StageMove } from "../model/review.model.js";
 import type { Version } from "../model/version.model.js";
+import { latestComparison } from "../store/comparisons.store.js";
 import {
   closeReview,
   findOpenReview,
@@ -19,6 +20,7 @@ import {
 import { latestTestRun } from "../store/test-runs.store.js";
 import { findVersionById } from "../store/versions.store.js";
 import { diffVersions } from "./compare.service.js";
+import { itemFields } from "./comparisons.service.js";
 import { type Actor, isoNow, LOCAL, requirePrompt, requireRole, requireVersion, type ServiceDeps } from "./context.js";
 import { idPageInput, promoteInput } from "./inputs.js";
 import { parseInput } from "./parse.js";
@@ -153,15 +155,30 @@ export function createReviewsService(deps: ServiceDeps, versions: Versions) {
       return (await load(db, reviewId(id))).review;
     },
 
-    /** The review with its evidence: the diff against its base, the contract changes, the latest test of its content. */
+    /**
+     * The review with its evidence: the diff against its base, the contract changes, the latest
+     * test and the newest finished comparison of exactly its content (docs/reviews.md).
+     */
     async evidence(id: string): Promise<{ review: Review; evidence: ReviewEvidence }> {
       const { row, review } = await load(db, reviewId(id));
       const { prompt, row: versionRow } = await requireVersion(db, row.prompt, review.version);
       const version = rowToVersion(prompt, versionRow);
       const base = review.base ? rowToVersion(prompt, (await requireVersion(db, row.prompt, review.base)).row) : null;
       const comparison = base ? await diffVersions(base, version) : null;
-      const run = await latestTestRun(db, row.version_id, { contentHash: row.content_hash });
-      return { review, evidence: { version, comparison, latestRun: run ? rowToTestRun(run, versionRow) : null } };
+      const content = { contentHash: row.content_hash };
+      const [run, compared] = await Promise.all([
+        latestTestRun(db, row.version_id, content),
+        latestComparison(db, { candidateId: row.version_id, candidateHash: row.content_hash }),
+      ]);
+      return {
+        review,
+        evidence: {
+          version,
+          comparison,
+          latestRun: run ? rowToTestRun(run, versionRow) : null,
+          latestComparison: compared ? itemFields(compared) : null,
+        },
+      };
     },
 
     /** Reviews newest first (`state` filters), one page at a time. */

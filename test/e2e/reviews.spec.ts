@@ -67,7 +67,9 @@ for (const variant of [
   { name: "dark", colorScheme: "dark", width: 1280 },
   { name: "phone", colorScheme: "light", width: 390 },
 ] as const)
-  test(`screenshots of the review, reviews, audit and settings pages: ${variant.name}`, async ({ browser }) => {
+  test(`screenshots of the review (with and without a comparison), reviews, audit and settings pages: ${variant.name}`, async ({
+    browser,
+  }) => {
     test.setTimeout(240_000);
     const asked = await server.api(token, "POST", "/prompts", { name: `shot-${variant.name}`, body: "Hello {{name}}" });
     expect(asked.status).toBe(201);
@@ -75,8 +77,24 @@ for (const variant of [
     await server.api(token, "POST", `${path}/promote`, {});
     await server.api(token, "POST", `${path}/test`, { variables: { name: "Ada" } });
     const review = await server.api(token, "POST", `${path}/promote`, { to: "PROD" });
+    // welcome is in PROD since the journey: a new version of it, compared with PROD, then asked for review.
+    const added = await server.api(token, "POST", "/prompts/welcome/test-cases", {
+      name: `greets ${variant.name}`,
+      variables: { customer: "Ada" },
+      assertions: [{ type: "contains", value: "Ada" }],
+    });
+    expect(added.status).toBe(201);
+    const next = (await server.api(token, "POST", `${VERSION}/new`, {})).json.version as string;
+    const candidate = `/prompts/welcome/versions/${next}`;
+    await server.api(token, "POST", `${candidate}/promote`, {});
+    const compared = await server.api(token, "POST", "/prompts/welcome/comparisons", { candidate: next });
+    expect(compared.status).toBe(201);
+    const line = (compared.json.summary as { line: string }).line;
+    const withComparison = await server.api(token, "POST", `${candidate}/promote`, { to: "PROD" });
+    expect(withComparison.status).toBe(202);
     const pages: Array<{ name: string; as: string; path: string }> = [
       { name: "review-open", as: "vera", path: `/reviews/${review.json.id}` },
+      { name: "review-compared", as: "vera", path: `/reviews/${withComparison.json.id}` },
       { name: "reviews", as: "vera", path: "/reviews?state=open" },
       { name: "audit", as: "vera", path: "/audit" },
       { name: "version-request-review", as: "vera", path: VERSION.replace("welcome", `shot-${variant.name}`) },
@@ -95,6 +113,13 @@ for (const variant of [
       await page.goto(shot.path);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width, `${shot.name} at ${variant.width} px`).toBeLessThanOrEqual(variant.width);
+      if (shot.name === "review-compared") await expect(page.getByRole("link", { name: line })).toBeVisible();
+      if (shot.name === "review-open") {
+        await expect(page.getByText("No comparison of this content yet")).toBeVisible();
+        await expect(page.getByRole("button", { name: "Compare with PROD" })).toHaveAccessibleDescription(
+          "PROD has no current version to compare with",
+        );
+      }
       await page.screenshot({ path: join(SCREENSHOTS, `${variant.name}-reviews-${shot.name}.png`), fullPage: true });
       if (variant.name !== "phone") await expectAccessible(page, `${variant.name} ${shot.name}`);
     }

@@ -35,6 +35,10 @@ const TABLES = [
   "sessions",
   "api_tokens",
   "sign_in_failures",
+  "reviews",
+  "review_votes",
+  "stage_moves",
+  "comparisons",
 ] as const;
 
 // The services' statement sequences (src/services/*.service.ts), over the stores alone.
@@ -180,7 +184,10 @@ async function testRun(db: Db, name: string, version: string) {
 /**
  * p: 1.0 PROD · 1.1 PROD current · 1.2 TST current · 1.3 TST · 1.4 DEV current · 1.5 DEV, with
  * test runs, a test case and events, and an edited, then deleted draft; q: 1.0 DEV current, two
- * test cases; c: a chat prompt, 1.0 PROD current, 1.1 DEV; an admin.
+ * test cases; c: a chat prompt, 1.0 PROD current, 1.1 DEV; an admin. PROD asks for one
+ * approval: p 1.3 (TST) has an open review asked by 'asker', p 1.2 an applied one, approved by
+ * root; the audit holds one move; p has
+ * a finished comparison (1.4 against 1.1) and a running one (1.5 against 1.4).
  */
 export async function registry(db: Db) {
   await createPrompt(db, "p", { body: "x", hash: contentHash("x", {}) });
@@ -212,6 +219,47 @@ export async function registry(db: Db) {
   await sql`INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES ('root', 'admin', 'scrypt$x', ${NOW}, ${NOW})`.execute(
     db,
   );
+  await reviewsAndComparisons(db);
+}
+
+/** A review of p's TST version into PROD, asked by 'asker', bound to its content and PROD's current version. */
+async function requestReview(db: Db, version: string) {
+  const minor = Number(version.split(".")[1]);
+  await sql`INSERT INTO reviews (prompt_id, version_id, from_stage, to_stage, requested_by, requested_at, content_hash, base_version_id, needed)
+    SELECT v.prompt_id, v.id, 'TST', 'PROD', 'asker', ${NOW}, v.content_hash, p.current_prod, 1
+    FROM versions v JOIN prompts p ON p.id = v.prompt_id WHERE p.name = 'p' AND v.major = 1 AND v.minor = ${minor}`.execute(
+    db,
+  );
+}
+
+/** Review before PROD and evaluating a change: rows only raw SQL puts there, for their rules' attacks. */
+async function reviewsAndComparisons(db: Db) {
+  await sql`UPDATE environments SET approvals = 1 WHERE stage = 'PROD'`.execute(db);
+  await requestReview(db, "1.3");
+  // p 1.2 (TST current) has an applied review, so moving it into PROD meets this rule and the next
+  await requestReview(db, "1.2");
+  await sql`INSERT INTO review_votes (review_id, voter, kind, at) SELECT max(id), 'root', 'approve', ${NOW} FROM reviews`.execute(
+    db,
+  );
+  await sql`UPDATE reviews SET state = 'applied', closed_at = ${NOW} WHERE state = 'open' AND id = (SELECT max(id) FROM reviews)`.execute(
+    db,
+  );
+  await sql`INSERT INTO stage_moves (prompt_id, at, stage, from_version, to_version, actor) VALUES (1, ${NOW}, 'DEV', NULL, '1.0', 'local')`.execute(
+    db,
+  );
+  const { id } = await lookup(db);
+  const run = (version: string) => sql`(SELECT max(id) FROM test_runs WHERE version_id = ${id(version)})`;
+  const subject = (candidate: string, baseline: string) =>
+    sql`1, 'DEV', ${id(`p ${candidate}`)}, ${candidate}, 'h', ${id(`p ${baseline}`)}, ${baseline}, 'h'`;
+  await sql`INSERT INTO comparisons (prompt_id, stage, candidate_id, candidate_version, candidate_hash, baseline_id,
+      baseline_version, baseline_hash, status, total, progress, candidate_run_id, baseline_run_id, fixed, broke, same,
+      cases, summary, actor, started_at, updated_at, finished_at)
+    VALUES (${subject("1.4", "1.1")}, 'done', 1, 1, ${run("p 1.4")}, ${run("p 1.1")}, 0, 0, 1, '[]', '{}', 'local', ${NOW}, ${NOW}, ${NOW})`.execute(
+    db,
+  );
+  await sql`INSERT INTO comparisons (prompt_id, stage, candidate_id, candidate_version, candidate_hash, baseline_id,
+      baseline_version, baseline_hash, total, actor, started_at, updated_at)
+    VALUES (${subject("1.5", "1.4")}, 1, 'local', ${NOW}, ${NOW})`.execute(db);
 }
 
 /** Every table's rows, ordered: what both databases must hold alike. */
@@ -266,6 +314,14 @@ export async function attacks({ id, one }: Lookup): Promise<Attack[]> {
   const chat = (body: string, hash: string) =>
     `{INSERT} INTO versions (${cols}) VALUES (3, 9, 0, 'DEV', 0, '${body}', '{}', 1, '${hash}', 'n', 'n')`;
   const good = messagesText([{ role: "user", content: "hi" }]);
+  const review = await one("SELECT min(id) FROM reviews WHERE state = 'open'");
+  const applied = await one("SELECT min(id) FROM reviews WHERE state = 'applied'");
+  const vote = (voter: string) =>
+    `{INSERT} INTO review_votes (review_id, voter, kind, at) VALUES (${review}, '${voter}', 'approve', 'n')`;
+  const done = await one("SELECT min(id) FROM comparisons WHERE status = 'done'");
+  const running = await one("SELECT min(id) FROM comparisons WHERE status = 'running'");
+  const comparison = (candidate: number, baseline: number, extra = { cols: "", values: "" }) =>
+    `{INSERT} INTO comparisons (prompt_id, stage, candidate_id, candidate_version, candidate_hash, baseline_id, baseline_version, baseline_hash, total, actor, started_at, updated_at${extra.cols}) VALUES (1, 'DEV', ${candidate}, '1.5', 'h', ${baseline}, '1.4', 'h', 1, 'a', 'n', 'n'${extra.values})`;
   return [
     // versions
     {
@@ -843,6 +899,135 @@ export async function attacks({ id, one }: Lookup): Promise<Attack[]> {
       refusedBy: "revisions_variables",
       sql: `{INSERT} INTO revisions (version_id, revision, body, config, content_hash, saved_at, actor, variables) VALUES (${id("p 1.5")}, 2, 'x', '{}', ${h("x")}, 'n', 'a', 'oops')`,
     },
+    // review before PROD
+    {
+      name: "review: a TST version moved into PROD, which asks for approvals, without an applied review",
+      refusedBy: "versions_approved_promotion",
+      sql: `{UPDATE} versions SET stage = 'PROD' WHERE id = ${id("p 1.3")}`,
+    },
+    {
+      name: "review: a review inserted as applied",
+      refusedBy: "reviews_insert_open",
+      sql: `{INSERT} INTO reviews (prompt_id, version_id, from_stage, to_stage, state, requested_by, requested_at, content_hash, needed, closed_at) VALUES (1, ${id("p 1.2")}, 'TST', 'PROD', 'applied', 'x', 'n', ${h("x")}, 1, 'n')`,
+    },
+    {
+      name: "review: a review for a version not in the stage it leaves",
+      refusedBy: "reviews_insert_open",
+      sql: `{INSERT} INTO reviews (prompt_id, version_id, from_stage, to_stage, requested_by, requested_at, content_hash, needed) VALUES (1, ${id("p 1.5")}, 'TST', 'PROD', 'x', 'n', ${h("x")}, 1)`,
+    },
+    {
+      name: "review: applied without its approvals",
+      refusedBy: "reviews_applied_approved",
+      sql: `{UPDATE} reviews SET state = 'applied', closed_at = 'n' WHERE id = ${review}`,
+    },
+    { name: "review: the requester approves", refusedBy: "review_votes_not_requester", sql: vote("asker") },
+    { name: "review: an approver who is no releaser or admin", refusedBy: "review_votes_role", sql: vote("nobody") },
+    {
+      name: "review: its content changed",
+      refusedBy: "reviews_keep_request",
+      sql: `{UPDATE} reviews SET content_hash = ${h("y")} WHERE id = ${review}`,
+    },
+    {
+      name: "review: a closed review reopened",
+      refusedBy: "reviews_closed_stay_closed",
+      sql: `{UPDATE} reviews SET state = 'open', closed_at = NULL WHERE id = ${applied}`,
+    },
+    {
+      name: "review: from DEV straight to PROD",
+      refusedBy: "reviews_stages",
+      sql: `{INSERT} INTO reviews (prompt_id, version_id, from_stage, to_stage, requested_by, requested_at, content_hash, needed) VALUES (1, ${id("p 1.5")}, 'DEV', 'PROD', 'x', 'n', ${h("x")}, 1)`,
+    },
+    {
+      name: "review: more than 3 approvals needed",
+      refusedBy: "reviews_needed",
+      sql: `{INSERT} INTO reviews (prompt_id, version_id, from_stage, to_stage, requested_by, requested_at, content_hash, needed) VALUES (1, ${id("p 1.5")}, 'DEV', 'TST', 'x', 'n', ${h("x")}, 4)`,
+    },
+    {
+      name: "review: a second vote by the same reviewer",
+      refusedBy: "review_votes_insert_fresh",
+      sql: `{INSERT} INTO review_votes (review_id, voter, kind, at) VALUES (${applied}, 'root', 'reject', 'n')`,
+    },
+    {
+      name: "review: a vote on a closed review",
+      refusedBy: "review_votes_open",
+      sql: `{INSERT} INTO review_votes (review_id, voter, kind, at) VALUES (${applied}, 'nobody', 'approve', 'n')`,
+    },
+    {
+      name: "review: a vote changed",
+      refusedBy: "review_votes_no_update",
+      sql: "{UPDATE} review_votes SET kind = 'reject'",
+    },
+    { name: "review: a vote deleted", refusedBy: "review_votes_no_delete", sql: "DELETE FROM review_votes" },
+    { name: "review: deleted", refusedBy: "reviews_no_delete", sql: `DELETE FROM reviews WHERE id = ${review}` },
+    {
+      name: "review: approvals above 3",
+      refusedBy: "environments_approvals",
+      sql: "{UPDATE} environments SET approvals = 4 WHERE stage = 'PROD'",
+    },
+    {
+      name: "audit: a move rewritten",
+      refusedBy: "stage_moves_no_update",
+      sql: "{UPDATE} stage_moves SET actor = 'someone else'",
+    },
+    { name: "audit: a move deleted", refusedBy: "stage_moves_no_delete", sql: "DELETE FROM stage_moves" },
+    // evaluating a change
+    {
+      name: "comparisons: a version compared with itself",
+      refusedBy: "comparisons_not_itself",
+      sql: comparison(id("p 1.5"), id("p 1.5")),
+    },
+    {
+      name: "comparisons: a baseline in another prompt",
+      refusedBy: "comparisons_same_prompt",
+      sql: comparison(id("p 1.5"), id("q 1.0")),
+    },
+    {
+      name: "comparisons: a candidate in another prompt",
+      refusedBy: "comparisons_same_prompt",
+      sql: comparison(id("q 1.0"), id("p 1.4")),
+    },
+    ...(
+      [
+        ["a status of no known kind", "comparisons_status", "status", "'paused'"],
+        ["progress past the total", "comparisons_counts", "progress", "2"],
+        ["cases that are not a list", "comparisons_cases", "cases", "'{}'"],
+        ["a summary that is not an object", "comparisons_summary", "summary", "'[]'"],
+      ] as const
+    ).map(([what, refusedBy, column, value]) => ({
+      name: `comparisons: ${what}`,
+      refusedBy,
+      sql: comparison(id("p 1.5"), id("p 1.4"), { cols: `, ${column}`, values: `, ${value}` }),
+    })),
+    {
+      name: "comparisons: done without its outcome",
+      refusedBy: "comparisons_outcome",
+      sql: `{UPDATE} comparisons SET status = 'done' WHERE id = ${running}`,
+    },
+    {
+      name: "comparisons: a finished comparison changed",
+      refusedBy: "comparisons_finished_kept",
+      sql: `{UPDATE} comparisons SET broke = 1 WHERE id = ${done}`,
+    },
+    {
+      name: "comparisons: a running comparison's candidate swapped",
+      refusedBy: "comparisons_keep_subject",
+      sql: `{UPDATE} comparisons SET candidate_id = ${id("p 1.3")} WHERE id = ${running}`,
+    },
+    {
+      name: "test cases: the 1,001st of a prompt",
+      refusedBy: "test_cases_at_most_1000",
+      sql: `{INSERT} INTO test_cases (prompt_id, name, variables, assertions, created_at, updated_at) WITH RECURSIVE n (x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 999) SELECT 2, 'case ' || x, '{}', '[]', 'n', 'n' FROM n`,
+    },
+    {
+      name: "the no-regression gate: a flag other than 0 or 1",
+      refusedBy: "environments_no_regression",
+      sql: "{UPDATE} environments SET gate = 1, no_regression = 2 WHERE stage = 'TST'",
+    },
+    {
+      name: "the no-regression gate: on an ungated stage",
+      refusedBy: "environments_no_regression",
+      sql: "{UPDATE} environments SET gate = 0, no_regression = 1 WHERE stage = 'TST'",
+    },
     // TRUNCATE fires no row trigger: each guarded table refuses it (PostgreSQL only; SQLite has
     // no TRUNCATE, and its DELETE without WHERE is attacked above).
     ...(
@@ -855,6 +1040,10 @@ export async function attacks({ id, one }: Lookup): Promise<Attack[]> {
         ["test_runs", "test_runs_no_truncate"],
         ["environments", "environments_no_truncate"],
         ["users CASCADE", "users_no_truncate"],
+        ["reviews CASCADE", "reviews_no_truncate"],
+        ["review_votes", "review_votes_no_truncate"],
+        ["stage_moves", "stage_moves_no_truncate"],
+        ["comparisons", "comparisons_no_truncate"],
         ["sessions, api_tokens, users", "users_no_truncate"],
         ["promptrail_changes", "promptrail_changes_kept"],
       ] as const
@@ -886,7 +1075,7 @@ export async function allowed({ id }: Lookup): Promise<Array<{ name: string; sql
     },
     { name: "a PROD version touched", sql: [`UPDATE versions SET updated_at = 'later' WHERE id = ${id("p 1.0")}`] },
     {
-      name: "R9 a DEV draft deleted, runs and revisions along",
+      name: "R9 a DEV draft deleted, runs, revisions and comparisons along",
       sql: [`DELETE FROM versions WHERE id = ${id("p 1.5")}`],
     },
     {
@@ -933,6 +1122,32 @@ export async function allowed({ id }: Lookup): Promise<Array<{ name: string; sql
         "INSERT INTO adhoc_variables (prompt_id, variables, updated_at) VALUES (1, '{}', 'n') ON CONFLICT (prompt_id) DO UPDATE SET variables = excluded.variables",
         "INSERT INTO adhoc_variables (prompt_id, variables, updated_at) VALUES (1, '{\"x\":\"y\"}', 'n') ON CONFLICT (prompt_id) DO UPDATE SET variables = excluded.variables",
       ],
+    },
+    {
+      name: "review: an admin approves, the review is applied, the version enters PROD",
+      sql: [
+        "INSERT INTO review_votes (review_id, voter, kind, at) SELECT min(id), 'root', 'approve', 'n' FROM reviews WHERE state = 'open'",
+        "UPDATE reviews SET state = 'applied', closed_at = 'n' WHERE state = 'open'",
+        `UPDATE versions SET stage = 'PROD' WHERE id = ${id("p 1.3")}`,
+        `UPDATE prompts SET current_prod = ${id("p 1.3")} WHERE name = 'p'`,
+      ],
+    },
+    {
+      name: "review: rejected, with its reason",
+      sql: [
+        "INSERT INTO review_votes (review_id, voter, kind, at, comment) SELECT min(id), 'root', 'reject', 'n', 'no' FROM reviews WHERE state = 'open'",
+        "UPDATE reviews SET state = 'rejected', closed_at = 'n' WHERE state = 'open'",
+      ],
+    },
+    {
+      name: "comparisons: a running comparison finishes with its outcome",
+      sql: [
+        `UPDATE comparisons SET status = 'done', progress = 1, candidate_run_id = 1, baseline_run_id = 2, fixed = 1, broke = 0, same = 0, cases = '[]', summary = '{}', finished_at = 'n' WHERE status = 'running'`,
+      ],
+    },
+    {
+      name: "the no-regression gate: turned on for a gated stage",
+      sql: ["UPDATE environments SET gate = 1, no_regression = 1 WHERE stage = 'TST'"],
     },
     {
       name: "accounts: a second admin, then the first disabled",

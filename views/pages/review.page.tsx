@@ -1,11 +1,13 @@
 import { type ReviewActions, reviewActions } from "../../src/domain/reviews.js";
 import type { Review, ReviewEvidence, ReviewVote } from "../../src/model/review.model.js";
 import { StageBadge, TimeAgo, versionUrl } from "../components.js";
+import { CompareForm } from "../fragments/compare-form.js";
 import { ContractChanges } from "../fragments/contract-changes.js";
 import { DiffView } from "../fragments/diff.js";
 import { TestResults } from "../fragments/test-panel.js";
 import { type FlashMessage, Layout } from "../layout.js";
 import { useViewer } from "../viewer.js";
+import { comparisonUrl } from "./comparison.page.js";
 
 export const reviewUrl = (id: number) => `/reviews/${id}`;
 
@@ -80,6 +82,44 @@ function ActionForm(props: {
         </p>
       )}
     </form>
+  );
+}
+
+/**
+ * The newest finished comparison of exactly the reviewed content, or, while the review is open, a
+ * button comparing it with the target stage's current version (docs/reviews.md).
+ */
+function ComparisonEvidence({ review, evidence, now }: { review: Review; evidence: ReviewEvidence; now: Date }) {
+  const found = evidence.latestComparison;
+  return (
+    <section id="review-comparison" aria-labelledby="review-comparison-title">
+      <h2 id="review-comparison-title" class="sub">
+        Comparison
+      </h2>
+      {found ? (
+        <p>
+          Latest comparison of this content:{" "}
+          <a href={comparisonUrl(review.prompt, found.id)}>{found.summary?.line ?? `comparison ${found.id}`}</a>
+          {found.finishedAt ? (
+            <>
+              {" "}
+              · <TimeAgo at={found.finishedAt} now={now} />
+            </>
+          ) : null}
+        </p>
+      ) : (
+        <p class="muted">No comparison of this content yet.</p>
+      )}
+      {!found && review.state === "open" ? (
+        <CompareForm
+          prompt={review.prompt}
+          candidate={review.version}
+          stage={review.to}
+          hasCurrent={review.base !== null}
+          id="review-compare-why"
+        />
+      ) : null}
+    </section>
   );
 }
 
@@ -180,6 +220,7 @@ export function ReviewPage({
           <p class="muted">Not tested: no test run of exactly this content.</p>
         </section>
       )}
+      <ComparisonEvidence review={review} evidence={evidence} now={now} />
     </Layout>
   );
 }

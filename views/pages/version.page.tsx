@@ -7,6 +7,7 @@ import type { Version } from "../../src/model/version.model.js";
 import type { VersionPageData, VersionTesting } from "../../src/model/version-page.model.js";
 import { PromptText, promptUrl, StageBadge, StageRail, TimeAgo, VariableList, versionUrl } from "../components.js";
 import { ButtonRow } from "../fragments/button-row.js";
+import { CompareForm } from "../fragments/compare-form.js";
 import { ContractView } from "../fragments/contract.js";
 import { Editor, type EditorState } from "../fragments/editor.js";
 import { MessageList } from "../fragments/messages.js";
@@ -149,23 +150,16 @@ function ComparePanel({
   comparison: VersionViewProps["testing"]["comparison"];
 }) {
   const action = `${promptUrl(version.prompt)}/comparisons`;
-  const why = prodVersion ? undefined : "PROD has no current version to compare with";
   return (
     <div class="compare-panel">
       {version.stage !== "PROD" ? (
-        <form method="post" action={action} class="inline-form">
-          <input type="hidden" name="candidate" value={version.version} />
-          <input type="hidden" name="baseline" value="PROD" />
-          <button type="submit" disabled={!prodVersion} title={why} aria-describedby={why ? "compare-why" : undefined}>
-            Compare with PROD
-          </button>
-          {why ? (
-            <span id="compare-why" class="muted small">
-              {" "}
-              {why}
-            </span>
-          ) : null}
-        </form>
+        <CompareForm
+          prompt={version.prompt}
+          candidate={version.version}
+          stage="PROD"
+          hasCurrent={prodVersion !== null}
+          id="compare-why"
+        />
       ) : null}
       {comparison ? (
         <p class="small">

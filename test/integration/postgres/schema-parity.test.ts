@@ -40,11 +40,15 @@ type Shape = {
  * does not have (its DELETE without WHERE fires the delete triggers).
  */
 const POSTGRES_ONLY = [
+  "comparisons_no_truncate",
   "environments_no_truncate",
   "events_in_commit_order",
   "events_no_truncate",
   "prompts_no_truncate",
+  "review_votes_no_truncate",
+  "reviews_no_truncate",
   "revisions_no_truncate",
+  "stage_moves_no_truncate",
   "test_runs_no_truncate",
   "users_no_truncate",
   "versions_no_truncate",
@@ -69,7 +73,8 @@ const UNNAMED_ON_SQLITE: Record<string, string> = {
 const outsideSchema = (table: string) => BOOKKEEPING.has(table) || CHANGE_COUNTER.has(table);
 
 /** A partial index's predicate without the parentheses and spaces each engine adds or drops. */
-const predicate = (where: string | null) => (where ? ` WHERE ${where.replace(/[()\s]/g, "").toLowerCase()}` : "");
+/** PostgreSQL spells a literal in a partial index with its cast (`'open'::text`); SQLite does not. */
+const predicate = (where: string | null) => (where ? ` WHERE ${where.replace(/::\w+|[()\s]/g, "").toLowerCase()}` : "");
 
 /** A CREATE TABLE's parts at the top level: column definitions and table constraints. */
 function topLevelParts(createTable: string): string[] {
