@@ -45,7 +45,7 @@ interface Job {
 /** One worker thread of the pool and the job it runs. */
 interface Slot {
   worker: Worker | null;
-  running: { job: Job; timer: NodeJS.Timeout; on: Worker } | null;
+  running: { job: Job; timer: NodeJS.Timeout | undefined; on: Worker } | null;
 }
 
 /** Worker threads for regexes: two, so one hostile prompt leaves the other to everyone else. */
@@ -75,9 +75,13 @@ export function createRegexRunner(options: { budgetMs?: number; runBudgetMs?: nu
   let starts = 0;
   let nextId = 1;
 
+  /** Workers that have started running JavaScript: a budget counts from then, not from the spawn. */
+  const online = new WeakSet<Worker>();
+
   function spawn(slot: Slot): Worker {
     const w = new Worker(PROGRAM, { eval: true });
     w.unref();
+    w.once("online", () => online.add(w));
     w.on("message", ({ id, matched, ms }: { id: number; matched: boolean; ms: number }) => {
       if (slot.running?.on !== w || slot.running.job.id !== id) return;
       finish(slot).resolve({ matched, ms });
@@ -129,15 +133,23 @@ export function createRegexRunner(options: { budgetMs?: number; runBudgetMs?: nu
       busy.set(owner, (busy.get(owner) ?? 0) + 1);
       slot.worker ??= spawn(slot);
       const on = slot.worker;
-      const timer = setTimeout(() => {
-        // Only terminate() stops a regex mid-match; the slot's next job gets a fresh worker.
-        slot.worker = null;
-        finish(slot).reject(new RegexTimeout(job.budgetMs));
-        void on.terminate();
-        pump();
-      }, job.budgetMs);
-      timer.unref();
-      slot.running = { job, timer, on };
+      const running: NonNullable<Slot["running"]> = { job, timer: undefined, on };
+      // The budget starts when the worker can run the regex: a fresh worker's start-up (slow on
+      // a loaded machine) is not the pattern's time.
+      const arm = () => {
+        if (slot.running !== running) return;
+        running.timer = setTimeout(() => {
+          // Only terminate() stops a regex mid-match; the slot's next job gets a fresh worker.
+          slot.worker = null;
+          finish(slot).reject(new RegexTimeout(job.budgetMs));
+          void on.terminate();
+          pump();
+        }, job.budgetMs);
+        running.timer.unref();
+      };
+      slot.running = running;
+      if (online.has(on)) arm();
+      else on.once("online", arm);
       on.postMessage({ id: job.id, source: job.source, flags: job.flags, text: job.text });
     }
   }
