@@ -60,6 +60,14 @@ export function seed(file) {
   // (src/db/connect.ts). The seed writes text prompts only: a chat row would be refused.
   db.function("promptrail_content_hash", { deterministic: true }, hashOf);
   db.function("promptrail_chat_hash", { deterministic: true }, (_body, _config) => null);
+  // The prompt contract's triggers: the seed's versions carry none (the column defaults), and a
+  // version without a contract keeps its plain hash (docs/contract.md, "The content hash").
+  const noContract = (variables, tools, responseFormat) =>
+    variables === "[]" && tools === "[]" && responseFormat === null;
+  db.function("promptrail_contract_ok", { deterministic: true }, (v, t, r) => (noContract(v, t, r) ? 1 : 0));
+  db.function("promptrail_version_hash", { deterministic: true }, (type, body, config, v, t, r) =>
+    type === "text" && noContract(v, t, r) ? hashOf(body, config) : null,
+  );
   const insertPrompt = db.prepare(
     "INSERT INTO prompts (name, description, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
   );

@@ -40,8 +40,8 @@ try {
   await count("save (htmx)", () =>
     call("/prompts/p/versions/1.0/save", { method: "POST", headers: HTMX, body: "body=Hello+%7B%7Bname%7D%7D%21" }),
   );
-  await json("/prompts/p/versions/1.0/promote");
-  await json("/prompts/p/versions/1.0/promote");
+  await json("/prompts/p/versions/1.0/promote", { to: "TST" });
+  await json("/prompts/p/versions/1.0/promote", { to: "PROD" });
   await count("new version (JSON)", () => json("/prompts/p/versions/1.0/new"));
   await json("/prompts/p/versions/1.0/new");
   await count("promote DEV→TST (JSON)", () => json("/prompts/p/versions/1.1/promote", { to: "TST" }));
