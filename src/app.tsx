@@ -1,9 +1,9 @@
 import { type Context, Hono } from "hono";
-import { methodNotAllowed } from "hono/method-not-allowed";
+import { TrieRouter } from "hono/router/trie-router";
 import type { Db } from "./db/connect.js";
 import { DomainError } from "./domain/errors.js";
 import { requireAccess } from "./http/auth.js";
-import { csrfGuard, formGuard, hostGuard, nulGuard, sizeGuard } from "./http/guards.js";
+import { formGuard, requestGuards } from "./http/guards.js";
 import { baseHeaders } from "./http/headers.js";
 import { errorHandler, renderError } from "./http/on-error.js";
 import { type RequestNotes, STDERR_NOTES } from "./http/request-notes.js";
@@ -61,12 +61,8 @@ export function createApp({
   const ownUrl = publicUrl ? new URL(publicUrl) : null;
   const trust = { trustProxy };
   const app = new Hono();
-  // First, so that it sees every answer: a 404 on a path some route serves becomes 405.
-  app.use(methodNotAllowed({ app, onMethodNotAllowed }));
-  app.use(hostGuard(ownUrl));
-  app.use(nulGuard());
-  app.use(sizeGuard());
-  app.use(csrfGuard(ownUrl));
+  // One middleware in front of everything: each layer costs every request, the runtime read's too.
+  app.use(requestGuards(ownUrl));
   // Mounted before baseHeaders: the runtime read and /healthz send constant header objects that
   // include the base headers, and no middleware below this line runs for them (see headers.ts).
   // The runtime read checks its session or token itself (docs/accounts.md), as cheaply as it can.
@@ -94,29 +90,58 @@ export function createApp({
   app.route("/", createWebhookRoutes(services));
   app.route("/", createUsersRoutes(services));
   app.route("/", createTokensRoutes(services));
-  app.notFound(notFound);
+  app.notFound(notFound(methodsAt(app)));
   app.onError(errorHandler(notes));
   return app;
 }
 
 /**
- * A known path asked with a method it does not take is 405 with `Allow`, in the representation
- * the request asked for; OPTIONS gets 204 with `Allow` (hono/method-not-allowed finds the
- * methods, after everything else answered 404). An unknown path stays 404.
+ * The methods the app's routes take at a path (HEAD wherever GET is), from a router over the
+ * route table, built on the first call (after every route is registered).
  */
-function onMethodNotAllowed(c: Context, methods: string[]): Response {
-  const allow = [...methods, "OPTIONS"].join(", ");
-  if (c.req.method === "OPTIONS") return c.body(null, 204, { Allow: allow });
-  const usable = methods.filter((m) => m !== "HEAD").join(" or ");
-  const res = renderError(
-    c,
-    new DomainError("method_not_allowed", `${c.req.method} is not allowed here; use ${usable}`),
-  );
-  res.headers.set("Allow", allow);
-  return res;
+function methodsAt(app: Hono): (path: string) => Set<string> {
+  let router: TrieRouter<string[]> | undefined;
+  const build = () => {
+    const byPath = new Map<string, Set<string>>();
+    for (const route of app.routes) {
+      if (route.method === "ALL" || route.method === "HEAD") continue;
+      const methods = byPath.get(route.path) ?? new Set<string>();
+      methods.add(route.method);
+      if (route.method === "GET") methods.add("HEAD");
+      byPath.set(route.path, methods);
+    }
+    const built = new TrieRouter<string[]>();
+    for (const [path, methods] of byPath) built.add("ALL", path, [...methods]);
+    return built;
+  };
+  return (path) => {
+    router ??= build();
+    const methods = new Set<string>();
+    for (const [found] of router.match("ALL", path)[0]) for (const method of found) methods.add(method);
+    return methods;
+  };
 }
 
-/** Nothing at this path (or a route that found nothing there, an unknown static file). */
-function notFound(c: Context): Response {
-  return renderError(c, new DomainError("not_found", `Nothing at ${c.req.path}`));
+/**
+ * Nothing answered. A known path asked with a method it does not take is 405 with `Allow`, in
+ * the representation the request asked for; OPTIONS gets 204 with `Allow`. Otherwise 404: an
+ * unknown path, or a route that found nothing there (an unknown prompt, a static file). Worked
+ * out here, only when nothing answered: a middleware for it (hono/method-not-allowed) wrapped
+ * every request, the runtime read included, in one more asynchronous layer.
+ */
+function notFound(methodsAt: (path: string) => Set<string>) {
+  return (c: Context): Response => {
+    const methods = methodsAt(c.req.path);
+    if (methods.size === 0 || methods.has(c.req.method))
+      return renderError(c, new DomainError("not_found", `Nothing at ${c.req.path}`));
+    const allow = [...methods, "OPTIONS"].join(", ");
+    if (c.req.method === "OPTIONS") return c.body(null, 204, { Allow: allow });
+    const usable = [...methods].filter((m) => m !== "HEAD").join(" or ");
+    const res = renderError(
+      c,
+      new DomainError("method_not_allowed", `${c.req.method} is not allowed here; use ${usable}`),
+    );
+    res.headers.set("Allow", allow);
+    return res;
+  };
 }

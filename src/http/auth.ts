@@ -8,6 +8,7 @@ import { type Actor, LOCAL } from "../services/context.js";
 import type { Services } from "../services/index.js";
 import type { Credential, Mode, Who } from "../services/runtime.service.js";
 import { routePermission } from "./access.js";
+import { requestHeader } from "./request-header.js";
 import { incomingOf, type RequestNotes } from "./request-notes.js";
 
 declare module "hono" {
@@ -26,12 +27,13 @@ export const NO_CREDENTIALS = "Sign in, or send an API token (Authorization: Bea
  * session cookie. An Authorization header that is not a token is a wrong credential, not none.
  */
 export function credentialOf(c: Context): Credential | "wrong" | null {
-  const header = c.req.header("authorization");
+  const header = requestHeader(c, "authorization");
   if (header !== undefined) {
     const token = tokenOf(header);
     return token ? { kind: "token", secret: token } : "wrong";
   }
-  const session = getCookie(c, SESSION_COOKIE);
+  // Only when it carries one: getCookie would build the request's Headers object (request-header.ts).
+  const session = requestHeader(c, "cookie") === undefined ? undefined : getCookie(c, SESSION_COOKIE);
   return session ? { kind: "session", secret: session } : null;
 }
 

@@ -1,9 +1,10 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { isLoopback } from "../domain/addresses.js";
 import { DomainError } from "../domain/errors.js";
 import { isPublic } from "./access.js";
 import { isForm, readForm } from "./input.js";
+import { hostHeader, requestHeader } from "./request-header.js";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -14,14 +15,12 @@ export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
  * any route reads it (Node's parser refuses a literal NUL in the request line with 400). "%00"
  * has no letters to case-fold, and `%2500` (the text "%00") does not contain it.
  */
-export function nulGuard(): MiddlewareHandler {
-  return (c, next) => {
-    const { url } = c.req;
-    if (!url.includes("%00")) return next();
-    const where = url.indexOf("?") !== -1 && url.indexOf("%00") > url.indexOf("?") ? "(query)" : "(path)";
-    const message = "Holds a NUL character (%00), which no name or value may contain";
-    throw new DomainError("validation_failed", `${where}: ${message}`, [{ path: where, message }]);
-  };
+function refuseNul(c: Context): void {
+  const { url } = c.req;
+  if (!url.includes("%00")) return;
+  const where = url.indexOf("?") !== -1 && url.indexOf("%00") > url.indexOf("?") ? "(query)" : "(path)";
+  const message = "Holds a NUL character (%00), which no name or value may contain";
+  throw new DomainError("validation_failed", `${where}: ${message}`, [{ path: where, message }]);
 }
 
 /** `host[:port]` as a Host header carries it; null when it is not one. */
@@ -61,12 +60,32 @@ function authorityOf(url: string): string {
 }
 
 /**
+ * Every request passes these before any route (one middleware: each layer costs every request,
+ * the runtime read's too): its Host must be this server's, its path and query hold no NUL, and
+ * an unsafe one must fit the size limits and come from this site.
+ */
+export function requestGuards(publicUrl: URL | null): MiddlewareHandler {
+  const refuseForeignHost = hostCheck(publicUrl);
+  const refuseCrossSite = crossSiteCheck(publicUrl);
+  const sizeLimit = sizeGuard();
+  return (c, next) => {
+    refuseForeignHost(c);
+    refuseNul(c);
+    if (SAFE.has(c.req.method)) return next();
+    return sizeLimit(c, () => {
+      refuseCrossSite(c);
+      return next();
+    });
+  };
+}
+
+/**
  * docs/limits.md: a request whose Host is not this server's is refused 403 before anything else runs.
  * A page on evil.example whose DNS name is switched to 127.0.0.1 (DNS rebinding) reaches the
  * server with `Host: evil.example`; without this check it could read and change everything,
- * even passing the CSRF guard with a same-origin Origin of its own.
+ * even passing the CSRF guard with a same-origin Origin of its own. Two Host headers are refused.
  */
-export function hostGuard(publicUrl: URL | null): MiddlewareHandler {
+function hostCheck(publicUrl: URL | null): (c: Context) => void {
   // Clients send the same few Host headers over and over: each is parsed once.
   const known = new Map<string, boolean>();
   const own = (host: string) => {
@@ -78,20 +97,19 @@ export function hostGuard(publicUrl: URL | null): MiddlewareHandler {
     }
     return answer;
   };
-  return (c, next) => {
+  const refuse = (what: string): never => {
+    throw new DomainError("forbidden", `This server does not answer for the host ${what}`);
+  };
+  return (c) => {
     // The Host header is what the request URL is built from on a real server; app.request() in
     // tests may send none, and then the URL's host is the one to check.
-    const header = c.req.header("host");
+    const header = hostHeader(c);
+    if (header === null) return refuse("of a request with two Host headers");
     // An absolute-form target (`POST http://evil.example/prompts`) names its own authority,
     // which the request URL is then built from whatever Host says: both must be this server's.
     const target = authorityOf(c.req.url);
     for (const host of header === undefined || header === target ? [target] : [header, target])
-      if (!own(host))
-        throw new DomainError(
-          "forbidden",
-          `This server does not answer for the host ${JSON.stringify(host.slice(0, 100))}`,
-        );
-    return next();
+      if (!own(host)) refuse(JSON.stringify(host.slice(0, 100)));
   };
 }
 
@@ -99,18 +117,16 @@ export function hostGuard(publicUrl: URL | null): MiddlewareHandler {
  * docs/api.md CSRF: an unsafe request whose Origin or Sec-Fetch-Site says it comes from another
  * site is refused; requests with neither header (curl, scripts) pass. The Origin must be this
  * server's own origin: PROMPTRAIL_PUBLIC_URL's when set, else the request's, whose host the
- * host guard has already checked — the request's own Host alone proves nothing.
+ * host check has already passed — the request's own Host alone proves nothing.
  */
-export function csrfGuard(publicUrl: URL | null): MiddlewareHandler {
-  return (c, next) => {
-    if (SAFE.has(c.req.method)) return next();
-    const site = c.req.header("sec-fetch-site");
-    const origin = c.req.header("origin");
+function crossSiteCheck(publicUrl: URL | null): (c: Context) => void {
+  return (c) => {
+    const site = requestHeader(c, "sec-fetch-site");
+    const origin = requestHeader(c, "origin");
     const own = publicUrl ? publicUrl.origin : new URL(c.req.url).origin;
     const fromElsewhere =
       (site !== undefined && site !== "same-origin" && site !== "none") || (origin !== undefined && origin !== own);
     if (fromElsewhere) throw new DomainError("forbidden", "Cross-site requests are refused");
-    return next();
   };
 }
 
@@ -123,7 +139,7 @@ export const MAX_SIGN_IN_BYTES = 8 * 1024;
  * KiB. (Without a session or token every other route is refused before its body is read: see
  * requireAccess.)
  */
-export function sizeGuard(): MiddlewareHandler {
+function sizeGuard(): MiddlewareHandler {
   const limit = (maxSize: number, message: string) =>
     bodyLimit({
       maxSize,
@@ -134,7 +150,6 @@ export function sizeGuard(): MiddlewareHandler {
   const large = limit(MAX_REQUEST_BYTES, "The request is over 4 MiB");
   const small = limit(MAX_SIGN_IN_BYTES, "A sign-in is a name and a password: the request is over 8 KiB");
   return (c, next) => {
-    if (SAFE.has(c.req.method)) return next();
     const path = c.req.path;
     return (isPublic(path) || path === "/logout" ? small : large)(c, next);
   };

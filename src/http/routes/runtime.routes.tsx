@@ -10,6 +10,7 @@ import { applyBaseHeaders, BASE_HEADERS } from "../headers.js";
 import { versionJson } from "../json.js";
 import { negotiateRead } from "../negotiate.js";
 import { WWW_AUTHENTICATE } from "../on-error.js";
+import { requestHeader } from "../request-header.js";
 import type { RequestNotes } from "../request-notes.js";
 import { renderVersionPage } from "./version-page.js";
 
@@ -89,7 +90,7 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 function readModes() {
   const modes = new Map<string | undefined, ReadMode>();
   return (c: Context): ReadMode => {
-    const accept = c.req.header("accept");
+    const accept = requestHeader(c, "accept");
     let mode = modes.get(accept);
     if (mode === undefined) {
       mode = negotiateRead(accept);
@@ -130,7 +131,7 @@ export function createRuntimeRoutes(services: Services, notes: RequestNotes) {
   function respond(c: Context, mode: ReadMode, version: Version): Response | Promise<Response> {
     if (mode === "html") return htmlRead(c, version);
     const a = answerFor(version, mode, roleOf(c));
-    if (a.etag && matches(c.req.header("if-none-match"), a.etag))
+    if (a.etag && matches(requestHeader(c, "if-none-match"), a.etag))
       return new Response(null, { status: 304, headers: a.notModified });
     return send(a, a.status);
   }
@@ -146,7 +147,7 @@ export function createRuntimeRoutes(services: Services, notes: RequestNotes) {
     const etag = `"${createHash("sha256").update(html).digest("base64url").slice(0, 32)}.html"`;
     c.header("Cache-Control", "no-cache");
     c.header("ETag", etag);
-    if (matches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
+    if (matches(requestHeader(c, "if-none-match"), etag)) return c.body(null, 304);
     return c.html(html, res.status as 200);
   }
 

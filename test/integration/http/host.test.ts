@@ -128,3 +128,41 @@ describe("an absolute-form request target is judged by its authority too", () =>
     }
   });
 });
+
+describe("a request with two Host headers", () => {
+  test("is refused 403 on a real server whichever comes first, and writes nothing; one Host still passes", async () => {
+    const client = await freshApp();
+    const server = await listen(getRequestListener(client.app.fetch), { host: "127.0.0.1", port: 0 });
+    try {
+      const before = await client.dump();
+      const { host } = new URL(server.url);
+      const body = JSON.stringify({ name: "planted", body: "x" });
+      const post = (...hosts: string[]) =>
+        rawRequest(
+          server.url,
+          [
+            "POST /prompts HTTP/1.1",
+            ...hosts.map((h) => `Host: ${h}`),
+            "Content-Type: application/json",
+            `Content-Length: ${body.length}`,
+            "Connection: close",
+          ].join("\r\n"),
+          body,
+        );
+      // Node keeps only the first Host in its parsed headers; a proxy in front may route by the second.
+      expect(await post(host, "evil.example")).toBe(403);
+      expect(await post("evil.example", host)).toBe(403);
+      expect(await post(host, host)).toBe(403);
+      const read = (...hosts: string[]) =>
+        rawRequest(
+          server.url,
+          ["GET /prompts/p/stages/PROD HTTP/1.1", ...hosts.map((h) => `Host: ${h}`), "Connection: close"].join("\r\n"),
+        );
+      expect(await read(host, "evil.example")).toBe(403);
+      expect(await client.dump()).toEqual(before);
+      expect(await post(host)).toBe(201);
+    } finally {
+      await server.stop();
+    }
+  });
+});
