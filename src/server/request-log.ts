@@ -3,8 +3,9 @@ import { errorFields, type RequestNotes } from "../http/request-notes.js";
 
 export type LogFormat = "off" | "text" | "json";
 
-/** Buffered text is written once it passes this many characters, else at the end of the turn. */
+/** Buffered text is written once it passes this many characters, else this many ms after its first line. */
 const FLUSH_AT = 64 * 1024;
+const FLUSH_MS = 10;
 
 /**
  * The server's log on one stream (stdout): one line per request, failures, and the server's own
@@ -12,9 +13,10 @@ const FLUSH_AT = 64 * 1024;
  * every control character is escaped, so no path, actor or error message can start a line of
  * its own. `off` silences the request lines only.
  *
- * Lines are buffered and written together once per turn of the event loop (or at 64 KiB): on a
- * pipe, node writes synchronously, one system call a write, and a call per request cost the
- * runtime read about a quarter of its throughput. What is buffered at a crash is written by the
+ * Lines are buffered and written together at most 10 ms after the first of them (or at 64 KiB):
+ * on a pipe, node writes synchronously, one system call a write; a call per request cost the
+ * runtime read about a quarter of its throughput, and one per turn of the event loop still a
+ * few percent under load (docs/performance.md). What is buffered at a crash is written by the
  * process's `exit` handler that `serve` installs (flush is synchronous).
  */
 export interface ServerLog extends RequestNotes {
@@ -66,7 +68,7 @@ export function createServerLog(format: LogFormat, write: (text: string) => void
     if (buffer.length >= FLUSH_AT) flush();
     else if (!scheduled) {
       scheduled = true;
-      setImmediate(flush);
+      setTimeout(flush, FLUSH_MS);
     }
   }
 

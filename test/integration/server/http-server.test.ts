@@ -1,5 +1,5 @@
 import { type RequestListener, request } from "node:http";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { listen } from "../../../src/server/http-server.js";
 import { createServerLog, type LogFormat, oneLine } from "../../../src/server/request-log.js";
 
@@ -87,12 +87,21 @@ describe("the request log", () => {
     expect(JSON.parse(lines[0] as string)).toMatchObject({ path: "/gone", aborted: true });
   });
 
-  test("writes the lines of one turn of the event loop together, in one write", async () => {
+  test("writes the lines of 10 ms together, in one write, spread over several turns of the event loop", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout"] });
     const writes: string[] = [];
-    const log = createServerLog("json", (text) => writes.push(text));
-    for (let i = 0; i < 100; i++) log.event({ msg: `line ${i}` });
-    expect(writes).toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      const log = createServerLog("json", (text) => writes.push(text));
+      for (let i = 0; i < 100; i++) {
+        log.event({ msg: `line ${i}` });
+        if (i % 25 === 24) await new Promise((resolve) => setImmediate(resolve));
+      }
+      vi.advanceTimersByTime(9);
+      expect(writes).toEqual([]);
+      vi.advanceTimersByTime(1);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(writes).toHaveLength(1);
     expect(
       writes[0]
