@@ -14,18 +14,28 @@ import { rowToVersion } from "./rows.js";
 
 /** Line diffs of huge prompts are cut off rather than computed for ever. */
 const DIFF_TIMEOUT_MS = 2000;
+/** How long a diff may hold the event loop in one piece (docs/limits.md, the event loop). */
+const DIFF_STEP_MS = 10;
 
 /** Two saved states of a prompt's content, named as they appear in the patch headers ("v2.3", "r4"). */
 export type Side = { label: string; config: Config } & Content;
 
 /**
- * With a callback, jsdiff computes in steps with a timer between them, so a diff of two large
- * prompts never holds the event loop for its whole time (docs/limits.md: ~100 ms at most). A name of
- * null is a side that has no such part (a message added or removed): `/dev/null`, as git writes it.
+ * A line diff: at once when it takes under 10 ms (nearly every prompt), else in jsdiff's stepped
+ * (callback) form, which never holds the event loop for its whole time (docs/limits.md: ~100 ms
+ * at most). The stepped form waits for a timer between steps, one step per edit, so a diff of
+ * two 4 KB versions with a few dozen changed lines took tens of ms of waiting: always stepping
+ * made the version page, compare and an htmx promote on a long prompt slow
+ * (docs/performance.md). A name of null is a side that has no such part (a message added or
+ * removed): `/dev/null`, as git writes it.
  */
 function patchOf(oldName: string | null, newName: string | null, a: string, b: string) {
+  const from = oldName ?? "/dev/null";
+  const to = newName ?? "/dev/null";
+  const now = structuredPatch(from, to, a, b, undefined, undefined, { context: 3, timeout: DIFF_STEP_MS });
+  if (now) return Promise.resolve(now);
   return new Promise<StructuredPatch | undefined>((resolve) => {
-    structuredPatch(oldName ?? "/dev/null", newName ?? "/dev/null", a, b, undefined, undefined, {
+    structuredPatch(from, to, a, b, undefined, undefined, {
       context: 3,
       timeout: DIFF_TIMEOUT_MS,
       callback: resolve,
