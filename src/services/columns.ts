@@ -1,14 +1,16 @@
 import { z } from "zod";
 import { ASSERTION_TYPES, type Assertion } from "../domain/assertions.js";
 import type { Config } from "../domain/content.js";
-import { EVENT_TYPES } from "../domain/events.js";
-import { STAGES } from "../domain/stage.js";
 import type { CaseResult } from "../model/testing.model.js";
+import { readColumn, STORED } from "../store/columns.js";
+
+export { readColumn };
 
 /**
  * The JSON the database keeps in text columns, read back through the shape its writer gave it:
  * a column that does not fit (a hand edit, a bug) fails loudly at the read, naming the column,
- * instead of travelling on as a type it is not. Every writer checks more than these do
+ * instead of travelling on as a type it is not (`readColumn`, shared with the store's own reads in
+ * store/columns.ts). Every writer checks more than these do
  * (R12's triggers, the input schemas); these say only what readers rely on.
  */
 const config: z.ZodType<Config> = z.record(z.string(), z.json());
@@ -51,19 +53,12 @@ export const COLUMNS = {
   variables,
   assertions,
   results,
-  eventTypes: z.array(z.enum(EVENT_TYPES)),
-  stages: z.array(z.enum(STAGES)),
-  detail: z.record(z.string(), z.unknown()),
+  eventTypes: STORED.eventTypes,
+  stages: STORED.stages,
+  detail: STORED.detail,
   deliveryBody: z.looseObject({
     prompt: z.string().nullish(),
     version: z.string().nullish(),
     stage: z.string().nullish(),
   }),
 };
-
-/** A JSON column's text as the value its schema says; throws, naming `what`, when it is not. */
-export function readColumn<T>(schema: z.ZodType<T>, text: string, what: string): T {
-  const parsed = schema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`The stored ${what} is not what it should be: ${parsed.error.message}`);
-  return parsed.data;
-}

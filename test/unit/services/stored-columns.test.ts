@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
 import { COLUMNS, readColumn } from "../../../src/services/columns.js";
+import { STORED } from "../../../src/store/columns.js";
 
 test("a JSON column is read back as the value its schema says", () => {
   expect(readColumn(COLUMNS.config, '{"model":"m","temperature":0.2}', "config")).toEqual({
@@ -16,4 +17,17 @@ test("a column that does not fit its schema fails at the read, naming the column
   expect(() => readColumn(COLUMNS.config, "[1,2]", "config")).toThrow(/^The stored config is not what it should be/);
   expect(() => readColumn(COLUMNS.stages, '["QA"]', "webhook stages")).toThrow(/stored webhook stages/);
   expect(() => readColumn(COLUMNS.variables, '{"a":1}', "test case variables")).toThrow(/test case variables/);
+});
+
+test("a column that is not JSON at all fails naming the column too", () => {
+  expect(() => readColumn(COLUMNS.config, "{not json", "config")).toThrow(
+    /^The stored config is not what it should be: not JSON/,
+  );
+});
+
+test("the store's own reads: webhook filters name known types and stages; an event detail is an object", () => {
+  expect(readColumn(STORED.eventTypes, '["version.promoted"]', "webhook types")).toEqual(["version.promoted"]);
+  expect(() => readColumn(STORED.eventTypes, '["version.renamed"]', "webhook types")).toThrow(/stored webhook types/);
+  expect(() => readColumn(STORED.stages, '"PROD"', "webhook stages")).toThrow(/stored webhook stages/);
+  expect(() => readColumn(STORED.detail, "null", "event detail")).toThrow(/stored event detail/);
 });
