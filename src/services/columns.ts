@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { ASSERTION_TYPES, type Assertion } from "../domain/assertions.js";
 import type { Config } from "../domain/content.js";
+import {
+  type Contract,
+  EMPTY_CONTRACT,
+  type ResponseFormat,
+  type Tool,
+  VARIABLE_TYPES,
+  type Variable,
+} from "../domain/contract.js";
 import type { CaseResult } from "../model/testing.model.js";
 import { readColumn, STORED } from "../store/columns.js";
 
@@ -48,10 +56,53 @@ export const caseResultSchema: z.ZodType<CaseResult> = z.object({
 });
 const results = z.array(caseResultSchema);
 
+/**
+ * The contract's three columns (docs/contract.md) in the shape its types give them. The database
+ * checked more on the way in (limits, names, JSON Schema outlines: parseStoredContract); this is
+ * what readers rely on, and cheap enough for every read of a version.
+ */
+const jsonObject = z.record(z.string(), z.json());
+const contractVariables: z.ZodType<Variable[]> = z.array(
+  z.object({
+    name: z.string(),
+    type: z.enum(VARIABLE_TYPES),
+    required: z.boolean(),
+    default: z.json().optional(),
+    description: z.string().optional(),
+    values: z.array(z.string()).optional(),
+  }),
+);
+const contractTools: z.ZodType<Tool[]> = z.array(
+  z.object({
+    type: z.literal("function"),
+    function: z.object({
+      name: z.string(),
+      description: z.string().optional(),
+      parameters: jsonObject,
+      strict: z.boolean().optional(),
+    }),
+  }),
+);
+const responseFormat: z.ZodType<ResponseFormat> = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("json_object") }),
+  z.object({
+    type: z.literal("json_schema"),
+    json_schema: z.object({
+      name: z.string(),
+      schema: jsonObject,
+      strict: z.boolean().optional(),
+      description: z.string().optional(),
+    }),
+  }),
+]);
+
 export const COLUMNS = {
   config,
   variables,
   assertions,
+  contractVariables,
+  contractTools,
+  responseFormat,
   results,
   eventTypes: STORED.eventTypes,
   stages: STORED.stages,
@@ -62,3 +113,16 @@ export const COLUMNS = {
     stage: z.string().nullish(),
   }),
 };
+
+/**
+ * A version's or revision's contract from its three columns (null: no response format). The
+ * empty contract, most versions', is answered without parsing. Call it once per row read.
+ */
+export function readContract(variables: string, tools: string, format: string | null): Contract {
+  if (variables === "[]" && tools === "[]" && format === null) return EMPTY_CONTRACT;
+  return {
+    variables: readColumn(contractVariables, variables, "contract variables"),
+    tools: readColumn(contractTools, tools, "contract tools"),
+    responseFormat: format === null ? null : readColumn(responseFormat, format, "response format"),
+  };
+}

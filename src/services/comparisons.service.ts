@@ -11,7 +11,6 @@ import {
   summaryLine,
 } from "../domain/comparison.js";
 import type { Config } from "../domain/content.js";
-import { contractOf } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import { contentOf } from "../domain/prompt-content.js";
 import { nextStage, parseStage, type Stage } from "../domain/stage.js";
@@ -40,6 +39,7 @@ import { listTestCases } from "../store/test-cases.store.js";
 import { findTestRuns } from "../store/test-runs.store.js";
 import { inTransaction } from "../store/transaction.js";
 import { findCurrent, findVersionById } from "../store/versions.store.js";
+import { readContract } from "./columns.js";
 import { type Actor, isoNow, LOCAL, requirePrompt, requireRole, requireVersion } from "./context.js";
 import { environmentOf } from "./environments.service.js";
 import { idPageInput, pageInput } from "./inputs.js";
@@ -295,7 +295,7 @@ export function createComparisonsService(deps: TestingDeps) {
           {
             content: contentOf(p.prompt.type, row.body),
             config: JSON.parse(row.config) as Config,
-            contract: contractOf(row.variables, row.tools, row.response_format),
+            contract: readContract(row.variables, row.tools, row.response_format),
             environment,
             cases: p.cases,
           },
