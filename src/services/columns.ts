@@ -32,6 +32,7 @@ const assertions: z.ZodType<Assertion[]> = z.array(
   ]),
 );
 export const testStatusSchema = z.enum(["passed", "failed", "error"]);
+export const tokensSchema = z.object({ prompt: z.int(), completion: z.int(), total: z.int() });
 
 /** One case of a test run, as stored in `test_runs.results` and as the JSON API answers it. */
 export const caseResultSchema: z.ZodType<CaseResult> = z.object({
@@ -40,7 +41,7 @@ export const caseResultSchema: z.ZodType<CaseResult> = z.object({
   output: z.string().nullable(),
   error: z.string().nullable(),
   latencyMs: z.number().nullable(),
-  tokens: z.object({ prompt: z.int(), completion: z.int(), total: z.int() }).nullable(),
+  tokens: tokensSchema.nullable(),
   assertions: z.array(
     z.object({
       type: z.enum([...ASSERTION_TYPES, "schema"]),

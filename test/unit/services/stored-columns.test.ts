@@ -1,6 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { EMPTY_CONTRACT } from "../../../src/domain/contract.js";
+import type { CaseResult } from "../../../src/model/testing.model.js";
 import { COLUMNS, readColumn, readContract } from "../../../src/services/columns.js";
+import { compareResults, storedCasesSchema, summarySchema } from "../../../src/services/comparisons.service.js";
 import { STORED } from "../../../src/store/columns.js";
 
 test("a JSON column is read back as the value its schema says", () => {
@@ -55,6 +57,41 @@ describe("a version's contract from its three columns", () => {
     );
     expect(() => readContract("[]", "[]", '{"type":"text"}')).toThrow(/stored response format/);
     expect(() => readContract("{}", "[]", null)).toThrow(/stored contract variables/);
+  });
+});
+
+describe("a comparison's stored cases and summary", () => {
+  const result = (name: string, status: "passed" | "failed"): CaseResult => ({
+    case: name,
+    status,
+    output: "out",
+    error: null,
+    latencyMs: 12,
+    tokens: { prompt: 1, completion: 2, total: 3 },
+    assertions: [],
+  });
+
+  test("what compareResults stores reads back as it was", () => {
+    const stored = compareResults(
+      [result("a", "failed"), result("b", "passed")],
+      [result("a", "passed"), result("b", "passed")],
+    );
+    expect(readColumn(storedCasesSchema, JSON.stringify(stored), "comparison cases")).toEqual(stored);
+    const side = { passed: 1, failed: 1, errors: 0, latencyMs: 12, tokens: 6 };
+    const summary = { candidate: side, baseline: side, fixed: 0, broke: 1, same: 1, line: "v2 vs v1: 1 same, 1 broke" };
+    expect(readColumn(summarySchema, JSON.stringify(summary), "comparison summary")).toEqual(summary);
+  });
+
+  test("a corrupted case list or summary is refused instead of shown", () => {
+    const side = { status: "passed", latencyMs: null, tokens: null, score: null };
+    expect(() =>
+      readColumn(
+        storedCasesSchema,
+        JSON.stringify([{ case: "a", change: "improved", candidate: side, baseline: side }]),
+        "comparison cases",
+      ),
+    ).toThrow(/^The stored comparison cases is not what it should be/);
+    expect(() => readColumn(summarySchema, '{"fixed":1}', "comparison summary")).toThrow(/stored comparison summary/);
   });
 });
 
