@@ -24,12 +24,15 @@ export interface LoggedChange {
   detail: string;
 }
 
-/** A promotion in the log: the version it moved and the stage it moved it to, at `seq`. */
+/**
+ * A promotion in the log: the version it moved, at `seq`, and its detail as read from the
+ * database (a JSON object; `to` names the stage it moved it to).
+ */
 export interface LoggedPromotion {
   seq: number;
   prompt: string;
   version: string | null;
-  detail: string;
+  detail: { [key: string]: unknown };
 }
 
 /**
@@ -61,13 +64,13 @@ export function stagesAfter(changes: LoggedChange[], promotions: LoggedPromotion
   });
 }
 
-function promotedTo(detail: string): Stage | null {
-  try {
-    const to = (JSON.parse(detail) as { to?: unknown }).to;
-    return to === "TST" || to === "PROD" ? to : null;
-  } catch {
-    return null;
-  }
+/**
+ * The stage a promotion moved its version to; null when its detail names none (an import may
+ * bring a promotion with any detail object), which the stage reading then skips.
+ */
+function promotedTo(detail: { [key: string]: unknown }): Stage | null {
+  const to = detail.to;
+  return to === "TST" || to === "PROD" ? to : null;
 }
 
 /**

@@ -3,6 +3,18 @@ import { createHash } from "node:crypto";
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Config = { [key: string]: Json };
 
+/**
+ * JSON text as the value it spells, where any JSON value is acceptable: no schema applies, and
+ * JSON.parse can answer nothing but a `Json` (it makes no functions, undefined or class
+ * instances), so the type is exact. Throws JSON.parse's SyntaxError on text that is not JSON.
+ * Data of a known shape is parsed through its schema instead (services/columns.ts, the input
+ * schemas); this is for values that are arbitrary by design: a `json` variable's argument, a
+ * file compared by value with the registry's.
+ */
+export function parseJson(text: string): Json {
+  return JSON.parse(text);
+}
+
 /** JSON with object keys sorted and no whitespace, so equal content always has equal text. */
 export function canonicalJson(value: Json): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;

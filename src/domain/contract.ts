@@ -370,13 +370,3 @@ export function parseStoredContract(variables: unknown, tools: unknown, response
     return null;
   }
 }
-
-/** A stored contract, which the database has checked on the way in: parsed, not checked again. */
-export function contractOf(variables: string, tools: string, responseFormat: string | null): Contract {
-  if (variables === "[]" && tools === "[]" && responseFormat === null) return EMPTY_CONTRACT;
-  return {
-    variables: JSON.parse(variables) as Variable[],
-    tools: JSON.parse(tools) as Tool[],
-    responseFormat: responseFormat === null ? null : (JSON.parse(responseFormat) as ResponseFormat),
-  };
-}

@@ -1,5 +1,5 @@
 import type { ChatMessage } from "./chat.js";
-import { canonicalJson, type Json } from "./content.js";
+import { canonicalJson, type Json, parseJson } from "./content.js";
 import type { Variable } from "./contract.js";
 import type { Rendered } from "./render.js";
 
@@ -81,7 +81,7 @@ export function argumentValue(v: Variable | undefined, text: string): unknown {
 /** JSON text parsed, or `undefined` (which no JSON type takes) when it is not JSON. */
 function parsedOr(text: string): Json | undefined {
   try {
-    return JSON.parse(text) as Json;
+    return parseJson(text);
   } catch {
     return undefined;
   }

@@ -10,8 +10,6 @@ import {
   sideTotals,
   summaryLine,
 } from "../domain/comparison.js";
-import type { Config } from "../domain/content.js";
-import { contractOf } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import { contentOf } from "../domain/prompt-content.js";
 import { nextStage, parseStage, type Stage } from "../domain/stage.js";
@@ -40,6 +38,7 @@ import { listTestCases } from "../store/test-cases.store.js";
 import { findTestRuns } from "../store/test-runs.store.js";
 import { inTransaction } from "../store/transaction.js";
 import { findCurrent, findVersionById } from "../store/versions.store.js";
+import { COLUMNS, readColumn, readContract, testStatusSchema, tokensSchema } from "./columns.js";
 import { type Actor, isoNow, LOCAL, requirePrompt, requireRole, requireVersion } from "./context.js";
 import { environmentOf } from "./environments.service.js";
 import { idPageInput, pageInput } from "./inputs.js";
@@ -88,6 +87,34 @@ interface StoredCase {
   candidate: StoredSide;
   baseline: StoredSide;
 }
+
+/** `comparisons.cases` as compareResults writes it; read back through readColumn (services/columns.ts). */
+const storedSideSchema: z.ZodType<StoredSide> = z.object({
+  status: testStatusSchema,
+  latencyMs: z.number().nullable(),
+  tokens: tokensSchema.nullable(),
+  score: z.number().nullable(),
+});
+const changeSchema = z.enum(Object.keys(CHANGE_ORDER) as [CaseChange, ...CaseChange[]]);
+export const storedCasesSchema: z.ZodType<StoredCase[]> = z.array(
+  z.object({ case: z.string(), change: changeSchema, candidate: storedSideSchema, baseline: storedSideSchema }),
+);
+const sideTotalsSchema: z.ZodType<SideTotals> = z.object({
+  passed: z.int(),
+  failed: z.int(),
+  errors: z.int(),
+  latencyMs: z.number().nullable(),
+  tokens: z.number().nullable(),
+});
+/** `comparisons.summary` as a finished comparison writes it. */
+export const summarySchema: z.ZodType<ComparisonSummary> = z.object({
+  candidate: sideTotalsSchema,
+  baseline: sideTotalsSchema,
+  fixed: z.int(),
+  broke: z.int(),
+  same: z.int(),
+  line: z.string(),
+});
 
 /** The mean score of a case's judges, or null when it has none. */
 function scoreOf(result: CaseResult): number | null {
@@ -150,7 +177,7 @@ function caseSide(stored: StoredSide, result: CaseResult | undefined): CaseSide 
 }
 
 function parseSummary(row: { summary: string | null }): ComparisonSummary | null {
-  return row.summary ? (JSON.parse(row.summary) as ComparisonSummary) : null;
+  return row.summary ? readColumn(summarySchema, row.summary, "comparison summary") : null;
 }
 
 /** A comparison row as a list shows it (no cases). */
@@ -294,8 +321,8 @@ export function createComparisonsService(deps: TestingDeps) {
         executeCases(
           {
             content: contentOf(p.prompt.type, row.body),
-            config: JSON.parse(row.config) as Config,
-            contract: contractOf(row.variables, row.tools, row.response_format),
+            config: readColumn(COLUMNS.config, row.config, "config"),
+            contract: readContract(row.variables, row.tools, row.response_format),
             environment,
             cases: p.cases,
           },
@@ -416,7 +443,7 @@ export function createComparisonsService(deps: TestingDeps) {
       const { prompt, row } = await requireComparison(promptName, id);
       const baselineRow = await findVersionById(db, row.baseline_id);
       const item = itemFields(row, baselineRow?.stage ?? null);
-      const stored = row.cases ? (JSON.parse(row.cases) as StoredCase[]) : [];
+      const stored = row.cases ? readColumn(storedCasesSchema, row.cases, "comparison cases") : [];
       const offset = cursor ?? 0;
       const shown = stored.slice(offset, offset + limit);
       const runs = await findTestRuns(
@@ -425,7 +452,8 @@ export function createComparisonsService(deps: TestingDeps) {
       );
       const resultsOf = (runId: number | null) => {
         const run = runs.find((r) => r.id === runId);
-        return new Map((run ? (JSON.parse(run.results) as CaseResult[]) : []).map((r) => [r.case, r]));
+        const results = run ? readColumn(COLUMNS.results, run.results, "test run results") : [];
+        return new Map(results.map((r) => [r.case, r]));
       };
       const candidateResults = resultsOf(row.candidate_run_id);
       const baselineResults = resultsOf(row.baseline_run_id);

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import type { PromptType } from "../domain/chat.js";
 import type { Config } from "../domain/content.js";
-import { configWithContract, contractOf } from "../domain/contract.js";
+import { configWithContract } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import type { Stage } from "../domain/stage.js";
 import type { Version } from "../model/version.model.js";
 import { countPrompts, findPromptByName, type PromptFilter, pagePrompts } from "../store/prompts.store.js";
 import { findCurrent, findLatestBySeq, findVersionBySeq, latestSeq, seqsOf } from "../store/versions.store.js";
-import { COLUMNS, readColumn } from "./columns.js";
+import { COLUMNS, readColumn, readContract } from "./columns.js";
 import type { ServiceDeps } from "./context.js";
 import { parseInput } from "./parse.js";
 import { rowToVersion } from "./rows.js";
@@ -151,6 +151,6 @@ function lastConfig(row: { config: string; tools: string; response_format: strin
   if (!row) return {};
   return configWithContract(
     readColumn(COLUMNS.config, row.config, "config"),
-    contractOf("[]", row.tools, row.response_format),
+    readContract("[]", row.tools, row.response_format),
   );
 }

@@ -1,6 +1,5 @@
 import type { EnvironmentRow, RevisionRow, TestCaseRow, TestRunRow, VersionRow } from "../db/schema.js";
 import type { PromptType } from "../domain/chat.js";
-import { contractOf } from "../domain/contract.js";
 import { contentOf } from "../domain/prompt-content.js";
 import { allowedActions } from "../domain/stage.js";
 import type { RunFacts } from "../domain/test-outcome.js";
@@ -8,7 +7,7 @@ import { formatVersion } from "../domain/version-number.js";
 import type { Environment, TestCase, TestRun } from "../model/testing.model.js";
 import type { Revision, Version, VersionSummary } from "../model/version.model.js";
 import type { CurrentVersionRow } from "../store/versions.store.js";
-import { COLUMNS, readColumn } from "./columns.js";
+import { COLUMNS, readColumn, readContract } from "./columns.js";
 
 /** The prompt a version belongs to, as far as reading its rows needs: its name, and what `body` holds. */
 export interface PromptRef {
@@ -31,7 +30,7 @@ export function rowToVersion(prompt: PromptRef, row: VersionRow): Version {
     current,
     ...contentOf(prompt.type, row.body),
     config: readColumn(COLUMNS.config, row.config, "config"),
-    contract: contractOf(row.variables, row.tools, row.response_format),
+    contract: readContract(row.variables, row.tools, row.response_format),
     revision: row.revision,
     contentHash: row.content_hash,
     createdFrom: row.created_from,
@@ -124,7 +123,7 @@ export function rowToRevision(type: PromptType, row: RevisionRow): Revision {
     revision: row.revision,
     ...contentOf(type, row.body),
     config: readColumn(COLUMNS.config, row.config, "config"),
-    contract: contractOf(row.variables, row.tools, row.response_format),
+    contract: readContract(row.variables, row.tools, row.response_format),
     contentHash: row.content_hash,
     savedAt: row.saved_at,
     actor: row.actor,

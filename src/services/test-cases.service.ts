@@ -1,6 +1,5 @@
 import type { Kysely } from "kysely";
 import type { Database, PromptRow, TestCaseRow } from "../db/schema.js";
-import { contractOf } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import { contentOf, variablesOf } from "../domain/prompt-content.js";
 import { effectiveVariables } from "../domain/render.js";
@@ -17,6 +16,7 @@ import {
   updateTestCase,
 } from "../store/test-cases.store.js";
 import { newestBody, newestContent } from "../store/versions.store.js";
+import { readContract } from "./columns.js";
 import { type Actor, isoNow, LOCAL, requirePrompt, requireRole, type ServiceDeps } from "./context.js";
 import { type DatasetFormat, datasetFormat, readDataset, unknownVariables } from "./dataset.js";
 import { idPageInput } from "./inputs.js";
@@ -117,7 +117,7 @@ export function createTestCasesService(deps: ServiceDeps) {
         const newest = await newestContent(tx, prompt.id);
         const known = new Set(
           newest
-            ? effectiveVariables(contentOf(prompt.type, newest.body), contractOf(newest.variables, "[]", null)).map(
+            ? effectiveVariables(contentOf(prompt.type, newest.body), readContract(newest.variables, "[]", null)).map(
                 (v) => v.name,
               )
             : [],

@@ -1,5 +1,4 @@
 import type { TestRunRow, VersionRow } from "../db/schema.js";
-import { contractOf } from "../domain/contract.js";
 import { DomainError } from "../domain/errors.js";
 import { contentOf } from "../domain/prompt-content.js";
 import { effectiveVariables } from "../domain/render.js";
@@ -15,7 +14,7 @@ import { listTestCases } from "../store/test-cases.store.js";
 import { findTestRuns, insertTestRun, latestTestRun, listTestRunSizes } from "../store/test-runs.store.js";
 import { findVersionById } from "../store/versions.store.js";
 import { affordable } from "./byte-budget.js";
-import { COLUMNS, readColumn } from "./columns.js";
+import { COLUMNS, readColumn, readContract } from "./columns.js";
 import { type Actor, eventActor, isoNow, LOCAL, requireRole, requireVersion, type ServiceDeps } from "./context.js";
 import { environmentOf } from "./environments.service.js";
 import { idPageInput } from "./inputs.js";
@@ -193,7 +192,7 @@ export function createTestRunsService(deps: TestingDeps) {
       });
       const content = contentOf(prompt.type, row.body);
       const config = readColumn(COLUMNS.config, row.config, "config");
-      const contract = contractOf(row.variables, row.tools, row.response_format);
+      const contract = readContract(row.variables, row.tools, row.response_format);
       const execution = await executeCases({ content, config, contract, environment, cases }, provider, {
         owner: prompt.name,
         ...(deps.concurrency !== undefined && { concurrency: deps.concurrency }),

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import type { LoggedChange, LoggedPromotion } from "../domain/changes.js";
+import { readColumn, STORED } from "./columns.js";
 
 type Db = Kysely<Database>;
 
@@ -57,5 +58,10 @@ export async function promotionsOf(db: Db, changes: LoggedChange[], upTo: number
     .where("e.type", "=", "version.promoted")
     .where("e.id", "<=", upTo)
     .execute();
-  return rows.map((r) => ({ seq: Number(r.id), prompt: r.name, version: r.version, detail: r.detail }));
+  return rows.map((r) => ({
+    seq: Number(r.id),
+    prompt: r.name,
+    version: r.version,
+    detail: readColumn(STORED.detail, r.detail, "event detail"),
+  }));
 }

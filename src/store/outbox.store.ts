@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { parseVersion } from "../domain/version-number.js";
 import { deliveryJson, wants } from "../domain/webhooks.js";
+import { readColumn, STORED } from "./columns.js";
 
 type Db = Kysely<Database>;
 
@@ -27,7 +28,10 @@ export async function queueDeliveries(db: Db, event: AppendedEvent): Promise<voi
   const facts = await promptAndStage(db, event.promptId, event.version);
   const matching = hooks.filter((h) =>
     wants(
-      { types: JSON.parse(h.types) as string[], stages: JSON.parse(h.stages) as string[] },
+      {
+        types: readColumn(STORED.eventTypes, h.types, "webhook types"),
+        stages: readColumn(STORED.stages, h.stages, "webhook stages"),
+      },
       event.type,
       facts.stage,
     ),

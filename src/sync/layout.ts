@@ -1,5 +1,5 @@
 import { type ChatItem, PROMPT_TYPES, type PromptType } from "../domain/chat.js";
-import { type Config, canonicalJson, type Json, normalizeBody } from "../domain/content.js";
+import { type Config, canonicalJson, type Json, normalizeBody, parseJson } from "../domain/content.js";
 import { type Contract, EMPTY_CONTRACT } from "../domain/contract.js";
 import { type Content, hashOf as contentHashOf, normalizeContent } from "../domain/prompt-content.js";
 import type { Stage } from "../domain/stage.js";
@@ -147,7 +147,7 @@ export function sameContent(path: string, local: string, registry: string): bool
     return read.ok && contentText({ type, messages: read.messages }) === registry;
   }
   try {
-    return canonicalJson(JSON.parse(local) as Json) === canonicalJson(JSON.parse(registry) as Json);
+    return canonicalJson(parseJson(local)) === canonicalJson(parseJson(registry));
   } catch {
     return false;
   }

@@ -123,3 +123,13 @@ test("without webhooks a change costs no statement more than it did", async () =
   expect(statements.filter((sql) => /webhook/.test(sql))).toHaveLength(1); // the subquery in the event's insert
   expect(statements.filter((sql) => /^select .*"webhooks"/i.test(sql))).toEqual([]);
 });
+
+test("a webhook whose stored filter is not a list of known types is reported as such, not matched as one", async () => {
+  const s = await freshServices();
+  const hook = await s.webhooks.create({ url: URL_, types: ["version.promoted"] });
+  await rawSql(s.db, `UPDATE webhooks SET types = '["version.renamed"]' WHERE id = ?`, hook.webhook.id);
+  await expect(s.prompts.create({ name: "p", body: "x" })).rejects.toThrow(
+    /^The stored webhook types is not what it should be/,
+  );
+  expect(await pending(s)).toEqual([]);
+});

@@ -13,7 +13,7 @@ const promoted = (seq: number, version: string, to: string) => ({
   seq,
   prompt: "p",
   version,
-  detail: JSON.stringify({ from: "x", to }),
+  detail: { from: "x", to },
 });
 
 describe("the stage of a change, from the log alone", () => {
@@ -39,10 +39,13 @@ describe("the stage of a change, from the log alone", () => {
     expect(stagesAfter([change(3, "version.edited", "1.0")], promotions)[0]?.stage).toBe("TST");
   });
 
-  test("a change without a version has no stage; a promotion whose detail is not readable is ignored", () => {
+  test("a change without a version has no stage; a promotion whose detail names no stage is ignored", () => {
     const [none, odd] = stagesAfter(
       [change(1, "review.requested", null), change(3, "version.edited", "1.0")],
-      [{ seq: 2, prompt: "p", version: "1.0", detail: "not json" }],
+      [
+        { seq: 2, prompt: "p", version: "1.0", detail: { note: "imported" } },
+        { seq: 3, prompt: "p", version: "1.0", detail: { to: "STAGING" } },
+      ],
     );
     expect(none).toMatchObject({ stage: null, version: null });
     expect(odd?.stage).toBe("DEV");

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import { canonicalJson, contentHash, normalizeBody } from "../../../src/domain/content.js";
+import { canonicalJson, contentHash, normalizeBody, parseJson } from "../../../src/domain/content.js";
 
 const sha256 = (text: string) => createHash("sha256").update(Buffer.from(text, "utf8")).digest("hex");
 
@@ -49,5 +49,14 @@ describe("normalizeBody (R5)", () => {
 
   test("text without line breaks is unchanged", () => {
     expect(normalizeBody("no breaks")).toBe("no breaks");
+  });
+});
+
+describe("parseJson", () => {
+  test("answers the JSON value the text spells, and refuses text that is not JSON", () => {
+    expect(parseJson('{"a":[1,true,null,"x"]}')).toEqual({ a: [1, true, null, "x"] });
+    expect(parseJson(" 2 ")).toBe(2);
+    expect(() => parseJson("{a:1}")).toThrow(SyntaxError);
+    expect(() => parseJson("")).toThrow(SyntaxError);
   });
 });
