@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import { describeTarget, open } from "../db/connect.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { isLoopback } from "../domain/addresses.js";
+import { runtimeFastPath } from "../http/runtime-fast-path.js";
 import { GRACE_MS, listen } from "../server/http-server.js";
 import { createServerLog, type LogFormat } from "../server/request-log.js";
 import { startWebhookWorker } from "../server/webhook-worker.js";
@@ -57,7 +58,10 @@ export const serveCommand: Command = {
       const changes = createChangeFeed({ db, heartbeatMs: config.heartbeatMs });
       const { publicUrl, trustProxy } = config;
       const app = createApp({ db, services, publicUrl, trustProxy, notes: log, changes });
-      const server = await listen(log.requests(getRequestListener(app.fetch)), config);
+      // The runtime read at volume skips the framework; everything else, refusals included, is the app's.
+      const ownUrl = publicUrl ? new URL(publicUrl) : null;
+      const handle = runtimeFastPath(services, log, ownUrl, getRequestListener(app.fetch));
+      const server = await listen(log.requests(handle), config);
       const worker = startWebhookWorker({
         deliveries: services.deliveries,
         changed: db.watchCommits(),

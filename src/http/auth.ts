@@ -37,7 +37,8 @@ export function credentialOf(c: Context): Credential | "wrong" | null {
   return session ? { kind: "session", secret: session } : null;
 }
 
-function tokenOf(header: string): string | null {
+/** The API token an Authorization header carries (Bearer, or Basic with the token as password); null if none. */
+export function tokenOf(header: string): string | null {
   const space = header.indexOf(" ");
   const scheme = header.slice(0, space).toLowerCase();
   const value = header.slice(space + 1).trim();

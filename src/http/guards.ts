@@ -79,16 +79,10 @@ export function requestGuards(publicUrl: URL | null): MiddlewareHandler {
   };
 }
 
-/**
- * docs/limits.md: a request whose Host is not this server's is refused 403 before anything else runs.
- * A page on evil.example whose DNS name is switched to 127.0.0.1 (DNS rebinding) reaches the
- * server with `Host: evil.example`; without this check it could read and change everything,
- * even passing the CSRF guard with a same-origin Origin of its own. Two Host headers are refused.
- */
-function hostCheck(publicUrl: URL | null): (c: Context) => void {
-  // Clients send the same few Host headers over and over: each is parsed once.
+/** `isOwnHost`, remembered: clients send the same few Host headers over and over, each is parsed once. */
+export function ownHosts(publicUrl: URL | null): (host: string) => boolean {
   const known = new Map<string, boolean>();
-  const own = (host: string) => {
+  return (host) => {
     let answer = known.get(host);
     if (answer === undefined) {
       answer = isOwnHost(host, publicUrl);
@@ -97,6 +91,16 @@ function hostCheck(publicUrl: URL | null): (c: Context) => void {
     }
     return answer;
   };
+}
+
+/**
+ * docs/limits.md: a request whose Host is not this server's is refused 403 before anything else runs.
+ * A page on evil.example whose DNS name is switched to 127.0.0.1 (DNS rebinding) reaches the
+ * server with `Host: evil.example`; without this check it could read and change everything,
+ * even passing the CSRF guard with a same-origin Origin of its own. Two Host headers are refused.
+ */
+function hostCheck(publicUrl: URL | null): (c: Context) => void {
+  const own = ownHosts(publicUrl);
   const refuse = (what: string): never => {
     throw new DomainError("forbidden", `This server does not answer for the host ${what}`);
   };

@@ -22,8 +22,11 @@ export function requestHeader(c: Context, name: string): string | undefined {
  */
 export function hostHeader(c: Context): string | undefined | null {
   const incoming = incomingOf(c);
-  if (!incoming) return c.req.header("host");
-  const raw = incoming.rawHeaders;
+  return incoming ? hostOf(incoming.rawHeaders) : c.req.header("host");
+}
+
+/** The one Host header among node's raw headers: undefined when there is none, null when there are two. */
+export function hostOf(raw: string[]): string | undefined | null {
   let found: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const key = raw[i] as string;

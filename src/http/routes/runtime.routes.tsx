@@ -14,14 +14,14 @@ import { requestHeader } from "../request-header.js";
 import type { RequestNotes } from "../request-notes.js";
 import { renderVersionPage } from "./version-page.js";
 
-type ReadMode = "json" | "text" | "html";
+export type ReadMode = "json" | "text" | "html";
 
 /**
  * One representation of a version, ready to send: its text and every header, decided once. The
  * body stays a string: node writes a string body together with the headers in one system call,
  * where bytes go out in a second buffer of a vectored write.
  */
-interface Answer {
+export interface Answer {
   /** 200 unless the representation is a refusal. */
   status?: number;
   etag: string;
@@ -79,8 +79,28 @@ const NOT_ACCEPTABLE = new DomainError(
 );
 const notAcceptable = { ...answer(NOT_ACCEPTABLE.message, null, TYPES.text), status: NOT_ACCEPTABLE.status };
 
+/** What the runtime read answers, shared by its route and its fast path (runtime-fast-path.ts). */
+export interface RuntimeAnswers {
+  /** How a read with this Accept header is answered. */
+  readMode(accept: string | undefined): ReadMode;
+  /** The answer for a version in a mode, made once and kept beside the version. */
+  answerFor(v: Version, mode: "json" | "text", role: Role | null): Answer;
+}
+
+const answersOfServices = new WeakMap<Services, RuntimeAnswers>();
+
+/** The one set of runtime answers over `services`: the route and the fast path keep the same bytes. */
+export function runtimeAnswersOf(services: Services): RuntimeAnswers {
+  let answers = answersOfServices.get(services);
+  if (!answers) {
+    answers = { readMode: readModes(), answerFor: answerCache() };
+    answersOfServices.set(services, answers);
+  }
+  return answers;
+}
+
 /** True when If-None-Match names `etag` (or is `*`), compared weakly as RFC 9110 §13.1.2 requires. */
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+export function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch === etag) return true;
   return ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
@@ -89,8 +109,7 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 /** Accept headers repeat: applications send the same one on every read. */
 function readModes() {
   const modes = new Map<string | undefined, ReadMode>();
-  return (c: Context): ReadMode => {
-    const accept = requestHeader(c, "accept");
+  return (accept: string | undefined): ReadMode => {
     let mode = modes.get(accept);
     if (mode === undefined) {
       mode = negotiateRead(accept);
@@ -117,8 +136,8 @@ const send = (a: Answer, status = 200) => new Response(a.body, { status, headers
  */
 export function createRuntimeRoutes(services: Services, notes: RequestNotes) {
   const { runtime } = services;
-  const answerFor = answerCache();
-  const readMode = readModes();
+  const { answerFor, readMode: modeOf } = runtimeAnswersOf(services);
+  const readMode = (c: Context) => modeOf(requestHeader(c, "accept"));
 
   function refuse(mode: ReadMode, error: unknown): Response {
     // A refusal speaks the read's own language: JSON by default, plain text when asked.

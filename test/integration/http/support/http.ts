@@ -4,6 +4,7 @@ import type { ConnectOptions } from "../../../../src/db/connect.js";
 import { errorSchema, versionSchema } from "../../../../src/http/json.js";
 import type { RequestNotes } from "../../../../src/http/request-notes.js";
 import type { WebhookSettings } from "../../../../src/services/deliveries.service.js";
+import { createServices } from "../../../../src/services/index.js";
 import { freshDb } from "../../../support/db.js";
 import { dumpAll } from "../../../support/state.js";
 
@@ -28,8 +29,10 @@ export async function freshApp(
 ) {
   const { publicUrl, fetch, webhooks, trustProxy, notes, ...connectOptions } = options;
   const db = await freshDb(connectOptions);
+  const services = createServices({ db, ...(fetch && { fetch }), webhooks });
   const app = createApp({
     db,
+    services,
     ...(publicUrl !== undefined && { publicUrl }),
     ...(fetch && { fetch }),
     ...(webhooks && { webhooks }),
@@ -96,7 +99,7 @@ export async function freshApp(
     await act(name, "1.2", "new");
   }
 
-  return { db, app, request, api, form, htmx, page, create, act, ladder, dump: () => dumpAll(db) };
+  return { db, services, app, request, api, form, htmx, page, create, act, ladder, dump: () => dumpAll(db) };
 }
 
 export type Client = Awaited<ReturnType<typeof freshApp>>;
