@@ -1,7 +1,7 @@
-import { join } from "node:path";
 import type { Page } from "@playwright/test";
 import { expectAccessible } from "./support/axe.js";
 import { button, expect, promptPath, test, versionPath } from "./support/journeys.js";
+import { saveScreenshot } from "./support/screenshots.js";
 
 /**
  * Full-page screenshots of every page, in light and dark and on a 390 px phone, for a person to
@@ -9,8 +9,6 @@ import { button, expect, promptPath, test, versionPath } from "./support/journey
  * every page renders without script errors, never gets wider than the screen and has no WCAG 2.1 AA
  * violation axe-core can find; how it looks is for human eyes.
  */
-const DIR = join("test-results", "screenshots");
-
 /** The axe-core audit runs in light and dark; the phone's width changes layout, not colours or names. */
 const VARIANTS = [
   { name: "light", colorScheme: "light", width: 1280, audit: true },
@@ -144,7 +142,7 @@ for (const variant of VARIANTS)
     for (const shot of shots) {
       await shot.open(page);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-      await page.screenshot({ path: join(DIR, `${variant.name}-${shot.page}.png`), fullPage: true });
+      await saveScreenshot(page, `${variant.name}-${shot.page}.png`);
       // Nothing may widen the page past the screen (a phone would scroll sideways).
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect.soft(width, `${variant.name} ${shot.page}: page width`).toBeLessThanOrEqual(variant.width);
