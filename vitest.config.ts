@@ -22,6 +22,15 @@ const ON_BOTH_ENGINES = [
   "test/integration/webhooks/**/*.test.ts",
 ];
 
+/**
+ * `isolate: false` in the `unit`, `sqlite` and `postgres` projects: the test files of a worker
+ * share one module graph instead of a fresh process each, whose start and imports (the app, the
+ * SDKs) were more than half of the run. So a test file leaves nothing behind for the next: a test
+ * that changes process.env or a global puts it back in its afterEach (vi.stubEnv with
+ * vi.unstubAllEnvs, vi.restoreAllMocks), none uses vi.mock, and support modules register their
+ * cleanups with afterEveryTest (test/support/cleanups.ts), never a top-level afterEach, which
+ * would run for the first file that loaded them only. The `client` project stays isolated.
+ */
 export default defineConfig({
   test: {
     testTimeout: 20_000,
@@ -32,15 +41,28 @@ export default defineConfig({
     // inherited by the servers and verbs the tests start. test/unit/services/password-hashes.test.ts
     // checks the default cost.
     env: { PROMPTRAIL_PASSWORD_COST: "10" },
-    // `npm run test:deep` runs the property tests deep (test/support/depth.ts).
-    setupFiles: ["test/support/depth.ts"],
+    // `npm run test:deep` runs the property tests deep (test/support/depth.ts); the support
+    // modules' cleanups run after every test (test/support/cleanups.ts).
+    setupFiles: ["test/support/depth.ts", "test/support/after-each.ts"],
     projects: [
+      {
+        // Unit tests: pure modules, no database, no server, no process of their own, in worker
+        // threads.
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.{ts,tsx}"],
+          pool: "threads",
+          isolate: false,
+        },
+      },
       {
         extends: true,
         test: {
           name: "sqlite",
-          include: ["test/unit/**/*.test.{ts,tsx}", "test/integration/**/*.test.{ts,tsx}"],
+          include: ["test/integration/**/*.test.{ts,tsx}"],
           exclude: ["test/integration/postgres/**"],
+          isolate: false,
           globalSetup: ["test/support/bundles.ts"],
         },
       },
@@ -59,6 +81,7 @@ export default defineConfig({
           name: "postgres",
           include: [...ON_BOTH_ENGINES, "test/integration/postgres/**/*.test.ts"],
           env: { PROMPTRAIL_TEST_ENGINE: "postgres" },
+          isolate: false,
           globalSetup: ["test/support/bundles.ts", "test/support/pg-global-setup.ts"],
         },
       },
