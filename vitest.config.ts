@@ -10,6 +10,13 @@ import { defineConfig } from "vitest/config";
  * and crash/ (the SQLite file itself: WAL, commit watch, backups, migrations, crash loops); cli/
  * (the verbs, run on SQLite files); fuzz/ (its invariants are raw SQLite SQL, test/support/
  * invariants.ts); server/ (the HTTP server alone, no database).
+ *
+ * The rule for an HTTP test: it runs on both engines when what it proves goes through the store
+ * (what a route reads or writes, and the store's refusals, conflicts and their mapping to answers).
+ * A file that proves only what the HTTP layer decides before or around the store, the same
+ * whatever the engine, runs on SQLite only (SQLITE_ONLY_HTTP): the Origin (CSRF) and Host checks,
+ * the body budgets counted before any parser, content negotiation and Vary/Cache-Control, and the
+ * security headers and the absence of inline script on every page.
  */
 const ON_BOTH_ENGINES = [
   "test/integration/accounts/**/*.test.ts",
@@ -31,6 +38,14 @@ const ON_BOTH_ENGINES = [
  * cleanups with afterEveryTest (test/support/cleanups.ts), never a top-level afterEach, which
  * would run for the first file that loaded them only. The `client` project stays isolated.
  */
+const SQLITE_ONLY_HTTP = [
+  "test/integration/http/body-budgets.test.ts",
+  "test/integration/http/csrf.test.ts",
+  "test/integration/http/host.test.ts",
+  "test/integration/http/negotiation.test.ts",
+  "test/integration/http/security.test.ts",
+];
+
 export default defineConfig({
   test: {
     testTimeout: 20_000,
@@ -80,6 +95,7 @@ export default defineConfig({
         test: {
           name: "postgres",
           include: [...ON_BOTH_ENGINES, "test/integration/postgres/**/*.test.ts"],
+          exclude: SQLITE_ONLY_HTTP,
           env: { PROMPTRAIL_TEST_ENGINE: "postgres" },
           isolate: false,
           globalSetup: ["test/support/bundles.ts", "test/support/pg-global-setup.ts"],
