@@ -10,6 +10,13 @@ import { defineConfig } from "vitest/config";
  * and crash/ (the SQLite file itself: WAL, commit watch, backups, migrations, crash loops); cli/
  * (the verbs, run on SQLite files); fuzz/ (its invariants are raw SQLite SQL, test/support/
  * invariants.ts); server/ (the HTTP server alone, no database).
+ *
+ * The rule for an HTTP test: it runs on both engines when what it proves goes through the store
+ * (what a route reads or writes, and the store's refusals, conflicts and their mapping to answers).
+ * A file that proves only what the HTTP layer decides before or around the store, the same
+ * whatever the engine, runs on SQLite only (SQLITE_ONLY_HTTP): the Origin (CSRF) and Host checks,
+ * the body budgets counted before any parser, content negotiation and Vary/Cache-Control, and the
+ * security headers and the absence of inline script on every page.
  */
 const ON_BOTH_ENGINES = [
   "test/integration/accounts/**/*.test.ts",
@@ -22,6 +29,23 @@ const ON_BOTH_ENGINES = [
   "test/integration/webhooks/**/*.test.ts",
 ];
 
+/**
+ * `isolate: false` in the `unit`, `sqlite` and `postgres` projects: the test files of a worker
+ * share one module graph instead of a fresh process each, whose start and imports (the app, the
+ * SDKs) were more than half of the run. So a test file leaves nothing behind for the next: a test
+ * that changes process.env or a global puts it back in its afterEach (vi.stubEnv with
+ * vi.unstubAllEnvs, vi.restoreAllMocks), none uses vi.mock, and support modules register their
+ * cleanups with afterEveryTest (test/support/cleanups.ts), never a top-level afterEach, which
+ * would run for the first file that loaded them only. The `client` project stays isolated.
+ */
+const SQLITE_ONLY_HTTP = [
+  "test/integration/http/body-budgets.test.ts",
+  "test/integration/http/csrf.test.ts",
+  "test/integration/http/host.test.ts",
+  "test/integration/http/negotiation.test.ts",
+  "test/integration/http/security.test.ts",
+];
+
 export default defineConfig({
   test: {
     testTimeout: 20_000,
@@ -32,15 +56,28 @@ export default defineConfig({
     // inherited by the servers and verbs the tests start. test/unit/services/password-hashes.test.ts
     // checks the default cost.
     env: { PROMPTRAIL_PASSWORD_COST: "10" },
-    // `npm run test:deep` runs the property tests deep (test/support/depth.ts).
-    setupFiles: ["test/support/depth.ts"],
+    // `npm run test:deep` runs the property tests deep (test/support/depth.ts); the support
+    // modules' cleanups run after every test (test/support/cleanups.ts).
+    setupFiles: ["test/support/depth.ts", "test/support/after-each.ts"],
     projects: [
+      {
+        // Unit tests: pure modules, no database, no server, no process of their own, in worker
+        // threads.
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.{ts,tsx}"],
+          pool: "threads",
+          isolate: false,
+        },
+      },
       {
         extends: true,
         test: {
           name: "sqlite",
-          include: ["test/unit/**/*.test.{ts,tsx}", "test/integration/**/*.test.{ts,tsx}"],
+          include: ["test/integration/**/*.test.{ts,tsx}"],
           exclude: ["test/integration/postgres/**"],
+          isolate: false,
           globalSetup: ["test/support/bundles.ts"],
         },
       },
@@ -58,7 +95,9 @@ export default defineConfig({
         test: {
           name: "postgres",
           include: [...ON_BOTH_ENGINES, "test/integration/postgres/**/*.test.ts"],
+          exclude: SQLITE_ONLY_HTTP,
           env: { PROMPTRAIL_TEST_ENGINE: "postgres" },
+          isolate: false,
           globalSetup: ["test/support/bundles.ts", "test/support/pg-global-setup.ts"],
         },
       },

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
 import pg from "pg";
 import { expectAccessible } from "./support/axe.js";
+import { saveScreenshot } from "./support/screenshots.js";
 
 /**
  * docs/accounts.md in the browser. The run's shared server is in open mode (the other journeys need it),
@@ -17,7 +18,6 @@ const DB = join(
   process.env.PROMPTRAIL_E2E_DB ? dirname(process.env.PROMPTRAIL_E2E_DB) : join(tmpdir(), "promptrail-e2e"),
   "accounts.db",
 );
-const SCREENSHOTS = join("test-results", "screenshots");
 /**
  * On the PostgreSQL run (`npm run test:e2e:postgres`), the secured server and the command line use
  * a database of their own on the test server instead of the file, made afresh for each run.
@@ -228,7 +228,7 @@ for (const variant of [
         await shot.act?.(page);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         expect(width, `${shot.name} at ${variant.width} px`).toBeLessThanOrEqual(variant.width);
-        await page.screenshot({ path: join(SCREENSHOTS, `${variant.name}-accounts-${shot.name}.png`), fullPage: true });
+        await saveScreenshot(page, `${variant.name}-accounts-${shot.name}.png`);
         if (variant.name !== "phone") await expectAccessible(page, `${variant.name} ${shot.name}`);
       }
       for (const context of sessions.values()) await context.close();

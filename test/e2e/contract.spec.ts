@@ -1,6 +1,6 @@
-import { join } from "node:path";
 import type { Page } from "@playwright/test";
 import { button, expect, expectFlash, promptPath, test, versionPath } from "./support/journeys.js";
+import { SCREENSHOTS_WANTED, saveScreenshot } from "./support/screenshots.js";
 
 /**
  * The prompt contract in the browser (docs/contract.md, "In the editor"): the variables table
@@ -8,12 +8,11 @@ import { button, expect, expectFlash, promptPath, test, versionPath } from "./su
  * refused save keeps everything typed with the JSON error's line and column, the promotion
  * preview says which changes break callers — with JavaScript and without it.
  */
-const SHOTS = join("test-results", "screenshots");
-
 const variableRow = (page: Page, name: string) =>
   page.locator("[data-variable-row]").filter({ has: page.locator(`input[name$='.name'][value='${name}']`) });
 
 async function shoot(page: Page, file: string) {
+  if (!SCREENSHOTS_WANTED) return;
   for (const [variant, scheme, width] of [
     ["light", "light", 1280],
     ["dark", "dark", 1280],
@@ -21,7 +20,7 @@ async function shoot(page: Page, file: string) {
   ] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(SHOTS, `${variant}-${file}.png`), fullPage: true });
+    await saveScreenshot(page, `${variant}-${file}.png`);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }

@@ -4,14 +4,13 @@ import { join } from "node:path";
 import type { Page } from "@playwright/test";
 import { expectAccessible } from "./support/axe.js";
 import { expect, expectFlash, promptPath, test, versionPath } from "./support/journeys.js";
+import { saveScreenshot } from "./support/screenshots.js";
 
 /**
  * Evaluating a change in the browser (docs/evaluate.md): a dataset uploaded on the test cases
  * page, Compare with PROD on a draft, the comparison page with its progress and then broken
  * cases first, both outputs side by side; with JavaScript and without.
  */
-const SHOTS = join("test-results", "screenshots");
-
 async function shoot(page: Page, file: string) {
   for (const [variant, scheme, width] of [
     ["light", "light", 1280],
@@ -20,7 +19,7 @@ async function shoot(page: Page, file: string) {
   ] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(SHOTS, `${variant}-${file}.png`), fullPage: true });
+    await saveScreenshot(page, `${variant}-${file}.png`);
     if (variant !== "phone") await expectAccessible(page, `${file} (${variant})`);
   }
   await page.emulateMedia({ colorScheme: "light" });

@@ -1,13 +1,12 @@
-import { join } from "node:path";
 import { expectAccessible } from "./support/axe.js";
 import { button, expect, expectFlash, test, versionPath } from "./support/journeys.js";
+import { saveScreenshot } from "./support/screenshots.js";
 
 /**
  * No text holds a NUL character (rules.md#no-nul): what a person sees when one comes along — an
  * address with %00 in it (a mangled link) answers a page that says what is wrong, and text
  * pasted with a NUL into the editor is refused in place, keeping what was typed.
  */
-const SHOTS = join("test-results", "screenshots");
 
 test("an address holding %00 answers a page that says so, with a way back", async ({ page, api }) => {
   const v = await api.createPrompt({ body: "Hello {{x}}" });
@@ -42,6 +41,6 @@ for (const variant of [
     await expect(page.getByText(/NUL character/)).toBeVisible();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(variant.width);
-    await page.screenshot({ path: join(SHOTS, `${variant.name}-nul-address.png`), fullPage: true });
+    await saveScreenshot(page, `${variant.name}-nul-address.png`);
     if (variant.name !== "phone") await expectAccessible(page, `${variant.name} NUL address`);
   });

@@ -1,6 +1,6 @@
-import { join } from "node:path";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 import { expectAccessible } from "./support/axe.js";
+import { saveScreenshot } from "./support/screenshots.js";
 import { securedServer } from "./support/secured-server.js";
 
 /**
@@ -9,7 +9,6 @@ import { securedServer } from "./support/secured-server.js";
  * open reviews, and the audit names both.
  */
 const server = securedServer("reviews");
-const SCREENSHOTS = join("test-results", "screenshots");
 const VERSION = "/prompts/welcome/versions/1.0";
 let token = "";
 
@@ -120,7 +119,7 @@ for (const variant of [
           "PROD has no current version to compare with",
         );
       }
-      await page.screenshot({ path: join(SCREENSHOTS, `${variant.name}-reviews-${shot.name}.png`), fullPage: true });
+      await saveScreenshot(page, `${variant.name}-reviews-${shot.name}.png`);
       if (variant.name !== "phone") await expectAccessible(page, `${variant.name} ${shot.name}`);
     }
     for (const context of sessions.values()) await context.close();

@@ -1,10 +1,10 @@
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import type { Page } from "@playwright/test";
 import { expectAccessible } from "./support/axe.js";
 import { answerNextDialog, button, expect, expectFlash, test } from "./support/journeys.js";
+import { saveScreenshot } from "./support/screenshots.js";
 
 /**
  * docs/webhooks.md in the browser: a person adds a webhook, copies its secret (shown once), tests it,
@@ -108,7 +108,6 @@ for (const variant of [
   test(`screenshots of the webhooks pages: ${variant.name}`, { tag: "@screenshots" }, async ({ page, api }) => {
     test.setTimeout(90_000);
     const receiver = await startReceiver();
-    const DIR = join("test-results", "screenshots");
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(error.message));
     try {
@@ -117,7 +116,7 @@ for (const variant of [
         await page.setViewportSize({ width: variant.width, height: 900 });
         await addWebhook(page, `${receiver.url}?via=${variant.name}`);
         const hookUrl = page.url();
-        await page.screenshot({ path: join(DIR, `${variant.name}-webhook-created.png`), fullPage: true });
+        await saveScreenshot(page, `${variant.name}-webhook-created.png`);
         if (variant.name !== "phone") await expectAccessible(page, `${variant.name} webhook created`);
         await button(page, "Test").click();
         await expectFlash(page, /Test delivered/);
@@ -126,10 +125,10 @@ for (const variant of [
         await page.goto(hookUrl);
         await expect(page.locator(".delivery").filter({ hasText: v.prompt })).toContainText("Delivered");
         await page.locator(".delivery summary").first().click();
-        await page.screenshot({ path: join(DIR, `${variant.name}-webhook.png`), fullPage: true });
+        await saveScreenshot(page, `${variant.name}-webhook.png`);
         if (variant.name !== "phone") await expectAccessible(page, `${variant.name} webhook`);
         await page.goto("/settings/webhooks");
-        await page.screenshot({ path: join(DIR, `${variant.name}-webhooks.png`), fullPage: true });
+        await saveScreenshot(page, `${variant.name}-webhooks.png`);
         if (variant.name !== "phone") await expectAccessible(page, `${variant.name} webhooks`);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         expect.soft(width, `${variant.name}: page width`).toBeLessThanOrEqual(variant.width);

@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { afterEach } from "vitest";
 import type { CliIo, Command } from "../../src/cli/command.js";
 import { COMMANDS } from "../../src/cli/commands.js";
 import { runCli } from "../../src/cli/run-cli.js";
 import { nodeArgs } from "./bundles.js";
+import { afterEveryTest } from "./cleanups.js";
 
 /** A process's streams in memory: what a verb printed, and an emitter standing for its signals. */
 export function memoryIo(env: NodeJS.ProcessEnv = {}, stdin = "") {
@@ -93,7 +93,7 @@ export function listeningUrl(child: ChildProcessWithoutNullStreams, timeoutMs = 
 }
 
 const folders: string[] = [];
-afterEach(() => {
+afterEveryTest(() => {
   for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 

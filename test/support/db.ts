@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, beforeAll } from "vitest";
 import { type ConnectOptions, connect, connectPostgres, type Db, type SqliteDb } from "../../src/db/connect.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
 import { createServices } from "../../src/services/index.js";
 import type { PromotionCheck } from "../../src/services/versions.service.js";
+import { afterEveryTest } from "./cleanups.js";
 import { createMigratedTestDatabase } from "./pg-databases.js";
 
 /**
@@ -27,7 +28,7 @@ export type TestDb = Db & Place;
 
 const opened: TestDb[] = [];
 
-afterEach(async () => {
+afterEveryTest(async () => {
   for (const db of opened.splice(0)) await dispose(db);
 });
 

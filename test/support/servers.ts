@@ -1,12 +1,12 @@
 import type { Server } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
-import { afterEach } from "vitest";
 import { type HttpServer, listen } from "../../src/server/http-server.js";
+import { afterEveryTest } from "./cleanups.js";
 
 const running: Server[] = [];
 
-afterEach(async () => {
+afterEveryTest(async () => {
   for (const server of running.splice(0)) await stopServer(server);
 });
 
@@ -23,7 +23,7 @@ export function closeAfterTest(server: Server): void {
 
 const listening: HttpServer[] = [];
 
-afterEach(async () => {
+afterEveryTest(async () => {
   for (const server of listening.splice(0)) await server.stop();
 });
 

@@ -1,13 +1,13 @@
 import type { Kysely } from "kysely";
-import { afterEach } from "vitest";
 import type { Database } from "../../src/db/schema.js";
 import { startWebhookWorker, type WebhookWorker } from "../../src/server/webhook-worker.js";
 import { createDeliveriesService, type WebhookSettings } from "../../src/services/deliveries.service.js";
 import { createServices } from "../../src/services/index.js";
+import { afterEveryTest } from "./cleanups.js";
 import { freshDb } from "./db.js";
 
 const workers: WebhookWorker[] = [];
-afterEach(async () => {
+afterEveryTest(async () => {
   for (const worker of workers.splice(0)) await worker.stop();
 });
 

@@ -404,24 +404,24 @@ describe("chat prompts as code: messages in their own file", () => {
     git(dir, "commit", "-qm", "pulled");
     edit(dir, "support/v1.0.messages.json", (t) => t.replace("Be brief.", "Be very brief."));
     edit(dir, "support/v1.1.messages.json", (t) => t.replace("{{question}}", "Q: {{question}}"));
-    const before = r.dump();
+    const before = await r.dump();
     const files = git(dir, "status", "--porcelain");
     const pushed = await run("push");
     expect(pushed.code).toBe(1);
     expect(pushed.stdout).toContain("! support v1.0: is in PROD, and PROD versions never change");
     expect(pushed.stderr).toMatch(/nothing was written/);
-    expect(r.dump()).toEqual(before);
+    expect(await r.dump()).toEqual(before);
     expect(git(dir, "status", "--porcelain")).toBe(files);
     // A concurrent edit of the chat draft is a conflict, as for text.
     git(dir, "checkout", "--", "support/v1.0.messages.json");
     await r.s.versions.save("support", "1.1", { messages: [{ role: "user", content: "theirs" }] });
-    const stale = r.dump();
+    const stale = await r.dump();
     const conflict = await run("push");
     expect(conflict.code).toBe(1);
     expect(conflict.stdout).toContain(
       "! support v1.1: was edited in Promptrail too: it is at revision 2, your files at 1",
     );
-    expect(r.dump()).toEqual(stale);
+    expect(await r.dump()).toEqual(stale);
   });
 
   test("new chat prompts and new chat drafts are pushed from files", async () => {
@@ -484,14 +484,14 @@ describe("chat prompts as code: messages in their own file", () => {
     await run("pull");
     git(dir, "add", "-A");
     git(dir, "commit", "-qm", "pulled");
-    const before = r.dump();
+    const before = await r.dump();
     const refused = async (pattern: RegExp) => {
       const files = git(dir, "status", "--porcelain");
       const pushed = await run("push");
       expect(pushed.code).toBe(1);
       expect(pushed.stdout).toMatch(pattern);
       expect(pushed.stderr).toMatch(/nothing was written/);
-      expect(r.dump()).toEqual(before);
+      expect(await r.dump()).toEqual(before);
       expect(git(dir, "status", "--porcelain")).toBe(files);
       git(dir, "checkout", "--", ".");
       git(dir, "clean", "-fdq");
