@@ -1,3 +1,4 @@
+import { expectAccessible } from "./support/axe.js";
 import { expect, test } from "./support/fixtures.js";
 
 /** The page loads with our scripts and styles running under the strict Content-Security-Policy. */
@@ -35,4 +36,17 @@ test("a prompt created through the API fixture is listed", { tag: "@engine" }, a
   expect(created).toMatchObject({ version: "1.0", stage: "DEV", current: true });
   await page.goto(`/prompts?q=${created.prompt}`);
   await expect(page.getByRole("link", { name: created.prompt })).toBeVisible();
+});
+
+/**
+ * WCAG 1.4.1: the prompt's name in a page's heading ("qa › v1.0") is a link in running text, so
+ * it is underlined, not told apart by its colour alone. axe-core counts it as running text only
+ * when the name is shorter than the rest of the heading: a short name.
+ */
+test("a prompt with a short name: its link in each page's heading passes axe-core", async ({ page, api }) => {
+  const created = await api.createPrompt({ name: "qa", body: "Hello {{who}}" });
+  for (const path of ["versions/1.0", "history", "compare", "versions/1.0/tests", "versions/1.0/revisions"]) {
+    await page.goto(`/prompts/${created.prompt}/${path}`);
+    await expectAccessible(page, path);
+  }
 });
