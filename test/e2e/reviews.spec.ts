@@ -60,67 +60,73 @@ test("a releaser asks for review; they cannot approve it themselves; another rel
   await remy.context.close();
 });
 
-// One test per variant (light, dark, 390 px); axe-core audits the light and dark pages.
-for (const variant of [
+// Each page opened once and checked in light, dark and at 390 px in turn (colour scheme and width
+// are CSS only: no script reads them); axe-core audits the light and dark pages.
+const VARIANTS = [
   { name: "light", colorScheme: "light", width: 1280 },
   { name: "dark", colorScheme: "dark", width: 1280 },
   { name: "phone", colorScheme: "light", width: 390 },
-] as const)
-  test(`screenshots of the review (with and without a comparison), reviews, audit and settings pages: ${variant.name}`, async ({
-    browser,
-  }) => {
-    test.setTimeout(240_000);
-    const asked = await server.api(token, "POST", "/prompts", { name: `shot-${variant.name}`, body: "Hello {{name}}" });
-    expect(asked.status).toBe(201);
-    const path = `/prompts/shot-${variant.name}/versions/1.0`;
-    await server.api(token, "POST", `${path}/promote`, {});
-    await server.api(token, "POST", `${path}/test`, { variables: { name: "Ada" } });
-    const review = await server.api(token, "POST", `${path}/promote`, { to: "PROD" });
-    // welcome is in PROD since the journey: a new version of it, compared with PROD, then asked for review.
-    const added = await server.api(token, "POST", "/prompts/welcome/test-cases", {
-      name: `greets ${variant.name}`,
-      variables: { customer: "Ada" },
-      assertions: [{ type: "contains", value: "Ada" }],
-    });
-    expect(added.status).toBe(201);
-    const next = (await server.api(token, "POST", `${VERSION}/new`, {})).json.version as string;
-    const candidate = `/prompts/welcome/versions/${next}`;
-    await server.api(token, "POST", `${candidate}/promote`, {});
-    const compared = await server.api(token, "POST", "/prompts/welcome/comparisons", { candidate: next });
-    expect(compared.status).toBe(201);
-    const line = (compared.json.summary as { line: string }).line;
-    const withComparison = await server.api(token, "POST", `${candidate}/promote`, { to: "PROD" });
-    expect(withComparison.status).toBe(202);
-    const pages: Array<{ name: string; as: string; path: string }> = [
-      { name: "review-open", as: "vera", path: `/reviews/${review.json.id}` },
-      { name: "review-compared", as: "vera", path: `/reviews/${withComparison.json.id}` },
-      { name: "reviews", as: "vera", path: "/reviews?state=open" },
-      { name: "audit", as: "vera", path: "/audit" },
-      { name: "version-request-review", as: "vera", path: VERSION.replace("welcome", `shot-${variant.name}`) },
-      { name: "settings", as: "ada", path: "/settings/environments" },
-    ];
-    const sessions = new Map<string, BrowserContext>();
-    for (const shot of pages) {
-      let context = sessions.get(shot.as);
-      if (!context) {
-        context = (await server.signedIn(browser, shot.as, shot.path)).context;
-        sessions.set(shot.as, context);
-      }
-      const page: Page = context.pages()[0] ?? (await context.newPage());
+] as const;
+
+test("screenshots of the review (with and without a comparison), reviews, audit and settings pages: light, dark, phone", async ({
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const asked = await server.api(token, "POST", "/prompts", { name: "shot", body: "Hello {{name}}" });
+  expect(asked.status).toBe(201);
+  const path = "/prompts/shot/versions/1.0";
+  await server.api(token, "POST", `${path}/promote`, {});
+  await server.api(token, "POST", `${path}/test`, { variables: { name: "Ada" } });
+  const review = await server.api(token, "POST", `${path}/promote`, { to: "PROD" });
+  // welcome is in PROD since the journey: a new version of it, compared with PROD, then asked for review.
+  const added = await server.api(token, "POST", "/prompts/welcome/test-cases", {
+    name: "greets",
+    variables: { customer: "Ada" },
+    assertions: [{ type: "contains", value: "Ada" }],
+  });
+  expect(added.status).toBe(201);
+  const next = (await server.api(token, "POST", `${VERSION}/new`, {})).json.version as string;
+  const candidate = `/prompts/welcome/versions/${next}`;
+  await server.api(token, "POST", `${candidate}/promote`, {});
+  const compared = await server.api(token, "POST", "/prompts/welcome/comparisons", { candidate: next });
+  expect(compared.status).toBe(201);
+  const line = (compared.json.summary as { line: string }).line;
+  const withComparison = await server.api(token, "POST", `${candidate}/promote`, { to: "PROD" });
+  expect(withComparison.status).toBe(202);
+  const pages: Array<{ name: string; as: string; path: string }> = [
+    { name: "review-open", as: "vera", path: `/reviews/${review.json.id}` },
+    { name: "review-compared", as: "vera", path: `/reviews/${withComparison.json.id}` },
+    { name: "reviews", as: "vera", path: "/reviews?state=open" },
+    { name: "audit", as: "vera", path: "/audit" },
+    { name: "version-request-review", as: "vera", path: VERSION.replace("welcome", "shot") },
+    { name: "settings", as: "ada", path: "/settings/environments" },
+  ];
+  const sessions = new Map<string, BrowserContext>();
+  for (const shot of pages) {
+    let context = sessions.get(shot.as);
+    if (!context) {
+      context = (await server.signedIn(browser, shot.as, shot.path)).context;
+      sessions.set(shot.as, context);
+    }
+    const page: Page = context.pages()[0] ?? (await context.newPage());
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(shot.path);
+    if (shot.name === "review-compared") await expect(page.getByRole("link", { name: line })).toBeVisible();
+    if (shot.name === "review-open") {
+      await expect(page.getByText("No comparison of this content yet")).toBeVisible();
+      await expect(page.getByRole("button", { name: "Compare with PROD" })).toHaveAccessibleDescription(
+        "PROD has no current version to compare with",
+      );
+    }
+    for (const variant of VARIANTS) {
       await page.emulateMedia({ colorScheme: variant.colorScheme });
       await page.setViewportSize({ width: variant.width, height: 900 });
-      await page.goto(shot.path);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width, `${shot.name} at ${variant.width} px`).toBeLessThanOrEqual(variant.width);
-      if (shot.name === "review-compared") await expect(page.getByRole("link", { name: line })).toBeVisible();
-      if (shot.name === "review-open") {
-        await expect(page.getByText("No comparison of this content yet")).toBeVisible();
-        await expect(page.getByRole("button", { name: "Compare with PROD" })).toHaveAccessibleDescription(
-          "PROD has no current version to compare with",
-        );
-      }
       await saveScreenshot(page, `${variant.name}-reviews-${shot.name}.png`);
       if (variant.name !== "phone") await expectAccessible(page, `${variant.name} ${shot.name}`);
     }
-    for (const context of sessions.values()) await context.close();
-  });
+  }
+  for (const context of sessions.values()) await context.close();
+});
