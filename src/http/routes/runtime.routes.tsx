@@ -99,7 +99,7 @@ export function runtimeAnswersOf(services: Services): RuntimeAnswers {
   return answers;
 }
 
-/** True when If-None-Match names `etag` (or is `*`), compared weakly as RFC 9110 §13.1.2 requires. */
+/** True when If-None-Match names `etag` (or is `*`), compared weakly, as RFC 9110 asks of If-None-Match. */
 export function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch === etag) return true;
