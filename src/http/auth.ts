@@ -28,17 +28,20 @@ export const NO_CREDENTIALS = "Sign in, or send an API token (Authorization: Bea
  */
 export function credentialOf(c: Context): Credential | "wrong" | null {
   const header = requestHeader(c, "authorization");
-  if (header !== undefined) {
-    const token = tokenOf(header);
-    return token ? { kind: "token", secret: token } : "wrong";
-  }
+  if (header !== undefined) return authorizationCredential(header);
   // Only when it carries one: getCookie would build the request's Headers object (request-header.ts).
   const session = requestHeader(c, "cookie") === undefined ? undefined : getCookie(c, SESSION_COOKIE);
   return session ? { kind: "session", secret: session } : null;
 }
 
+/** What an Authorization header shows: an API token, or a wrong credential. */
+export function authorizationCredential(header: string): Credential | "wrong" {
+  const token = tokenOf(header);
+  return token ? { kind: "token", secret: token } : "wrong";
+}
+
 /** The API token an Authorization header carries (Bearer, or Basic with the token as password); null if none. */
-export function tokenOf(header: string): string | null {
+function tokenOf(header: string): string | null {
   const space = header.indexOf(" ");
   const scheme = header.slice(0, space).toLowerCase();
   const value = header.slice(space + 1).trim();

@@ -1,8 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { LOCAL } from "../services/context.js";
 import type { Services } from "../services/index.js";
-import type { Credential } from "../services/runtime.service.js";
-import { tokenOf } from "./auth.js";
+import { authorizationCredential } from "./auth.js";
 import { ownHosts } from "./guards.js";
 import { hostOf } from "./request-header.js";
 import type { RequestNotes } from "./request-notes.js";
@@ -18,8 +17,8 @@ const READ = /^\/prompts\/([^/?#%]+)\/stages\/([^/?#%]+)$/;
  * 304 — the very bytes and headers the route sends, from the same answers. Anything else, and
  * every refusal, goes to `app` (the app's route for the same read), which answers it as every
  * other route does: a page, a cookie, a path to decode, a query, an unknown prompt, a token that
- * is not valid. Deciding that takes the same reads of memory as the answer itself, and none of
- * them writes.
+ * is not valid. Deciding that reads, from memory, what the answer itself reads; a read handed on
+ * is read again by the route (a token's last use is still written at most once a minute).
  */
 export function runtimeFastPath(
   services: Services,
@@ -38,13 +37,9 @@ export function runtimeFastPath(
     if (!host || !own(host)) return app(req, res);
     const mode = readMode(req.headers.accept);
     if (mode === "html") return app(req, res);
-    let credential: Credential | null = null;
     const authorization = req.headers.authorization;
-    if (authorization !== undefined) {
-      const secret = tokenOf(authorization);
-      if (!secret) return app(req, res);
-      credential = { kind: "token", secret };
-    }
+    const credential = authorization === undefined ? null : authorizationCredential(authorization);
+    if (credential === "wrong") return app(req, res);
     runtime.read(credential, path[1] as string, path[2] as string).then(
       (read) => {
         const { actor } = read.who;
