@@ -13,7 +13,8 @@ const FLUSH_MS = 10;
  * every control character is escaped, so no path, actor or error message can start a line of
  * its own. `off` silences the request lines only.
  *
- * Lines are buffered and written together at most 10 ms after the first of them (or at 64 KiB):
+ * Request and failure lines are buffered and written together at most 10 ms after the first of
+ * them (or at 64 KiB); a line of the server's own is written at once, after what is buffered:
  * on a pipe, node writes synchronously, one system call a write; a call per request cost the
  * runtime read about a quarter of its throughput, and one per turn of the event loop still a
  * few percent under load (docs/performance.md). What is buffered at a crash is written by the
@@ -106,7 +107,9 @@ export function createServerLog(format: LogFormat, write: (text: string) => void
       else add(oneLine(`${time} ${request.method} ${request.path} ${message}${detail ? `: ${detail}` : ""}`));
     },
     event(entry) {
+      // The server's own lines (listening, stopping) are rare and awaited by whoever started it: now.
       add(json ? JSON.stringify({ time: new Date().toISOString(), ...entry }) : textOf(entry));
+      flush();
     },
     flush,
   };
