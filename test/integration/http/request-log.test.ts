@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type { RequestListener } from "node:http";
 import { join } from "node:path";
 import { getRequestListener } from "@hono/node-server";
 import { afterEach, describe, expect, test } from "vitest";
@@ -9,7 +8,7 @@ import { migrateToLatest } from "../../../src/db/migrate.js";
 import { listen } from "../../../src/server/http-server.js";
 import { createServerLog, type LogFormat } from "../../../src/server/request-log.js";
 import { tempFolder } from "../../support/cli.js";
-import { freshDb, TEST_ENGINE } from "../../support/db.js";
+import { TEST_ENGINE } from "../../support/db.js";
 import { pgUrl } from "../../support/pg-databases.js";
 
 const stops: Array<() => Promise<unknown>> = [];
@@ -93,34 +92,5 @@ describe("no path and no error can forge a log line", () => {
       expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
     }
     expect(lines.filter((line) => / 500 [\d.]+ms local$/.test(line))).toHaveLength(HOSTILE.length);
-  });
-});
-
-describe("when lines are written", () => {
-  test("request lines wait for the batch; a line of the server's own is written at once, after them", async () => {
-    const text: string[] = [];
-    const log = createServerLog("json", (chunk) => text.push(chunk));
-    const app = getRequestListener(createApp({ db: await freshDb() }).fetch);
-    // The log's own 'close' listener is added before this one: once this fires, the line is buffered.
-    let closed = () => {};
-    const logged = new Promise<void>((resolve) => {
-      closed = resolve;
-    });
-    const handle: RequestListener = (req, res) => {
-      res.on("close", closed);
-      return app(req, res);
-    };
-    const server = await listen(log.requests(handle), { host: "127.0.0.1", port: 0 });
-    stops.unshift(() => server.stop());
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    await logged;
-    expect(text).toEqual([]);
-    log.event({ msg: "listening" });
-    const lines = text
-      .join("")
-      .split("\n")
-      .slice(0, -1)
-      .map((line) => JSON.parse(line));
-    expect(lines.map((e) => e.path ?? e.msg)).toEqual(["/healthz", "listening"]);
   });
 });

@@ -93,7 +93,7 @@ describe("the request log", () => {
     try {
       const log = createServerLog("json", (text) => writes.push(text));
       for (let i = 0; i < 100; i++) {
-        log.event({ msg: `line ${i}` });
+        log.failed({ method: "GET", path: `/${i}` }, `line ${i}`);
         if (i % 25 === 24) await new Promise((resolve) => setImmediate(resolve));
       }
       vi.advanceTimersByTime(9);
@@ -109,6 +109,22 @@ describe("the request log", () => {
         .filter(Boolean)
         .map((line) => JSON.parse(line).msg),
     ).toEqual(Array.from({ length: 100 }, (_, i) => `line ${i}`));
+  });
+
+  test("a line of the server's own (listening, stopping) is written at once, after the lines buffered before it", () => {
+    vi.useFakeTimers({ toFake: ["setTimeout"] });
+    const writes: string[] = [];
+    try {
+      const log = createServerLog("json", (text) => writes.push(text));
+      log.failed({ method: "GET", path: "/" }, "request failed");
+      expect(writes).toEqual([]);
+      log.event({ msg: "listening" });
+      expect(writes).toHaveLength(1);
+      const lines = writes[0]?.split("\n").filter(Boolean) ?? [];
+      expect(lines.map((line) => JSON.parse(line).msg)).toEqual(["request failed", "listening"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test("text lines escape control characters, separators and backslashes", () => {
