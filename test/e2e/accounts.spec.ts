@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
 import pg from "pg";
-import { expectAccessible } from "./support/axe.js";
-import { saveScreenshot } from "./support/screenshots.js";
+import { checkEachVariant } from "./support/screenshots.js";
 
 /**
  * docs/accounts.md in the browser. The run's shared server is in open mode (the other journeys need it),
@@ -183,14 +182,6 @@ test("a new token's secret is shown once: reloading the page shows it no more an
   await context.close();
 });
 
-// Each page opened once and checked in light, dark and at 390 px in turn (colour scheme and width
-// are CSS only: no script reads them); axe-core audits the light and dark pages.
-const VARIANTS = [
-  { name: "light", colorScheme: "light", width: 1280 },
-  { name: "dark", colorScheme: "dark", width: 1280 },
-  { name: "phone", colorScheme: "light", width: 390 },
-] as const;
-
 test("screenshots of the sign-in, users, tokens and password pages, and a viewer's version page: light, dark, phone", {
   tag: "@screenshots",
 }, async ({ browser }) => {
@@ -223,18 +214,9 @@ test("screenshots of the sign-in, users, tokens and password pages, and a viewer
       sessions.set(shot.as, context);
     }
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.emulateMedia({ colorScheme: "light" });
-    await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(shot.path);
     await shot.act?.(page);
-    for (const variant of VARIANTS) {
-      await page.emulateMedia({ colorScheme: variant.colorScheme });
-      await page.setViewportSize({ width: variant.width, height: 900 });
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(width, `${shot.name} at ${variant.width} px`).toBeLessThanOrEqual(variant.width);
-      await saveScreenshot(page, `${variant.name}-accounts-${shot.name}.png`);
-      if (variant.name !== "phone") await expectAccessible(page, `${variant.name} ${shot.name}`);
-    }
+    await checkEachVariant(page, `accounts-${shot.name}`);
   }
   for (const context of sessions.values()) await context.close();
 });

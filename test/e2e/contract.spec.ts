@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { button, expect, expectFlash, promptPath, test, versionPath } from "./support/journeys.js";
-import { SCREENSHOTS_WANTED, saveScreenshot } from "./support/screenshots.js";
+import { checkEachVariant } from "./support/screenshots.js";
 
 /**
  * The prompt contract in the browser (docs/contract.md, "In the editor"): the variables table
@@ -10,20 +10,6 @@ import { SCREENSHOTS_WANTED, saveScreenshot } from "./support/screenshots.js";
  */
 const variableRow = (page: Page, name: string) =>
   page.locator("[data-variable-row]").filter({ has: page.locator(`input[name$='.name'][value='${name}']`) });
-
-async function shoot(page: Page, file: string) {
-  if (!SCREENSHOTS_WANTED) return;
-  for (const [variant, scheme, width] of [
-    ["light", "light", 1280],
-    ["dark", "dark", 1280],
-    ["phone", "light", 390],
-  ] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.setViewportSize({ width, height: 900 });
-    await saveScreenshot(page, `${variant}-${file}.png`);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 test("with JavaScript: rows follow the placeholders, the contract is saved and read as a signature", {
   tag: "@engine",
@@ -49,12 +35,12 @@ test("with JavaScript: rows follow the placeholders, the contract is saved and r
   await rows.nth(2).getByLabel("Type").selectOption("enum");
   await rows.nth(2).getByLabel("Enum values").fill("formal, casual");
   await rows.nth(0).getByLabel("Description").fill("The customer's first name");
-  await shoot(page, "contract-editor");
+  await checkEachVariant(page, "contract-editor");
   await button(page, "Save").click();
   await expectFlash(page, /Saved v1\.0, revision 2/);
   const contract = page.getByRole("region", { name: "Contract" });
   await expect(contract).toContainText("customer: string · count: number = 1 · tone: formal|casual");
-  await shoot(page, "contract-view");
+  await checkEachVariant(page, "contract-view");
   const saved = await api.version(v.prompt, v.version);
   expect((saved as unknown as { variables: unknown[] }).variables).toHaveLength(3);
 });
@@ -83,7 +69,7 @@ test("with JavaScript: a declared variable the text drops is greyed; bad tools J
   await expect(page.locator("#tools-error")).toContainText("line 2, column 23");
   await expect(page.getByLabel("Prompt", { exact: true })).toHaveValue("Hi {{a}}, my new words");
   await expect(tools).toHaveValue('[\n  {"type": "function",}\n]');
-  await shoot(page, "contract-refused");
+  await checkEachVariant(page, "contract-refused");
 });
 
 test("the promotion preview and compare say which changes break callers", async ({ page, api, request }) => {
@@ -103,14 +89,14 @@ test("the promotion preview and compare say which changes break callers", async 
   const preview = page.locator("details.preview");
   await expect(preview).toContainText("has changes that break callers");
   await expect(preview).toContainText("breaks callers");
-  await shoot(page, "contract-preview");
+  await checkEachVariant(page, "contract-preview");
   await page.goto(`${promptPath(v.prompt)}/compare?from=1.0&to=1.1`);
   const changes = page.getByRole("region", { name: "Contract changes" });
   await expect(changes).toContainText(
     "v1.1 adds required variable locale with no default: callers that don't send it will fail",
   );
   await expect(changes.locator("li").first()).toContainText("breaks callers");
-  await shoot(page, "contract-compare");
+  await checkEachVariant(page, "contract-compare");
 });
 
 test("without JavaScript: the variables table is a form round trip", async ({ browser, api }) => {

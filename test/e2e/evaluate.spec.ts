@@ -1,31 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Page } from "@playwright/test";
-import { expectAccessible } from "./support/axe.js";
 import { expect, expectFlash, promptPath, test, versionPath } from "./support/journeys.js";
-import { saveScreenshot } from "./support/screenshots.js";
+import { checkEachVariant } from "./support/screenshots.js";
 
 /**
  * Evaluating a change in the browser (docs/evaluate.md): a dataset uploaded on the test cases
  * page, Compare with PROD on a draft, the comparison page with its progress and then broken
  * cases first, both outputs side by side; with JavaScript and without.
  */
-async function shoot(page: Page, file: string) {
-  for (const [variant, scheme, width] of [
-    ["light", "light", 1280],
-    ["dark", "dark", 1280],
-    ["phone", "light", 390],
-  ] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.setViewportSize({ width, height: 900 });
-    await saveScreenshot(page, `${variant}-${file}.png`);
-    if (variant !== "phone") await expectAccessible(page, `${file} (${variant})`);
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
-
 const DATASET = ["name,var:name,expected", "greets Ada,Ada,Hello", '"says hi, Bob",Bob,Hi', "names Cy,Cy,Cy"].join(
   "\n",
 );
@@ -48,7 +31,7 @@ for (const javaScriptEnabled of [true, false])
       await page.getByRole("button", { name: "Import", exact: true }).click();
       await expectFlash(page, "Imported 3 test cases");
       await expect(page.getByRole("region", { name: "Test case says hi, Bob" })).toBeVisible();
-      if (javaScriptEnabled) await shoot(page, "test-cases-import");
+      if (javaScriptEnabled) await checkEachVariant(page, "test-cases-import");
 
       await page.goto(versionPath(v1.prompt, draft.version));
       await page.getByRole("button", { name: "Compare with PROD" }).click();
@@ -67,7 +50,7 @@ for (const javaScriptEnabled of [true, false])
       await expect(broke.getByRole("listitem")).toContainText("passed on the baseline, does not pass on the candidate");
       if (javaScriptEnabled) {
         await broke.getByText("Output diff (baseline → candidate)").click();
-        await shoot(page, "comparison");
+        await checkEachVariant(page, "comparison");
       }
 
       await page.goto(versionPath(v1.prompt, draft.version));
@@ -75,6 +58,6 @@ for (const javaScriptEnabled of [true, false])
       await expect(page).toHaveURL(/\/comparisons\/\d+$/);
       await page.goto(`${promptPath(v1.prompt)}/comparisons`);
       await expect(page.getByRole("link", { name: `v${draft.version} vs v1.0` })).toBeVisible();
-      if (javaScriptEnabled) await shoot(page, "comparisons");
+      if (javaScriptEnabled) await checkEachVariant(page, "comparisons");
     });
   });

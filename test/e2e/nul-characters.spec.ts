@@ -1,6 +1,5 @@
-import { expectAccessible } from "./support/axe.js";
 import { button, expect, expectFlash, test, versionPath } from "./support/journeys.js";
-import { saveScreenshot } from "./support/screenshots.js";
+import { checkEachVariant } from "./support/screenshots.js";
 
 /**
  * No text holds a NUL character (rules.md#no-nul): what a person sees when one comes along — an
@@ -28,19 +27,9 @@ test("text pasted with a NUL into the editor is refused in place, and the text i
   expect((await api.version(v.prompt, "1.0")).body).toBe("Before {{x}}");
 });
 
-for (const variant of [
-  { name: "light", colorScheme: "light", width: 1280 },
-  { name: "dark", colorScheme: "dark", width: 1280 },
-  { name: "phone", colorScheme: "light", width: 390 },
-] as const)
-  test(`screenshot of the page for an address holding %00: ${variant.name}`, async ({ page, api }) => {
-    const v = await api.createPrompt({ body: "Hello {{x}}" });
-    await page.emulateMedia({ colorScheme: variant.colorScheme });
-    await page.setViewportSize({ width: variant.width, height: 900 });
-    await page.goto(`/prompts/${v.prompt}/versions/1.0%00`);
-    await expect(page.getByText(/NUL character/)).toBeVisible();
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(width).toBeLessThanOrEqual(variant.width);
-    await saveScreenshot(page, `${variant.name}-nul-address.png`);
-    if (variant.name !== "phone") await expectAccessible(page, `${variant.name} NUL address`);
-  });
+test("the page for an address holding %00: light, dark, phone", { tag: "@screenshots" }, async ({ page, api }) => {
+  const v = await api.createPrompt({ body: "Hello {{x}}" });
+  await page.goto(`/prompts/${v.prompt}/versions/1.0%00`);
+  await expect(page.getByText(/NUL character/)).toBeVisible();
+  await checkEachVariant(page, "nul-address");
+});

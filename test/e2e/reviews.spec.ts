@@ -1,6 +1,5 @@
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { expectAccessible } from "./support/axe.js";
-import { saveScreenshot } from "./support/screenshots.js";
+import { checkEachVariant } from "./support/screenshots.js";
 import { securedServer } from "./support/secured-server.js";
 
 /**
@@ -60,17 +59,9 @@ test("a releaser asks for review; they cannot approve it themselves; another rel
   await remy.context.close();
 });
 
-// Each page opened once and checked in light, dark and at 390 px in turn (colour scheme and width
-// are CSS only: no script reads them); axe-core audits the light and dark pages.
-const VARIANTS = [
-  { name: "light", colorScheme: "light", width: 1280 },
-  { name: "dark", colorScheme: "dark", width: 1280 },
-  { name: "phone", colorScheme: "light", width: 390 },
-] as const;
-
-test("screenshots of the review (with and without a comparison), reviews, audit and settings pages: light, dark, phone", async ({
-  browser,
-}) => {
+test("screenshots of the review (with and without a comparison), reviews, audit and settings pages: light, dark, phone", {
+  tag: "@screenshots",
+}, async ({ browser }) => {
   test.setTimeout(240_000);
   const asked = await server.api(token, "POST", "/prompts", { name: "shot", body: "Hello {{name}}" });
   expect(asked.status).toBe(201);
@@ -109,8 +100,6 @@ test("screenshots of the review (with and without a comparison), reviews, audit 
       sessions.set(shot.as, context);
     }
     const page: Page = context.pages()[0] ?? (await context.newPage());
-    await page.emulateMedia({ colorScheme: "light" });
-    await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(shot.path);
     if (shot.name === "review-compared") await expect(page.getByRole("link", { name: line })).toBeVisible();
     if (shot.name === "review-open") {
@@ -119,14 +108,7 @@ test("screenshots of the review (with and without a comparison), reviews, audit 
         "PROD has no current version to compare with",
       );
     }
-    for (const variant of VARIANTS) {
-      await page.emulateMedia({ colorScheme: variant.colorScheme });
-      await page.setViewportSize({ width: variant.width, height: 900 });
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(width, `${shot.name} at ${variant.width} px`).toBeLessThanOrEqual(variant.width);
-      await saveScreenshot(page, `${variant.name}-reviews-${shot.name}.png`);
-      if (variant.name !== "phone") await expectAccessible(page, `${variant.name} ${shot.name}`);
-    }
+    await checkEachVariant(page, `reviews-${shot.name}`);
   }
   for (const context of sessions.values()) await context.close();
 });

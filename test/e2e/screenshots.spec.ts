@@ -1,7 +1,6 @@
 import type { Page } from "@playwright/test";
-import { expectAccessible } from "./support/axe.js";
 import { button, expect, promptPath, test, versionPath } from "./support/journeys.js";
-import { saveScreenshot } from "./support/screenshots.js";
+import { checkEachVariant } from "./support/screenshots.js";
 
 /**
  * Full-page screenshots of every page, in light and dark and on a 390 px phone, for a person to
@@ -9,19 +8,8 @@ import { saveScreenshot } from "./support/screenshots.js";
  * (support/screenshots.ts). The test checks that every page renders without script errors,
  * never gets wider than the screen and has no WCAG 2.1 AA violation axe-core can find; how it
  * looks is for human eyes.
- *
- * Each page is opened once and seen in the three variants in turn: the colour scheme is CSS
- * alone (prefers-color-scheme in static/app.css) and the width is CSS media queries, no script
- * reads either, so switching them on the loaded page shows what a fresh load would. That saves
- * two loads of every page and two data sets of the one it was (a test per variant before).
+ * Each page is opened once and seen in the three variants in turn (support/screenshots.ts).
  */
-/** The axe-core audit runs in light and dark; the phone's width changes layout, not colours or names. */
-const VARIANTS = [
-  { name: "light", colorScheme: "light", width: 1280, audit: true },
-  { name: "dark", colorScheme: "dark", width: 1280, audit: true },
-  { name: "phone", colorScheme: "light", width: 390, audit: false },
-] as const;
-
 test("screenshots of every page: light, dark and phone", { tag: "@screenshots" }, async ({ page, api }) => {
   test.setTimeout(180_000);
   const v1 = await api.createPrompt({
@@ -142,19 +130,9 @@ test("screenshots of every page: light, dark and phone", { tag: "@screenshots" }
       problems.push(`console: ${message.text()}`);
   });
   for (const shot of shots) {
-    await page.emulateMedia({ colorScheme: "light" });
-    await page.setViewportSize({ width: 1280, height: 900 });
     await shot.open(page);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-    for (const variant of VARIANTS) {
-      await page.emulateMedia({ colorScheme: variant.colorScheme });
-      await page.setViewportSize({ width: variant.width, height: 900 });
-      await saveScreenshot(page, `${variant.name}-${shot.page}.png`);
-      // Nothing may widen the page past the screen (a phone would scroll sideways).
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect.soft(width, `${variant.name} ${shot.page}: page width`).toBeLessThanOrEqual(variant.width);
-      if (variant.audit) await expectAccessible(page, `${variant.name} ${shot.page}`);
-    }
+    await checkEachVariant(page, shot.page);
   }
   expect(problems).toEqual([]);
 });

@@ -2,9 +2,8 @@ import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Page } from "@playwright/test";
-import { expectAccessible } from "./support/axe.js";
 import { answerNextDialog, button, expect, expectFlash, test } from "./support/journeys.js";
-import { saveScreenshot } from "./support/screenshots.js";
+import { checkEachVariant } from "./support/screenshots.js";
 
 /**
  * docs/webhooks.md in the browser: a person adds a webhook, copies its secret (shown once), tests it,
@@ -99,44 +98,30 @@ test("add a webhook, copy its secret, test it, see a PROD promotion arrive, rede
   }
 });
 
-/** Screenshots of the Webhooks pages for a person to look at, one test per variant (see screenshots.spec.ts). */
-for (const variant of [
-  { name: "light", colorScheme: "light", width: 1280 },
-  { name: "dark", colorScheme: "dark", width: 1280 },
-  { name: "phone", colorScheme: "light", width: 390 },
-] as const)
-  test(`screenshots of the webhooks pages: ${variant.name}`, { tag: "@screenshots" }, async ({ page, api }) => {
-    test.setTimeout(90_000);
-    const receiver = await startReceiver();
-    const problems: string[] = [];
-    page.on("pageerror", (error) => problems.push(error.message));
-    try {
-      {
-        await page.emulateMedia({ colorScheme: variant.colorScheme });
-        await page.setViewportSize({ width: variant.width, height: 900 });
-        await addWebhook(page, `${receiver.url}?via=${variant.name}`);
-        const hookUrl = page.url();
-        await saveScreenshot(page, `${variant.name}-webhook-created.png`);
-        if (variant.name !== "phone") await expectAccessible(page, `${variant.name} webhook created`);
-        await button(page, "Test").click();
-        await expectFlash(page, /Test delivered/);
-        const v = await api.createPrompt();
-        await api.promoteTo(v, "PROD");
-        await page.goto(hookUrl);
-        await expect(page.locator(".delivery").filter({ hasText: v.prompt })).toContainText("Delivered");
-        await page.locator(".delivery summary").first().click();
-        await saveScreenshot(page, `${variant.name}-webhook.png`);
-        if (variant.name !== "phone") await expectAccessible(page, `${variant.name} webhook`);
-        await page.goto("/settings/webhooks");
-        await saveScreenshot(page, `${variant.name}-webhooks.png`);
-        if (variant.name !== "phone") await expectAccessible(page, `${variant.name} webhooks`);
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
-        expect.soft(width, `${variant.name}: page width`).toBeLessThanOrEqual(variant.width);
-        await page.goto(hookUrl);
-        await deleteWebhook(page);
-      }
-    } finally {
-      receiver.server.close();
-    }
-    expect(problems).toEqual([]);
-  });
+/** The Webhooks pages, each seen in light, dark and at 390 px (support/screenshots.ts). */
+test("screenshots of the webhooks pages: light, dark, phone", { tag: "@screenshots" }, async ({ page, api }) => {
+  test.setTimeout(90_000);
+  const receiver = await startReceiver();
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(error.message));
+  try {
+    await addWebhook(page, receiver.url);
+    const hookUrl = page.url();
+    await checkEachVariant(page, "webhook-created");
+    await button(page, "Test").click();
+    await expectFlash(page, /Test delivered/);
+    const v = await api.createPrompt();
+    await api.promoteTo(v, "PROD");
+    await page.goto(hookUrl);
+    await expect(page.locator(".delivery").filter({ hasText: v.prompt })).toContainText("Delivered");
+    await page.locator(".delivery summary").first().click();
+    await checkEachVariant(page, "webhook");
+    await page.goto("/settings/webhooks");
+    await checkEachVariant(page, "webhooks");
+    await page.goto(hookUrl);
+    await deleteWebhook(page);
+  } finally {
+    receiver.server.close();
+  }
+  expect(problems).toEqual([]);
+});
