@@ -67,6 +67,8 @@ test("a server killed with SIGKILL after the commit, before the delivery, delive
   await new Promise((resolve) => first.server.once("exit", resolve));
   const before = (await rawSql(db, "SELECT uuid, status, attempts FROM webhook_deliveries")).rows;
   expect(before).toEqual([{ uuid: expect.any(String), status: "pending", attempts: 1 }]);
+  // The backoff's ten seconds pass while the server is down: the delivery is due at the restart.
+  await rawSql(db, "UPDATE webhook_deliveries SET next_attempt_at = created_at");
 
   const r = await receiver(undefined, port);
   await serve(db);
