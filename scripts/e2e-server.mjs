@@ -1,4 +1,4 @@
-// The web server of the Playwright run (playwright.config.ts): starts every run on an empty
+// A web server of the Playwright run (playwright.config.ts, one per project): starts every run on an empty
 // database, bundles the app, then runs it in this process. The database is the SQLite file
 // named by PROMPTRAIL_DB (deleted first) or, with PROMPTRAIL_E2E_ENGINE=postgres, the PostgreSQL
 // database promptrail_e2e_<PORT> on PROMPTRAIL_TEST_PG_ADMIN_URL's server, dropped and created

@@ -2,8 +2,9 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import pg from "pg";
+import { expect, test } from "./support/fixtures.js";
 import { checkEachVariant } from "./support/screenshots.js";
 
 /**
@@ -18,14 +19,14 @@ const DB = join(
   "accounts.db",
 );
 /**
- * On the PostgreSQL run (`npm run test:e2e:postgres`), the secured server and the command line use
+ * In the `postgres` project (playwright.config.ts), the secured server and the command line use
  * a database of their own on the test server instead of the file, made afresh for each run.
  */
-const POSTGRES = process.env.PROMPTRAIL_E2E_ENGINE === "postgres";
 const ADMIN_URL = process.env.PROMPTRAIL_TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const PG_NAME = `promptrail_e2e_accounts_${Number(process.env.PROMPTRAIL_E2E_PORT ?? 3917)}`;
 const PG_URL = Object.assign(new URL(ADMIN_URL), { pathname: `/${PG_NAME}` }).toString();
-const DATABASE = POSTGRES ? ["--database-url", PG_URL] : ["--db", DB];
+/** The secured server's database as the command line names it: set by the project's engine. */
+let database: string[] = [];
 
 async function freshPostgresDatabase(): Promise<void> {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -42,24 +43,25 @@ let server: ChildProcess | undefined;
 let base = "";
 
 function promptrail(args: string[], stdin = ""): string {
-  const done = spawnSync(process.execPath, [BUNDLE, ...args, ...DATABASE], { input: stdin, encoding: "utf8" });
+  const done = spawnSync(process.execPath, [BUNDLE, ...args, ...database], { input: stdin, encoding: "utf8" });
   if (done.status !== 0) throw new Error(`promptrail ${args.join(" ")}: ${done.stderr}`);
   return done.stdout;
 }
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ engine }) => {
   // Six processes one after the other (four users, a token, the server): on a busy machine that
   // alone took more than the default 30 s.
   test.setTimeout(90_000);
   mkdirSync(dirname(DB), { recursive: true });
   for (const suffix of ["", "-wal", "-shm"]) rmSync(`${DB}${suffix}`, { force: true });
-  if (POSTGRES) await freshPostgresDatabase();
+  database = engine === "postgres" ? ["--database-url", PG_URL] : ["--db", DB];
+  if (engine === "postgres") await freshPostgresDatabase();
   promptrail(["user", "add", "ada", "--role", "admin"], `${PASSWORD}\n`);
   promptrail(["user", "add", "eddie", "--role", "editor"], `${PASSWORD}\n`);
   promptrail(["user", "add", "rita", "--role", "releaser"], `${PASSWORD}\n`);
   promptrail(["user", "add", "vera", "--role", "viewer"], `${PASSWORD}\n`);
   const token = promptrail(["token", "create", "ada", "--label", "e2e setup"]).trim();
-  server = spawn(process.execPath, [BUNDLE, "serve", "--port", "0", ...DATABASE], {
+  server = spawn(process.execPath, [BUNDLE, "serve", "--port", "0", ...database], {
     env: {
       PATH: process.env.PATH,
       PROMPTRAIL_LOG: "off",

@@ -1,4 +1,5 @@
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import type { BrowserContext, Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures.js";
 import { checkEachVariant } from "./support/screenshots.js";
 import { securedServer } from "./support/secured-server.js";
 
@@ -11,13 +12,16 @@ const server = securedServer("reviews");
 const VERSION = "/prompts/welcome/versions/1.0";
 let token = "";
 
-test.beforeAll(async () => {
-  token = await server.start([
-    ["ada", "admin"],
-    ["rita", "releaser"],
-    ["remy", "releaser"],
-    ["vera", "viewer"],
-  ]);
+test.beforeAll(async ({ engine }) => {
+  token = await server.start(
+    [
+      ["ada", "admin"],
+      ["rita", "releaser"],
+      ["remy", "releaser"],
+      ["vera", "viewer"],
+    ],
+    engine,
+  );
   const body = "Welcome {{customer}} to the service.\n\nKeep it short.";
   expect((await server.api(token, "POST", "/prompts", { name: "welcome", body })).status).toBe(201);
   expect((await server.api(token, "POST", `${VERSION}/promote`, {})).status).toBe(200);

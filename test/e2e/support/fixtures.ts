@@ -112,7 +112,16 @@ export function createApi(request: APIRequestContext, uniqueName: (prefix?: stri
   return api;
 }
 
-export const test = base.extend<{ uniqueName: (prefix?: string) => string; api: Api }>({
+/**
+ * The engine of the project a journey runs in (playwright.config.ts): `sqlite`, or `postgres` for
+ * the journeys tagged @engine. A worker runs one project's tests, so it is a worker option.
+ */
+export interface EngineOption {
+  engine: "sqlite" | "postgres";
+}
+
+export const test = base.extend<{ uniqueName: (prefix?: string) => string; api: Api }, EngineOption>({
+  engine: ["sqlite", { option: true, scope: "worker" }],
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
   uniqueName: async ({}, use, testInfo) => {
     await use((prefix = "e2e") => makeUniqueName(prefix, testInfo.workerIndex));

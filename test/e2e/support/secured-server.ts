@@ -4,15 +4,15 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type Browser, type BrowserContext, expect, type Page } from "@playwright/test";
 import pg from "pg";
+import type { EngineOption } from "./fixtures.js";
 
 /**
  * A secured server of a spec's own (the run's shared server is in open mode): the same bundle, a
- * database named after the spec (a SQLite file beside the run's, or on the PostgreSQL run a
+ * database named after the spec (a SQLite file beside the run's, or in the `postgres` project a
  * database of its own), users made with the command line as an operator would.
  */
 export const PASSWORD = "correct horse battery staple";
 const BUNDLE = join(process.cwd(), "dist", "promptrail.mjs");
-const POSTGRES = process.env.PROMPTRAIL_E2E_ENGINE === "postgres";
 const ADMIN_URL = process.env.PROMPTRAIL_TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 export function securedServer(name: string) {
@@ -22,7 +22,7 @@ export function securedServer(name: string) {
   );
   const pgName = `promptrail_e2e_${name}_${Number(process.env.PROMPTRAIL_E2E_PORT ?? 3917)}`;
   const pgUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${pgName}` }).toString();
-  const database = POSTGRES ? ["--database-url", pgUrl] : ["--db", file];
+  let database: string[] = [];
   let server: ChildProcess | undefined;
   let base = "";
 
@@ -32,10 +32,11 @@ export function securedServer(name: string) {
     return done.stdout;
   }
 
-  async function start(users: Array<[string, string]>): Promise<string> {
+  async function start(users: Array<[string, string]>, engine: EngineOption["engine"]): Promise<string> {
+    database = engine === "postgres" ? ["--database-url", pgUrl] : ["--db", file];
     mkdirSync(dirname(file), { recursive: true });
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
-    if (POSTGRES) {
+    if (engine === "postgres") {
       const admin = new pg.Client({ connectionString: ADMIN_URL });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`);
