@@ -34,8 +34,6 @@ export async function freshApp(
     db,
     services,
     ...(publicUrl !== undefined && { publicUrl }),
-    ...(fetch && { fetch }),
-    ...(webhooks && { webhooks }),
     ...(trustProxy !== undefined && { trustProxy }),
     ...(notes && { notes }),
   });
