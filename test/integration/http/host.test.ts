@@ -23,6 +23,20 @@ function rawRequest(url: string, head: string, body = ""): Promise<number> {
   });
 }
 
+/** A JSON POST that would create prompt `planted`, sent raw: `target` as its request target, `headers` as given. */
+function rawPlant(url: string, target: string, headers: string[]): Promise<number> {
+  const body = JSON.stringify({ name: "planted", body: "x" });
+  const head = [
+    `POST ${target} HTTP/1.1`,
+    ...headers,
+    "Content-Type: application/json",
+    "Accept: application/json",
+    `Content-Length: ${body.length}`,
+    "Connection: close",
+  ];
+  return rawRequest(url, head.join("\r\n"), body);
+}
+
 /**
  * docs/limits.md, DNS rebinding: a page on evil.example whose name is switched to
  * 127.0.0.1 reaches the server with `Host: evil.example:4401` and a same-origin Origin of its
@@ -101,21 +115,8 @@ describe("an absolute-form request target is judged by its authority too", () =>
     try {
       const before = await client.dump();
       const { host } = new URL(server.url);
-      const body = JSON.stringify({ name: "planted", body: "x" });
       const post = (target: string, origin: string) =>
-        rawRequest(
-          server.url,
-          [
-            `POST ${target} HTTP/1.1`,
-            `Host: ${host}`,
-            `Origin: ${origin}`,
-            "Content-Type: application/json",
-            "Accept: application/json",
-            `Content-Length: ${body.length}`,
-            "Connection: close",
-          ].join("\r\n"),
-          body,
-        );
+        rawPlant(server.url, target, [`Host: ${host}`, `Origin: ${origin}`]);
       expect(await post("http://evil.example/prompts", "http://evil.example")).toBe(403);
       expect(await post("http://evil.example:4401/prompts", "http://evil.example:4401")).toBe(403);
       expect(await client.dump()).toEqual(before);
@@ -136,18 +137,11 @@ describe("a request with two Host headers", () => {
     try {
       const before = await client.dump();
       const { host } = new URL(server.url);
-      const body = JSON.stringify({ name: "planted", body: "x" });
       const post = (...hosts: string[]) =>
-        rawRequest(
+        rawPlant(
           server.url,
-          [
-            "POST /prompts HTTP/1.1",
-            ...hosts.map((h) => `Host: ${h}`),
-            "Content-Type: application/json",
-            `Content-Length: ${body.length}`,
-            "Connection: close",
-          ].join("\r\n"),
-          body,
+          "/prompts",
+          hosts.map((h) => `Host: ${h}`),
         );
       // Node keeps only the first Host in its parsed headers; a proxy in front may route by the second.
       expect(await post(host, "evil.example")).toBe(403);
